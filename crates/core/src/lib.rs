@@ -1,0 +1,14 @@
+//! Clientele's analytics core.
+//!
+//! Pure functions over plain data: order lines in, per-customer summaries, loyalty-ladder
+//! placements and value analysis out. Invariant: this crate does no I/O, spawns no threads and
+//! depends on no async runtime, database or web crate; everything it computes is a deterministic
+//! function of its inputs, independent of the order the input rows arrive in.
+
+mod day;
+mod money;
+mod record;
+
+pub use day::{DateError, Day, days_in_month, is_leap_year};
+pub use money::Money;
+pub use record::{CategoryId, CustomerProfile, NpsScore, OrderLine, RowRef};
