@@ -127,7 +127,10 @@ mod tests {
         assert_eq!(Day::from_ymd(1970, 1, 1).unwrap().days_since_epoch(), 0);
         // 1997-01-01 is day 9862 (checked with `date -d 1997-01-01 +%s` / 86400).
         assert_eq!(Day::from_ymd(1997, 1, 1).unwrap().days_since_epoch(), 9862);
-        assert_eq!(Day::from_ymd(2000, 2, 29).unwrap().days_since_epoch(), 11016);
+        assert_eq!(
+            Day::from_ymd(2000, 2, 29).unwrap().days_since_epoch(),
+            11016
+        );
         assert_eq!(Day::from_ymd(1969, 12, 31).unwrap().days_since_epoch(), -1);
     }
 
@@ -154,6 +157,9 @@ mod tests {
 
     #[test]
     fn displays_iso() {
-        assert_eq!(Day::from_ymd(1998, 6, 30).unwrap().to_string(), "1998-06-30");
+        assert_eq!(
+            Day::from_ymd(1998, 6, 30).unwrap().to_string(),
+            "1998-06-30"
+        );
     }
 }

@@ -12,3 +12,17 @@ mod record;
 pub use day::{DateError, Day, days_in_month, is_leap_year};
 pub use money::Money;
 pub use record::{CategoryId, CustomerProfile, NpsScore, OrderLine, RowRef};
+mod ladder;
+mod summary;
+mod value;
+
+pub use ladder::{
+    AdvocacySignals, LadderRules, Period, Placement, Rung, RungReason, Status, StatusReason,
+    StatusRules, Strategy, Subgroup, SubgroupRule, assign_subgroups, place,
+};
+pub use summary::{
+    CustomerSummary, DuplicateLine, IntervalStats, dedup_lines, interval_stats, summarize,
+};
+pub use value::{
+    AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_scores, stability,
+};

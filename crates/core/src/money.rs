@@ -115,6 +115,9 @@ mod tests {
         let a = Money::from_units(1); // 0.0001
         let total: Money = std::iter::repeat_n(a, 10_000).sum();
         assert_eq!(total, Money::from_major(1));
-        assert_eq!(Money::from_major(5) - Money::from_major(7), Money::from_major(-2));
+        assert_eq!(
+            Money::from_major(5) - Money::from_major(7),
+            Money::from_major(-2)
+        );
     }
 }

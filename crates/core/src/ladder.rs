@@ -1,0 +1,897 @@
+//! The loyalty ladder: rung, status, turn of the spiral, strategy and profit sub-group.
+//!
+//! Rungs: prospect → visitor → newcomer → regular → advocate. A status sits beside the rung
+//! (active / slipping / lost), so a lost regular is still shown as a regular, to be won back. A
+//! customer whose gap between two purchases exceeded the "lost" limit came back: the ladder is a
+//! spiral, the return starts a new turn, and the rung is judged on the current turn's purchases
+//! while the best rung of earlier turns is kept as history.
+
+use std::fmt;
+
+use crate::{CustomerSummary, Day, Money, NpsScore, interval_stats};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rung {
+    Prospect,
+    Visitor,
+    Newcomer,
+    Regular,
+    Advocate,
+}
+
+impl Rung {
+    pub const ALL: [Rung; 5] = [
+        Rung::Prospect,
+        Rung::Visitor,
+        Rung::Newcomer,
+        Rung::Regular,
+        Rung::Advocate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rung::Prospect => "prospect",
+            Rung::Visitor => "visitor",
+            Rung::Newcomer => "newcomer",
+            Rung::Regular => "regular",
+            Rung::Advocate => "advocate",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Active,
+    Slipping,
+    Lost,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Active, Status::Slipping, Status::Lost];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Slipping => "slipping",
+            Status::Lost => "lost",
+        }
+    }
+}
+
+/// What to do with a customer, by rung (and win back for anyone lost).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strategy {
+    Attract,
+    Engage,
+    Retain,
+    Cherish,
+    WinBack,
+}
+
+impl Strategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Attract => "attract",
+            Strategy::Engage => "engage",
+            Strategy::Retain => "retain",
+            Strategy::Cherish => "cherish",
+            Strategy::WinBack => "win back",
+        }
+    }
+
+    /// The recommended actions of this strategy, most important first.
+    pub fn actions(self) -> &'static [&'static str] {
+        match self {
+            Strategy::Attract => &[
+                "turn the touch into a first purchase: a trial offer or a low-risk entry product",
+                "answer inquiries fast and follow up within two days",
+                "ask how they heard of you, to learn which channels bring buyers",
+            ],
+            Strategy::Engage => &[
+                "thank them for the first purchase and make the second one easy",
+                "ask for feedback on the first order and fix what disappointed",
+                "introduce the categories they have not tried yet",
+            ],
+            Strategy::Retain => &[
+                "keep the rhythm: remind them before their usual next purchase",
+                "reward loyalty with service, not only discounts",
+                "assign a manager to the most profitable regulars",
+            ],
+            Strategy::Cherish => &[
+                "personal attention: a call from the manager, greetings on personal dates",
+                "invite them to refer others and thank them for referrals",
+                "ask for their ideas and show what you changed because of them",
+            ],
+            Strategy::WinBack => &[
+                "find out why they left: a short personal call or letter",
+                "make an offer that answers the reason they left",
+                "measure the returns against a control group that gets no offer",
+            ],
+        }
+    }
+}
+
+/// Profit sub-group inside a rung.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subgroup {
+    Profitable,
+    Middling,
+    Unprofitable,
+}
+
+impl Subgroup {
+    pub const ALL: [Subgroup; 3] = [
+        Subgroup::Profitable,
+        Subgroup::Middling,
+        Subgroup::Unprofitable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subgroup::Profitable => "profitable",
+            Subgroup::Middling => "middling",
+            Subgroup::Unprofitable => "unprofitable",
+        }
+    }
+}
+
+/// Calendar period over which a regular's purchases must spread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+
+    /// A number that is equal for two days exactly when they fall in the same period.
+    pub fn index(self, day: Day) -> i32 {
+        match self {
+            // 1970-01-01 was a Thursday; shifting by 3 makes weeks start on Monday.
+            Period::Week => (day.days_since_epoch() + 3).div_euclid(7),
+            Period::Month => day.month_index(),
+            Period::Quarter => day.month_index().div_euclid(3),
+            Period::Year => day.year(),
+        }
+    }
+}
+
+/// How profit sub-groups are cut inside each rung.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SubgroupRule {
+    /// Thirds of the rung's customers by profit: the top third profitable, the bottom third unprofitable.
+    Terciles,
+    /// Fixed profit limits: below `unprofitable_below` unprofitable, from `profitable_from` profitable.
+    Thresholds {
+        unprofitable_below: Money,
+        profitable_from: Money,
+    },
+}
+
+/// The rules of the ladder; `Default` is the documented default rule set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LadderRules {
+    pub regular_min_purchase_days: u32,
+    pub regular_min_periods: u32,
+    pub period: Period,
+    /// An NPS promoter (9–10) who is a regular is an advocate.
+    pub advocate_if_promoter: bool,
+    /// A regular who referred at least this many customers is an advocate (0 disables).
+    pub advocate_min_referrals: u32,
+    /// A regular buying at least this share of lines at full price is an advocate (`None` disables).
+    pub advocate_min_full_price_share: Option<f64>,
+    pub status: StatusRules,
+    pub subgroups: SubgroupRule,
+}
+
+/// When a customer counts as slipping or lost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusRules {
+    /// Customers with at least this many purchase days in the current turn are judged by their
+    /// own rhythm (median gap between purchase days); others by the fixed limits below.
+    pub rhythm_min_purchase_days: u32,
+    /// Slipping when the time since the last purchase exceeds this many median gaps.
+    pub slipping_rhythm_factor: f64,
+    /// Lost when the time since the last purchase exceeds this many median gaps.
+    pub lost_rhythm_factor: f64,
+    /// Never call anyone slipping sooner than this many days after a purchase.
+    pub min_slipping_days: i32,
+    /// Slipping after this many days without a purchase, for customers without a rhythm.
+    pub slipping_after_days: i32,
+    /// Lost after this many days without a purchase, whatever the rhythm. A gap longer than
+    /// this between two purchases is a loss followed by a return (a new turn of the spiral).
+    pub lost_after_days: i32,
+}
+
+impl Default for LadderRules {
+    fn default() -> Self {
+        LadderRules {
+            regular_min_purchase_days: 3,
+            regular_min_periods: 2,
+            period: Period::Month,
+            advocate_if_promoter: true,
+            advocate_min_referrals: 1,
+            advocate_min_full_price_share: Some(0.8),
+            status: StatusRules::default(),
+            subgroups: SubgroupRule::Terciles,
+        }
+    }
+}
+
+impl Default for StatusRules {
+    fn default() -> Self {
+        StatusRules {
+            rhythm_min_purchase_days: 3,
+            slipping_rhythm_factor: 2.0,
+            lost_rhythm_factor: 4.0,
+            min_slipping_days: 14,
+            slipping_after_days: 90,
+            lost_after_days: 365,
+        }
+    }
+}
+
+/// What the customers file (and the referral graph) say that can make a regular an advocate.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct AdvocacySignals {
+    pub nps: Option<NpsScore>,
+    /// How many customers name this one as their referrer.
+    pub referrals: u32,
+    /// Last recorded touch without a purchase.
+    pub last_touch: Option<Day>,
+}
+
+/// Why a customer stands on their rung.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RungReason {
+    NoTouch,
+    TouchOnly {
+        last_touch: Day,
+    },
+    OnlyReturns,
+    FirstPurchases {
+        purchase_days: u32,
+    },
+    TooFewPeriods {
+        purchase_days: u32,
+        periods: u32,
+        min_periods: u32,
+        period: Period,
+    },
+    Regular {
+        purchase_days: u32,
+        periods: u32,
+        period: Period,
+    },
+    Promoter {
+        purchase_days: u32,
+        nps: u8,
+    },
+    Referrer {
+        purchase_days: u32,
+        referrals: u32,
+    },
+    FullPrice {
+        purchase_days: u32,
+        share: f64,
+    },
+}
+
+impl fmt::Display for RungReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            RungReason::NoTouch => write!(f, "known contact, no purchase and no recorded touch"),
+            RungReason::TouchOnly { last_touch } => {
+                write!(f, "touched us (last on {last_touch}) but has not bought")
+            }
+            RungReason::OnlyReturns => write!(f, "only returns in the data, no purchase"),
+            RungReason::FirstPurchases { purchase_days: 1 } => write!(f, "first purchase"),
+            RungReason::FirstPurchases { purchase_days } => {
+                write!(f, "{purchase_days} purchase days in this turn")
+            }
+            RungReason::TooFewPeriods {
+                purchase_days,
+                periods,
+                min_periods,
+                period,
+            } => write!(
+                f,
+                "{purchase_days} purchase days, but within {periods} {p}(s); a regular buys in at least {min_periods}",
+                p = period.as_str()
+            ),
+            RungReason::Regular {
+                purchase_days,
+                periods,
+                period,
+            } => write!(
+                f,
+                "{purchase_days} purchase days over {periods} {p}s",
+                p = period.as_str()
+            ),
+            RungReason::Promoter { purchase_days, nps } => {
+                write!(
+                    f,
+                    "regular ({purchase_days} purchase days) and an NPS promoter ({nps}/10)"
+                )
+            }
+            RungReason::Referrer {
+                purchase_days,
+                referrals,
+            } => write!(
+                f,
+                "regular ({purchase_days} purchase days) who referred {referrals} customer(s)"
+            ),
+            RungReason::FullPrice {
+                purchase_days,
+                share,
+            } => write!(
+                f,
+                "regular ({purchase_days} purchase days) buying {:.0}% at full price",
+                share * 100.0
+            ),
+        }
+    }
+}
+
+/// Why a customer has their status.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum StatusReason {
+    WithinRhythm {
+        median_gap: f64,
+        days_since_last: i32,
+    },
+    LateByRhythm {
+        median_gap: f64,
+        days_since_last: i32,
+    },
+    FarBeyondRhythm {
+        median_gap: f64,
+        days_since_last: i32,
+    },
+    Recent {
+        days_since_last: i32,
+        limit: i32,
+    },
+    Quiet {
+        days_since_last: i32,
+        limit: i32,
+    },
+    Gone {
+        days_since_last: i32,
+        limit: i32,
+    },
+}
+
+impl fmt::Display for StatusReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            StatusReason::WithinRhythm {
+                median_gap,
+                days_since_last,
+            } => write!(
+                f,
+                "buys every {median_gap:.0} days; last purchase {days_since_last} days ago"
+            ),
+            StatusReason::LateByRhythm {
+                median_gap,
+                days_since_last,
+            } => write!(
+                f,
+                "buys every {median_gap:.0} days; {late:.0} days late",
+                late = f64::from(days_since_last) - median_gap
+            ),
+            StatusReason::FarBeyondRhythm {
+                median_gap,
+                days_since_last,
+            } => write!(
+                f,
+                "buys every {median_gap:.0} days; silent for {days_since_last} days"
+            ),
+            StatusReason::Recent {
+                days_since_last,
+                limit,
+            } => write!(
+                f,
+                "last purchase {days_since_last} days ago (slipping after {limit})"
+            ),
+            StatusReason::Quiet {
+                days_since_last,
+                limit,
+            } => write!(
+                f,
+                "no purchase for {days_since_last} days (lost after {limit})"
+            ),
+            StatusReason::Gone {
+                days_since_last,
+                limit,
+            } => write!(
+                f,
+                "no purchase for {days_since_last} days (more than {limit})"
+            ),
+        }
+    }
+}
+
+/// A customer's place on the ladder.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Placement {
+    pub rung: Rung,
+    pub reason: RungReason,
+    /// `None` for people who never bought (prospects, visitors).
+    pub status: Option<(Status, StatusReason)>,
+    /// 1 for a first-time journey; each return after a loss adds one.
+    pub turn: u32,
+    /// Best rung reached in earlier turns, for returners.
+    pub previous_rung: Option<Rung>,
+}
+
+impl Placement {
+    /// Came back after being lost at least once.
+    pub fn is_returner(&self) -> bool {
+        self.turn > 1
+    }
+
+    pub fn status(&self) -> Option<Status> {
+        self.status.map(|(s, _)| s)
+    }
+
+    pub fn strategy(&self) -> Strategy {
+        if self.status() == Some(Status::Lost) {
+            return Strategy::WinBack;
+        }
+        match self.rung {
+            Rung::Prospect | Rung::Visitor => Strategy::Attract,
+            Rung::Newcomer => Strategy::Engage,
+            Rung::Regular => Strategy::Retain,
+            Rung::Advocate => Strategy::Cherish,
+        }
+    }
+}
+
+/// Places one person on the ladder. `summary` is `None` for someone known only from the
+/// customers file.
+pub fn place(
+    summary: Option<&CustomerSummary>,
+    signals: &AdvocacySignals,
+    rules: &LadderRules,
+) -> Placement {
+    let Some(summary) = summary.filter(|s| !s.days.is_empty()) else {
+        let (rung, reason) = match (summary, signals.last_touch) {
+            (Some(_), _) => (Rung::Visitor, RungReason::OnlyReturns),
+            (None, Some(last_touch)) => (Rung::Visitor, RungReason::TouchOnly { last_touch }),
+            (None, None) => (Rung::Prospect, RungReason::NoTouch),
+        };
+        return Placement {
+            rung,
+            reason,
+            status: None,
+            turn: 1,
+            previous_rung: None,
+        };
+    };
+    let lost_after = rules.status.lost_after_days;
+    // Split the purchase days into turns at every gap longer than the lost limit.
+    let mut turn_starts = vec![0usize];
+    for (i, w) in summary.days.windows(2).enumerate() {
+        if w[1].days_since(w[0]) > lost_after {
+            turn_starts.push(i + 1);
+        }
+    }
+    let current = &summary.days[*turn_starts.last().expect("at least one turn")..];
+    let previous_rung = turn_starts
+        .windows(2)
+        .map(|w| purchase_rung(&summary.days[w[0]..w[1]], rules).0)
+        .max();
+    let (mut rung, mut reason) = purchase_rung(current, rules);
+    if rung == Rung::Regular {
+        if let Some(advocate_reason) = advocacy(current.len() as u32, summary, signals, rules) {
+            rung = Rung::Advocate;
+            reason = advocate_reason;
+        }
+    }
+    let days_since_last = summary
+        .as_of
+        .days_since(*current.last().expect("non-empty turn"));
+    Placement {
+        rung,
+        reason,
+        status: Some(status(current, days_since_last, &rules.status)),
+        turn: turn_starts.len() as u32,
+        previous_rung,
+    }
+}
+
+fn purchase_rung(days: &[Day], rules: &LadderRules) -> (Rung, RungReason) {
+    let purchase_days = days.len() as u32;
+    if purchase_days < rules.regular_min_purchase_days {
+        return (Rung::Newcomer, RungReason::FirstPurchases { purchase_days });
+    }
+    let mut periods: Vec<i32> = days.iter().map(|&d| rules.period.index(d)).collect();
+    periods.dedup(); // days are ascending, so equal periods are adjacent
+    let periods = periods.len() as u32;
+    if periods < rules.regular_min_periods {
+        return (
+            Rung::Newcomer,
+            RungReason::TooFewPeriods {
+                purchase_days,
+                periods,
+                min_periods: rules.regular_min_periods,
+                period: rules.period,
+            },
+        );
+    }
+    (
+        Rung::Regular,
+        RungReason::Regular {
+            purchase_days,
+            periods,
+            period: rules.period,
+        },
+    )
+}
+
+fn advocacy(
+    purchase_days: u32,
+    summary: &CustomerSummary,
+    signals: &AdvocacySignals,
+    rules: &LadderRules,
+) -> Option<RungReason> {
+    if rules.advocate_if_promoter {
+        if let Some(nps) = signals.nps.filter(|n| n.is_promoter()) {
+            return Some(RungReason::Promoter {
+                purchase_days,
+                nps: nps.get(),
+            });
+        }
+    }
+    if rules.advocate_min_referrals > 0 && signals.referrals >= rules.advocate_min_referrals {
+        return Some(RungReason::Referrer {
+            purchase_days,
+            referrals: signals.referrals,
+        });
+    }
+    match (
+        rules.advocate_min_full_price_share,
+        summary.full_price_share,
+    ) {
+        (Some(min), Some(share)) if share >= min => Some(RungReason::FullPrice {
+            purchase_days,
+            share,
+        }),
+        _ => None,
+    }
+}
+
+fn status(turn_days: &[Day], days_since_last: i32, rules: &StatusRules) -> (Status, StatusReason) {
+    if days_since_last > rules.lost_after_days {
+        let reason = StatusReason::Gone {
+            days_since_last,
+            limit: rules.lost_after_days,
+        };
+        return (Status::Lost, reason);
+    }
+    if turn_days.len() as u32 >= rules.rhythm_min_purchase_days.max(2) {
+        let median_gap = interval_stats(turn_days).expect("two or more days").median;
+        let since = f64::from(days_since_last);
+        if since > rules.lost_rhythm_factor * median_gap
+            && days_since_last > rules.min_slipping_days
+        {
+            let reason = StatusReason::FarBeyondRhythm {
+                median_gap,
+                days_since_last,
+            };
+            return (Status::Lost, reason);
+        }
+        if since > rules.slipping_rhythm_factor * median_gap
+            && days_since_last > rules.min_slipping_days
+        {
+            let reason = StatusReason::LateByRhythm {
+                median_gap,
+                days_since_last,
+            };
+            return (Status::Slipping, reason);
+        }
+        let reason = StatusReason::WithinRhythm {
+            median_gap,
+            days_since_last,
+        };
+        return (Status::Active, reason);
+    }
+    if days_since_last > rules.slipping_after_days {
+        let reason = StatusReason::Quiet {
+            days_since_last,
+            limit: rules.lost_after_days,
+        };
+        return (Status::Slipping, reason);
+    }
+    let reason = StatusReason::Recent {
+        days_since_last,
+        limit: rules.slipping_after_days,
+    };
+    (Status::Active, reason)
+}
+
+/// Profit sub-groups for customers on one rung. `None` for people without purchases.
+///
+/// Terciles rank by mid-rank quantile, so equal profits always share a sub-group and the result
+/// does not depend on input order.
+pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Option<Subgroup>> {
+    match rule {
+        SubgroupRule::Thresholds {
+            unprofitable_below,
+            profitable_from,
+        } => profits
+            .iter()
+            .map(|p| {
+                p.map(|p| {
+                    if p < unprofitable_below {
+                        Subgroup::Unprofitable
+                    } else if p >= profitable_from {
+                        Subgroup::Profitable
+                    } else {
+                        Subgroup::Middling
+                    }
+                })
+            })
+            .collect(),
+        SubgroupRule::Terciles => {
+            let mut sorted: Vec<Money> = profits.iter().flatten().copied().collect();
+            sorted.sort_unstable();
+            let n = sorted.len() as u64;
+            profits
+                .iter()
+                .map(|p| {
+                    p.map(|p| {
+                        let below = sorted.partition_point(|&x| x < p) as u64;
+                        let equal = sorted.partition_point(|&x| x <= p) as u64 - below;
+                        // Mid-rank quantile q = (below + equal / 2) / n, compared with 1/3 and
+                        // 2/3 in integers: a lone customer or a block of equal profits lands
+                        // in the middle rather than at the bottom.
+                        let twice_rank = 2 * below + equal;
+                        if 3 * twice_rank < 2 * n {
+                            Subgroup::Unprofitable
+                        } else if 3 * twice_rank < 4 * n {
+                            Subgroup::Middling
+                        } else {
+                            Subgroup::Profitable
+                        }
+                    })
+                })
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{OrderLine, RowRef, summarize};
+
+    fn day(y: i32, m: u32, d: u32) -> Day {
+        Day::from_ymd(y, m, d).unwrap()
+    }
+
+    fn summary_of(days: &[Day], as_of: Day, full_price: Option<bool>) -> CustomerSummary {
+        let lines: Vec<OrderLine> = days
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| OrderLine {
+                row: RowRef {
+                    file: 0,
+                    line: i as u64 + 1,
+                },
+                day: d,
+                amount: Money::from_major(10),
+                cost: Some(Money::from_major(4)),
+                category: None,
+                full_price,
+                line_key: None,
+                order_key: None,
+            })
+            .collect();
+        summarize(&lines, as_of)
+    }
+
+    fn rules() -> LadderRules {
+        LadderRules::default()
+    }
+
+    #[test]
+    fn people_without_purchases() {
+        let p = place(None, &AdvocacySignals::default(), &rules());
+        assert_eq!(
+            (p.rung, p.status, p.strategy()),
+            (Rung::Prospect, None, Strategy::Attract)
+        );
+        let touched = AdvocacySignals {
+            last_touch: Some(day(2024, 5, 1)),
+            ..Default::default()
+        };
+        let v = place(None, &touched, &rules());
+        assert_eq!(v.rung, Rung::Visitor);
+        assert_eq!(
+            v.reason.to_string(),
+            "touched us (last on 2024-05-01) but has not bought"
+        );
+    }
+
+    #[test]
+    fn newcomer_regular_and_too_few_periods() {
+        let as_of = day(2024, 3, 1);
+        let one = summary_of(&[day(2024, 2, 20)], as_of, None);
+        let p = place(Some(&one), &AdvocacySignals::default(), &rules());
+        assert_eq!((p.rung, p.strategy()), (Rung::Newcomer, Strategy::Engage));
+        assert_eq!(p.reason.to_string(), "first purchase");
+
+        let same_month = summary_of(
+            &[day(2024, 2, 1), day(2024, 2, 10), day(2024, 2, 20)],
+            as_of,
+            None,
+        );
+        let p = place(Some(&same_month), &AdvocacySignals::default(), &rules());
+        assert_eq!(p.rung, Rung::Newcomer);
+        assert!(matches!(
+            p.reason,
+            RungReason::TooFewPeriods { periods: 1, .. }
+        ));
+
+        let two_months = summary_of(
+            &[day(2024, 1, 25), day(2024, 2, 10), day(2024, 2, 20)],
+            as_of,
+            None,
+        );
+        let p = place(Some(&two_months), &AdvocacySignals::default(), &rules());
+        assert_eq!((p.rung, p.strategy()), (Rung::Regular, Strategy::Retain));
+        assert_eq!(p.reason.to_string(), "3 purchase days over 2 months");
+    }
+
+    #[test]
+    fn advocates_by_each_signal() {
+        let as_of = day(2024, 3, 1);
+        let days = [day(2024, 1, 25), day(2024, 2, 10), day(2024, 2, 20)];
+        let s = summary_of(&days, as_of, Some(false));
+        let promoter = AdvocacySignals {
+            nps: NpsScore::new(9),
+            ..Default::default()
+        };
+        assert_eq!(place(Some(&s), &promoter, &rules()).rung, Rung::Advocate);
+        let passive = AdvocacySignals {
+            nps: NpsScore::new(8),
+            ..Default::default()
+        };
+        assert_eq!(place(Some(&s), &passive, &rules()).rung, Rung::Regular);
+        let referrer = AdvocacySignals {
+            referrals: 2,
+            ..Default::default()
+        };
+        let p = place(Some(&s), &referrer, &rules());
+        assert_eq!((p.rung, p.strategy()), (Rung::Advocate, Strategy::Cherish));
+        let full = summary_of(&days, as_of, Some(true));
+        let p = place(Some(&full), &AdvocacySignals::default(), &rules());
+        assert_eq!(p.rung, Rung::Advocate);
+        assert_eq!(
+            p.reason.to_string(),
+            "regular (3 purchase days) buying 100% at full price"
+        );
+        // A newcomer who is a promoter stays a newcomer: advocacy needs the regular rung first.
+        let one = summary_of(&[day(2024, 2, 20)], as_of, Some(true));
+        assert_eq!(place(Some(&one), &promoter, &rules()).rung, Rung::Newcomer);
+    }
+
+    #[test]
+    fn status_by_rhythm_and_by_fixed_limits() {
+        // Buys every 30 days; last purchase 2024-03-31.
+        let days: Vec<Day> = (0..4).map(|k| day(2024, 1, 1).plus_days(30 * k)).collect();
+        let last = days[3];
+        let at = |since: i32| {
+            let s = summary_of(&days, last.plus_days(since), None);
+            place(Some(&s), &AdvocacySignals::default(), &rules())
+                .status
+                .unwrap()
+        };
+        assert_eq!(at(45).0, Status::Active);
+        let (st, why) = at(61);
+        assert_eq!(st, Status::Slipping);
+        assert_eq!(why.to_string(), "buys every 30 days; 31 days late");
+        assert_eq!(at(121).0, Status::Lost);
+        // One-time buyer: fixed limits 90 / 365 days.
+        let one = [day(2024, 1, 1)];
+        let at1 = |since: i32| {
+            let s = summary_of(&one, one[0].plus_days(since), None);
+            place(Some(&s), &AdvocacySignals::default(), &rules())
+                .status
+                .unwrap()
+                .0
+        };
+        assert_eq!(at1(90), Status::Active);
+        assert_eq!(at1(91), Status::Slipping);
+        assert_eq!(at1(366), Status::Lost);
+        let s = summary_of(&one, one[0].plus_days(400), None);
+        assert_eq!(
+            place(Some(&s), &AdvocacySignals::default(), &rules()).strategy(),
+            Strategy::WinBack
+        );
+    }
+
+    #[test]
+    fn a_return_after_a_loss_starts_a_new_turn() {
+        // A regular in 2022, silent for over a year, back with one purchase in 2024.
+        let days = [
+            day(2022, 1, 5),
+            day(2022, 2, 5),
+            day(2022, 3, 5),
+            day(2024, 1, 10),
+        ];
+        let s = summary_of(&days, day(2024, 1, 20), None);
+        let p = place(Some(&s), &AdvocacySignals::default(), &rules());
+        assert_eq!(p.turn, 2);
+        assert!(p.is_returner());
+        assert_eq!(p.rung, Rung::Newcomer);
+        assert_eq!(p.previous_rung, Some(Rung::Regular));
+        assert_eq!(p.status(), Some(Status::Active));
+    }
+
+    #[test]
+    fn subgroups_by_terciles_and_thresholds() {
+        let profits: Vec<Option<Money>> = [1, 2, 3, 4, 5, 6]
+            .iter()
+            .map(|&v| Some(Money::from_major(v)))
+            .chain([None])
+            .collect();
+        let g = assign_subgroups(&profits, SubgroupRule::Terciles);
+        use Subgroup::*;
+        assert_eq!(
+            g,
+            vec![
+                Some(Unprofitable),
+                Some(Unprofitable),
+                Some(Middling),
+                Some(Middling),
+                Some(Profitable),
+                Some(Profitable),
+                None
+            ]
+        );
+        let lone = assign_subgroups(&[Some(Money::from_major(-5))], SubgroupRule::Terciles);
+        assert_eq!(lone, vec![Some(Middling)]);
+        let rule = SubgroupRule::Thresholds {
+            unprofitable_below: Money::ZERO,
+            profitable_from: Money::from_major(5),
+        };
+        let g = assign_subgroups(
+            &[
+                Some(Money::from_major(-1)),
+                Some(Money::ZERO),
+                Some(Money::from_major(5)),
+            ],
+            rule,
+        );
+        assert_eq!(
+            g,
+            vec![Some(Unprofitable), Some(Middling), Some(Profitable)]
+        );
+    }
+
+    #[test]
+    fn week_periods_start_on_monday() {
+        // 2024-01-07 is a Sunday, 2024-01-08 a Monday.
+        assert_ne!(
+            Period::Week.index(day(2024, 1, 7)),
+            Period::Week.index(day(2024, 1, 8))
+        );
+        assert_eq!(
+            Period::Week.index(day(2024, 1, 8)),
+            Period::Week.index(day(2024, 1, 14))
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! Value analysis: Pareto concentration, ABC classes, RFM scores and segments, stability.
+//!
+//! Every function takes values in the caller's customer order and returns results in that order.
+//! Rankings break ties by the caller-supplied key, never by input position, so results do not
+//! depend on row order.
+
+use std::cmp::Reverse;
+
+use crate::Money;
+
+/// Concentration of a value (revenue or profit) over customers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pareto {
+    pub customers: usize,
+    pub total: Money,
+    /// Share of the total held by the top 20% of customers (rounded up to whole customers).
+    pub top20_share: f64,
+    /// Smallest share of customers that holds 80% of the total.
+    pub customers_for_80: f64,
+    /// Lorenz-style concentration curve from the top: `curve[k]` is the share of the total held
+    /// by the top k% of customers, k = 0..=100.
+    pub curve: Vec<f64>,
+    /// Gini coefficient of the values, in [0, 1] for non-negative values.
+    pub gini: f64,
+}
+
+/// Pareto analysis of `values`; `None` when there are no customers or the total is not positive
+/// (shares of a non-positive total mean nothing).
+///
+/// # Formula
+/// With values sorted descending v₁ ≥ … ≥ vₙ and S = Σv, top-k share = Σ_{i≤⌈kn/100⌉} vᵢ / S and
+/// Gini = Σᵢ (2i − n − 1)·v₍ᵢ₎ / (n·S) with v₍ᵢ₎ ascending.
+pub fn pareto(values: &[Money]) -> Option<Pareto> {
+    let total: Money = values.iter().copied().sum();
+    if values.is_empty() || total <= Money::ZERO {
+        return None;
+    }
+    let mut sorted: Vec<i64> = values.iter().map(|m| m.units()).collect();
+    sorted.sort_unstable_by_key(|&v| Reverse(v));
+    let n = sorted.len();
+    let mut cumulative = Vec::with_capacity(n + 1);
+    cumulative.push(0i128);
+    for &v in &sorted {
+        cumulative.push(cumulative.last().expect("seeded") + i128::from(v));
+    }
+    let total_f = total.units() as f64;
+    let share_of_top = |k: usize| cumulative[k] as f64 / total_f;
+    let curve: Vec<f64> = (0..=100)
+        .map(|pct| share_of_top((pct * n).div_ceil(100)))
+        .collect();
+    let needed = i128::from(total.units()) * 8;
+    let k80 = cumulative.partition_point(|&c| c * 10 < needed);
+    let ascending_weighted: f64 = sorted
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &v)| (2.0 * (i + 1) as f64 - n as f64 - 1.0) * v as f64)
+        .sum();
+    Some(Pareto {
+        customers: n,
+        total,
+        top20_share: share_of_top((20 * n).div_ceil(100)),
+        customers_for_80: k80 as f64 / n as f64,
+        curve,
+        gini: ascending_weighted / (n as f64 * total_f),
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AbcClass {
+    A,
+    B,
+    C,
+}
+
+impl AbcClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbcClass::A => "A",
+            AbcClass::B => "B",
+            AbcClass::C => "C",
+        }
+    }
+}
+
+/// ABC classes by value: customers, from the largest value down, are A until the running total
+/// reaches 80% (the customer crossing the line included), then B until 95%, then C.
+/// Ties are broken by `tie_key` (for example the customer id) so the result is order-free.
+pub fn abc_classes<K: Ord>(values: &[Money], tie_key: impl Fn(usize) -> K) -> Vec<AbcClass> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| {
+        values[b]
+            .cmp(&values[a])
+            .then_with(|| tie_key(a).cmp(&tie_key(b)))
+    });
+    let total: i128 = values.iter().map(|m| i128::from(m.units().max(0))).sum();
+    let mut classes = vec![AbcClass::C; values.len()];
+    let mut running: i128 = 0;
+    for i in order {
+        // Classify by the running total *before* this customer, so the one who crosses 80% is A.
+        classes[i] = if total == 0 || running * 100 < total * 80 {
+            AbcClass::A
+        } else if running * 100 < total * 95 {
+            AbcClass::B
+        } else {
+            AbcClass::C
+        };
+        if total == 0 {
+            classes[i] = AbcClass::C;
+        }
+        running += i128::from(values[i].units().max(0));
+    }
+    classes
+}
+
+/// Quintile scores 1..=5, where 5 is the best fifth. `higher_is_better` says which way is good.
+///
+/// # Formula
+/// score = 1 + ⌊5·(b + e/2)/n⌋ clamped to 1..=5, with b the number of values strictly worse and
+/// e the number equal (mid-rank), so ties share a score.
+pub fn quintile_scores(values: &[i64], higher_is_better: bool) -> Vec<u8> {
+    let mut sorted: Vec<i64> = values.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len() as u64;
+    values
+        .iter()
+        .map(|&v| {
+            let less = sorted.partition_point(|&x| x < v) as u64;
+            let equal = sorted.partition_point(|&x| x <= v) as u64 - less;
+            let worse = if higher_is_better {
+                less
+            } else {
+                n - less - equal
+            };
+            let twice_rank = 2 * worse + equal;
+            (1 + (5 * twice_rank / (2 * n)).min(4)) as u8
+        })
+        .collect()
+}
+
+/// RFM scores of one customer: recency, frequency, monetary, each 1..=5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rfm {
+    pub recency: u8,
+    pub frequency: u8,
+    pub monetary: u8,
+}
+
+impl Rfm {
+    /// The named segment on the recency × frequency grid.
+    pub fn segment(self) -> RfmSegment {
+        use RfmSegment::*;
+        match (self.recency, self.frequency) {
+            (5, 4..=5) => Champions,
+            (3..=5, 4..=5) => LoyalCustomers,
+            (4..=5, 2..=3) => PotentialLoyalists,
+            (5, 1) => NewCustomers,
+            (4, 1) => Promising,
+            (3, 3) => NeedAttention,
+            (3, 1..=2) => AboutToSleep,
+            (1..=2, 5) => CannotLoseThem,
+            (1..=2, 3..=4) => AtRisk,
+            _ => Hibernating,
+        }
+    }
+
+    pub fn code(self) -> String {
+        format!("{}{}{}", self.recency, self.frequency, self.monetary)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RfmSegment {
+    Champions,
+    LoyalCustomers,
+    PotentialLoyalists,
+    NewCustomers,
+    Promising,
+    NeedAttention,
+    AboutToSleep,
+    CannotLoseThem,
+    AtRisk,
+    Hibernating,
+}
+
+impl RfmSegment {
+    pub const ALL: [RfmSegment; 10] = [
+        RfmSegment::Champions,
+        RfmSegment::LoyalCustomers,
+        RfmSegment::PotentialLoyalists,
+        RfmSegment::NewCustomers,
+        RfmSegment::Promising,
+        RfmSegment::NeedAttention,
+        RfmSegment::AboutToSleep,
+        RfmSegment::CannotLoseThem,
+        RfmSegment::AtRisk,
+        RfmSegment::Hibernating,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RfmSegment::Champions => "champions",
+            RfmSegment::LoyalCustomers => "loyal customers",
+            RfmSegment::PotentialLoyalists => "potential loyalists",
+            RfmSegment::NewCustomers => "new customers",
+            RfmSegment::Promising => "promising",
+            RfmSegment::NeedAttention => "need attention",
+            RfmSegment::AboutToSleep => "about to sleep",
+            RfmSegment::CannotLoseThem => "can't lose them",
+            RfmSegment::AtRisk => "at risk",
+            RfmSegment::Hibernating => "hibernating",
+        }
+    }
+}
+
+/// RFM scores from days since the last purchase (fewer is better), purchase days and revenue.
+pub fn rfm_scores(days_since_last: &[i64], purchase_days: &[i64], revenue: &[i64]) -> Vec<Rfm> {
+    let r = quintile_scores(days_since_last, false);
+    let f = quintile_scores(purchase_days, true);
+    let m = quintile_scores(revenue, true);
+    r.into_iter()
+        .zip(f)
+        .zip(m)
+        .map(|((recency, frequency), monetary)| Rfm {
+            recency,
+            frequency,
+            monetary,
+        })
+        .collect()
+}
+
+/// Regularity of purchases in (0, 1]: 1 / (1 + CV of the gaps between purchase days).
+/// A customer buying like clockwork scores 1; erratic buying tends to 0. `None` without a CV.
+pub fn stability(interval_cv: Option<f64>) -> Option<f64> {
+    interval_cv.map(|cv| 1.0 / (1.0 + cv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(v: i64) -> Money {
+        Money::from_major(v)
+    }
+
+    #[test]
+    fn pareto_by_hand() {
+        // 10 customers: one holds 50, one 20, eight hold 30/8 = 3.75 each. Total 100.
+        let mut values = vec![m(50), m(20)];
+        values.extend(std::iter::repeat_n(Money::from_units(37_500), 8));
+        let p = pareto(&values).unwrap();
+        assert_eq!(p.customers, 10);
+        assert!((p.top20_share - 0.70).abs() < 1e-12);
+        // 50 + 20 + 3.75*3 = 81.25 ≥ 80 after 5 customers; 4 give 77.5.
+        assert!((p.customers_for_80 - 0.5).abs() < 1e-12);
+        assert_eq!(p.curve.len(), 101);
+        assert!((p.curve[10] - 0.5).abs() < 1e-12);
+        assert!((p.curve[100] - 1.0).abs() < 1e-12);
+        assert_eq!(p.curve[0], 0.0);
+        // Gini by hand: ascending 3.75×8, 20, 50; Σ(2i−n−1)v = 3.75·Σ_{i=1..8}(2i−11) + 7·20 + 9·50
+        // = 3.75·(−16) + 140 + 450 = 530; / (10·100) = 0.53.
+        assert!((p.gini - 0.53).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pareto_refuses_empty_or_nonpositive_totals() {
+        assert!(pareto(&[]).is_none());
+        assert!(pareto(&[m(5), m(-5)]).is_none());
+    }
+
+    #[test]
+    fn abc_by_hand() {
+        // Total 100: 60 (A, running 0), 25 (A: running 60 < 80), 10 (B: running 85 < 95), 5 (C: 95).
+        let values = vec![m(10), m(60), m(5), m(25)];
+        let classes = abc_classes(&values, |i| i);
+        assert_eq!(
+            classes,
+            vec![AbcClass::B, AbcClass::A, AbcClass::C, AbcClass::A]
+        );
+    }
+
+    #[test]
+    fn quintiles_by_hand_and_ties() {
+        let v: Vec<i64> = (1..=10).collect();
+        assert_eq!(
+            quintile_scores(&v, true),
+            vec![1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+        );
+        assert_eq!(
+            quintile_scores(&v, false),
+            vec![5, 5, 4, 4, 3, 3, 2, 2, 1, 1]
+        );
+        let ties = vec![1, 1, 1, 1, 1, 1, 1, 1, 9, 9];
+        // Eight equal values: mid-rank 4/10 → score 3; the two nines: (8+1)/10 → 5.
+        assert_eq!(
+            quintile_scores(&ties, true),
+            vec![3, 3, 3, 3, 3, 3, 3, 3, 5, 5]
+        );
+    }
+
+    #[test]
+    fn rfm_segment_grid_covers_every_cell() {
+        let mut seen = std::collections::BTreeSet::new();
+        for r in 1..=5 {
+            for f in 1..=5 {
+                seen.insert(
+                    Rfm {
+                        recency: r,
+                        frequency: f,
+                        monetary: 3,
+                    }
+                    .segment(),
+                );
+            }
+        }
+        assert_eq!(seen.len(), RfmSegment::ALL.len());
+        let champ = Rfm {
+            recency: 5,
+            frequency: 5,
+            monetary: 5,
+        };
+        assert_eq!(champ.segment(), RfmSegment::Champions);
+        assert_eq!(champ.code(), "555");
+        let lost = Rfm {
+            recency: 1,
+            frequency: 1,
+            monetary: 1,
+        };
+        assert_eq!(lost.segment(), RfmSegment::Hibernating);
+    }
+
+    #[test]
+    fn stability_by_hand() {
+        assert_eq!(stability(Some(0.0)), Some(1.0));
+        assert_eq!(stability(Some(1.0)), Some(0.5));
+        assert_eq!(stability(None), None);
+    }
+}
