@@ -1,1 +1,34 @@
-fn main() {}
+//! The `clientele` binary: command-line arguments in, commands run, errors mapped to exit codes.
+
+mod analyze;
+mod args;
+mod demo;
+mod generate;
+mod report;
+mod rules;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze(a) => analyze::run(a),
+        Command::Generate(g) => generate::run(g),
+        Command::Demo(d) => demo::run(d),
+        Command::Rules => {
+            print!("{}", rules::DEFAULT_RULES_TOML);
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

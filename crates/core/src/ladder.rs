@@ -493,11 +493,11 @@ pub fn place(
         .map(|w| purchase_rung(&summary.days[w[0]..w[1]], rules).0)
         .max();
     let (mut rung, mut reason) = purchase_rung(current, rules);
-    if rung == Rung::Regular {
-        if let Some(advocate_reason) = advocacy(current.len() as u32, summary, signals, rules) {
-            rung = Rung::Advocate;
-            reason = advocate_reason;
-        }
+    if rung == Rung::Regular
+        && let Some(advocate_reason) = advocacy(current.len() as u32, summary, signals, rules)
+    {
+        rung = Rung::Advocate;
+        reason = advocate_reason;
     }
     let days_since_last = summary
         .as_of
@@ -546,13 +546,13 @@ fn advocacy(
     signals: &AdvocacySignals,
     rules: &LadderRules,
 ) -> Option<RungReason> {
-    if rules.advocate_if_promoter {
-        if let Some(nps) = signals.nps.filter(|n| n.is_promoter()) {
-            return Some(RungReason::Promoter {
-                purchase_days,
-                nps: nps.get(),
-            });
-        }
+    if rules.advocate_if_promoter
+        && let Some(nps) = signals.nps.filter(|n| n.is_promoter())
+    {
+        return Some(RungReason::Promoter {
+            purchase_days,
+            nps: nps.get(),
+        });
     }
     if rules.advocate_min_referrals > 0 && signals.referrals >= rules.advocate_min_referrals {
         return Some(RungReason::Referrer {

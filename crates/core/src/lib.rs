@@ -26,3 +26,5 @@ pub use summary::{
 pub use value::{
     AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_scores, stability,
 };
+mod analysis;
+pub use analysis::{Analysis, CustomerRecord, CustomerResult, RungRow, Tally, analyze};

@@ -1,1 +1,14 @@
-//! placeholder
+//! Reads real-world order and customer exports into Clientele's records.
+//!
+//! The modules here work out how a file is written (container, encoding, layout, header, columns,
+//! date and number formats) from a sample, and parse its fields exactly; the streaming pipeline
+//! applies them to every row.
+
+pub mod columns;
+pub mod customers;
+pub mod encoding;
+pub mod layout;
+pub mod pipeline;
+pub mod sniff;
+pub mod values;
+pub mod xlsx;

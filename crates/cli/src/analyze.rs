@@ -1,0 +1,179 @@
+//! `clientele analyze`: import order exports, run the ladder and value analysis, write reports.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clientele_core::{CustomerProfile, CustomerRecord, Day, LadderRules, analyze};
+use clientele_ingest::columns::parse_map_arg;
+use clientele_ingest::customers::read_customers;
+use clientele_ingest::pipeline::{ImportOptions, Reject, import_orders};
+use clientele_ingest::sniff::SniffOverrides;
+use clientele_ingest::values::{DateFormat, parse_date};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::args::{AnalyzeArgs, OutputFormat};
+use crate::report::{self, ReportInput};
+use crate::rules::parse_rules;
+
+/// Parses a date typed by a person: ISO or DD.MM.YYYY.
+pub fn parse_user_date(text: &str) -> Result<Day> {
+    parse_date(text, DateFormat::Iso)
+        .or_else(|_| parse_date(text, DateFormat::DmyDot))
+        .map_err(|e| anyhow::anyhow!("'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY): {e}"))
+}
+
+fn import_options(args: &AnalyzeArgs) -> Result<ImportOptions> {
+    let map = args
+        .map
+        .iter()
+        .map(|m| parse_map_arg(m).map_err(|e| anyhow::anyhow!("--map {m}: {e}")))
+        .collect::<Result<Vec<_>>>()?;
+    let date_format = match &args.date_format {
+        Some(f) => Some(
+            f.parse::<DateFormat>()
+                .map_err(|e| anyhow::anyhow!("--date-format {f}: {e}"))?,
+        ),
+        None => None,
+    };
+    let decimal = match args.decimal.as_deref() {
+        None => None,
+        Some(".") => Some(b'.'),
+        Some(",") => Some(b','),
+        Some(other) => bail!("--decimal {other}: expected \".\" or \",\""),
+    };
+    let as_of = args.as_of.as_deref().map(parse_user_date).transpose()?;
+    Ok(ImportOptions {
+        overrides: SniffOverrides {
+            map,
+            date_format,
+            decimal,
+            has_header: None,
+        },
+        strict: args.strict,
+        as_of,
+    })
+}
+
+fn load_rules(path: Option<&Path>) -> Result<LadderRules> {
+    match path {
+        None => Ok(LadderRules::default()),
+        Some(p) => {
+            let text = fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            parse_rules(&text).with_context(|| format!("in {}", p.display()))
+        }
+    }
+}
+
+fn progress_bar(total: u64) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() || total < (32 << 20) {
+        return None;
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .expect("valid template"),
+    );
+    Some(bar)
+}
+
+/// Peak resident memory of this process, from /proc (Linux); `None` elsewhere.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+pub fn run(args: AnalyzeArgs) -> Result<()> {
+    let started = Instant::now();
+    let options = import_options(&args)?;
+    let rules = load_rules(args.rules.as_deref())?;
+    let total_bytes: u64 = args
+        .orders
+        .iter()
+        .map(|p| {
+            fs::metadata(p)
+                .map(|m| m.len())
+                .with_context(|| format!("reading {}", p.display()))
+        })
+        .sum::<Result<u64>>()?;
+    let bar = progress_bar(total_bytes);
+    let report_progress = |bytes: u64| {
+        if let Some(b) = &bar {
+            b.set_position(bytes);
+        }
+    };
+    let import = import_orders(&args.orders, &options, &report_progress)?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let imported = started.elapsed();
+
+    let (profiles, customer_rejects): (Vec<CustomerProfile>, Vec<Reject>) = match &args.customers {
+        Some(path) => read_customers(path, options.strict)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    let records: Vec<CustomerRecord> = import
+        .customers
+        .into_iter()
+        .map(|(id, summary)| CustomerRecord {
+            id,
+            summary: Some(summary),
+        })
+        .collect();
+    let analysis = analyze(records, profiles, &rules, import.as_of);
+    let analysed = started.elapsed();
+
+    let mut rejects = import.rejects;
+    rejects.extend(customer_rejects);
+    let input = ReportInput {
+        analysis: &analysis,
+        files: &import.files,
+        rejects: &rejects,
+        categories: &import.categories,
+        out_dir: args.out.as_deref(),
+    };
+    if let Some(dir) = &args.out {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        write_file(&dir.join("customers.csv"), |w| {
+            report::write_customers_csv(w, &analysis.customers, &import.categories)
+        })?;
+        write_file(&dir.join("rejects.csv"), |w| {
+            report::write_rejects_csv(w, &rejects)
+        })?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match args.format {
+        OutputFormat::Text => out.write_all(report::text_report(&input).as_bytes())?,
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report::json_report(&input))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    if args.timings {
+        eprintln!(
+            "timings: import {:.3} s, analysis {:.3} s, output {:.3} s, total {:.3} s; peak memory {} MB",
+            imported.as_secs_f64(),
+            (analysed - imported).as_secs_f64(),
+            (started.elapsed() - analysed).as_secs_f64(),
+            started.elapsed().as_secs_f64(),
+            peak_rss_bytes().map_or("unknown".to_string(), |b| (b >> 20).to_string()),
+        );
+    }
+    Ok(())
+}
+
+/// Writes a file through a buffer, naming the file in any error.
+pub fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    write(&mut w).with_context(|| format!("writing {}", path.display()))?;
+    w.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}

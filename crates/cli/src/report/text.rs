@@ -1,0 +1,169 @@
+//! The terminal report: the ladder at a glance, the Pareto headline, regulars at risk.
+
+use std::fmt::Write;
+
+use clientele_core::{Rung, Status, Subgroup, Tally};
+
+use super::{ReportInput, group_digits, whole_money};
+
+fn share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "-".into()
+    } else {
+        format!("{:.1}%", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+fn row(out: &mut String, label: &str, t: &Tally, statuses: Option<&[Tally; 3]>, total: u64) {
+    let _ = write!(
+        out,
+        "{label:<26}{:>10} {:>7}{:>16}{:>16}",
+        group_digits(t.customers as i64),
+        share(t.customers, total),
+        whole_money(t.revenue),
+        whole_money(t.profit),
+    );
+    if let Some(s) = statuses {
+        let _ = write!(
+            out,
+            "{:>10}{:>10}{:>10}",
+            group_digits(s[Status::Active as usize].customers as i64),
+            group_digits(s[Status::Slipping as usize].customers as i64),
+            group_digits(s[Status::Lost as usize].customers as i64),
+        );
+    }
+    out.push('\n');
+}
+
+/// Renders the report a manager reads at a glance.
+pub fn text_report(input: &ReportInput<'_>) -> String {
+    let a = input.analysis;
+    let mut out = String::new();
+    let _ = writeln!(out, "Clientele: the loyalty ladder as of {}", a.as_of);
+    out.push('\n');
+    for f in input.files {
+        let _ = writeln!(
+            out,
+            "{}: {} rows, {} imported ({} returns), {} rejected, {} duplicates, {} after the as-of date",
+            f.path.display(),
+            group_digits(f.rows as i64),
+            group_digits(f.accepted as i64),
+            group_digits(f.returns as i64),
+            group_digits(f.rejected as i64),
+            group_digits(f.duplicates as i64),
+            group_digits(f.after_as_of as i64),
+        );
+    }
+    if !input.rejects.is_empty() {
+        let whither = input
+            .out_dir
+            .map(|d| format!("see {}", d.join("rejects.csv").display()))
+            .unwrap_or_else(|| "use --out DIR to get rejects.csv".into());
+        let _ = writeln!(
+            out,
+            "{} row(s) were not imported ({whither}).",
+            group_digits(input.rejects.len() as i64)
+        );
+    }
+    if !a.cost_complete {
+        out.push_str(
+            "Some order lines have no cost: profit is revenue minus the costs that are known.\n",
+        );
+    }
+    out.push('\n');
+    let total: u64 = a.ladder.iter().map(|r| r.total.customers).sum();
+    let _ = writeln!(
+        out,
+        "{:<26}{:>10} {:>7}{:>16}{:>16}{:>10}{:>10}{:>10}",
+        "rung (strategy)", "customers", "share", "revenue", "profit", "active", "slipping", "lost"
+    );
+    for r in a.ladder.iter().rev() {
+        let strategy = match r.rung {
+            Rung::Prospect | Rung::Visitor => "attract",
+            Rung::Newcomer => "engage",
+            Rung::Regular => "retain",
+            Rung::Advocate => "cherish",
+        };
+        let label = format!("{} ({strategy})", r.rung.as_str());
+        let has_status = !matches!(r.rung, Rung::Prospect | Rung::Visitor);
+        row(
+            &mut out,
+            &label,
+            &r.total,
+            has_status.then_some(&r.statuses),
+            total,
+        );
+        if has_status && r.total.customers > 0 {
+            for g in Subgroup::ALL {
+                let label = format!("  {}", g.as_str());
+                row(&mut out, &label, &r.subgroups[g as usize], None, total);
+            }
+        }
+    }
+    let statuses = a.status_totals();
+    let everyone = Tally {
+        customers: total,
+        revenue: a.ladder.iter().map(|r| r.total.revenue).sum(),
+        profit: a.ladder.iter().map(|r| r.total.profit).sum(),
+    };
+    row(&mut out, "all", &everyone, Some(&statuses), total);
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "Returners (came back after being lost): {}. Lost customers take {} of revenue with them: win them back.",
+        group_digits(a.returners as i64),
+        whole_money(statuses[Status::Lost as usize].revenue),
+    );
+    match &a.revenue_pareto {
+        Some(p) => {
+            let _ = write!(
+                out,
+                "Pareto: the top 20% of customers bring {:.1}% of revenue; 80% of revenue comes from {:.1}% of customers (Gini {:.2}).",
+                100.0 * p.top20_share,
+                100.0 * p.customers_for_80,
+                p.gini
+            );
+            if let Some(pp) = &a.profit_pareto {
+                let _ = write!(
+                    out,
+                    " The top 20% by profit bring {:.1}% of profit.",
+                    100.0 * pp.top20_share
+                );
+            }
+            out.push('\n');
+        }
+        None => out.push_str("Pareto: no positive revenue to analyse.\n"),
+    }
+    if a.image_clients.customers > 0 || a.referred_customers.customers > 0 {
+        let _ = writeln!(
+            out,
+            "Image clients: {} (revenue {}). Referred customers: {} (revenue {}).",
+            group_digits(a.image_clients.customers as i64),
+            whole_money(a.image_clients.revenue),
+            group_digits(a.referred_customers.customers as i64),
+            whole_money(a.referred_customers.revenue),
+        );
+    }
+    let at_risk = a.regulars_at_risk(10);
+    out.push('\n');
+    if at_risk.is_empty() {
+        out.push_str("No regulars or advocates are slipping.\n");
+    } else {
+        out.push_str("Top regulars and advocates slipping away (by revenue):\n");
+        for c in at_risk {
+            let why = c
+                .placement
+                .status
+                .map(|(_, why)| why.to_string())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<9} revenue {:>12}  {why}",
+                c.id,
+                c.placement.rung.as_str(),
+                whole_money(c.revenue()),
+            );
+        }
+    }
+    out
+}

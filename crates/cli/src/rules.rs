@@ -1,0 +1,253 @@
+//! The ladder rules file (TOML): parsing, validation and the documented defaults.
+
+use anyhow::{Context, Result, bail};
+use clientele_core::{LadderRules, Money, Period, StatusRules, SubgroupRule};
+use serde::Deserialize;
+
+/// The default rules, documented; `clientele rules` prints this text and a test proves it
+/// parses to `LadderRules::default()`.
+pub const DEFAULT_RULES_TOML: &str = r#"# Clientele loyalty-ladder rules. Every key is optional; a missing key keeps its default.
+
+[ladder]
+# A regular has bought on at least this many distinct days...
+regular_min_purchase_days = 3
+# ...spread over at least this many calendar periods ("week", "month", "quarter" or "year").
+regular_min_periods = 2
+period = "month"
+
+[advocate]
+# A regular becomes an advocate on any one of these signals:
+# an NPS promoter (9 or 10) in the customers file,
+if_promoter = true
+# referred at least this many customers (referred_by in the customers file; 0 turns it off),
+min_referrals = 1
+# buys at least this share of order lines at full price (needs a discount or list-price column;
+# set to 0 to turn it off).
+min_full_price_share = 0.8
+
+[status]
+# Customers with at least this many purchase days in their current turn are judged by their own
+# rhythm, the median gap between their purchase days:
+rhythm_min_purchase_days = 3
+# slipping when silent for more than this many median gaps,
+slipping_rhythm_factor = 2.0
+# lost when silent for more than this many median gaps,
+lost_rhythm_factor = 4.0
+# but never slipping sooner than this many days after a purchase.
+min_slipping_days = 14
+# Customers without a rhythm are slipping after this many days without a purchase...
+slipping_after_days = 90
+# ...and everyone is lost after this many. A longer gap between two purchases means the customer
+# was lost and came back: a new turn of the spiral.
+lost_after_days = 365
+
+[subgroups]
+# "terciles": thirds of each rung by profit; "thresholds": the fixed limits below.
+method = "terciles"
+# With "thresholds": profit below this is unprofitable, from the next one on profitable.
+unprofitable_below = 0
+profitable_from = 1000
+"#;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    ladder: LadderSection,
+    #[serde(default)]
+    advocate: AdvocateSection,
+    #[serde(default)]
+    status: StatusSection,
+    #[serde(default)]
+    subgroups: SubgroupSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LadderSection {
+    regular_min_purchase_days: Option<u32>,
+    regular_min_periods: Option<u32>,
+    period: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvocateSection {
+    if_promoter: Option<bool>,
+    min_referrals: Option<u32>,
+    min_full_price_share: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusSection {
+    rhythm_min_purchase_days: Option<u32>,
+    slipping_rhythm_factor: Option<f64>,
+    lost_rhythm_factor: Option<f64>,
+    min_slipping_days: Option<i32>,
+    slipping_after_days: Option<i32>,
+    lost_after_days: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubgroupSection {
+    method: Option<String>,
+    unprofitable_below: Option<f64>,
+    profitable_from: Option<f64>,
+}
+
+/// Parses a rules file; unknown keys and inconsistent values are errors that name the key.
+pub fn parse_rules(text: &str) -> Result<LadderRules> {
+    let file: RulesFile = toml::from_str(text).context("reading the ladder rules")?;
+    let d = LadderRules::default();
+    let ds = StatusRules::default();
+    let period = match file.ladder.period.as_deref() {
+        None => d.period,
+        Some("week") => Period::Week,
+        Some("month") => Period::Month,
+        Some("quarter") => Period::Quarter,
+        Some("year") => Period::Year,
+        Some(other) => bail!(
+            "ladder.period = '{other}': expected \"week\", \"month\", \"quarter\" or \"year\""
+        ),
+    };
+    let share = file.advocate.min_full_price_share;
+    if let Some(s) = share.filter(|s| !(0.0..=1.0).contains(s)) {
+        bail!("advocate.min_full_price_share = {s}: expected a share between 0 and 1");
+    }
+    let status = StatusRules {
+        rhythm_min_purchase_days: file
+            .status
+            .rhythm_min_purchase_days
+            .unwrap_or(ds.rhythm_min_purchase_days),
+        slipping_rhythm_factor: file
+            .status
+            .slipping_rhythm_factor
+            .unwrap_or(ds.slipping_rhythm_factor),
+        lost_rhythm_factor: file
+            .status
+            .lost_rhythm_factor
+            .unwrap_or(ds.lost_rhythm_factor),
+        min_slipping_days: file
+            .status
+            .min_slipping_days
+            .unwrap_or(ds.min_slipping_days),
+        slipping_after_days: file
+            .status
+            .slipping_after_days
+            .unwrap_or(ds.slipping_after_days),
+        lost_after_days: file.status.lost_after_days.unwrap_or(ds.lost_after_days),
+    };
+    if status.slipping_rhythm_factor <= 0.0
+        || status.lost_rhythm_factor < status.slipping_rhythm_factor
+    {
+        bail!(
+            "status: need 0 < slipping_rhythm_factor ({}) ≤ lost_rhythm_factor ({})",
+            status.slipping_rhythm_factor,
+            status.lost_rhythm_factor
+        );
+    }
+    if status.slipping_after_days <= 0 || status.lost_after_days < status.slipping_after_days {
+        bail!(
+            "status: need 0 < slipping_after_days ({}) ≤ lost_after_days ({})",
+            status.slipping_after_days,
+            status.lost_after_days
+        );
+    }
+    let money = |v: f64, key: &str| -> Result<Money> {
+        if !v.is_finite() {
+            bail!("subgroups.{key} = {v}: expected a number");
+        }
+        Ok(Money::from_f64_rounded(v))
+    };
+    let subgroups = match file.subgroups.method.as_deref() {
+        None | Some("terciles") => SubgroupRule::Terciles,
+        Some("thresholds") => {
+            let low = money(
+                file.subgroups.unprofitable_below.unwrap_or(0.0),
+                "unprofitable_below",
+            )?;
+            let high = money(
+                file.subgroups.profitable_from.unwrap_or(1000.0),
+                "profitable_from",
+            )?;
+            if high < low {
+                bail!("subgroups: profitable_from ({high}) is below unprofitable_below ({low})");
+            }
+            SubgroupRule::Thresholds {
+                unprofitable_below: low,
+                profitable_from: high,
+            }
+        }
+        Some(other) => {
+            bail!("subgroups.method = '{other}': expected \"terciles\" or \"thresholds\"")
+        }
+    };
+    Ok(LadderRules {
+        regular_min_purchase_days: file
+            .ladder
+            .regular_min_purchase_days
+            .unwrap_or(d.regular_min_purchase_days)
+            .max(1),
+        regular_min_periods: file
+            .ladder
+            .regular_min_periods
+            .unwrap_or(d.regular_min_periods),
+        period,
+        advocate_if_promoter: file.advocate.if_promoter.unwrap_or(d.advocate_if_promoter),
+        advocate_min_referrals: file
+            .advocate
+            .min_referrals
+            .unwrap_or(d.advocate_min_referrals),
+        advocate_min_full_price_share: match share {
+            None => d.advocate_min_full_price_share,
+            Some(0.0) => None,
+            Some(s) => Some(s),
+        },
+        status,
+        subgroups,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_defaults_are_the_defaults() {
+        assert_eq!(
+            parse_rules(DEFAULT_RULES_TOML).unwrap(),
+            LadderRules::default()
+        );
+        assert_eq!(parse_rules("").unwrap(), LadderRules::default());
+    }
+
+    #[test]
+    fn overrides_and_errors() {
+        let r = parse_rules("[ladder]\nperiod = \"quarter\"\n[subgroups]\nmethod = \"thresholds\"\nprofitable_from = 500\n").unwrap();
+        assert_eq!(r.period, Period::Quarter);
+        assert_eq!(
+            r.subgroups,
+            SubgroupRule::Thresholds {
+                unprofitable_below: Money::ZERO,
+                profitable_from: Money::from_major(500)
+            }
+        );
+        let e = parse_rules("[ladder]\nperiod = \"decade\"\n").unwrap_err();
+        assert!(
+            format!("{e:#}").contains("ladder.period = 'decade'"),
+            "{e:#}"
+        );
+        let e = parse_rules("[ladder]\nregular_days = 3\n").unwrap_err();
+        assert!(
+            format!("{e:#}").contains("unknown field `regular_days`"),
+            "{e:#}"
+        );
+        let e = parse_rules("[status]\nslipping_after_days = 400\n").unwrap_err();
+        assert!(
+            format!("{e:#}").contains("slipping_after_days (400)"),
+            "{e:#}"
+        );
+    }
+}

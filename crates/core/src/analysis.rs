@@ -1,0 +1,293 @@
+//! The whole-company analysis: every customer placed, sub-grouped and scored, plus the totals a
+//! manager reads first (the ladder table, status counts, Pareto headlines, regulars at risk).
+
+use std::collections::HashMap;
+
+use crate::{
+    AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
+    Placement, Rfm, Rung, Status, Subgroup, abc_classes, assign_subgroups, pareto, place,
+    rfm_scores, stability,
+};
+
+/// One customer as the importer found them: purchases (if any) and profile (if any).
+#[derive(Clone, Debug)]
+pub struct CustomerRecord {
+    pub id: String,
+    pub summary: Option<CustomerSummary>,
+}
+
+/// Everything Clientele concludes about one customer.
+#[derive(Clone, Debug)]
+pub struct CustomerResult {
+    pub id: String,
+    pub summary: Option<CustomerSummary>,
+    pub profile: Option<CustomerProfile>,
+    pub placement: Placement,
+    pub subgroup: Option<Subgroup>,
+    /// ABC class by revenue; `None` for people without purchases.
+    pub abc: Option<AbcClass>,
+    pub rfm: Option<Rfm>,
+    pub stability: Option<f64>,
+    /// Customers who name this one as their referrer, and what they brought in.
+    pub referrals: u32,
+    pub referred_revenue: Money,
+}
+
+impl CustomerResult {
+    pub fn revenue(&self) -> Money {
+        self.summary.as_ref().map_or(Money::ZERO, |s| s.revenue)
+    }
+
+    pub fn profit(&self) -> Money {
+        self.summary.as_ref().map_or(Money::ZERO, |s| s.profit())
+    }
+}
+
+/// Customers, revenue and profit of one group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub customers: u64,
+    pub revenue: Money,
+    pub profit: Money,
+}
+
+impl Tally {
+    fn add(&mut self, r: &CustomerResult) {
+        self.customers += 1;
+        self.revenue += r.revenue();
+        self.profit += r.profit();
+    }
+}
+
+/// One row of the ladder table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RungRow {
+    pub rung: Rung,
+    pub total: Tally,
+    /// Profitable, middling, unprofitable (in `Subgroup::ALL` order).
+    pub subgroups: [Tally; 3],
+    /// Active, slipping, lost (in `Status::ALL` order).
+    pub statuses: [Tally; 3],
+    pub returners: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub as_of: Day,
+    /// Sorted by customer id.
+    pub customers: Vec<CustomerResult>,
+    pub ladder: Vec<RungRow>,
+    pub returners: u64,
+    pub revenue_pareto: Option<Pareto>,
+    pub profit_pareto: Option<Pareto>,
+    pub image_clients: Tally,
+    pub referred_customers: Tally,
+    /// Whether every order line carried a cost (otherwise profit is revenue minus known costs).
+    pub cost_complete: bool,
+}
+
+impl Analysis {
+    /// Slipping or lost regulars and advocates, by profit at stake (largest first), then id.
+    pub fn regulars_at_risk(&self, limit: usize) -> Vec<&CustomerResult> {
+        let mut at_risk: Vec<&CustomerResult> = self
+            .customers
+            .iter()
+            .filter(|c| matches!(c.placement.rung, Rung::Regular | Rung::Advocate))
+            .filter(|c| matches!(c.placement.status(), Some(Status::Slipping)))
+            .collect();
+        at_risk.sort_by(|a, b| b.revenue().cmp(&a.revenue()).then_with(|| a.id.cmp(&b.id)));
+        at_risk.truncate(limit);
+        at_risk
+    }
+
+    pub fn status_totals(&self) -> [Tally; 3] {
+        let mut totals = [Tally::default(); 3];
+        for row in &self.ladder {
+            for (t, s) in totals.iter_mut().zip(&row.statuses) {
+                t.customers += s.customers;
+                t.revenue += s.revenue;
+                t.profit += s.profit;
+            }
+        }
+        totals
+    }
+}
+
+/// Runs the ladder and the value analysis over all customers.
+///
+/// `customers` are the buyers (and anyone else the order log names); `profiles` come from the
+/// optional customers file. People in `profiles` without purchases become prospects or visitors.
+pub fn analyze(
+    customers: Vec<CustomerRecord>,
+    profiles: Vec<CustomerProfile>,
+    rules: &LadderRules,
+    as_of: Day,
+) -> Analysis {
+    let mut profiles_by_id: HashMap<String, CustomerProfile> =
+        profiles.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let mut referrals: HashMap<String, u32> = HashMap::new();
+    for p in profiles_by_id.values() {
+        if let Some(r) = p.referred_by.as_ref().filter(|r| **r != p.id) {
+            *referrals.entry(r.clone()).or_default() += 1;
+        }
+    }
+    let mut merged: Vec<(String, Option<CustomerSummary>, Option<CustomerProfile>)> = customers
+        .into_iter()
+        .map(|c| {
+            let profile = profiles_by_id.remove(&c.id);
+            (c.id, c.summary, profile)
+        })
+        .collect();
+    merged.extend(
+        profiles_by_id
+            .into_iter()
+            .map(|(id, p)| (id, None, Some(p))),
+    );
+    merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut results: Vec<CustomerResult> = merged
+        .into_iter()
+        .map(|(id, summary, profile)| {
+            let signals = AdvocacySignals {
+                nps: profile.as_ref().and_then(|p| p.nps),
+                referrals: referrals.get(&id).copied().unwrap_or(0),
+                last_touch: profile.as_ref().and_then(|p| p.last_touch),
+            };
+            let placement = place(summary.as_ref(), &signals, rules);
+            let stability = summary
+                .as_ref()
+                .and_then(|s| stability(s.intervals().and_then(|i| i.cv)));
+            CustomerResult {
+                id,
+                summary,
+                profile,
+                placement,
+                subgroup: None,
+                abc: None,
+                rfm: None,
+                stability,
+                referrals: signals.referrals,
+                referred_revenue: Money::ZERO,
+            }
+        })
+        .collect();
+
+    // Referred revenue: what the customers each referrer brought in.
+    let index: HashMap<&str, usize> = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut referred: Vec<(usize, Money)> = Vec::new();
+    for r in &results {
+        if let Some(by) = r.profile.as_ref().and_then(|p| p.referred_by.as_deref())
+            && let Some(&i) = index.get(by).filter(|_| by != r.id)
+        {
+            referred.push((i, r.revenue()));
+        }
+    }
+    drop(index);
+    for (i, revenue) in referred {
+        results[i].referred_revenue += revenue;
+    }
+
+    // Sub-groups inside each rung.
+    for rung in Rung::ALL {
+        let members: Vec<usize> = (0..results.len())
+            .filter(|&i| results[i].placement.rung == rung)
+            .collect();
+        let profits: Vec<Option<Money>> = members
+            .iter()
+            .map(|&i| {
+                results[i]
+                    .summary
+                    .as_ref()
+                    .filter(|s| !s.days.is_empty())
+                    .map(|s| s.profit())
+            })
+            .collect();
+        for (&i, g) in members
+            .iter()
+            .zip(assign_subgroups(&profits, rules.subgroups))
+        {
+            results[i].subgroup = g;
+        }
+    }
+
+    // ABC and RFM among buyers.
+    let buyers: Vec<usize> = (0..results.len())
+        .filter(|&i| {
+            results[i]
+                .summary
+                .as_ref()
+                .is_some_and(|s| !s.days.is_empty())
+        })
+        .collect();
+    let revenue: Vec<Money> = buyers.iter().map(|&i| results[i].revenue()).collect();
+    let abc = abc_classes(&revenue, |k| buyers[k]); // results are id-sorted, so index = id order
+    let summary = |i: usize| results[i].summary.as_ref().expect("buyer");
+    let since: Vec<i64> = buyers
+        .iter()
+        .map(|&i| i64::from(summary(i).days_since_last().unwrap_or(0)))
+        .collect();
+    let days: Vec<i64> = buyers
+        .iter()
+        .map(|&i| i64::from(summary(i).purchase_days()))
+        .collect();
+    let money: Vec<i64> = revenue.iter().map(|m| m.units()).collect();
+    let rfm = rfm_scores(&since, &days, &money);
+    for ((&i, class), score) in buyers.iter().zip(abc).zip(rfm) {
+        results[i].abc = Some(class);
+        results[i].rfm = Some(score);
+    }
+
+    let profit: Vec<Money> = buyers.iter().map(|&i| results[i].profit()).collect();
+    let mut ladder: Vec<RungRow> = Rung::ALL
+        .iter()
+        .map(|&rung| RungRow {
+            rung,
+            total: Tally::default(),
+            subgroups: [Tally::default(); 3],
+            statuses: [Tally::default(); 3],
+            returners: 0,
+        })
+        .collect();
+    let mut returners = 0;
+    let mut image_clients = Tally::default();
+    let mut referred_customers = Tally::default();
+    let mut cost_complete = true;
+    for r in &results {
+        let row = &mut ladder[r.placement.rung as usize];
+        row.total.add(r);
+        if let Some(g) = r.subgroup {
+            row.subgroups[g as usize].add(r);
+        }
+        if let Some(s) = r.placement.status() {
+            row.statuses[s as usize].add(r);
+        }
+        if r.placement.is_returner() {
+            row.returners += 1;
+            returners += 1;
+        }
+        if r.profile.as_ref().is_some_and(|p| p.image_client) {
+            image_clients.add(r);
+        }
+        if r.profile.as_ref().is_some_and(|p| p.referred_by.is_some()) {
+            referred_customers.add(r);
+        }
+        if r.summary.as_ref().is_some_and(|s| !s.cost_complete) {
+            cost_complete = false;
+        }
+    }
+    Analysis {
+        as_of,
+        customers: results,
+        ladder,
+        returners,
+        revenue_pareto: pareto(&revenue),
+        profit_pareto: pareto(&profit),
+        image_clients,
+        referred_customers,
+        cost_complete,
+    }
+}

@@ -1,0 +1,336 @@
+//! The optional customers file: prospects, visitors and what is known about buyers besides their
+//! orders (NPS answer, referrer, image-client flag, manager, birthday, last touch).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use clientele_core::{CustomerProfile, Day, NpsScore, RowRef};
+
+use crate::columns::normalize_header;
+use crate::encoding::{decode_chunk, detect_encoding};
+use crate::layout::{csv_reader_builder, detect_layout, split_line};
+use crate::pipeline::{ImportError, Reject};
+use crate::values::{DateFormat, guess_date_format, normalize_email, normalize_phone, parse_date};
+use crate::xlsx::{Container, detect_container, read_xlsx};
+
+/// The columns a customers file can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum ProfileField {
+    Id,
+    Email,
+    Phone,
+    Name,
+    Nps,
+    ReferredBy,
+    ImageClient,
+    Manager,
+    Birthday,
+    LastTouch,
+}
+
+fn profile_field(header: &str) -> Option<ProfileField> {
+    use ProfileField::*;
+    let h = normalize_header(header);
+    Some(match h.as_str() {
+        "customer id"
+        | "customer"
+        | "client"
+        | "client id"
+        | "id"
+        | "клиент"
+        | "покупатель"
+        | "код клиента"
+        | "id клиента"
+        | "код покупателя"
+        | "контрагент" => Id,
+        "email" | "e mail" | "почта" | "электронная почта" => Email,
+        "phone" | "телефон" | "мобильный" | "мобильный телефон" => {
+            Phone
+        }
+        "name" | "customer name" | "client name" | "имя" | "фио" | "наименование" => {
+            Name
+        }
+        "nps" | "nps score" | "recommend" | "likelihood to recommend" | "оценка nps" | "нпс" => {
+            Nps
+        }
+        "referred by"
+        | "referrer"
+        | "referral"
+        | "кто привел"
+        | "кто привёл"
+        | "рекомендатель"
+        | "пришел от"
+        | "пришёл от" => ReferredBy,
+        "image client" | "image" | "vip" | "имиджевый клиент" | "имиджевый" => {
+            ImageClient
+        }
+        "manager" | "account manager" | "owner" | "responsible" | "менеджер" | "ответственный" => {
+            Manager
+        }
+        "birthday" | "birth date" | "date of birth" | "день рождения" | "дата рождения" => {
+            Birthday
+        }
+        "last touch"
+        | "touch"
+        | "last contact"
+        | "inquiry"
+        | "lead date"
+        | "visit"
+        | "last visit"
+        | "последний контакт"
+        | "обращение"
+        | "дата обращения"
+        | "визит"
+        | "лид" => LastTouch,
+        _ => return None,
+    })
+}
+
+fn truthy(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "да" | "д" | "+" | "x" | "истина" => Some(true),
+        "0" | "false" | "no" | "n" | "нет" | "н" | "-" | "" | "ложь" => Some(false),
+        _ => None,
+    }
+}
+
+/// Reads the customers file. Bad rows become rejects (or, with `strict`, an error).
+pub fn read_customers(
+    path: &Path,
+    strict: bool,
+) -> Result<(Vec<CustomerProfile>, Vec<Reject>), ImportError> {
+    let rows = read_rows(path)?;
+    let format_err = |message: String| ImportError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let Some((header_line, header)) = rows
+        .iter()
+        .find(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+    else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let mut columns: HashMap<ProfileField, usize> = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        if let Some(f) = profile_field(name) {
+            if let Some(&j) = columns.get(&f) {
+                return Err(format_err(format!(
+                    "columns '{}' and '{}' both look like {f:?}; rename one",
+                    header[j], name
+                )));
+            }
+            columns.insert(f, i);
+        }
+    }
+    if ![ProfileField::Id, ProfileField::Email, ProfileField::Phone]
+        .iter()
+        .any(|f| columns.contains_key(f))
+    {
+        return Err(format_err(format!(
+            "no customer id, e-mail or phone column among the headers: {}",
+            header.join(", ")
+        )));
+    }
+    let header_line = *header_line;
+    let data: Vec<&(u64, Vec<String>)> = rows.iter().filter(|(l, _)| *l > header_line).collect();
+    let date_format = |field: ProfileField| -> Option<DateFormat> {
+        let &i = columns.get(&field)?;
+        let samples: Vec<&str> = data
+            .iter()
+            .filter_map(|(_, r)| r.get(i).map(|s| s.trim()))
+            .filter(|s| !s.is_empty())
+            .take(500)
+            .collect();
+        guess_date_format(&samples, false).ok().map(|g| g.format)
+    };
+    let birthday_format = date_format(ProfileField::Birthday);
+    let touch_format = date_format(ProfileField::LastTouch);
+
+    let mut profiles = Vec::new();
+    let mut rejects = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for (line, row) in data {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |f: ProfileField| {
+            columns
+                .get(&f)
+                .and_then(|&i| row.get(i))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+        };
+        let reject = |f: Option<ProfileField>, reason: String| Reject {
+            file: PathBuf::from(path),
+            row: RowRef {
+                file: u32::MAX,
+                line: *line,
+            },
+            column: f
+                .and_then(|f| columns.get(&f))
+                .map_or(String::new(), |&i| header[i].clone()),
+            reason,
+            raw: row.join(";"),
+        };
+        let parsed = (|| {
+            let id = if let Some(id) = cell(ProfileField::Id) {
+                id.to_string()
+            } else if let Some(e) = cell(ProfileField::Email) {
+                normalize_email(e).ok_or_else(|| {
+                    reject(
+                        Some(ProfileField::Email),
+                        format!("'{e}' is not an e-mail address"),
+                    )
+                })?
+            } else if let Some(p) = cell(ProfileField::Phone) {
+                normalize_phone(p).ok_or_else(|| {
+                    reject(
+                        Some(ProfileField::Phone),
+                        format!("'{p}' is not a phone number"),
+                    )
+                })?
+            } else {
+                return Err(reject(
+                    Some(ProfileField::Id),
+                    "no customer id: the cell is empty".into(),
+                ));
+            };
+            let nps =
+                match cell(ProfileField::Nps) {
+                    None => None,
+                    Some(t) => Some(t.parse::<u8>().ok().and_then(NpsScore::new).ok_or_else(
+                        || {
+                            reject(
+                                Some(ProfileField::Nps),
+                                format!("'{t}' is not an NPS answer from 0 to 10"),
+                            )
+                        },
+                    )?),
+                };
+            let image_client = match cell(ProfileField::ImageClient) {
+                None => false,
+                Some(t) => truthy(t).ok_or_else(|| {
+                    reject(
+                        Some(ProfileField::ImageClient),
+                        format!("'{t}' is not yes/no"),
+                    )
+                })?,
+            };
+            let date =
+                |f: ProfileField, format: Option<DateFormat>| -> Result<Option<Day>, Reject> {
+                    match (cell(f), format) {
+                        (None, _) => Ok(None),
+                        (Some(t), Some(fmt)) => parse_date(t, fmt)
+                            .map(Some)
+                            .map_err(|e| reject(Some(f), e.to_string())),
+                        (Some(t), None) => Err(reject(
+                            Some(f),
+                            format!("'{t}': the column's date format could not be told"),
+                        )),
+                    }
+                };
+            Ok(CustomerProfile {
+                id,
+                name: cell(ProfileField::Name).map(str::to_string),
+                nps,
+                referred_by: cell(ProfileField::ReferredBy).map(str::to_string),
+                image_client,
+                manager: cell(ProfileField::Manager).map(str::to_string),
+                birthday: date(ProfileField::Birthday, birthday_format)?,
+                last_touch: date(ProfileField::LastTouch, touch_format)?,
+            })
+        })();
+        match parsed {
+            Ok(p) => {
+                if let Some(first) = seen.get(&p.id) {
+                    rejects.push(reject(
+                        None,
+                        format!(
+                            "customer '{}' already appeared on line {first}; the first row is kept",
+                            p.id
+                        ),
+                    ));
+                    continue;
+                }
+                seen.insert(p.id.clone(), *line);
+                profiles.push(p);
+            }
+            Err(r) => rejects.push(r),
+        }
+    }
+    if strict && let Some(r) = rejects.first() {
+        return Err(ImportError::Strict {
+            path: path.to_path_buf(),
+            line: r.row.line,
+            column: r.column.clone(),
+            reason: r.reason.clone(),
+            count: rejects.len(),
+        });
+    }
+    for r in &mut rejects {
+        r.row.file = u32::MAX; // customers-file rows sort after every order file's
+    }
+    Ok((profiles, rejects))
+}
+
+/// Reads a small table whole: (line number, cells) per row.
+fn read_rows(path: &Path) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
+    let io_err = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let format_err = |message: String| ImportError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut bytes = std::fs::read(path).map_err(io_err)?;
+    match detect_container(&bytes[..bytes.len().min(4)], path) {
+        Container::Xlsx => {
+            let rows = read_xlsx(path, None).map_err(|e| format_err(e.to_string()))?;
+            return Ok(rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (i as u64 + 1, r))
+                .collect());
+        }
+        Container::Gzip => {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(
+                &mut flate2::read::MultiGzDecoder::new(&bytes[..]),
+                &mut out,
+            )
+            .map_err(io_err)?;
+            bytes = out;
+        }
+        Container::Plain => {}
+    }
+    let encoding = detect_encoding(&bytes);
+    let text = decode_chunk(&bytes, encoding).map_err(|e| {
+        format_err(format!(
+            "the text is not valid {} at byte {}",
+            encoding.name(),
+            e.offset
+        ))
+    })?;
+    let layout = detect_layout(&text, true).map_err(|e| format_err(e.to_string()))?;
+    let mut rows = Vec::new();
+    match csv_reader_builder(&layout) {
+        Some(builder) => {
+            let mut rdr = builder.from_reader(text.as_bytes());
+            for record in rdr.records() {
+                let record = record.map_err(|e| format_err(e.to_string()))?;
+                let line = record.position().map_or(0, |p| p.line());
+                rows.push((line, record.iter().map(str::to_string).collect()));
+            }
+        }
+        None => {
+            let mut fields = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                fields.clear();
+                split_line(line, &layout, &mut fields);
+                rows.push((i as u64 + 1, fields.iter().map(|s| s.to_string()).collect()));
+            }
+        }
+    }
+    Ok(rows)
+}

@@ -1,0 +1,1023 @@
+//! The order import pipeline: files in, per-customer summaries and rejects out.
+//!
+//! A text file is read by one thread in large blocks cut at record boundaries (newlines outside
+//! quotes), decoded and parsed by worker threads, and each worker files the accepted lines into
+//! customer shards. When every file is read, the shards are merged in parallel: each customer's
+//! lines are deduplicated (first occurrence in input order wins) and summarised by the core. Memory
+//! therefore holds one compact record per accepted line (56 bytes) plus the customer map; no
+//! file is ever held whole.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use ahash::RandomState;
+use clientele_core::{
+    CategoryId, CustomerSummary, Day, DuplicateLine, Money, OrderLine, RowRef, dedup_lines,
+    summarize,
+};
+use rayon::prelude::*;
+
+use crate::columns::{ColumnMap, Field};
+use crate::encoding::{TextEncoding, decode_chunk};
+use crate::layout::{Layout, csv_reader_builder, split_line};
+use crate::sniff::{RowsFormat, SniffOverrides, TextFormat, sniff_rows, sniff_text};
+use crate::values::{
+    DateFormat, NumberFormat, normalize_email, normalize_phone, parse_date, parse_decimal_f64,
+    parse_money,
+};
+use crate::xlsx::{Container, detect_container, read_xlsx};
+
+/// Bytes handed to a worker at a time.
+const BLOCK_SIZE: usize = 4 << 20;
+/// Bytes the format is guessed from.
+const SAMPLE_SIZE: usize = 64 << 10;
+/// Customer shards per worker; merged shard by shard in parallel at the end.
+const SHARDS: usize = 64;
+
+/// What the caller decides about an import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    pub overrides: SniffOverrides,
+    /// Refuse the whole import on the first bad row instead of writing rejects aside.
+    pub strict: bool,
+    /// Ignore orders after this day; `None` means the last order day in the data.
+    pub as_of: Option<Day>,
+}
+
+/// A row that was not imported, with where and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject {
+    pub file: PathBuf,
+    pub row: RowRef,
+    /// The column (header name or 1-based position) at fault, or empty for the whole row.
+    pub column: String,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// What happened to one input file.
+#[derive(Clone, Debug, Default)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// How the format was understood, in short sentences.
+    pub notes: Vec<String>,
+    pub rows: u64,
+    pub accepted: u64,
+    pub rejected: u64,
+    pub duplicates: u64,
+    pub after_as_of: u64,
+    pub returns: u64,
+}
+
+/// The result of importing order files.
+#[derive(Debug)]
+pub struct OrderImport {
+    /// Customers by id, ascending.
+    pub customers: Vec<(String, CustomerSummary)>,
+    pub categories: Vec<String>,
+    pub rejects: Vec<Reject>,
+    pub files: Vec<FileReport>,
+    pub as_of: Day,
+    pub first_day: Option<Day>,
+    pub last_day: Option<Day>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: {message}")]
+    Format { path: PathBuf, message: String },
+    #[error(
+        "{path}, line {line}, column '{column}': {reason}; --strict refuses the whole import ({count} bad row(s) in all)"
+    )]
+    Strict {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        reason: String,
+        count: usize,
+    },
+    #[error("no orders were imported: every row was rejected or empty")]
+    NoOrders,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ImportError + '_ {
+    move |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Imports order files and summarises every customer.
+///
+/// `progress` is told the number of input bytes consumed so far (across files).
+pub fn import_orders(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<OrderImport, ImportError> {
+    let categories = CategoryTable::default();
+    let mut shards: Vec<Shards> = Vec::new();
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut files: Vec<FileReport> = Vec::new();
+    let mut consumed = 0u64;
+    for (index, path) in paths.iter().enumerate() {
+        let ctx = FileContext {
+            index: index as u32,
+            path,
+            as_of: options.as_of,
+            categories: &categories,
+        };
+        let base = consumed;
+        let report_progress = |bytes: u64| progress(base + bytes);
+        let (file_shards, file_rejects, report, bytes) =
+            import_file(&ctx, &options.overrides, &report_progress)?;
+        consumed += bytes;
+        shards.extend(file_shards);
+        rejects.extend(file_rejects);
+        files.push(report);
+    }
+
+    let first_day = shards.iter().filter_map(|s| s.first_day).min();
+    let last_day = shards.iter().filter_map(|s| s.last_day).max();
+    let as_of = match (options.as_of, last_day) {
+        (Some(d), _) => d,
+        (None, Some(d)) => d,
+        (None, None) => {
+            finish_rejects(&mut rejects, paths)?;
+            if options.strict {
+                strict_error(&rejects)?;
+            }
+            return Err(ImportError::NoOrders);
+        }
+    };
+
+    // Merge shard k of every worker, in parallel over k; dedup and summarise each customer.
+    let per_shard: Vec<ShardOutcome> = (0..SHARDS)
+        .into_par_iter()
+        .map(|k| {
+            let mut merged: HashMap<Box<str>, Vec<CompactLine>, RandomState> =
+                HashMap::with_hasher(RandomState::new());
+            for worker in &shards {
+                let mut guard = worker.maps[k].lock().expect("no worker panicked");
+                for (id, mut lines) in guard.drain() {
+                    merged.entry(id).or_default().append(&mut lines);
+                }
+            }
+            let mut duplicates = Vec::new();
+            let customers = merged
+                .into_iter()
+                .map(|(id, compact)| {
+                    let mut lines: Vec<OrderLine> =
+                        compact.iter().map(CompactLine::expand).collect();
+                    drop(compact);
+                    duplicates.extend(dedup_lines(&mut lines));
+                    (id.into_string(), summarize(&lines, as_of))
+                })
+                .collect();
+            (customers, duplicates)
+        })
+        .collect();
+    let mut customers = Vec::new();
+    let mut duplicates = Vec::new();
+    for (c, d) in per_shard {
+        customers.extend(c);
+        duplicates.extend(d);
+    }
+    customers.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for d in &duplicates {
+        let report = &mut files[d.duplicate.file as usize];
+        report.duplicates += 1;
+        report.accepted -= 1;
+        rejects.push(Reject {
+            file: paths[d.duplicate.file as usize].clone(),
+            row: d.duplicate,
+            column: "order_id".into(),
+            reason: format!(
+                "duplicate of line {} (same order id and product); counted once",
+                d.first_seen.line
+            ),
+            raw: String::new(),
+        });
+    }
+    finish_rejects(&mut rejects, paths)?;
+    if options.strict {
+        strict_error(&rejects)?;
+    }
+    if customers.is_empty() {
+        return Err(ImportError::NoOrders);
+    }
+    Ok(OrderImport {
+        customers,
+        categories: categories.into_names(),
+        rejects,
+        files,
+        as_of,
+        first_day,
+        last_day,
+    })
+}
+
+fn strict_error(rejects: &[Reject]) -> Result<(), ImportError> {
+    match rejects.first() {
+        Some(r) => Err(ImportError::Strict {
+            path: r.file.clone(),
+            line: r.row.line,
+            column: r.column.clone(),
+            reason: r.reason.clone(),
+            count: rejects.len(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Sorts rejects into input order and fills in the raw text of duplicates, which the parallel
+/// readers did not keep (re-reading those lines costs one sequential pass, only when needed).
+fn finish_rejects(rejects: &mut [Reject], paths: &[PathBuf]) -> Result<(), ImportError> {
+    rejects.sort_by_key(|r| r.row);
+    for (index, path) in paths.iter().enumerate() {
+        let wanted: Vec<u64> = rejects
+            .iter()
+            .filter(|r| r.row.file == index as u32 && r.raw.is_empty())
+            .map(|r| r.row.line)
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let found = read_raw_lines(path, &wanted)?;
+        for r in rejects
+            .iter_mut()
+            .filter(|r| r.row.file == index as u32 && r.raw.is_empty())
+        {
+            if let Some(text) = found.get(&r.row.line) {
+                r.raw = text.clone();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, ImportError> {
+    let mut found = HashMap::new();
+    let (container, reader) = open_input(path)?;
+    if container == Container::Xlsx {
+        let rows = read_xlsx(path, None).map_err(|e| ImportError::Format {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        for &line in wanted {
+            if let Some(row) = rows.get(line as usize - 1) {
+                found.insert(line, row.join(";"));
+            }
+        }
+        return Ok(found);
+    }
+    let mut reader = BufReader::new(reader);
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut next = 0usize;
+    while next < wanted.len() {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf).map_err(io_err(path))? == 0 {
+            break;
+        }
+        line += 1;
+        while next < wanted.len() && wanted[next] < line {
+            next += 1;
+        }
+        if next < wanted.len() && wanted[next] == line {
+            let text = String::from_utf8_lossy(&buf);
+            found.insert(line, text.trim_end_matches(['\r', '\n']).to_string());
+        }
+    }
+    Ok(found)
+}
+
+/// Opens a file, looking through gzip; tells whether it is an xlsx workbook.
+fn open_input(path: &Path) -> Result<(Container, Box<dyn Read + Send>), ImportError> {
+    let mut file = File::open(path).map_err(io_err(path))?;
+    let mut magic = [0u8; 4];
+    let n = read_up_to(&mut file, &mut magic).map_err(io_err(path))?;
+    let container = detect_container(&magic[..n], path);
+    let file = File::open(path).map_err(io_err(path))?;
+    let reader: Box<dyn Read + Send> = match container {
+        Container::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+            1 << 20,
+            file,
+        ))),
+        _ => Box::new(file),
+    };
+    Ok((container, reader))
+}
+
+fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Counts bytes read, for the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+struct FileContext<'a> {
+    index: u32,
+    path: &'a Path,
+    as_of: Option<Day>,
+    categories: &'a CategoryTable,
+}
+
+/// A merged shard: its customers' summaries and the duplicate lines dropped on the way.
+type ShardOutcome = (Vec<(String, CustomerSummary)>, Vec<DuplicateLine>);
+
+type ShardMap = HashMap<Box<str>, Vec<CompactLine>, RandomState>;
+
+/// One worker's accepted lines, sharded by customer.
+struct Shards {
+    maps: Vec<Mutex<ShardMap>>,
+    first_day: Option<Day>,
+    last_day: Option<Day>,
+}
+
+/// Per-worker state while parsing.
+struct Worker {
+    maps: Vec<ShardMap>,
+    rejects: Vec<Reject>,
+    report: FileReport,
+    first_day: Option<Day>,
+    last_day: Option<Day>,
+    categories: HashMap<String, u32>,
+}
+
+impl Worker {
+    fn new(path: &Path) -> Worker {
+        Worker {
+            maps: (0..SHARDS)
+                .map(|_| HashMap::with_hasher(shard_hasher()))
+                .collect(),
+            rejects: Vec::new(),
+            report: FileReport {
+                path: path.to_path_buf(),
+                ..FileReport::default()
+            },
+            first_day: None,
+            last_day: None,
+            categories: HashMap::new(),
+        }
+    }
+
+    fn into_parts(self) -> (Shards, Vec<Reject>, FileReport) {
+        let shards = Shards {
+            maps: self.maps.into_iter().map(Mutex::new).collect(),
+            first_day: self.first_day,
+            last_day: self.last_day,
+        };
+        (shards, self.rejects, self.report)
+    }
+}
+
+fn shard_hasher() -> RandomState {
+    // Fixed seeds: the shard of a customer is the same in every run and every worker.
+    RandomState::with_seeds(0x5eed_c11e, 0x7e1e_0001, 0xa5a5_a5a5, 0x0123_4567)
+}
+
+fn key_hasher() -> RandomState {
+    RandomState::with_seeds(0x0dd5_eed5, 0x1234_5678, 0x9abc_def0, 0x0fed_cba9)
+}
+
+/// An accepted line as stored until the merge: 56 bytes instead of `OrderLine`'s 88.
+#[derive(Clone, Copy, Debug)]
+struct CompactLine {
+    row: RowRef,
+    day: Day,
+    category: u32,
+    amount: i64,
+    cost: i64,
+    line_key: u64,
+    order_key: u64,
+    /// bit 0: full price known, bit 1: full price, bit 2: has keys.
+    flags: u8,
+}
+
+const NO_CATEGORY: u32 = u32::MAX;
+const NO_COST: i64 = i64::MIN;
+
+impl CompactLine {
+    fn compact(line: &OrderLine) -> CompactLine {
+        let mut flags = 0u8;
+        if let Some(f) = line.full_price {
+            flags |= 1 | (u8::from(f) << 1);
+        }
+        if line.line_key.is_some() {
+            flags |= 4;
+        }
+        CompactLine {
+            row: line.row,
+            day: line.day,
+            category: line.category.map_or(NO_CATEGORY, |c| c.0),
+            amount: line.amount.units(),
+            cost: line.cost.map_or(NO_COST, Money::units),
+            line_key: line.line_key.unwrap_or(0),
+            order_key: line.order_key.unwrap_or(0),
+            flags,
+        }
+    }
+
+    fn expand(&self) -> OrderLine {
+        let keyed = self.flags & 4 != 0;
+        OrderLine {
+            row: self.row,
+            day: self.day,
+            amount: Money::from_units(self.amount),
+            cost: (self.cost != NO_COST).then(|| Money::from_units(self.cost)),
+            category: (self.category != NO_CATEGORY).then_some(CategoryId(self.category)),
+            full_price: (self.flags & 1 != 0).then_some(self.flags & 2 != 0),
+            line_key: keyed.then_some(self.line_key),
+            order_key: keyed.then_some(self.order_key),
+        }
+    }
+}
+
+/// Category names shared by all workers; each worker caches the ids it has seen.
+#[derive(Default)]
+struct CategoryTable {
+    names: Mutex<(HashMap<String, u32>, Vec<String>)>,
+}
+
+impl CategoryTable {
+    fn id(&self, name: &str) -> u32 {
+        let mut guard = self.names.lock().expect("no worker panicked");
+        let (map, names) = &mut *guard;
+        if let Some(&id) = map.get(name) {
+            return id;
+        }
+        let id = names.len() as u32;
+        names.push(name.to_string());
+        map.insert(name.to_string(), id);
+        id
+    }
+
+    fn into_names(self) -> Vec<String> {
+        self.names.into_inner().expect("no worker panicked").1
+    }
+}
+
+/// How the columns of one file turn into an order line.
+struct RowParser {
+    col: HashMap<Field, usize>,
+    /// Column names for reject messages: the header, or "#N" for position N.
+    headers: Vec<String>,
+    has_header: bool,
+    date_format: DateFormat,
+    number_format: NumberFormat,
+    notes: Vec<String>,
+}
+
+impl RowParser {
+    fn new(
+        columns: &ColumnMap,
+        header: Option<&[String]>,
+        n_columns: usize,
+        has_header: bool,
+        date_format: DateFormat,
+        number_format: NumberFormat,
+        notes: Vec<String>,
+    ) -> RowParser {
+        let headers = (0..n_columns)
+            .map(|i| match header.and_then(|h| h.get(i)) {
+                Some(h) if !h.trim().is_empty() => h.trim().to_string(),
+                _ => format!("#{}", i + 1),
+            })
+            .collect();
+        RowParser {
+            col: columns.fields().collect(),
+            headers,
+            has_header,
+            date_format,
+            number_format,
+            notes,
+        }
+    }
+
+    fn for_text(f: &TextFormat) -> RowParser {
+        RowParser::new(
+            &f.columns,
+            f.header.as_deref(),
+            f.n_columns,
+            f.has_header,
+            f.date_format,
+            f.number_format,
+            f.notes.clone(),
+        )
+    }
+
+    fn for_rows(f: &RowsFormat) -> RowParser {
+        RowParser::new(
+            &f.columns,
+            f.header.as_deref(),
+            f.n_columns,
+            f.has_header,
+            f.date_format,
+            f.number_format,
+            f.notes.clone(),
+        )
+    }
+
+    fn column_name(&self, field: Field) -> String {
+        self.col
+            .get(&field)
+            .and_then(|&i| self.headers.get(i).cloned())
+            .unwrap_or_else(|| field.as_str().to_string())
+    }
+
+    fn get<'a>(&self, fields: &[&'a str], field: Field) -> Option<&'a str> {
+        let i = *self.col.get(&field)?;
+        fields.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    /// Parses one row; `Ok(None)` for a row that is valid but after the as-of date.
+    fn parse(
+        &self,
+        fields: &[&str],
+        row: RowRef,
+        ctx: &FileContext<'_>,
+        worker: &mut Worker,
+    ) -> Result<Option<(String, OrderLine)>, (String, String)> {
+        let fail = |field: Field, reason: String| Err((self.column_name(field), reason));
+        let number = self.number_format;
+        let customer = if let Some(id) = self.get(fields, Field::CustomerId) {
+            id.to_string()
+        } else if let Some(e) = self.get(fields, Field::Email) {
+            match normalize_email(e) {
+                Some(e) => e,
+                None => return fail(Field::Email, format!("'{e}' is not an e-mail address")),
+            }
+        } else if let Some(p) = self.get(fields, Field::Phone) {
+            match normalize_phone(p) {
+                Some(p) => p,
+                None => return fail(Field::Phone, format!("'{p}' is not a phone number")),
+            }
+        } else {
+            let field = [Field::CustomerId, Field::Email, Field::Phone]
+                .into_iter()
+                .find(|f| self.col.contains_key(f))
+                .unwrap_or(Field::CustomerId);
+            return fail(field, "no customer id: the cell is empty".into());
+        };
+        let Some(date_text) = self.get(fields, Field::Date) else {
+            return fail(Field::Date, "the date is empty".into());
+        };
+        let day = match parse_date(date_text, self.date_format) {
+            Ok(d) => d,
+            Err(e) => return fail(Field::Date, e.to_string()),
+        };
+        let Some(amount_text) = self.get(fields, Field::Amount) else {
+            return fail(Field::Amount, "the amount is empty".into());
+        };
+        let amount = match parse_money(amount_text, number) {
+            Ok(a) => a,
+            Err(e) => return fail(Field::Amount, e.to_string()),
+        };
+        let cost = if let Some(c) = self.get(fields, Field::Cost) {
+            match parse_money(c, number) {
+                Ok(c) => Some(c),
+                Err(e) => return fail(Field::Cost, e.to_string()),
+            }
+        } else if let Some(m) = self.get(fields, Field::Margin) {
+            match parse_money(m, number) {
+                Ok(m) => Some(amount - m),
+                Err(e) => return fail(Field::Margin, e.to_string()),
+            }
+        } else {
+            None
+        };
+        let quantity = match self.get(fields, Field::Quantity) {
+            Some(q) => match parse_decimal_f64(q, number) {
+                Ok(q) => Some(q),
+                Err(e) => return fail(Field::Quantity, e.to_string()),
+            },
+            None => None,
+        };
+        let full_price = match self.full_price(fields, amount, quantity, number) {
+            Ok(f) => f,
+            Err((field, reason)) => return fail(field, reason),
+        };
+        if ctx.as_of.is_some_and(|as_of| day > as_of) {
+            return Ok(None);
+        }
+        let category = self.get(fields, Field::Category).map(|name| {
+            if let Some(&id) = worker.categories.get(name) {
+                return CategoryId(id);
+            }
+            let id = ctx.categories.id(name);
+            worker.categories.insert(name.to_string(), id);
+            CategoryId(id)
+        });
+        let (line_key, order_key) = match self.get(fields, Field::OrderId) {
+            Some(order) => {
+                let hasher = key_hasher();
+                let order_key = hasher.hash_one(order);
+                let mut h = hasher.build_hasher();
+                order.hash(&mut h);
+                self.get(fields, Field::Product).hash(&mut h);
+                // A return may carry its order's id; it is not a copy of the sale.
+                amount.is_negative().hash(&mut h);
+                (Some(h.finish()), Some(order_key))
+            }
+            None => (None, None),
+        };
+        Ok(Some((
+            customer,
+            OrderLine {
+                row,
+                day,
+                amount,
+                cost,
+                category,
+                full_price,
+                line_key,
+                order_key,
+            },
+        )))
+    }
+
+    /// A line is at full price when its discount is zero, or when it was paid at least its list
+    /// price; without either column the export cannot tell.
+    fn full_price(
+        &self,
+        fields: &[&str],
+        amount: Money,
+        quantity: Option<f64>,
+        number: NumberFormat,
+    ) -> Result<Option<bool>, (Field, String)> {
+        if let Some(d) = self.get(fields, Field::Discount) {
+            let discount = d.trim_end_matches('%').trim();
+            return match parse_money(discount, number) {
+                Ok(v) => Ok(Some(v == Money::ZERO)),
+                Err(e) => Err((Field::Discount, e.to_string())),
+            };
+        }
+        let Some(list) = self.get(fields, Field::ListPrice) else {
+            return Ok(None);
+        };
+        let list = parse_money(list, number).map_err(|e| (Field::ListPrice, e.to_string()))?;
+        let paid_per_unit = match self.get(fields, Field::Price) {
+            Some(p) => parse_money(p, number).map_err(|e| (Field::Price, e.to_string()))?,
+            None => {
+                let q = quantity.unwrap_or(1.0);
+                if q <= 0.0 {
+                    return Ok(None);
+                }
+                Money::from_f64_rounded(amount.to_f64() / q)
+            }
+        };
+        // Allow a kopeck of rounding in amount / quantity.
+        Ok(Some(paid_per_unit.units() + 100 >= list.units()))
+    }
+
+    fn accept(&self, worker: &mut Worker, parsed: (String, OrderLine)) {
+        let (customer, line) = parsed;
+        worker.report.accepted += 1;
+        if line.amount.is_negative() {
+            worker.report.returns += 1;
+        } else {
+            worker.first_day = Some(worker.first_day.map_or(line.day, |d| d.min(line.day)));
+            worker.last_day = Some(worker.last_day.map_or(line.day, |d| d.max(line.day)));
+        }
+        let shard = (shard_hasher().hash_one(customer.as_str()) % SHARDS as u64) as usize;
+        let map = &mut worker.maps[shard];
+        let compact = CompactLine::compact(&line);
+        match map.get_mut(customer.as_str()) {
+            Some(lines) => lines.push(compact),
+            None => {
+                map.insert(customer.into_boxed_str(), vec![compact]);
+            }
+        }
+    }
+
+    fn handle_row(
+        &self,
+        fields: &[&str],
+        raw: &str,
+        row: RowRef,
+        ctx: &FileContext<'_>,
+        worker: &mut Worker,
+    ) {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            return; // blank lines are not rows
+        }
+        worker.report.rows += 1;
+        match self.parse(fields, row, ctx, worker) {
+            Ok(Some(parsed)) => self.accept(worker, parsed),
+            Ok(None) => worker.report.after_as_of += 1,
+            Err((column, reason)) => {
+                worker.report.rejected += 1;
+                worker.rejects.push(Reject {
+                    file: ctx.path.to_path_buf(),
+                    row,
+                    column,
+                    reason,
+                    raw: raw.trim_end_matches(['\r', '\n']).to_string(),
+                });
+            }
+        }
+    }
+}
+
+type FileOutcome = (Vec<Shards>, Vec<Reject>, FileReport, u64);
+
+fn import_file(
+    ctx: &FileContext<'_>,
+    overrides: &SniffOverrides,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<FileOutcome, ImportError> {
+    let (container, reader) = open_input(ctx.path)?;
+    let format_err = |message: String| ImportError::Format {
+        path: ctx.path.to_path_buf(),
+        message,
+    };
+    if container == Container::Xlsx {
+        let rows = read_xlsx(ctx.path, None).map_err(|e| format_err(e.to_string()))?;
+        let format = sniff_rows(&rows, overrides).map_err(|e| format_err(e.to_string()))?;
+        let parser = RowParser::for_rows(&format);
+        let mut worker = Worker::new(ctx.path);
+        worker.report.notes = parser.notes.clone();
+        for (i, row) in rows.iter().enumerate().skip(format.data_start) {
+            let fields: Vec<&str> = row.iter().map(String::as_str).collect();
+            let raw = row.join(";");
+            let at = RowRef {
+                file: ctx.index,
+                line: i as u64 + 1,
+            };
+            parser.handle_row(&fields, &raw, at, ctx, &mut worker);
+        }
+        let bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
+        progress(bytes);
+        let (shards, rejects, report) = worker.into_parts();
+        return Ok((vec![shards], rejects, report, bytes));
+    }
+
+    let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut reader = CountingReader {
+        inner: reader,
+        count: Arc::clone(&count),
+    };
+    let mut sample = vec![0u8; SAMPLE_SIZE];
+    let n = read_up_to(&mut reader, &mut sample).map_err(io_err(ctx.path))?;
+    sample.truncate(n);
+    let whole = n < SAMPLE_SIZE;
+    let format = sniff_text(&sample, whole, overrides).map_err(|e| format_err(e.to_string()))?;
+    let quote = match format.layout {
+        Layout::Delimited { quote, .. } => quote,
+        _ => None,
+    };
+    let layout = format.layout.clone();
+    let encoding = format.encoding;
+    let parser = RowParser::for_text(&format);
+
+    let (sender, receiver) = sync_channel::<Block>(4);
+    let receiver = Mutex::new(receiver);
+    let workers = rayon::current_num_threads().max(1);
+    let outcome: Result<Vec<Worker>, ImportError> = std::thread::scope(|scope| {
+        let reading =
+            scope.spawn(move || split_blocks(reader, sample, quote, &sender, progress, &count));
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| run_worker(&receiver, &parser, &layout, encoding, ctx)))
+            .collect();
+        let read_result = reading.join().expect("reader thread panicked");
+        let results: Vec<Worker> = handles
+            .into_iter()
+            .map(|h| h.join().expect("worker thread panicked"))
+            .collect();
+        read_result.map_err(io_err(ctx.path))?;
+        Ok(results)
+    });
+    let mut workers = outcome?;
+    let mut report = FileReport {
+        path: ctx.path.to_path_buf(),
+        notes: parser.notes.clone(),
+        ..FileReport::default()
+    };
+    let mut rejects = Vec::new();
+    let mut shards = Vec::new();
+    for w in workers.drain(..) {
+        let (s, r, rep) = w.into_parts();
+        report.rows += rep.rows;
+        report.accepted += rep.accepted;
+        report.rejected += rep.rejected;
+        report.after_as_of += rep.after_as_of;
+        report.returns += rep.returns;
+        rejects.extend(r);
+        shards.push(s);
+    }
+    let total_bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
+    Ok((shards, rejects, report, total_bytes))
+}
+
+/// A run of whole records and the line number of its first line.
+struct Block {
+    first_line: u64,
+    bytes: Vec<u8>,
+    /// The first block holds the header (if any) as its first record.
+    is_first: bool,
+}
+
+/// Reads the input in blocks that end at a record boundary and hands them to the workers.
+fn split_blocks(
+    mut reader: impl Read,
+    sample: Vec<u8>,
+    quote: Option<u8>,
+    sender: &std::sync::mpsc::SyncSender<Block>,
+    progress: &(dyn Fn(u64) + Sync),
+    count: &std::sync::atomic::AtomicU64,
+) -> io::Result<()> {
+    let mut pending = sample;
+    let mut line = 1u64;
+    let mut is_first = true;
+    let mut eof = false;
+    loop {
+        // `read_up_to` returns less than asked only at the end of the input.
+        if !eof && pending.len() < BLOCK_SIZE {
+            let start = pending.len();
+            pending.resize(BLOCK_SIZE, 0);
+            let n = read_up_to(&mut reader, &mut pending[start..])?;
+            pending.truncate(start + n);
+            eof = pending.len() < BLOCK_SIZE;
+        }
+        progress(count.load(std::sync::atomic::Ordering::Relaxed));
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let cut = if eof {
+            pending.len()
+        } else if let Some(end) = last_record_end(&pending, quote) {
+            end
+        } else {
+            // A single record longer than the buffer: read on until it ends.
+            let start = pending.len();
+            pending.resize(start * 2, 0);
+            let n = read_up_to(&mut reader, &mut pending[start..])?;
+            pending.truncate(start + n);
+            eof = n < start;
+            continue;
+        };
+        let rest = pending.split_off(cut);
+        let bytes = std::mem::replace(&mut pending, rest);
+        let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        let block = Block {
+            first_line: line,
+            bytes,
+            is_first,
+        };
+        line += lines;
+        is_first = false;
+        if sender.send(block).is_err() {
+            return Ok(()); // the workers stopped; they report their own errors
+        }
+    }
+}
+
+/// The end (exclusive) of the last complete record in `bytes`. Blocks always start outside
+/// quotes (they start right after a record's newline), so quote state is tracked from `false`.
+fn last_record_end(bytes: &[u8], quote: Option<u8>) -> Option<usize> {
+    let Some(q) = quote else {
+        return memchr::memrchr(b'\n', bytes).map(|i| i + 1);
+    };
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(q, b'\n', bytes) {
+        if bytes[i] == q {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            last = Some(i + 1);
+        }
+    }
+    last
+}
+
+fn run_worker(
+    receiver: &Mutex<Receiver<Block>>,
+    parser: &RowParser,
+    layout: &Layout,
+    encoding: TextEncoding,
+    ctx: &FileContext<'_>,
+) -> Worker {
+    let mut worker = Worker::new(ctx.path);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let block = {
+            let guard = receiver.lock().expect("no worker panicked");
+            guard.recv()
+        };
+        let Ok(block) = block else { break };
+        let text = match decode_chunk(&block.bytes, encoding) {
+            Ok(t) => t,
+            Err(e) => {
+                let line = block.first_line
+                    + memchr::memchr_iter(b'\n', &block.bytes[..e.offset.min(block.bytes.len())])
+                        .count() as u64;
+                worker.report.rows += 1;
+                worker.report.rejected += 1;
+                worker.rejects.push(Reject {
+                    file: ctx.path.to_path_buf(),
+                    row: RowRef { file: ctx.index, line },
+                    column: String::new(),
+                    reason: format!("the text is not valid {encoding:?} at byte {} of this block; the block's rows were not read", e.offset),
+                    raw: String::new(),
+                });
+                continue;
+            }
+        };
+        let mut skip_header = block.is_first && parser.has_header;
+        let mut fields: Vec<&str> = Vec::new();
+        match csv_reader_builder(layout) {
+            Some(builder) => {
+                let mut rdr = builder.from_reader(text.as_bytes());
+                loop {
+                    match rdr.read_record(&mut record) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            let pos = record.position().map_or(0, |p| p.line());
+                            let line = block.first_line + pos.saturating_sub(1);
+                            let start = record.position().map_or(0, |p| p.byte() as usize);
+                            if skip_header && !record.iter().all(|f| f.trim().is_empty()) {
+                                skip_header = false;
+                                continue;
+                            }
+                            let raw_end =
+                                text[start..].find('\n').map_or(text.len(), |e| start + e);
+                            let raw = &text[start..raw_end];
+                            let at = RowRef {
+                                file: ctx.index,
+                                line,
+                            };
+                            let fields: Vec<&str> = record.iter().collect();
+                            parser.handle_row(&fields, raw, at, ctx, &mut worker);
+                        }
+                        Err(e) => {
+                            let line = e
+                                .position()
+                                .map_or(block.first_line, |p| block.first_line + p.line() - 1);
+                            worker.report.rows += 1;
+                            worker.report.rejected += 1;
+                            worker.rejects.push(Reject {
+                                file: ctx.path.to_path_buf(),
+                                row: RowRef {
+                                    file: ctx.index,
+                                    line,
+                                },
+                                column: String::new(),
+                                reason: format!("cannot split the row into fields: {e}"),
+                                raw: String::new(),
+                            });
+                        }
+                    }
+                }
+            }
+            None => {
+                for (i, raw) in text.split('\n').enumerate() {
+                    let raw = raw.trim_end_matches('\r');
+                    if raw.trim().is_empty() {
+                        continue;
+                    }
+                    if skip_header {
+                        skip_header = false;
+                        continue;
+                    }
+                    fields.clear();
+                    split_line(raw, layout, &mut fields);
+                    let at = RowRef {
+                        file: ctx.index,
+                        line: block.first_line + i as u64,
+                    };
+                    parser.handle_row(&fields, raw, at, ctx, &mut worker);
+                }
+            }
+        }
+    }
+    worker
+}
