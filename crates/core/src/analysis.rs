@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::{
     AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
     Placement, Rfm, Rung, Status, Subgroup, abc_classes, assign_subgroups, pareto, place,
@@ -143,10 +145,10 @@ pub fn analyze(
             .into_iter()
             .map(|(id, p)| (id, None, Some(p))),
     );
-    merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    merged.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut results: Vec<CustomerResult> = merged
-        .into_iter()
+        .into_par_iter()
         .map(|(id, summary, profile)| {
             let signals = AdvocacySignals {
                 nps: profile.as_ref().and_then(|p| p.nps),

@@ -1,9 +1,10 @@
 //! Clientele's analytics core.
 //!
 //! Pure functions over plain data: order lines in, per-customer summaries, loyalty-ladder
-//! placements and value analysis out. Invariant: this crate does no I/O, spawns no threads and
-//! depends on no async runtime, database or web crate; everything it computes is a deterministic
-//! function of its inputs, independent of the order the input rows arrive in.
+//! placements and value analysis out. Invariant: this crate does no I/O and depends on no async
+//! runtime, database or web crate; everything it computes is a deterministic function of its
+//! inputs, independent of the order the input rows arrive in. Whole-company steps use rayon's
+//! data parallelism, whose ordered collects keep results identical to a sequential run.
 
 mod day;
 mod money;

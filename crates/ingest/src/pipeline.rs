@@ -7,6 +7,7 @@
 //! therefore holds one compact record per accepted line (56 bytes) plus the customer map; no
 //! file is ever held whole.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -23,7 +24,7 @@ use clientele_core::{
 use rayon::prelude::*;
 
 use crate::columns::{ColumnMap, Field};
-use crate::encoding::{TextEncoding, decode_chunk};
+use crate::encoding::{TextEncoding, decode_chunk, detect_encoding};
 use crate::layout::{Layout, csv_reader_builder, split_line};
 use crate::sniff::{RowsFormat, SniffOverrides, TextFormat, sniff_rows, sniff_text};
 use crate::values::{
@@ -278,7 +279,8 @@ fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, I
         }
         return Ok(found);
     }
-    let mut reader = BufReader::new(reader);
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let encoding = detect_encoding(reader.fill_buf().map_err(io_err(path))?);
     let mut buf = Vec::new();
     let mut line = 0u64;
     let mut next = 0usize;
@@ -292,7 +294,10 @@ fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, I
             next += 1;
         }
         if next < wanted.len() && wanted[next] == line {
-            let text = String::from_utf8_lossy(&buf);
+            let text = match decode_chunk(&buf, encoding) {
+                Ok(t) => t.into_owned(),
+                Err(_) => String::from_utf8_lossy(&buf).into_owned(),
+            };
             found.insert(line, text.trim_end_matches(['\r', '\n']).to_string());
         }
     }
@@ -486,9 +491,39 @@ impl CategoryTable {
     }
 }
 
+/// Why a row was rejected: the column name and the reason.
+type RowFault = (String, String);
+
+/// A row's cells, whether split by the csv reader or by the whitespace/fixed-width splitter.
+trait Cells<'a> {
+    fn cell(&self, i: usize) -> Option<&'a str>;
+    fn all_blank(&self) -> bool;
+}
+
+impl<'a> Cells<'a> for &'a csv::StringRecord {
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        self.get(i)
+    }
+    fn all_blank(&self) -> bool {
+        self.iter().all(|f| f.trim().is_empty())
+    }
+}
+
+impl<'a> Cells<'a> for &[&'a str] {
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        self.get(i).copied()
+    }
+    fn all_blank(&self) -> bool {
+        self.iter().all(|f| f.trim().is_empty())
+    }
+}
+
 /// How the columns of one file turn into an order line.
 struct RowParser {
-    col: HashMap<Field, usize>,
+    /// Column index of each field, indexed by `Field as usize`.
+    col: [Option<usize>; Field::ALL.len()],
     /// Column names for reject messages: the header, or "#N" for position N.
     headers: Vec<String>,
     has_header: bool,
@@ -513,8 +548,12 @@ impl RowParser {
                 _ => format!("#{}", i + 1),
             })
             .collect();
+        let mut col = [None; Field::ALL.len()];
+        for (field, i) in columns.fields() {
+            col[field as usize] = Some(i);
+        }
         RowParser {
-            col: columns.fields().collect(),
+            col,
             headers,
             has_header,
             date_format,
@@ -548,43 +587,47 @@ impl RowParser {
     }
 
     fn column_name(&self, field: Field) -> String {
-        self.col
-            .get(&field)
-            .and_then(|&i| self.headers.get(i).cloned())
+        self.col[field as usize]
+            .and_then(|i| self.headers.get(i).cloned())
             .unwrap_or_else(|| field.as_str().to_string())
     }
 
-    fn get<'a>(&self, fields: &[&'a str], field: Field) -> Option<&'a str> {
-        let i = *self.col.get(&field)?;
-        fields.get(i).map(|s| s.trim()).filter(|s| !s.is_empty())
+    fn has(&self, field: Field) -> bool {
+        self.col[field as usize].is_some()
+    }
+
+    #[inline]
+    fn get<'a>(&self, fields: &impl Cells<'a>, field: Field) -> Option<&'a str> {
+        let i = self.col[field as usize]?;
+        fields.cell(i).map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// Parses one row; `Ok(None)` for a row that is valid but after the as-of date.
-    fn parse(
+    fn parse<'a>(
         &self,
-        fields: &[&str],
+        fields: &impl Cells<'a>,
         row: RowRef,
         ctx: &FileContext<'_>,
         worker: &mut Worker,
-    ) -> Result<Option<(String, OrderLine)>, (String, String)> {
+    ) -> Result<Option<(Cow<'a, str>, OrderLine)>, RowFault> {
         let fail = |field: Field, reason: String| Err((self.column_name(field), reason));
         let number = self.number_format;
-        let customer = if let Some(id) = self.get(fields, Field::CustomerId) {
-            id.to_string()
+        let customer: Cow<'a, str> = if let Some(id) = self.get(fields, Field::CustomerId) {
+            Cow::Borrowed(id)
         } else if let Some(e) = self.get(fields, Field::Email) {
             match normalize_email(e) {
-                Some(e) => e,
+                Some(e) => Cow::Owned(e),
                 None => return fail(Field::Email, format!("'{e}' is not an e-mail address")),
             }
         } else if let Some(p) = self.get(fields, Field::Phone) {
             match normalize_phone(p) {
-                Some(p) => p,
+                Some(p) => Cow::Owned(p),
                 None => return fail(Field::Phone, format!("'{p}' is not a phone number")),
             }
         } else {
             let field = [Field::CustomerId, Field::Email, Field::Phone]
                 .into_iter()
-                .find(|f| self.col.contains_key(f))
+                .find(|&f| self.has(f))
                 .unwrap_or(Field::CustomerId);
             return fail(field, "no customer id: the cell is empty".into());
         };
@@ -667,9 +710,9 @@ impl RowParser {
 
     /// A line is at full price when its discount is zero, or when it was paid at least its list
     /// price; without either column the export cannot tell.
-    fn full_price(
+    fn full_price<'a>(
         &self,
-        fields: &[&str],
+        fields: &impl Cells<'a>,
         amount: Money,
         quantity: Option<f64>,
         number: NumberFormat,
@@ -699,35 +742,36 @@ impl RowParser {
         Ok(Some(paid_per_unit.units() + 100 >= list.units()))
     }
 
-    fn accept(&self, worker: &mut Worker, parsed: (String, OrderLine)) {
+    fn accept(&self, worker: &mut Worker, parsed: (Cow<'_, str>, OrderLine)) {
         let (customer, line) = parsed;
         worker.report.accepted += 1;
         if line.amount.is_negative() {
             worker.report.returns += 1;
-        } else {
-            worker.first_day = Some(worker.first_day.map_or(line.day, |d| d.min(line.day)));
-            worker.last_day = Some(worker.last_day.map_or(line.day, |d| d.max(line.day)));
         }
-        let shard = (shard_hasher().hash_one(customer.as_str()) % SHARDS as u64) as usize;
+        // Returns count too: the default as-of day is the last day of any order row, so a late
+        // return is never cut off.
+        worker.first_day = Some(worker.first_day.map_or(line.day, |d| d.min(line.day)));
+        worker.last_day = Some(worker.last_day.map_or(line.day, |d| d.max(line.day)));
+        let shard = (shard_hasher().hash_one(customer.as_ref()) % SHARDS as u64) as usize;
         let map = &mut worker.maps[shard];
         let compact = CompactLine::compact(&line);
-        match map.get_mut(customer.as_str()) {
+        match map.get_mut(customer.as_ref()) {
             Some(lines) => lines.push(compact),
             None => {
-                map.insert(customer.into_boxed_str(), vec![compact]);
+                map.insert(customer.into_owned().into_boxed_str(), vec![compact]);
             }
         }
     }
 
-    fn handle_row(
+    fn handle_row<'a>(
         &self,
-        fields: &[&str],
+        fields: &impl Cells<'a>,
         raw: &str,
         row: RowRef,
         ctx: &FileContext<'_>,
         worker: &mut Worker,
     ) {
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        if fields.all_blank() {
             return; // blank lines are not rows
         }
         worker.report.rows += 1;
@@ -768,12 +812,15 @@ fn import_file(
         worker.report.notes = parser.notes.clone();
         for (i, row) in rows.iter().enumerate().skip(format.data_start) {
             let fields: Vec<&str> = row.iter().map(String::as_str).collect();
+            if fields.as_slice().all_blank() {
+                continue;
+            }
             let raw = row.join(";");
             let at = RowRef {
                 file: ctx.index,
                 line: i as u64 + 1,
             };
-            parser.handle_row(&fields, &raw, at, ctx, &mut worker);
+            parser.handle_row(&fields.as_slice(), &raw, at, ctx, &mut worker);
         }
         let bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
         progress(bytes);
@@ -957,26 +1004,36 @@ fn run_worker(
         match csv_reader_builder(layout) {
             Some(builder) => {
                 let mut rdr = builder.from_reader(text.as_bytes());
+                let (mut lines_before, mut counted_to) = (0u64, 0usize);
                 loop {
                     match rdr.read_record(&mut record) {
                         Ok(false) => break,
                         Ok(true) => {
-                            let pos = record.position().map_or(0, |p| p.line());
-                            let line = block.first_line + pos.saturating_sub(1);
-                            let start = record.position().map_or(0, |p| p.byte() as usize);
-                            if skip_header && !record.iter().all(|f| f.trim().is_empty()) {
+                            // The reader's own line count is off by one after CRLF line ends,
+                            // so count newlines up to the record's first byte ourselves.
+                            let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                            while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+                                start += 1;
+                            }
+                            lines_before += memchr::memchr_iter(
+                                b'\n',
+                                &text.as_bytes()[counted_to.min(start)..start],
+                            )
+                            .count() as u64;
+                            counted_to = counted_to.max(start);
+                            let line = block.first_line + lines_before;
+                            if skip_header && !(&record).all_blank() {
                                 skip_header = false;
                                 continue;
                             }
                             let raw_end =
                                 text[start..].find('\n').map_or(text.len(), |e| start + e);
-                            let raw = &text[start..raw_end];
+                            let raw = text[start..raw_end].trim_end_matches('\r');
                             let at = RowRef {
                                 file: ctx.index,
                                 line,
                             };
-                            let fields: Vec<&str> = record.iter().collect();
-                            parser.handle_row(&fields, raw, at, ctx, &mut worker);
+                            parser.handle_row(&&record, raw, at, ctx, &mut worker);
                         }
                         Err(e) => {
                             let line = e
@@ -1014,7 +1071,7 @@ fn run_worker(
                         file: ctx.index,
                         line: block.first_line + i as u64,
                     };
-                    parser.handle_row(&fields, raw, at, ctx, &mut worker);
+                    parser.handle_row(&fields.as_slice(), raw, at, ctx, &mut worker);
                 }
             }
         }
