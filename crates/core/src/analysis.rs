@@ -23,7 +23,8 @@ pub struct CustomerRecord {
 pub struct CustomerResult {
     pub id: String,
     pub summary: Option<CustomerSummary>,
-    pub profile: Option<CustomerProfile>,
+    /// Boxed: most customers have none, and the result vector holds millions of rows.
+    pub profile: Option<Box<CustomerProfile>>,
     pub placement: Placement,
     pub subgroup: Option<Subgroup>,
     /// ABC class by revenue; `None` for people without purchases.
@@ -125,18 +126,28 @@ pub fn analyze(
     rules: &LadderRules,
     as_of: Day,
 ) -> Analysis {
-    let mut profiles_by_id: HashMap<String, CustomerProfile> =
-        profiles.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let mut profiles_by_id: HashMap<String, Box<CustomerProfile>> = profiles
+        .into_iter()
+        .map(|p| (p.id.clone(), Box::new(p)))
+        .collect();
     let mut referrals: HashMap<String, u32> = HashMap::new();
     for p in profiles_by_id.values() {
         if let Some(r) = p.referred_by.as_ref().filter(|r| **r != p.id) {
             *referrals.entry(r.clone()).or_default() += 1;
         }
     }
-    let mut merged: Vec<(String, Option<CustomerSummary>, Option<CustomerProfile>)> = customers
+    let mut merged: Vec<(
+        String,
+        Option<CustomerSummary>,
+        Option<Box<CustomerProfile>>,
+    )> = customers
         .into_iter()
         .map(|c| {
-            let profile = profiles_by_id.remove(&c.id);
+            let profile = if profiles_by_id.is_empty() {
+                None
+            } else {
+                profiles_by_id.remove(&c.id)
+            };
             (c.id, c.summary, profile)
         })
         .collect();

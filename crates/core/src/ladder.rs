@@ -645,29 +645,31 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
             })
             .collect(),
         SubgroupRule::Terciles => {
-            let mut sorted: Vec<Money> = profits.iter().flatten().copied().collect();
-            sorted.sort_unstable();
-            let n = sorted.len() as u64;
-            profits
+            let known: Vec<(usize, Money)> = profits
                 .iter()
-                .map(|p| {
-                    p.map(|p| {
-                        let below = sorted.partition_point(|&x| x < p) as u64;
-                        let equal = sorted.partition_point(|&x| x <= p) as u64 - below;
-                        // Mid-rank quantile q = (below + equal / 2) / n, compared with 1/3 and
-                        // 2/3 in integers: a lone customer or a block of equal profits lands
-                        // in the middle rather than at the bottom.
-                        let twice_rank = 2 * below + equal;
-                        if 3 * twice_rank < 2 * n {
-                            Subgroup::Unprofitable
-                        } else if 3 * twice_rank < 4 * n {
-                            Subgroup::Middling
-                        } else {
-                            Subgroup::Profitable
-                        }
-                    })
-                })
-                .collect()
+                .enumerate()
+                .filter_map(|(i, p)| p.map(|p| (i, p)))
+                .collect();
+            let values: Vec<Money> = known.iter().map(|&(_, p)| p).collect();
+            let n = values.len() as u64;
+            let mut groups = vec![None; profits.len()];
+            crate::value::for_each_tie_run(&values, |below, equal, members| {
+                // Mid-rank quantile q = (below + equal / 2) / n, compared with 1/3 and 2/3 in
+                // integers: a lone customer or a block of equal profits lands in the middle
+                // rather than at the bottom.
+                let twice_rank = 2 * below + equal;
+                let group = if 3 * twice_rank < 2 * n {
+                    Subgroup::Unprofitable
+                } else if 3 * twice_rank < 4 * n {
+                    Subgroup::Middling
+                } else {
+                    Subgroup::Profitable
+                };
+                for &k in members {
+                    groups[known[k].0] = Some(group);
+                }
+            });
+            groups
         }
     }
 }

@@ -119,23 +119,46 @@ pub fn abc_classes<K: Ord>(values: &[Money], tie_key: impl Fn(usize) -> K) -> Ve
 /// score = 1 + ⌊5·(b + e/2)/n⌋ clamped to 1..=5, with b the number of values strictly worse and
 /// e the number equal (mid-rank), so ties share a score.
 pub fn quintile_scores(values: &[i64], higher_is_better: bool) -> Vec<u8> {
-    let mut sorted: Vec<i64> = values.to_vec();
-    sorted.sort_unstable();
-    let n = sorted.len() as u64;
-    values
-        .iter()
-        .map(|&v| {
-            let less = sorted.partition_point(|&x| x < v) as u64;
-            let equal = sorted.partition_point(|&x| x <= v) as u64 - less;
-            let worse = if higher_is_better {
-                less
-            } else {
-                n - less - equal
-            };
-            let twice_rank = 2 * worse + equal;
-            (1 + (5 * twice_rank / (2 * n)).min(4)) as u8
-        })
-        .collect()
+    let n = values.len() as u64;
+    let mut scores = vec![0u8; values.len()];
+    for_each_tie_run(values, |less, equal, members| {
+        let worse = if higher_is_better {
+            less
+        } else {
+            n - less - equal
+        };
+        let twice_rank = 2 * worse + equal;
+        let score = (1 + (5 * twice_rank / (2 * n)).min(4)) as u8;
+        for &i in members {
+            scores[i] = score;
+        }
+    });
+    scores
+}
+
+/// Calls `f(less, equal, members)` for every run of equal values: `less` values are strictly
+/// smaller, `equal` share the value, `members` are their indices.
+///
+/// Sorting (value, index) pairs once and walking the runs is linear after the sort; binary
+/// searching a sorted copy for every customer costs a cache miss per probe on millions of rows.
+pub(crate) fn for_each_tie_run<T: Ord + Copy>(values: &[T], mut f: impl FnMut(u64, u64, &[usize])) {
+    // Sort contiguous (value, index) pairs: an index sort comparing through `values` would
+    // miss the cache on every comparison.
+    let mut pairs: Vec<(T, usize)> = values.iter().copied().zip(0..).collect();
+    pairs.sort_unstable();
+    let mut members = Vec::new();
+    let mut start = 0;
+    while start < pairs.len() {
+        let v = pairs[start].0;
+        let mut end = start + 1;
+        while end < pairs.len() && pairs[end].0 == v {
+            end += 1;
+        }
+        members.clear();
+        members.extend(pairs[start..end].iter().map(|&(_, i)| i));
+        f(start as u64, (end - start) as u64, &members);
+        start = end;
+    }
 }
 
 /// RFM scores of one customer: recency, frequency, monetary, each 1..=5.
