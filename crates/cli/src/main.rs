@@ -13,6 +13,11 @@ use clap::Parser;
 
 use args::{Cli, Command};
 
+// Analysis of millions of customers makes millions of small allocations from several threads;
+// mimalloc halves the time glibc's allocator spends on them (measured, BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
