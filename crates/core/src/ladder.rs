@@ -79,6 +79,16 @@ impl Strategy {
         }
     }
 
+    /// The strategy of a rung for customers who are not lost (the lost are won back).
+    pub fn for_rung(rung: Rung) -> Strategy {
+        match rung {
+            Rung::Prospect | Rung::Visitor => Strategy::Attract,
+            Rung::Newcomer => Strategy::Engage,
+            Rung::Regular => Strategy::Retain,
+            Rung::Advocate => Strategy::Cherish,
+        }
+    }
+
     /// The recommended actions of this strategy, most important first.
     pub fn actions(self) -> &'static [&'static str] {
         match self {
@@ -449,12 +459,7 @@ impl Placement {
         if self.status() == Some(Status::Lost) {
             return Strategy::WinBack;
         }
-        match self.rung {
-            Rung::Prospect | Rung::Visitor => Strategy::Attract,
-            Rung::Newcomer => Strategy::Engage,
-            Rung::Regular => Strategy::Retain,
-            Rung::Advocate => Strategy::Cherish,
-        }
+        Strategy::for_rung(self.rung)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use clientele_core::{Rung, Status, Subgroup, Tally};
+use clientele_core::{Rung, Status, Strategy, Subgroup, Tally};
 
 use super::{ReportInput, group_digits, whole_money};
 
@@ -78,12 +78,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
         "rung (strategy)", "customers", "share", "revenue", "profit", "active", "slipping", "lost"
     );
     for r in a.ladder.iter().rev() {
-        let strategy = match r.rung {
-            Rung::Prospect | Rung::Visitor => "attract",
-            Rung::Newcomer => "engage",
-            Rung::Regular => "retain",
-            Rung::Advocate => "cherish",
-        };
+        let strategy = Strategy::for_rung(r.rung).as_str();
         let label = format!("{} ({strategy})", r.rung.as_str());
         let has_status = !matches!(r.rung, Rung::Prospect | Rung::Visitor);
         row(
