@@ -1,7 +1,7 @@
 //! The ladder rules file (TOML): parsing, validation and the documented defaults.
 
 use anyhow::{Context, Result, bail};
-use clientele_core::{LadderRules, Money, Period, StatusRules, SubgroupRule};
+use clientele_core::{LadderRules, Money, Period, RhythmRules, StatusRules, SubgroupRule};
 use serde::Deserialize;
 
 /// The default rules, documented; `clientele rules` prints this text and a test proves it
@@ -26,15 +26,21 @@ min_referrals = 1
 min_full_price_share = 0.8
 
 [status]
-# Customers with at least this many purchase days in their current turn are judged by their own
-# rhythm, the median gap between their purchase days:
-rhythm_min_purchase_days = 3
-# slipping when silent for more than this many median gaps,
-slipping_rhythm_factor = 2.0
-# lost when silent for more than this many median gaps,
-lost_rhythm_factor = 4.0
+# Customers with at least this many gaps between purchase days in their current turn are judged
+# by their own rhythm: their gaps are read as a gamma distribution whose shape measures how
+# regular they are (shrunk toward an irregular, Poisson buyer by this many pseudo-gaps).
+rhythm_min_gaps = 3
+rhythm_prior_gaps = 1.0
+# Slipping when silent for longer than this quantile of their own gaps,
+late_quantile = 0.95
+# lost when silent for longer than this quantile,
+lost_quantile = 0.999
 # but never slipping sooner than this many days after a purchase.
 min_slipping_days = 14
+# When a model is fitted: customers without a rhythm are slipping when P(alive) falls below
+# this, and anyone is lost below lost_p_alive.
+slipping_p_alive = 0.5
+lost_p_alive = 0.2
 # Customers without a rhythm are slipping after this many days without a purchase...
 slipping_after_days = 90
 # ...and everyone is lost after this many. A longer gap between two purchases means the customer
@@ -81,10 +87,13 @@ struct AdvocateSection {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StatusSection {
-    rhythm_min_purchase_days: Option<u32>,
-    slipping_rhythm_factor: Option<f64>,
-    lost_rhythm_factor: Option<f64>,
+    rhythm_min_gaps: Option<u32>,
+    rhythm_prior_gaps: Option<f64>,
+    late_quantile: Option<f64>,
+    lost_quantile: Option<f64>,
     min_slipping_days: Option<i32>,
+    slipping_p_alive: Option<f64>,
+    lost_p_alive: Option<f64>,
     slipping_after_days: Option<i32>,
     lost_after_days: Option<i32>,
 }
@@ -116,36 +125,49 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
     if let Some(s) = share.filter(|s| !(0.0..=1.0).contains(s)) {
         bail!("advocate.min_full_price_share = {s}: expected a share between 0 and 1");
     }
+    let st = &file.status;
+    let dr = ds.rhythm;
     let status = StatusRules {
-        rhythm_min_purchase_days: file
-            .status
-            .rhythm_min_purchase_days
-            .unwrap_or(ds.rhythm_min_purchase_days),
-        slipping_rhythm_factor: file
-            .status
-            .slipping_rhythm_factor
-            .unwrap_or(ds.slipping_rhythm_factor),
-        lost_rhythm_factor: file
-            .status
-            .lost_rhythm_factor
-            .unwrap_or(ds.lost_rhythm_factor),
-        min_slipping_days: file
-            .status
-            .min_slipping_days
-            .unwrap_or(ds.min_slipping_days),
-        slipping_after_days: file
-            .status
-            .slipping_after_days
-            .unwrap_or(ds.slipping_after_days),
-        lost_after_days: file.status.lost_after_days.unwrap_or(ds.lost_after_days),
+        rhythm: RhythmRules {
+            min_gaps: st.rhythm_min_gaps.unwrap_or(dr.min_gaps),
+            prior_gaps: st.rhythm_prior_gaps.unwrap_or(dr.prior_gaps),
+            late_quantile: st.late_quantile.unwrap_or(dr.late_quantile),
+            lost_quantile: st.lost_quantile.unwrap_or(dr.lost_quantile),
+        },
+        min_slipping_days: st.min_slipping_days.unwrap_or(ds.min_slipping_days),
+        slipping_p_alive: st.slipping_p_alive.unwrap_or(ds.slipping_p_alive),
+        lost_p_alive: st.lost_p_alive.unwrap_or(ds.lost_p_alive),
+        slipping_after_days: st.slipping_after_days.unwrap_or(ds.slipping_after_days),
+        lost_after_days: st.lost_after_days.unwrap_or(ds.lost_after_days),
     };
-    if status.slipping_rhythm_factor <= 0.0
-        || status.lost_rhythm_factor < status.slipping_rhythm_factor
+    let r = &status.rhythm;
+    if !(0.5 < r.late_quantile && r.late_quantile <= r.lost_quantile && r.lost_quantile < 1.0) {
+        bail!(
+            "status: need 0.5 < late_quantile ({}) ≤ lost_quantile ({}) < 1",
+            r.late_quantile,
+            r.lost_quantile
+        );
+    }
+    if r.min_gaps < 2 {
+        bail!(
+            "status.rhythm_min_gaps = {}: a rhythm needs at least 2 gaps",
+            r.min_gaps
+        );
+    }
+    if !(r.prior_gaps.is_finite() && r.prior_gaps >= 0.0) {
+        bail!(
+            "status.rhythm_prior_gaps = {}: expected a number ≥ 0",
+            r.prior_gaps
+        );
+    }
+    if !(0.0 <= status.lost_p_alive
+        && status.lost_p_alive <= status.slipping_p_alive
+        && status.slipping_p_alive <= 1.0)
     {
         bail!(
-            "status: need 0 < slipping_rhythm_factor ({}) ≤ lost_rhythm_factor ({})",
-            status.slipping_rhythm_factor,
-            status.lost_rhythm_factor
+            "status: need 0 ≤ lost_p_alive ({}) ≤ slipping_p_alive ({}) ≤ 1",
+            status.lost_p_alive,
+            status.slipping_p_alive
         );
     }
     if status.slipping_after_days <= 0 || status.lost_after_days < status.slipping_after_days {

@@ -166,7 +166,7 @@ pub fn analyze(
                 referrals: referrals.get(&id).copied().unwrap_or(0),
                 last_touch: profile.as_ref().and_then(|p| p.last_touch),
             };
-            let placement = place(summary.as_ref(), &signals, rules);
+            let placement = place(summary.as_ref(), &signals, None, rules);
             let stability = summary
                 .as_ref()
                 .and_then(|s| stability(s.intervals().and_then(|i| i.cv)));

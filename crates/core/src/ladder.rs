@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::{CustomerSummary, Day, Money, NpsScore, interval_stats};
+use crate::{CustomerSummary, Day, Money, NpsScore, Rhythm, RhythmRules};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rung {
@@ -205,17 +205,19 @@ pub struct LadderRules {
 }
 
 /// When a customer counts as slipping or lost.
+///
+/// Customers with a rhythm (enough gaps between purchase days in the current turn) are judged by
+/// their own intervals ([`Rhythm`]); the others by the model's P(alive) when a model was fitted,
+/// and by fixed day limits. P(alive) below `lost_p_alive` makes anyone lost.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusRules {
-    /// Customers with at least this many purchase days in the current turn are judged by their
-    /// own rhythm (median gap between purchase days); others by the fixed limits below.
-    pub rhythm_min_purchase_days: u32,
-    /// Slipping when the time since the last purchase exceeds this many median gaps.
-    pub slipping_rhythm_factor: f64,
-    /// Lost when the time since the last purchase exceeds this many median gaps.
-    pub lost_rhythm_factor: f64,
+    pub rhythm: RhythmRules,
     /// Never call anyone slipping sooner than this many days after a purchase.
     pub min_slipping_days: i32,
+    /// Customers without a rhythm are slipping when P(alive) is below this.
+    pub slipping_p_alive: f64,
+    /// Anyone is lost when P(alive) is below this.
+    pub lost_p_alive: f64,
     /// Slipping after this many days without a purchase, for customers without a rhythm.
     pub slipping_after_days: i32,
     /// Lost after this many days without a purchase, whatever the rhythm. A gap longer than
@@ -241,10 +243,10 @@ impl Default for LadderRules {
 impl Default for StatusRules {
     fn default() -> Self {
         StatusRules {
-            rhythm_min_purchase_days: 3,
-            slipping_rhythm_factor: 2.0,
-            lost_rhythm_factor: 4.0,
+            rhythm: RhythmRules::default(),
             min_slipping_days: 14,
+            slipping_p_alive: 0.5,
+            lost_p_alive: 0.2,
             slipping_after_days: 90,
             lost_after_days: 365,
         }
@@ -357,15 +359,15 @@ impl fmt::Display for RungReason {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StatusReason {
     WithinRhythm {
-        median_gap: f64,
+        rhythm: Rhythm,
         days_since_last: i32,
     },
     LateByRhythm {
-        median_gap: f64,
+        rhythm: Rhythm,
         days_since_last: i32,
     },
     FarBeyondRhythm {
-        median_gap: f64,
+        rhythm: Rhythm,
         days_since_last: i32,
     },
     Recent {
@@ -380,33 +382,60 @@ pub enum StatusReason {
         days_since_last: i32,
         limit: i32,
     },
+    /// The model thinks the customer is more likely gone than not (no rhythm to judge by).
+    Doubtful {
+        p_alive: f64,
+        limit: f64,
+    },
+    ProbablyGone {
+        p_alive: f64,
+        limit: f64,
+    },
+}
+
+impl StatusReason {
+    /// The customer's rhythm, when the status was judged by it.
+    pub fn rhythm(&self) -> Option<&Rhythm> {
+        match self {
+            StatusReason::WithinRhythm { rhythm, .. }
+            | StatusReason::LateByRhythm { rhythm, .. }
+            | StatusReason::FarBeyondRhythm { rhythm, .. } => Some(rhythm),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for StatusReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let every = |f: &mut fmt::Formatter<'_>, r: &Rhythm| {
+            write!(f, "buys every {:.0} ± {:.0} days", r.mean_gap, r.spread)
+        };
         match *self {
             StatusReason::WithinRhythm {
-                median_gap,
+                ref rhythm,
                 days_since_last,
-            } => write!(
-                f,
-                "buys every {median_gap:.0} days; last purchase {days_since_last} days ago"
-            ),
+            } => {
+                every(f, rhythm)?;
+                write!(f, "; last purchase {days_since_last} days ago")
+            }
             StatusReason::LateByRhythm {
-                median_gap,
+                ref rhythm,
                 days_since_last,
-            } => write!(
-                f,
-                "buys every {median_gap:.0} days; {late:.0} days late",
-                late = f64::from(days_since_last) - median_gap
-            ),
+            } => {
+                every(f, rhythm)?;
+                write!(f, "; {:.0} days late", rhythm.days_late(days_since_last))
+            }
             StatusReason::FarBeyondRhythm {
-                median_gap,
+                ref rhythm,
                 days_since_last,
-            } => write!(
-                f,
-                "buys every {median_gap:.0} days; silent for {days_since_last} days"
-            ),
+            } => {
+                every(f, rhythm)?;
+                write!(
+                    f,
+                    "; silent for {days_since_last} days (lost after {:.0})",
+                    rhythm.lost_after
+                )
+            }
             StatusReason::Recent {
                 days_since_last,
                 limit,
@@ -428,6 +457,12 @@ impl fmt::Display for StatusReason {
                 f,
                 "no purchase for {days_since_last} days (more than {limit})"
             ),
+            StatusReason::Doubtful { p_alive, limit } => {
+                write!(f, "P(alive) {p_alive:.2}, below {limit:.2}")
+            }
+            StatusReason::ProbablyGone { p_alive, limit } => {
+                write!(f, "P(alive) {p_alive:.2}, below the lost limit {limit:.2}")
+            }
         }
     }
 }
@@ -465,9 +500,13 @@ impl Placement {
 
 /// Places one person on the ladder. `summary` is `None` for someone known only from the
 /// customers file.
+///
+/// `p_alive` is a fitted model's probability that the customer is still active, when a model was
+/// fitted; it joins the customer's own rhythm in deciding the status.
 pub fn place(
     summary: Option<&CustomerSummary>,
     signals: &AdvocacySignals,
+    p_alive: Option<f64>,
     rules: &LadderRules,
 ) -> Placement {
     let Some(summary) = summary.filter(|s| !s.days.is_empty()) else {
@@ -510,7 +549,7 @@ pub fn place(
     Placement {
         rung,
         reason,
-        status: Some(status(current, days_since_last, &rules.status)),
+        status: Some(status(current, days_since_last, p_alive, &rules.status)),
         turn: turn_starts.len() as u32,
         previous_rung,
     }
@@ -577,7 +616,12 @@ fn advocacy(
     }
 }
 
-fn status(turn_days: &[Day], days_since_last: i32, rules: &StatusRules) -> (Status, StatusReason) {
+fn status(
+    turn_days: &[Day],
+    days_since_last: i32,
+    p_alive: Option<f64>,
+    rules: &StatusRules,
+) -> (Status, StatusReason) {
     if days_since_last > rules.lost_after_days {
         let reason = StatusReason::Gone {
             days_since_last,
@@ -585,32 +629,37 @@ fn status(turn_days: &[Day], days_since_last: i32, rules: &StatusRules) -> (Stat
         };
         return (Status::Lost, reason);
     }
-    if turn_days.len() as u32 >= rules.rhythm_min_purchase_days.max(2) {
-        let median_gap = interval_stats(turn_days).expect("two or more days").median;
+    if let Some(p_alive) = p_alive.filter(|&p| p < rules.lost_p_alive) {
+        let limit = rules.lost_p_alive;
+        return (Status::Lost, StatusReason::ProbablyGone { p_alive, limit });
+    }
+    let past_minimum = days_since_last > rules.min_slipping_days;
+    if let Some(rhythm) = Rhythm::of(turn_days, &rules.rhythm) {
         let since = f64::from(days_since_last);
-        if since > rules.lost_rhythm_factor * median_gap
-            && days_since_last > rules.min_slipping_days
-        {
+        let (status, reason) = if past_minimum && since > rhythm.lost_after {
             let reason = StatusReason::FarBeyondRhythm {
-                median_gap,
+                rhythm,
                 days_since_last,
             };
-            return (Status::Lost, reason);
-        }
-        if since > rules.slipping_rhythm_factor * median_gap
-            && days_since_last > rules.min_slipping_days
-        {
+            (Status::Lost, reason)
+        } else if past_minimum && since > rhythm.late_after {
             let reason = StatusReason::LateByRhythm {
-                median_gap,
+                rhythm,
                 days_since_last,
             };
-            return (Status::Slipping, reason);
-        }
-        let reason = StatusReason::WithinRhythm {
-            median_gap,
-            days_since_last,
+            (Status::Slipping, reason)
+        } else {
+            let reason = StatusReason::WithinRhythm {
+                rhythm,
+                days_since_last,
+            };
+            (Status::Active, reason)
         };
-        return (Status::Active, reason);
+        return (status, reason);
+    }
+    if let Some(p_alive) = p_alive.filter(|&p| p < rules.slipping_p_alive && past_minimum) {
+        let limit = rules.slipping_p_alive;
+        return (Status::Slipping, StatusReason::Doubtful { p_alive, limit });
     }
     if days_since_last > rules.slipping_after_days {
         let reason = StatusReason::Quiet {
@@ -715,7 +764,7 @@ mod tests {
 
     #[test]
     fn people_without_purchases() {
-        let p = place(None, &AdvocacySignals::default(), &rules());
+        let p = place(None, &AdvocacySignals::default(), None, &rules());
         assert_eq!(
             (p.rung, p.status, p.strategy()),
             (Rung::Prospect, None, Strategy::Attract)
@@ -724,7 +773,7 @@ mod tests {
             last_touch: Some(day(2024, 5, 1)),
             ..Default::default()
         };
-        let v = place(None, &touched, &rules());
+        let v = place(None, &touched, None, &rules());
         assert_eq!(v.rung, Rung::Visitor);
         assert_eq!(
             v.reason.to_string(),
@@ -736,7 +785,7 @@ mod tests {
     fn newcomer_regular_and_too_few_periods() {
         let as_of = day(2024, 3, 1);
         let one = summary_of(&[day(2024, 2, 20)], as_of, None);
-        let p = place(Some(&one), &AdvocacySignals::default(), &rules());
+        let p = place(Some(&one), &AdvocacySignals::default(), None, &rules());
         assert_eq!((p.rung, p.strategy()), (Rung::Newcomer, Strategy::Engage));
         assert_eq!(p.reason.to_string(), "first purchase");
 
@@ -745,7 +794,12 @@ mod tests {
             as_of,
             None,
         );
-        let p = place(Some(&same_month), &AdvocacySignals::default(), &rules());
+        let p = place(
+            Some(&same_month),
+            &AdvocacySignals::default(),
+            None,
+            &rules(),
+        );
         assert_eq!(p.rung, Rung::Newcomer);
         assert!(matches!(
             p.reason,
@@ -757,7 +811,12 @@ mod tests {
             as_of,
             None,
         );
-        let p = place(Some(&two_months), &AdvocacySignals::default(), &rules());
+        let p = place(
+            Some(&two_months),
+            &AdvocacySignals::default(),
+            None,
+            &rules(),
+        );
         assert_eq!((p.rung, p.strategy()), (Rung::Regular, Strategy::Retain));
         assert_eq!(p.reason.to_string(), "3 purchase days over 2 months");
     }
@@ -771,20 +830,26 @@ mod tests {
             nps: NpsScore::new(9),
             ..Default::default()
         };
-        assert_eq!(place(Some(&s), &promoter, &rules()).rung, Rung::Advocate);
+        assert_eq!(
+            place(Some(&s), &promoter, None, &rules()).rung,
+            Rung::Advocate
+        );
         let passive = AdvocacySignals {
             nps: NpsScore::new(8),
             ..Default::default()
         };
-        assert_eq!(place(Some(&s), &passive, &rules()).rung, Rung::Regular);
+        assert_eq!(
+            place(Some(&s), &passive, None, &rules()).rung,
+            Rung::Regular
+        );
         let referrer = AdvocacySignals {
             referrals: 2,
             ..Default::default()
         };
-        let p = place(Some(&s), &referrer, &rules());
+        let p = place(Some(&s), &referrer, None, &rules());
         assert_eq!((p.rung, p.strategy()), (Rung::Advocate, Strategy::Cherish));
         let full = summary_of(&days, as_of, Some(true));
-        let p = place(Some(&full), &AdvocacySignals::default(), &rules());
+        let p = place(Some(&full), &AdvocacySignals::default(), None, &rules());
         assert_eq!(p.rung, Rung::Advocate);
         assert_eq!(
             p.reason.to_string(),
@@ -792,7 +857,10 @@ mod tests {
         );
         // A newcomer who is a promoter stays a newcomer: advocacy needs the regular rung first.
         let one = summary_of(&[day(2024, 2, 20)], as_of, Some(true));
-        assert_eq!(place(Some(&one), &promoter, &rules()).rung, Rung::Newcomer);
+        assert_eq!(
+            place(Some(&one), &promoter, None, &rules()).rung,
+            Rung::Newcomer
+        );
     }
 
     #[test]
@@ -802,20 +870,30 @@ mod tests {
         let last = days[3];
         let at = |since: i32| {
             let s = summary_of(&days, last.plus_days(since), None);
-            place(Some(&s), &AdvocacySignals::default(), &rules())
+            place(Some(&s), &AdvocacySignals::default(), None, &rules())
                 .status
                 .unwrap()
         };
         assert_eq!(at(45).0, Status::Active);
         let (st, why) = at(61);
         assert_eq!(st, Status::Slipping);
-        assert_eq!(why.to_string(), "buys every 30 days; 31 days late");
-        assert_eq!(at(121).0, Status::Lost);
+        // Three equal gaps: shape k = 4 after the Poisson prior, so ± 15 days; late after
+        // 30·(1 − 1/36 + 1.6449/6)³ = 58.1 days, lost after 30·(1 − 1/36 + 3.0902/6)³ = 98.7.
+        assert_eq!(why.to_string(), "buys every 30 ± 15 days; 31 days late");
+        assert_eq!(at(58).0, Status::Active);
+        assert_eq!(at(59).0, Status::Slipping);
+        assert_eq!(at(98).0, Status::Slipping);
+        let (st, why) = at(99);
+        assert_eq!(st, Status::Lost);
+        assert_eq!(
+            why.to_string(),
+            "buys every 30 ± 15 days; silent for 99 days (lost after 99)"
+        );
         // One-time buyer: fixed limits 90 / 365 days.
         let one = [day(2024, 1, 1)];
         let at1 = |since: i32| {
             let s = summary_of(&one, one[0].plus_days(since), None);
-            place(Some(&s), &AdvocacySignals::default(), &rules())
+            place(Some(&s), &AdvocacySignals::default(), None, &rules())
                 .status
                 .unwrap()
                 .0
@@ -825,9 +903,42 @@ mod tests {
         assert_eq!(at1(366), Status::Lost);
         let s = summary_of(&one, one[0].plus_days(400), None);
         assert_eq!(
-            place(Some(&s), &AdvocacySignals::default(), &rules()).strategy(),
+            place(Some(&s), &AdvocacySignals::default(), None, &rules()).strategy(),
             Strategy::WinBack
         );
+    }
+
+    #[test]
+    fn p_alive_joins_the_status() {
+        let one = [day(2024, 1, 1)];
+        let s = summary_of(&one, one[0].plus_days(30), None);
+        let with = |p: f64| {
+            place(Some(&s), &AdvocacySignals::default(), Some(p), &rules())
+                .status
+                .unwrap()
+        };
+        // Without a rhythm: P(alive) 0.6 is active, 0.4 slipping, 0.1 lost.
+        assert_eq!(with(0.6).0, Status::Active);
+        let (st, why) = with(0.4);
+        assert_eq!(st, Status::Slipping);
+        assert_eq!(why.to_string(), "P(alive) 0.40, below 0.50");
+        assert_eq!(with(0.1).0, Status::Lost);
+        // Within the minimum quiet days nobody is slipping on P(alive) alone.
+        let fresh = summary_of(&one, one[0].plus_days(10), None);
+        let p = place(
+            Some(&fresh),
+            &AdvocacySignals::default(),
+            Some(0.4),
+            &rules(),
+        );
+        assert_eq!(p.status(), Some(Status::Active));
+        // With a rhythm, a low-but-not-lost P(alive) defers to the rhythm.
+        let days: Vec<Day> = (0..4).map(|k| day(2024, 1, 1).plus_days(30 * k)).collect();
+        let s = summary_of(&days, days[3].plus_days(20), None);
+        let p = place(Some(&s), &AdvocacySignals::default(), Some(0.4), &rules());
+        assert_eq!(p.status(), Some(Status::Active));
+        let p = place(Some(&s), &AdvocacySignals::default(), Some(0.1), &rules());
+        assert_eq!(p.status(), Some(Status::Lost));
     }
 
     #[test]
@@ -840,7 +951,7 @@ mod tests {
             day(2024, 1, 10),
         ];
         let s = summary_of(&days, day(2024, 1, 20), None);
-        let p = place(Some(&s), &AdvocacySignals::default(), &rules());
+        let p = place(Some(&s), &AdvocacySignals::default(), None, &rules());
         assert_eq!(p.turn, 2);
         assert!(p.is_returner());
         assert_eq!(p.rung, Rung::Newcomer);

@@ -14,6 +14,7 @@ pub use day::{DateError, Day, days_in_month, is_leap_year};
 pub use money::Money;
 pub use record::{CategoryId, CustomerProfile, NpsScore, OrderLine, RowRef};
 mod ladder;
+mod rhythm;
 mod summary;
 mod value;
 
@@ -21,6 +22,7 @@ pub use ladder::{
     AdvocacySignals, LadderRules, Period, Placement, Rung, RungReason, Status, StatusReason,
     StatusRules, Strategy, Subgroup, SubgroupRule, assign_subgroups, place,
 };
+pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{
     CustomerSummary, DuplicateLine, IntervalStats, dedup_lines, interval_stats, summarize,
 };
