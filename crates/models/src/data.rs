@@ -1,0 +1,250 @@
+//! Per-customer inputs of the models, their validation, and compression of identical rows into
+//! weights (fits run over unique rows only, which is what makes millions of customers cheap).
+
+use std::cmp::Ordering;
+
+/// One customer's repeat-purchase summary for the continuous-time models.
+///
+/// All three values are in the same time unit (see the crate docs on time units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Triple {
+    /// Number of repeat purchases (purchases after the first), `x ≥ 0`.
+    pub x: f64,
+    /// Time from the first purchase to the last one (recency), `0 ≤ t_x ≤ T`; 0 when `x = 0`.
+    pub t_x: f64,
+    /// Time from the first purchase to the end of the calibration period (`T` in the papers).
+    pub t: f64,
+}
+
+impl Triple {
+    /// A triple; validation happens in [`validate`] (fits call it).
+    pub fn new(x: f64, t_x: f64, t: f64) -> Self {
+        Triple { x, t_x, t }
+    }
+}
+
+/// One customer (or one pattern) in discrete time, for BG/BB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DiscreteTriple {
+    /// Number of periods with a repeat transaction, `0 ≤ x ≤ n`.
+    pub x: u32,
+    /// Period of the last repeat transaction (0 when `x = 0`), `x ≤ t_x ≤ n`.
+    pub t_x: u32,
+    /// Number of transaction opportunities after the first one.
+    pub n: u32,
+}
+
+/// One repeat buyer's spend for the Gamma-Gamma model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpendRow {
+    /// Number of repeat purchases whose values were averaged, `x ≥ 1`.
+    pub x: f64,
+    /// Mean value of those purchases, `z̄ > 0`.
+    pub mean_value: f64,
+}
+
+/// A row that no model can use, with the row's index in the input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("row {index}: {reason}")]
+pub struct DataError {
+    /// Index of the offending row in the slice given to the fit.
+    pub index: usize,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+fn bad(index: usize, reason: String) -> DataError {
+    DataError { index, reason }
+}
+
+/// Checks every row: finite values, `x ≥ 0`, `0 ≤ t_x ≤ T`, `t_x = 0` when `x = 0`, and weights
+/// finite and non-negative. The first bad row is reported.
+pub fn validate(rows: &[(Triple, f64)]) -> Result<(), DataError> {
+    for (i, (r, w)) in rows.iter().enumerate() {
+        if !(r.x.is_finite() && r.t_x.is_finite() && r.t.is_finite()) {
+            return Err(bad(
+                i,
+                format!("non-finite value (x={}, t_x={}, T={})", r.x, r.t_x, r.t),
+            ));
+        }
+        if r.x < 0.0 {
+            return Err(bad(i, format!("negative frequency x={}", r.x)));
+        }
+        if r.t_x < 0.0 || r.t < 0.0 {
+            return Err(bad(i, format!("negative time (t_x={}, T={})", r.t_x, r.t)));
+        }
+        if r.t_x > r.t {
+            return Err(bad(
+                i,
+                format!("recency t_x={} exceeds tenure T={}", r.t_x, r.t),
+            ));
+        }
+        if r.x == 0.0 && r.t_x != 0.0 {
+            return Err(bad(
+                i,
+                format!("x=0 but t_x={} (must be 0 without repeat purchases)", r.t_x),
+            ));
+        }
+        if !(w.is_finite() && *w >= 0.0) {
+            return Err(bad(
+                i,
+                format!("weight {w} is not a finite non-negative number"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks discrete rows: `x ≤ t_x ≤ n`, `t_x = 0` when `x = 0`, `n ≥ 1`, finite non-negative weights.
+pub fn validate_discrete(rows: &[(DiscreteTriple, f64)]) -> Result<(), DataError> {
+    for (i, (r, w)) in rows.iter().enumerate() {
+        if r.x > r.t_x || r.t_x > r.n {
+            return Err(bad(
+                i,
+                format!("need x ≤ t_x ≤ n, got x={}, t_x={}, n={}", r.x, r.t_x, r.n),
+            ));
+        }
+        if r.x == 0 && r.t_x != 0 {
+            return Err(bad(i, format!("x=0 but t_x={}", r.t_x)));
+        }
+        if !(w.is_finite() && *w >= 0.0) {
+            return Err(bad(
+                i,
+                format!("weight {w} is not a finite non-negative number"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks spend rows: finite, `x ≥ 1`, `z̄ > 0`.
+pub fn validate_spend(rows: &[(SpendRow, f64)]) -> Result<(), DataError> {
+    for (i, (r, w)) in rows.iter().enumerate() {
+        if !(r.x.is_finite() && r.x >= 1.0) {
+            return Err(bad(
+                i,
+                format!("spend rows need x ≥ 1 repeat purchases, got x={}", r.x),
+            ));
+        }
+        if !(r.mean_value.is_finite() && r.mean_value > 0.0) {
+            return Err(bad(
+                i,
+                format!(
+                    "mean value must be positive and finite, got {}",
+                    r.mean_value
+                ),
+            ));
+        }
+        if !(w.is_finite() && *w >= 0.0) {
+            return Err(bad(
+                i,
+                format!("weight {w} is not a finite non-negative number"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn cmp_triple(a: &Triple, b: &Triple) -> Ordering {
+    a.x.total_cmp(&b.x)
+        .then(a.t_x.total_cmp(&b.t_x))
+        .then(a.t.total_cmp(&b.t))
+}
+
+/// Groups identical triples (exact equality) into `(triple, count)` pairs, sorted by
+/// `(x, t_x, T)`: the order depends only on the set of rows, never on their input order.
+pub fn compress(rows: &[Triple]) -> Vec<(Triple, f64)> {
+    let weighted: Vec<(Triple, f64)> = rows.iter().map(|r| (*r, 1.0)).collect();
+    compress_weighted(&weighted)
+}
+
+/// Like [`compress`] for rows that already carry weights; weights of identical rows add up and
+/// rows of weight 0 are dropped.
+pub fn compress_weighted(rows: &[(Triple, f64)]) -> Vec<(Triple, f64)> {
+    let mut sorted: Vec<(Triple, f64)> = rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
+    sorted.sort_by(|a, b| cmp_triple(&a.0, &b.0));
+    let mut out: Vec<(Triple, f64)> = Vec::with_capacity(sorted.len() / 2 + 1);
+    for (r, w) in sorted {
+        match out.last_mut() {
+            Some((last, lw)) if cmp_triple(last, &r) == Ordering::Equal => *lw += w,
+            _ => out.push((r, w)),
+        }
+    }
+    out
+}
+
+/// [`compress_weighted`] for spend rows.
+pub fn compress_spend(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
+    let mut sorted: Vec<(SpendRow, f64)> = rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
+    let cmp = |a: &SpendRow, b: &SpendRow| {
+        a.x.total_cmp(&b.x)
+            .then(a.mean_value.total_cmp(&b.mean_value))
+    };
+    sorted.sort_by(|a, b| cmp(&a.0, &b.0));
+    let mut out: Vec<(SpendRow, f64)> = Vec::with_capacity(sorted.len());
+    for (r, w) in sorted {
+        match out.last_mut() {
+            Some((last, lw)) if cmp(last, &r) == Ordering::Equal => *lw += w,
+            _ => out.push((r, w)),
+        }
+    }
+    out
+}
+
+/// [`compress_weighted`] for discrete rows.
+pub fn compress_discrete(rows: &[(DiscreteTriple, f64)]) -> Vec<(DiscreteTriple, f64)> {
+    let mut sorted: Vec<(DiscreteTriple, f64)> =
+        rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(DiscreteTriple, f64)> = Vec::with_capacity(sorted.len());
+    for (r, w) in sorted {
+        match out.last_mut() {
+            Some((last, lw)) if *last == r => *lw += w,
+            _ => out.push((r, w)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compress_groups_exact_duplicates_in_sorted_order() {
+        let rows = [
+            Triple::new(2.0, 5.0, 10.0),
+            Triple::new(0.0, 0.0, 10.0),
+            Triple::new(2.0, 5.0, 10.0),
+            Triple::new(0.0, 0.0, 10.0),
+            Triple::new(0.0, 0.0, 9.0),
+        ];
+        let c = compress(&rows);
+        assert_eq!(
+            c,
+            vec![
+                (Triple::new(0.0, 0.0, 9.0), 1.0),
+                (Triple::new(0.0, 0.0, 10.0), 2.0),
+                (Triple::new(2.0, 5.0, 10.0), 2.0)
+            ]
+        );
+        let mut rev = rows;
+        rev.reverse();
+        assert_eq!(compress(&rev), c);
+    }
+
+    #[test]
+    fn validation_names_the_row() {
+        let rows = [
+            (Triple::new(1.0, 2.0, 3.0), 1.0),
+            (Triple::new(1.0, 4.0, 3.0), 1.0),
+        ];
+        let e = validate(&rows).unwrap_err();
+        assert_eq!(e.index, 1);
+        assert!(e.to_string().contains("row 1"), "{e}");
+        let rows = [(Triple::new(f64::NAN, 0.0, 3.0), 1.0)];
+        assert_eq!(validate(&rows).unwrap_err().index, 0);
+        let rows = [(Triple::new(0.0, 1.0, 3.0), 1.0)];
+        assert!(validate(&rows).is_err());
+    }
+}

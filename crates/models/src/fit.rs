@@ -1,0 +1,266 @@
+//! What every fit takes and returns: options, the report, the refusal reasons, and the one driver
+//! that turns a log-likelihood into fitted parameters with standard errors.
+
+use crate::data::DataError;
+use crate::optimize::{self, Settings};
+
+/// Which model a report belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelKind {
+    BgNbd,
+    MbgNbd,
+    ParetoNbd,
+    BgBb,
+    GammaGamma,
+    ShiftedBetaGeometric,
+}
+
+impl ModelKind {
+    /// Short conventional name ("BG/NBD", ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::BgNbd => "BG/NBD",
+            ModelKind::MbgNbd => "MBG/NBD",
+            ModelKind::ParetoNbd => "Pareto/NBD",
+            ModelKind::BgBb => "BG/BB",
+            ModelKind::GammaGamma => "Gamma-Gamma",
+            ModelKind::ShiftedBetaGeometric => "sBG",
+        }
+    }
+}
+
+/// Options shared by every fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitOptions {
+    /// L2 penalty on the log-parameters, like lifetimes' `penalizer_coef`: the minimised objective
+    /// is `−LL/N + penalty · Σ ln(θ_i)²` with N the number of customers. 0 = plain maximum likelihood.
+    pub penalty: f64,
+    /// Fewest customers with at least one repeat purchase the fit accepts (default 10). Below that
+    /// the purchase-rate and dropout parameters are not identified and the fit is refused.
+    pub min_repeat_buyers: usize,
+    /// Optimiser limits.
+    pub max_iterations: usize,
+    /// Convergence threshold on the gradient norm of the objective (per-customer scale).
+    pub gradient_tolerance: f64,
+    /// Starting points in natural parameters (in the model's parameter order), tried before the
+    /// built-in ones. Empty = built-in starts only.
+    pub starts: Vec<Vec<f64>>,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            penalty: 0.0,
+            min_repeat_buyers: 10,
+            max_iterations: 5000,
+            gradient_tolerance: 1e-7,
+            starts: Vec::new(),
+        }
+    }
+}
+
+/// Everything a caller needs to judge a fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitReport {
+    pub model: ModelKind,
+    /// Fitted parameters by their conventional names, in the model's order.
+    pub params: Vec<(&'static str, f64)>,
+    /// Log-likelihood of the data at the fitted parameters (without the penalty), summed over
+    /// customers, up to the additive constants the papers drop too (so it compares with them).
+    pub log_likelihood: f64,
+    /// Whether the optimiser met its gradient tolerance.
+    pub converged: bool,
+    /// Why not, when `converged` is false.
+    pub convergence_note: Option<String>,
+    /// Nelder–Mead plus quasi-Newton iterations over all starts tried.
+    pub iterations: usize,
+    /// Euclidean norm of the gradient of the objective (`−LL/N + penalty`) with respect to the
+    /// log-parameters at the solution.
+    pub gradient_norm: f64,
+    /// Standard errors of the natural parameters from the inverse numerical Hessian of the
+    /// (penalised) negative log-likelihood; `None` when the Hessian is not positive definite.
+    pub std_errors: Vec<(&'static str, Option<f64>)>,
+    /// Why the standard errors are missing, when they are.
+    pub std_error_note: Option<String>,
+    /// Number of customers (sum of weights).
+    pub n_customers: f64,
+    /// Number of distinct rows the likelihood was evaluated on.
+    pub n_unique: usize,
+}
+
+impl FitReport {
+    /// A fitted parameter by name.
+    pub fn param(&self, name: &str) -> Option<f64> {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+
+    /// The standard error of a parameter by name.
+    pub fn std_error(&self, name: &str) -> Option<f64> {
+        self.std_errors
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| *v)
+    }
+}
+
+/// A fitted model ready for predictions, with its report.
+#[derive(Debug, Clone)]
+pub struct Fit<M> {
+    pub model: M,
+    pub report: FitReport,
+}
+
+/// Why a fit was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FitError {
+    #[error("invalid input: {0}")]
+    InvalidRow(#[from] DataError),
+    #[error("no customers to fit (empty input or all weights zero)")]
+    Empty,
+    #[error(
+        "too few repeat buyers: found {found}, need at least {needed} customers with a repeat purchase to estimate purchase and dropout rates"
+    )]
+    TooFewRepeatBuyers { found: usize, needed: usize },
+    #[error(
+        "every customer has zero repeat purchases (x = 0): the purchase rate cannot be estimated"
+    )]
+    AllZeroFrequency,
+    #[error("every customer has tenure T = 0: nobody was observed for any time")]
+    AllZeroTenure,
+    #[error("too few observations: {0}")]
+    TooFewObservations(String),
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    #[error("the log-likelihood is not finite at any starting point ({starts} tried)")]
+    NonFiniteLikelihood { starts: usize },
+}
+
+/// Parameters a model cannot be built from.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("parameter {name} = {value} must be finite and positive")]
+pub struct ParamError {
+    pub name: &'static str,
+    pub value: f64,
+}
+
+pub(crate) fn check_positive(names: &[&'static str], values: &[f64]) -> Result<(), ParamError> {
+    for (n, v) in names.iter().zip(values) {
+        if !(v.is_finite() && *v > 0.0) {
+            return Err(ParamError { name: n, value: *v });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn check_options(opts: &FitOptions) -> Result<(), FitError> {
+    if !(opts.penalty.is_finite() && opts.penalty >= 0.0) {
+        return Err(FitError::InvalidOption(format!(
+            "penalty must be finite and non-negative, got {}",
+            opts.penalty
+        )));
+    }
+    if !(opts.gradient_tolerance.is_finite() && opts.gradient_tolerance > 0.0) {
+        return Err(FitError::InvalidOption(
+            "gradient tolerance must be positive".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What a model hands the driver.
+pub(crate) struct Problem<'a> {
+    pub kind: ModelKind,
+    pub names: &'static [&'static str],
+    /// Summed (weighted) log-likelihood at natural parameters; may return NaN/∞ where undefined.
+    pub log_likelihood: &'a dyn Fn(&[f64]) -> f64,
+    /// Built-in starting points, natural parameters.
+    pub starts: Vec<Vec<f64>>,
+    pub n_customers: f64,
+    pub n_unique: usize,
+}
+
+/// Fits by minimising `−LL/N + penalty·Σθ²` over θ = ln(params), then computes standard errors.
+pub(crate) fn run(
+    problem: Problem<'_>,
+    opts: &FitOptions,
+) -> Result<(Vec<f64>, FitReport), FitError> {
+    check_options(opts)?;
+    let n = problem.n_customers;
+    let dim = problem.names.len();
+    let ll = problem.log_likelihood;
+    let objective = |theta: &[f64]| -> f64 {
+        let mut nat = [0.0f64; 8];
+        for (k, t) in theta.iter().enumerate() {
+            nat[k] = t.exp();
+        }
+        let v =
+            -ll(&nat[..theta.len()]) / n + opts.penalty * theta.iter().map(|t| t * t).sum::<f64>();
+        if v.is_finite() { v } else { f64::INFINITY }
+    };
+    let mut starts: Vec<Vec<f64>> = Vec::new();
+    for s in opts.starts.iter().chain(problem.starts.iter()) {
+        if s.len() == dim && s.iter().all(|v| v.is_finite() && *v > 0.0) {
+            starts.push(s.iter().map(|v| v.ln()).collect());
+        }
+    }
+    let settings = Settings {
+        max_iterations: opts.max_iterations,
+        gradient_tolerance: opts.gradient_tolerance,
+    };
+    let tried = starts.len();
+    let min = optimize::minimize(&objective, &starts, &settings)
+        .ok_or(FitError::NonFiniteLikelihood { starts: tried })?;
+    let params: Vec<f64> = min.theta.iter().map(|t| t.exp()).collect();
+    // Standard errors from the Hessian of the total penalised negative log-likelihood in natural
+    // parameters (the penalty, written on ln θ, is part of what was maximised).
+    let total = |nat: &[f64]| -> f64 {
+        let pen: f64 = nat.iter().map(|v| v.ln().powi(2)).sum();
+        -ll(nat) + n * opts.penalty * pen
+    };
+    let (std_errors, note) =
+        match optimize::hessian(&total, &params).and_then(|h| optimize::inverse_spd(&h)) {
+            Ok(cov) => {
+                let se = (0..dim)
+                    .map(|i| {
+                        let v = cov[i * dim + i];
+                        (
+                            problem.names[i],
+                            if v.is_finite() && v > 0.0 {
+                                Some(v.sqrt())
+                            } else {
+                                None
+                            },
+                        )
+                    })
+                    .collect();
+                (se, None)
+            }
+            Err(reason) => (
+                problem.names.iter().map(|n| (*n, None)).collect(),
+                Some(reason),
+            ),
+        };
+    let log_likelihood = ll(&params);
+    let report = FitReport {
+        model: problem.kind,
+        params: problem
+            .names
+            .iter()
+            .copied()
+            .zip(params.iter().copied())
+            .collect(),
+        log_likelihood,
+        converged: min.converged,
+        convergence_note: min.note,
+        iterations: min.iterations,
+        gradient_norm: min.gradient_norm,
+        std_errors,
+        std_error_note: note,
+        n_customers: n,
+        n_unique: problem.n_unique,
+    };
+    Ok((params, report))
+}
