@@ -14,7 +14,9 @@ use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::{DateFormat, parse_date};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::{AnalyzeArgs, OutputFormat};
+use crate::args::{AnalyzeArgs, AnalyzeModel, ImportFlags, OutputFormat};
+use crate::models::forecast::{ForecastSettings, forecast_all};
+use crate::models::transaction::TransactionKind;
 use crate::report::{self, ReportInput};
 use crate::rules::parse_rules;
 
@@ -25,7 +27,7 @@ pub fn parse_user_date(text: &str) -> Result<Day> {
         .map_err(|e| anyhow::anyhow!("'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY): {e}"))
 }
 
-fn import_options(args: &AnalyzeArgs) -> Result<ImportOptions> {
+pub fn import_options(args: &ImportFlags) -> Result<ImportOptions> {
     let map = args
         .map
         .iter()
@@ -57,7 +59,7 @@ fn import_options(args: &AnalyzeArgs) -> Result<ImportOptions> {
     })
 }
 
-fn load_rules(path: Option<&Path>) -> Result<LadderRules> {
+pub fn load_rules(path: Option<&Path>) -> Result<LadderRules> {
     match path {
         None => Ok(LadderRules::default()),
         Some(p) => {
@@ -67,7 +69,7 @@ fn load_rules(path: Option<&Path>) -> Result<LadderRules> {
     }
 }
 
-fn progress_bar(total: u64) -> Option<ProgressBar> {
+pub fn progress_bar(total: u64) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() || total < (32 << 20) {
         return None;
     }
@@ -89,7 +91,7 @@ fn peak_rss_bytes() -> Option<u64> {
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
     let started = Instant::now();
-    let options = import_options(&args)?;
+    let options = import_options(&args.import)?;
     let rules = load_rules(args.rules.as_deref())?;
     let total_bytes: u64 = args
         .orders
@@ -116,12 +118,32 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         Some(path) => read_customers(path, options.strict)?,
         None => (Vec::new(), Vec::new()),
     };
+    let settings = ForecastSettings {
+        kind: match args.model {
+            AnalyzeModel::Bgnbd => Some(TransactionKind::BgNbd),
+            AnalyzeModel::Mbgnbd => Some(TransactionKind::MbgNbd),
+            AnalyzeModel::Pnbd => Some(TransactionKind::ParetoNbd),
+            AnalyzeModel::None => None,
+        },
+        horizon_days: f64::from(args.horizon),
+        annual_discount_rate: args.discount_rate,
+    };
+    if !(args.discount_rate.is_finite() && args.discount_rate > -1.0) {
+        bail!(
+            "--discount-rate {}: expected an annual rate above -1",
+            args.discount_rate
+        );
+    }
+    let (forecasts, model) = forecast_all(&import.customers, import.as_of, settings);
+    let modelled = started.elapsed();
     let records: Vec<CustomerRecord> = import
         .customers
         .into_iter()
-        .map(|(id, summary)| CustomerRecord {
+        .zip(forecasts)
+        .map(|((id, summary), forecast)| CustomerRecord {
             id,
             summary: Some(summary),
+            forecast,
         })
         .collect();
     let analysis = analyze(records, profiles, &rules, import.as_of);
@@ -135,11 +157,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         rejects: &rejects,
         categories: &import.categories,
         out_dir: args.out.as_deref(),
+        model: &model,
+        horizon_days: args.horizon,
     };
     if let Some(dir) = &args.out {
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         write_file(&dir.join("customers.csv"), |w| {
-            report::write_customers_csv(w, &analysis.customers, &import.categories)
+            report::write_customers_csv(w, &analysis.customers, &import.categories, args.horizon)
         })?;
         write_file(&dir.join("rejects.csv"), |w| {
             report::write_rejects_csv(w, &rejects)
@@ -161,9 +185,10 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     std::mem::forget(rejects);
     if args.timings {
         eprintln!(
-            "timings: import {:.3} s, analysis {:.3} s, output {:.3} s, total {:.3} s; peak memory {} MB",
+            "timings: import {:.3} s, models {:.3} s, analysis {:.3} s, output {:.3} s, total {:.3} s; peak memory {} MB",
             imported.as_secs_f64(),
-            (analysed - imported).as_secs_f64(),
+            (modelled - imported).as_secs_f64(),
+            (analysed - modelled).as_secs_f64(),
             (started.elapsed() - analysed).as_secs_f64(),
             started.elapsed().as_secs_f64(),
             peak_rss_bytes().map_or("unknown".to_string(), |b| (b >> 20).to_string()),

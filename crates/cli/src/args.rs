@@ -23,6 +23,95 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the default ladder rules (a TOML file to copy, edit and pass with --rules).
     Rules,
+    /// Fit customer-base models (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma, sBG) and score
+    /// customers with them.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Fit a model by maximum likelihood and print its parameters as JSON.
+    Fit(ModelFitArgs),
+    /// Fit a model and write each customer's predictions as CSV.
+    Score(ModelScoreArgs),
+}
+
+/// The models `clientele models` fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelName {
+    /// BG/NBD (Fader, Hardie & Lee 2005): one-time buyers always have P(alive) = 1.
+    Bgnbd,
+    /// MBG/NBD (Batislam et al. 2007): like BG/NBD, but one-time buyers can have left.
+    Mbgnbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    Pnbd,
+    /// BG/BB (Fader, Hardie & Shang 2010): discrete transaction opportunities.
+    Bgbb,
+    /// Gamma-Gamma spend per purchase (Fader, Hardie & Lee 2005).
+    Gg,
+    /// Shifted-beta-geometric retention of contracts (Fader & Hardie 2007).
+    Sbg,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum TimeUnit {
+    #[default]
+    Day,
+    Week,
+}
+
+/// Where the model's data comes from: a summary file or order exports.
+#[derive(Debug, Args)]
+pub struct ModelInputArgs {
+    #[arg(long, value_enum)]
+    pub model: ModelName,
+    /// A per-customer summary CSV: `x,t_x,T[,zbar]` or lifetimes-style
+    /// `frequency,recency,T[,monetary_value]`, with an id column (for bgbb:
+    /// `frequency,recency,periods,weights`; for sbg: `period,alive`). Times are in --time-unit.
+    #[arg(long, value_name = "FILE", conflicts_with = "orders")]
+    pub summary: Option<PathBuf>,
+    /// Order exports, read as `clientele analyze` reads them.
+    #[arg(value_name = "ORDERS", required_unless_present = "summary")]
+    pub orders: Vec<PathBuf>,
+    /// Unit of t_x, T and horizons: for order exports the summary is computed in it, for a
+    /// summary file it names the unit the file is in.
+    #[arg(long, value_enum, default_value_t)]
+    pub time_unit: TimeUnit,
+    /// L2 penalty on the log-parameters (lifetimes' penalizer_coef); 0 is plain maximum likelihood.
+    #[arg(long, default_value_t = 0.0)]
+    pub penalty: f64,
+    /// Fit on orders up to this day only (YYYY-MM-DD or DD.MM.YYYY); with order exports, the
+    /// later orders are the holdout the forecast is checked against.
+    #[arg(long, value_name = "DATE")]
+    pub calibration_end: Option<String>,
+    #[command(flatten)]
+    pub import: ImportFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelFitArgs {
+    #[command(flatten)]
+    pub input: ModelInputArgs,
+    /// With --calibration-end: write the holdout comparison (per customer) and the diagnostic
+    /// charts (SVG) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelScoreArgs {
+    #[command(flatten)]
+    pub input: ModelInputArgs,
+    /// Forecast horizon in --time-unit (periods for bgbb).
+    #[arg(long)]
+    pub horizon: f64,
+    /// Annual discount rate for CLV.
+    #[arg(long, default_value_t = 0.1)]
+    pub discount_rate: f64,
+    /// Write the CSV here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -32,24 +121,9 @@ pub enum OutputFormat {
     Json,
 }
 
+/// How to read order exports (shared by every command that reads them).
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
-    /// Order exports: CSV, TSV, semicolon-separated, space-padded text or .xlsx, optionally gzipped.
-    #[arg(required = true, value_name = "ORDERS")]
-    pub orders: Vec<PathBuf>,
-    /// Customers file: prospects, visitors and profile data (nps, referred_by, image_client,
-    /// manager, birthday, last_touch).
-    #[arg(long, value_name = "FILE")]
-    pub customers: Option<PathBuf>,
-    /// Analyse the state on this day (YYYY-MM-DD or DD.MM.YYYY); later orders are ignored.
-    /// Default: the last order day in the data.
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
-    /// Write customers.csv and rejects.csv into this directory.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: OutputFormat,
+pub struct ImportFlags {
     /// Name a column's meaning: COLUMN=FIELD, COLUMN a header name or a 1-based position
     /// (e.g. --map 1=customer_id --map "Сумма=amount"). Fields: order_id, customer_id, email,
     /// phone, name, date, amount, price, list_price, discount, cost, margin, quantity, product,
@@ -66,12 +140,53 @@ pub struct AnalyzeArgs {
     /// Refuse the whole import on the first bad row instead of writing it to rejects.csv.
     #[arg(long)]
     pub strict: bool,
+    /// Use the state on this day (YYYY-MM-DD or DD.MM.YYYY); later orders are ignored.
+    /// Default: the last order day in the data.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Order exports: CSV, TSV, semicolon-separated, space-padded text or .xlsx, optionally gzipped.
+    #[arg(required = true, value_name = "ORDERS")]
+    pub orders: Vec<PathBuf>,
+    /// Customers file: prospects, visitors and profile data (nps, referred_by, image_client,
+    /// manager, birthday, last_touch).
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+    /// Write customers.csv and rejects.csv into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub import: ImportFlags,
+    /// The customer-base model behind P(alive), expected purchases and CLV: mbgnbd (one-time
+    /// buyers get a P(alive) below 1), bgnbd, pnbd, or none.
+    #[arg(long, value_enum, default_value_t = AnalyzeModel::Mbgnbd)]
+    pub model: AnalyzeModel,
+    /// Forecast horizon in days for expected purchases and CLV.
+    #[arg(long, default_value_t = 365)]
+    pub horizon: u32,
+    /// Annual discount rate for CLV.
+    #[arg(long, default_value_t = 0.1)]
+    pub discount_rate: f64,
     /// Ladder rules (TOML); `clientele rules` prints the defaults.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Print phase timings and peak memory to stderr.
     #[arg(long)]
     pub timings: bool,
+}
+
+/// The transaction models `analyze` can run (or none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeModel {
+    Bgnbd,
+    Mbgnbd,
+    Pnbd,
+    None,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clientele_synth::SynthConfig;
 
-use crate::args::{AnalyzeArgs, DemoArgs, OutputFormat};
+use crate::args::{AnalyzeArgs, AnalyzeModel, DemoArgs, ImportFlags, OutputFormat};
 
 pub fn run(args: DemoArgs) -> Result<()> {
     let dir = match &args.out {
@@ -27,13 +27,18 @@ pub fn run(args: DemoArgs) -> Result<()> {
     crate::analyze::run(AnalyzeArgs {
         orders: vec![orders],
         customers: Some(customers),
-        as_of: None,
         out: Some(report_dir.clone()),
         format: OutputFormat::Text,
-        map: Vec::new(),
-        date_format: None,
-        decimal: None,
-        strict: false,
+        import: ImportFlags {
+            map: Vec::new(),
+            date_format: None,
+            decimal: None,
+            strict: false,
+            as_of: None,
+        },
+        model: AnalyzeModel::Mbgnbd,
+        horizon: 365,
+        discount_rate: 0.1,
         rules: None,
         timings: false,
     })?;

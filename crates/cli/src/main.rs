@@ -4,6 +4,7 @@ mod analyze;
 mod args;
 mod demo;
 mod generate;
+mod models;
 mod report;
 mod rules;
 
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze::run(a),
         Command::Generate(g) => generate::run(g),
         Command::Demo(d) => demo::run(d),
+        Command::Models(m) => models::run(m),
         Command::Rules => {
             print!("{}", rules::DEFAULT_RULES_TOML);
             Ok(())

@@ -5,6 +5,7 @@
 //! from the input file in the test (simple string splitting, integer cents, our own day count).
 
 mod common;
+mod models;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
@@ -17,7 +18,7 @@ use common::{
 use proptest::prelude::*;
 use tempfile::TempDir;
 
-fn tempdir() -> TempDir {
+pub(crate) fn tempdir() -> TempDir {
     tempfile::tempdir().expect("a temporary directory")
 }
 
@@ -102,7 +103,7 @@ fn cdnow_master_without_flags() {
 // ---------------------------------------------------------------------------------------------
 // 2. CDNOW sample with --map against the published calibration summary.
 
-const SAMPLE_MAP: &[&str] = &[
+pub(crate) const SAMPLE_MAP: &[&str] = &[
     "--map",
     "1=customer_id",
     "--map",

@@ -11,11 +11,33 @@ use crate::{
     rfm_scores, stability,
 };
 
-/// One customer as the importer found them: purchases (if any) and profile (if any).
+/// One customer as the importer found them: purchases (if any), and what a fitted customer-base
+/// model predicts for them (if one was fitted).
 #[derive(Clone, Debug)]
 pub struct CustomerRecord {
     pub id: String,
     pub summary: Option<CustomerSummary>,
+    pub forecast: Option<Forecast>,
+}
+
+/// What a fitted customer-base model predicts for one customer. Computed outside the core (by the
+/// models crate) and carried here so the ladder's status can use P(alive).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Forecast {
+    /// Probability the customer is still active on the as-of date.
+    pub p_alive: f64,
+    /// Expected purchase days over the forecast horizon.
+    pub expected_purchases: f64,
+    /// Probability of no purchase at all over the horizon.
+    pub prob_no_purchase: f64,
+    /// Expected value of one purchase (Gamma-Gamma), when a spend model was fitted.
+    pub expected_spend: Option<f64>,
+    /// Discounted revenue expected over the horizon.
+    pub clv: Option<f64>,
+    /// `clv` times the customer's margin.
+    pub clv_profit: Option<f64>,
+    /// When the model expects the next purchase (the median wait, given the customer is alive).
+    pub next_purchase: Option<Day>,
 }
 
 /// Everything Clientele concludes about one customer.
@@ -26,6 +48,7 @@ pub struct CustomerResult {
     /// Boxed: most customers have none, and the result vector holds millions of rows.
     pub profile: Option<Box<CustomerProfile>>,
     pub placement: Placement,
+    pub forecast: Option<Forecast>,
     pub subgroup: Option<Subgroup>,
     /// ABC class by revenue; `None` for people without purchases.
     pub abc: Option<AbcClass>,
@@ -136,11 +159,13 @@ pub fn analyze(
             *referrals.entry(r.clone()).or_default() += 1;
         }
     }
-    let mut merged: Vec<(
+    type Merged = (
         String,
         Option<CustomerSummary>,
+        Option<Forecast>,
         Option<Box<CustomerProfile>>,
-    )> = customers
+    );
+    let mut merged: Vec<Merged> = customers
         .into_iter()
         .map(|c| {
             let profile = if profiles_by_id.is_empty() {
@@ -148,25 +173,26 @@ pub fn analyze(
             } else {
                 profiles_by_id.remove(&c.id)
             };
-            (c.id, c.summary, profile)
+            (c.id, c.summary, c.forecast, profile)
         })
         .collect();
     merged.extend(
         profiles_by_id
             .into_iter()
-            .map(|(id, p)| (id, None, Some(p))),
+            .map(|(id, p)| (id, None, None, Some(p))),
     );
     merged.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut results: Vec<CustomerResult> = merged
         .into_par_iter()
-        .map(|(id, summary, profile)| {
+        .map(|(id, summary, forecast, profile)| {
             let signals = AdvocacySignals {
                 nps: profile.as_ref().and_then(|p| p.nps),
                 referrals: referrals.get(&id).copied().unwrap_or(0),
                 last_touch: profile.as_ref().and_then(|p| p.last_touch),
             };
-            let placement = place(summary.as_ref(), &signals, None, rules);
+            let p_alive = forecast.map(|f| f.p_alive);
+            let placement = place(summary.as_ref(), &signals, p_alive, rules);
             let stability = summary
                 .as_ref()
                 .and_then(|s| stability(s.intervals().and_then(|i| i.cv)));
@@ -175,6 +201,7 @@ pub fn analyze(
                 summary,
                 profile,
                 placement,
+                forecast,
                 subgroup: None,
                 abc: None,
                 rfm: None,

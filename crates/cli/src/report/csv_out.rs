@@ -9,7 +9,8 @@ use anyhow::Result;
 use clientele_core::CustomerResult;
 use clientele_ingest::pipeline::Reject;
 
-/// The columns of `customers.csv`, in order. Scripts depend on these names.
+/// The fixed columns of `customers.csv`, in order; the forecast columns follow
+/// ([`customer_columns`]). Scripts depend on these names.
 pub const CUSTOMER_COLUMNS: &[&str] = &[
     "customer_id",
     "rung",
@@ -49,6 +50,23 @@ pub const CUSTOMER_COLUMNS: &[&str] = &[
     "manager",
     "nps",
 ];
+
+/// All columns of `customers.csv` for a forecast horizon of `horizon_days`.
+pub fn customer_columns(horizon_days: u32) -> Vec<String> {
+    let mut columns: Vec<String> = CUSTOMER_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let h = horizon_days;
+    columns.extend([
+        "p_alive".to_string(),
+        format!("expected_purchases_{h}"),
+        format!("prob_no_purchase_{h}"),
+        "expected_spend".to_string(),
+        format!("clv_{h}"),
+        format!("clv_profit_{h}"),
+        "next_purchase_expected".to_string(),
+        "days_late".to_string(),
+    ]);
+    columns
+}
 
 /// Writes `value` with `decimals` places, rounding half away from zero; empty when undefined.
 /// (Integer formatting: `format!("{:.4}")` on floats is several times slower, and this file has
@@ -157,6 +175,29 @@ fn write_customer(
     field(w, &|b| {
         push_opt(b, profile.and_then(|p| p.nps.map(|n| n.get())))
     })?;
+    let f = c.forecast.as_ref();
+    field(w, &|b| push_fixed(b, f.map(|f| f.p_alive), 4))?;
+    field(w, &|b| push_fixed(b, f.map(|f| f.expected_purchases), 4))?;
+    field(w, &|b| push_fixed(b, f.map(|f| f.prob_no_purchase), 4))?;
+    field(w, &|b| push_fixed(b, f.and_then(|f| f.expected_spend), 2))?;
+    field(w, &|b| push_fixed(b, f.and_then(|f| f.clv), 2))?;
+    field(w, &|b| push_fixed(b, f.and_then(|f| f.clv_profit), 2))?;
+    // A customer with a rhythm is expected one mean gap after the last purchase; others when the
+    // model expects them.
+    let rhythm = p.status.and_then(|(_, why)| why.rhythm().copied());
+    let last = s.and_then(|s| s.last_purchase);
+    let next = match (rhythm, last) {
+        (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
+        _ => f.and_then(|f| f.next_purchase),
+    };
+    field(w, &|b| push_opt(b, next))?;
+    let late = rhythm.zip(s.and_then(|s| s.days_since_last()));
+    field(w, &|b| {
+        push_opt(
+            b,
+            late.map(|(r, since)| r.days_late(since).round().max(0.0) as i64),
+        )
+    })?;
     w.write_record(None::<&[u8]>)
 }
 
@@ -166,9 +207,10 @@ pub fn write_customers_csv(
     mut out: impl Write,
     customers: &[CustomerResult],
     categories: &[String],
+    horizon_days: u32,
 ) -> Result<()> {
     let mut header = csv::WriterBuilder::new().from_writer(Vec::new());
-    header.write_record(CUSTOMER_COLUMNS)?;
+    header.write_record(customer_columns(horizon_days))?;
     out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
     const CHUNK: usize = 8_192;
     for batch in customers.chunks(CHUNK * 32) {

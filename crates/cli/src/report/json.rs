@@ -105,5 +105,36 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
         "image_clients": tally(&a.image_clients),
         "referred_customers": tally(&a.referred_customers),
         "regulars_at_risk": at_risk,
+        "model": model_json(input),
+        "horizon_days": input.horizon_days,
     })
+}
+
+fn model_json(input: &ReportInput<'_>) -> Value {
+    use crate::models::forecast::ModelOutcome;
+    match input.model {
+        ModelOutcome::Skipped => Value::Null,
+        ModelOutcome::Refused { kind, reason } => json!({
+            "model": kind.cli_name(),
+            "fitted": false,
+            "reason": reason,
+        }),
+        ModelOutcome::Fitted {
+            kind,
+            report,
+            spend,
+        } => {
+            let mut v = crate::models::report_json(kind.cli_name(), report, Some("day"));
+            let obj = v.as_object_mut().expect("an object");
+            obj.insert("fitted".into(), json!(true));
+            obj.insert(
+                "spend".into(),
+                match spend {
+                    Ok(gg) => crate::models::report_json("gg", gg, None),
+                    Err(why) => json!({ "model": "gg", "fitted": false, "reason": why }),
+                },
+            );
+            v
+        }
+    }
 }

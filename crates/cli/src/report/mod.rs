@@ -23,6 +23,9 @@ pub struct ReportInput<'a> {
     pub categories: &'a [String],
     /// Where the CSV files went, if anywhere.
     pub out_dir: Option<&'a std::path::Path>,
+    /// The customer-base model behind the forecasts.
+    pub model: &'a crate::models::forecast::ModelOutcome,
+    pub horizon_days: u32,
 }
 
 /// Groups digits in threes with a thin space-free comma, e.g. 1234567 → "1,234,567".

@@ -139,6 +139,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
             whole_money(a.referred_customers.revenue),
         );
     }
+    model_line(&mut out, input);
     let at_risk = a.regulars_at_risk(10);
     out.push('\n');
     if at_risk.is_empty() {
@@ -161,4 +162,66 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
         }
     }
     out
+}
+
+/// One paragraph on the customer-base model behind P(alive) and CLV.
+fn model_line(out: &mut String, input: &ReportInput<'_>) {
+    use crate::models::forecast::ModelOutcome;
+    match input.model {
+        ModelOutcome::Skipped => {}
+        ModelOutcome::Refused { kind, reason } => {
+            let _ = writeln!(
+                out,
+                "Model {}: not fitted ({reason}); statuses use rhythms and day limits only.",
+                kind.cli_name()
+            );
+        }
+        ModelOutcome::Fitted {
+            kind,
+            report,
+            spend,
+        } => {
+            let params: Vec<String> = report
+                .params
+                .iter()
+                .map(|(n, v)| format!("{n} = {v:.4}"))
+                .collect();
+            let _ = write!(
+                out,
+                "Model {} (days): {}; log-likelihood {:.1}, {}.",
+                kind.cli_name(),
+                params.join(", "),
+                report.log_likelihood,
+                if report.converged {
+                    format!("converged in {} iterations", report.iterations)
+                } else {
+                    format!(
+                        "NOT converged: {}",
+                        report
+                            .convergence_note
+                            .as_deref()
+                            .unwrap_or("no reason given")
+                    )
+                }
+            );
+            match spend {
+                Ok(gg) => {
+                    let params: Vec<String> = gg
+                        .params
+                        .iter()
+                        .map(|(n, v)| format!("{n} = {v:.4}"))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        " Spend (Gamma-Gamma): {}; CLV over {} days.",
+                        params.join(", "),
+                        input.horizon_days
+                    );
+                }
+                Err(why) => {
+                    let _ = writeln!(out, " No spend model ({why}), so no CLV.");
+                }
+            }
+        }
+    }
 }

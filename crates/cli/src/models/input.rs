@@ -1,0 +1,310 @@
+//! The data a model is fitted on, from either a per-customer summary file or order exports.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use clientele_core::{CustomerSummary, Day};
+use clientele_ingest::pipeline::import_orders;
+use clientele_models::{DiscreteTriple, Triple};
+
+use crate::analyze::{import_options, parse_user_date};
+use crate::args::{ModelInputArgs, ModelName, TimeUnit};
+
+impl TimeUnit {
+    /// Days per unit.
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "day",
+            TimeUnit::Week => "week",
+        }
+    }
+}
+
+/// One customer's calibration summary in the chosen time unit.
+#[derive(Clone, Debug)]
+pub struct CustomerRow {
+    pub id: String,
+    pub triple: Triple,
+    /// Mean value of the repeat purchases (z̄), when known and positive.
+    pub mean_value: Option<f64>,
+    /// Profit / revenue, when the costs are known.
+    pub margin: Option<f64>,
+    /// Purchase days after the calibration end (with order exports and --calibration-end).
+    pub holdout: Option<f64>,
+    /// The first purchase day (with order exports).
+    pub first_purchase: Option<Day>,
+    /// Every repeat purchase day, holdout included (only with --calibration-end, for tracking).
+    pub repeat_days: Vec<Day>,
+}
+
+/// What a model is fitted on.
+pub enum ModelData {
+    /// Continuous-time customers (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma).
+    Customers {
+        rows: Vec<CustomerRow>,
+        /// With order exports: the calibration end and the end of the data (both days).
+        split: Option<(Day, Day)>,
+    },
+    /// BG/BB patterns with weights, and an id per row when the file had one.
+    Patterns(Vec<(String, DiscreteTriple, f64)>),
+    /// sBG: customers alive at the start of each period, the first being the cohort size.
+    Survival(Vec<f64>),
+}
+
+pub fn load(args: &ModelInputArgs) -> Result<ModelData> {
+    let unit = args.time_unit.days();
+    if let Some(path) = &args.summary {
+        if args.calibration_end.is_some() {
+            bail!("--calibration-end needs order exports: a summary file has no dates to split");
+        }
+        return match args.model {
+            ModelName::Bgbb => read_patterns(path),
+            ModelName::Sbg => read_survival(path),
+            _ => read_summary(path),
+        };
+    }
+    if matches!(args.model, ModelName::Bgbb | ModelName::Sbg) {
+        bail!(
+            "--model {}: order exports are continuous-time data; give a --summary file with {}",
+            if args.model == ModelName::Bgbb {
+                "bgbb"
+            } else {
+                "sbg"
+            },
+            if args.model == ModelName::Bgbb {
+                "frequency,recency,periods,weights"
+            } else {
+                "period,alive"
+            }
+        );
+    }
+    let options = import_options(&args.import)?;
+    let import = import_orders(&args.orders, &options, &|_| {})?;
+    let end = import.as_of;
+    let cal_end = match args.calibration_end.as_deref() {
+        Some(text) => {
+            let day = parse_user_date(text).context("--calibration-end")?;
+            if day >= end {
+                bail!("--calibration-end {day} leaves no holdout: the data end on {end}");
+            }
+            Some(day)
+        }
+        None => None,
+    };
+    let cut = cal_end.unwrap_or(end);
+    let rows = import
+        .customers
+        .iter()
+        .filter_map(|(id, s)| customer_row(id, s, cut, cal_end.is_some(), unit))
+        .collect::<Vec<_>>();
+    if rows.is_empty() {
+        bail!("no customer made a purchase by {cut}");
+    }
+    Ok(ModelData::Customers {
+        rows,
+        split: cal_end.map(|c| (c, end)),
+    })
+}
+
+/// The summary of one customer's purchase days up to `cut`, in units of `unit` days; `None` for
+/// a customer whose first purchase comes later (they are not in the calibration cohort).
+pub fn customer_row(
+    id: &str,
+    s: &CustomerSummary,
+    cut: Day,
+    with_holdout: bool,
+    unit: f64,
+) -> Option<CustomerRow> {
+    let first = *s.days.first()?;
+    if first > cut {
+        return None;
+    }
+    let n = s.days.partition_point(|&d| d <= cut);
+    let last = s.days[n - 1];
+    let x = (n - 1) as f64;
+    let repeat_value: f64 = s.day_amounts[1..n].iter().map(|m| m.to_f64()).sum();
+    let mean_value = (n > 1 && repeat_value > 0.0).then(|| repeat_value / x);
+    let revenue = s.revenue.to_f64();
+    let margin = (s.cost_complete && revenue > 0.0).then(|| s.profit().to_f64() / revenue);
+    Some(CustomerRow {
+        id: id.to_string(),
+        triple: Triple::new(
+            x,
+            f64::from(last.days_since(first)) / unit,
+            f64::from(cut.days_since(first)) / unit,
+        ),
+        mean_value,
+        margin,
+        holdout: with_holdout.then(|| (s.days.len() - n) as f64),
+        first_purchase: Some(first),
+        repeat_days: if with_holdout {
+            s.days[1..].to_vec()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// Column positions found in a summary file's header.
+fn find(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+}
+
+fn number(record: &csv::StringRecord, col: usize, name: &str, line: u64) -> Result<f64> {
+    let text = record.get(col).unwrap_or("").trim();
+    let v: f64 = text
+        .parse()
+        .map_err(|_| anyhow::anyhow!("line {line}, column {name}: '{text}' is not a number"))?;
+    if !v.is_finite() {
+        bail!("line {line}, column {name}: '{text}' is not a finite number");
+    }
+    Ok(v)
+}
+
+fn open_summary(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .with_context(|| format!("reading {}", path.display()))
+}
+
+fn read_summary(path: &Path) -> Result<ModelData> {
+    let mut rdr = open_summary(path)?;
+    let headers = rdr.headers()?.clone();
+    let (x, t_x, t, value) = match (
+        find(&headers, &["x"]),
+        find(&headers, &["t_x"]),
+        find(&headers, &["frequency"]),
+        find(&headers, &["recency"]),
+    ) {
+        (Some(x), Some(t_x), _, _) => (x, t_x, find(&headers, &["T"]), find(&headers, &["zbar"])),
+        (_, _, Some(f), Some(r)) => (
+            f,
+            r,
+            find(&headers, &["T"]),
+            find(&headers, &["monetary_value"]),
+        ),
+        _ => bail!(
+            "{}: expected columns x,t_x,T[,zbar] or frequency,recency,T[,monetary_value]; found {}",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(",")
+        ),
+    };
+    let Some(t) = t else {
+        bail!("{}: no T column (the tenure)", path.display());
+    };
+    let used = [Some(x), Some(t_x), Some(t), value];
+    // The id: a column so named, else the first column the model does not use, else the line.
+    let id_col = find(
+        &headers,
+        &["id", "customer_id", "customerid", "cust_id", ""],
+    )
+    .or_else(|| (0..headers.len()).find(|i| !used.contains(&Some(*i))));
+    let mut rows = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.with_context(|| format!("{}: line {line}", path.display()))?;
+        let triple = Triple::new(
+            number(&record, x, &headers[x], line)?,
+            number(&record, t_x, &headers[t_x], line)?,
+            number(&record, t, &headers[t], line)?,
+        );
+        let mean_value = match value {
+            Some(c) => Some(number(&record, c, &headers[c], line)?).filter(|&v| v > 0.0),
+            None => None,
+        };
+        let id = match id_col {
+            Some(c) => record.get(c).unwrap_or("").trim().to_string(),
+            None => (i + 1).to_string(),
+        };
+        rows.push(CustomerRow {
+            id,
+            triple,
+            mean_value,
+            margin: None,
+            holdout: None,
+            first_purchase: None,
+            repeat_days: Vec::new(),
+        });
+    }
+    if rows.is_empty() {
+        bail!("{}: no rows", path.display());
+    }
+    Ok(ModelData::Customers { rows, split: None })
+}
+
+fn read_patterns(path: &Path) -> Result<ModelData> {
+    let mut rdr = open_summary(path)?;
+    let headers = rdr.headers()?.clone();
+    let col = |name: &str| {
+        find(&headers, &[name]).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: BG/BB needs columns frequency,recency,periods[,weights]; no '{name}'",
+                path.display()
+            )
+        })
+    };
+    let (f, r, n) = (col("frequency")?, col("recency")?, col("periods")?);
+    let w = find(&headers, &["weights", "weight", "count"]);
+    let id_col = find(&headers, &["id", "customer_id"]);
+    let mut rows = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.with_context(|| format!("{}: line {line}", path.display()))?;
+        let whole = |c: usize| -> Result<u32> {
+            let v = number(&record, c, &headers[c], line)?;
+            if v < 0.0 || v.fract() != 0.0 || v > f64::from(u32::MAX) {
+                bail!(
+                    "line {line}, column {}: {v} is not a whole number of periods",
+                    &headers[c]
+                );
+            }
+            Ok(v as u32)
+        };
+        let pattern = DiscreteTriple {
+            x: whole(f)?,
+            t_x: whole(r)?,
+            n: whole(n)?,
+        };
+        let weight = match w {
+            Some(c) => number(&record, c, &headers[c], line)?,
+            None => 1.0,
+        };
+        let id = id_col.map_or_else(
+            || (i + 1).to_string(),
+            |c| record.get(c).unwrap_or("").to_string(),
+        );
+        rows.push((id, pattern, weight));
+    }
+    if rows.is_empty() {
+        bail!("{}: no rows", path.display());
+    }
+    Ok(ModelData::Patterns(rows))
+}
+
+fn read_survival(path: &Path) -> Result<ModelData> {
+    let mut rdr = open_summary(path)?;
+    let headers = rdr.headers()?.clone();
+    let Some(alive) = find(&headers, &["alive", "active", "customers"]) else {
+        bail!(
+            "{}: sBG needs a column 'alive' (customers still active at the start of each period)",
+            path.display()
+        );
+    };
+    let mut counts = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let record = record.with_context(|| format!("{}: line {line}", path.display()))?;
+        counts.push(number(&record, alive, &headers[alive], line)?);
+    }
+    Ok(ModelData::Survival(counts))
+}

@@ -1,0 +1,278 @@
+//! `clientele models fit|score`: customer-base models on a summary file or on order exports.
+//!
+//! The JSON of `fit` and the CSV of `score` are interfaces scripts depend on: keys and columns
+//! are only ever added.
+
+pub mod diagnostics;
+pub mod forecast;
+pub mod input;
+pub mod transaction;
+
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+use clientele_models::{FitOptions, FitReport, Triple, compress};
+use serde_json::{Map, Value, json};
+
+use crate::analyze::write_file;
+use crate::args::{ModelFitArgs, ModelInputArgs, ModelName, ModelScoreArgs, ModelsCommand};
+use input::{CustomerRow, ModelData};
+use transaction::{TransactionKind, TransactionModel};
+
+pub fn run(command: ModelsCommand) -> Result<()> {
+    match command {
+        ModelsCommand::Fit(args) => run_fit(args),
+        ModelsCommand::Score(args) => run_score(args),
+    }
+}
+
+fn fit_options(input: &ModelInputArgs) -> Result<FitOptions> {
+    if !(input.penalty.is_finite() && input.penalty >= 0.0) {
+        bail!("--penalty {}: expected a number ≥ 0", input.penalty);
+    }
+    Ok(FitOptions {
+        penalty: input.penalty,
+        ..FitOptions::default()
+    })
+}
+
+fn transaction_kind(model: ModelName) -> Option<TransactionKind> {
+    match model {
+        ModelName::Bgnbd => Some(TransactionKind::BgNbd),
+        ModelName::Mbgnbd => Some(TransactionKind::MbgNbd),
+        ModelName::Pnbd => Some(TransactionKind::ParetoNbd),
+        _ => None,
+    }
+}
+
+/// The JSON object of a fit report (the documented `models fit` output).
+pub fn report_json(cli_name: &str, report: &FitReport, time_unit: Option<&str>) -> Value {
+    let mut params = Map::new();
+    for (name, v) in &report.params {
+        params.insert((*name).to_string(), json!(v));
+    }
+    let mut errors = Map::new();
+    for (name, v) in &report.std_errors {
+        errors.insert((*name).to_string(), json!(v));
+    }
+    let mut out = json!({
+        "model": cli_name,
+        "params": params,
+        "log_likelihood": report.log_likelihood,
+        "converged": report.converged,
+        "iterations": report.iterations,
+        "gradient_norm": report.gradient_norm,
+        "std_errors": errors,
+        "customers": report.n_customers,
+        "unique_rows": report.n_unique,
+    });
+    let obj = out.as_object_mut().expect("an object");
+    if let Some(unit) = time_unit {
+        obj.insert("time_unit".into(), json!(unit));
+    }
+    if let Some(note) = &report.convergence_note {
+        obj.insert("convergence_note".into(), json!(note));
+    }
+    if let Some(note) = &report.std_error_note {
+        obj.insert("std_error_note".into(), json!(note));
+    }
+    out
+}
+
+fn weighted_triples(rows: &[CustomerRow]) -> Vec<(Triple, f64)> {
+    let triples: Vec<Triple> = rows.iter().map(|r| r.triple).collect();
+    compress(&triples)
+}
+
+fn spend_rows(rows: &[CustomerRow]) -> Vec<(clientele_models::SpendRow, f64)> {
+    rows.iter()
+        .filter_map(|r| {
+            let v = r.mean_value?;
+            (r.triple.x >= 1.0).then_some((
+                clientele_models::SpendRow {
+                    x: r.triple.x,
+                    mean_value: v,
+                },
+                1.0,
+            ))
+        })
+        .collect()
+}
+
+fn run_fit(args: ModelFitArgs) -> Result<()> {
+    let input = &args.input;
+    let options = fit_options(input)?;
+    let data = input::load(input)?;
+    let unit = input.time_unit.name();
+    let value = match (&data, input.model) {
+        (ModelData::Customers { rows, split }, model) => {
+            if let Some(kind) = transaction_kind(model) {
+                let (fitted, report) = transaction::fit(kind, &weighted_triples(rows), &options)
+                    .with_context(|| format!("fitting {}", kind.cli_name()))?;
+                let mut value = report_json(kind.cli_name(), &report, Some(unit));
+                if let Some((cal_end, end)) = split {
+                    let holdout = diagnostics::validate(
+                        &fitted,
+                        rows,
+                        *cal_end,
+                        *end,
+                        input.time_unit.days(),
+                        args.out.as_deref(),
+                    )?;
+                    value
+                        .as_object_mut()
+                        .expect("an object")
+                        .insert("holdout".into(), holdout);
+                } else if args.out.is_some() {
+                    bail!("--out writes the holdout diagnostics: give --calibration-end too");
+                }
+                value
+            } else if model == ModelName::Gg {
+                let spend = spend_rows(rows);
+                let fit = clientele_models::gamma_gamma::fit_weighted(&spend, &options)
+                    .context("fitting gg")?;
+                report_json("gg", &fit.report, None)
+            } else {
+                unreachable!("bgbb and sbg data come from their own files")
+            }
+        }
+        (ModelData::Patterns(rows), _) => {
+            let patterns: Vec<_> = rows.iter().map(|(_, p, w)| (*p, *w)).collect();
+            let fit = clientele_models::bgbb::fit_weighted(&patterns, &options)
+                .context("fitting bgbb")?;
+            report_json("bgbb", &fit.report, Some("period"))
+        }
+        (ModelData::Survival(counts), _) => {
+            let fit = clientele_models::sbg::fit_counts(counts, &options).context("fitting sbg")?;
+            report_json("sbg", &fit.report, Some("period"))
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    serde_json::to_writer_pretty(&mut out, &value)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn run_score(args: ModelScoreArgs) -> Result<()> {
+    let input = &args.input;
+    if !(args.horizon.is_finite() && args.horizon >= 0.0) {
+        bail!("--horizon {}: expected a number ≥ 0", args.horizon);
+    }
+    if !(args.discount_rate.is_finite() && args.discount_rate > -1.0) {
+        bail!(
+            "--discount-rate {}: expected an annual rate above -1",
+            args.discount_rate
+        );
+    }
+    let options = fit_options(input)?;
+    let data = input::load(input)?;
+    let mut csv_out: Vec<u8> = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut csv_out);
+        match (&data, input.model) {
+            (ModelData::Customers { rows, .. }, model) => {
+                let Some(kind) = transaction_kind(model) else {
+                    bail!(
+                        "models score needs a transaction model (bgnbd, mbgnbd, pnbd or bgbb); \
+                         Gamma-Gamma is fitted alongside when the data has purchase values"
+                    );
+                };
+                let (fitted, _) = transaction::fit(kind, &weighted_triples(rows), &options)
+                    .with_context(|| format!("fitting {}", kind.cli_name()))?;
+                let spend = spend_rows(rows);
+                let gg = if spend.is_empty() {
+                    None
+                } else {
+                    match clientele_models::gamma_gamma::fit_weighted(&spend, &options) {
+                        Ok(f) => Some(f.model),
+                        Err(e) => {
+                            eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
+                            None
+                        }
+                    }
+                };
+                let mut header = vec![
+                    "customer_id",
+                    "p_alive",
+                    "expected_purchases",
+                    "prob_no_purchase",
+                ];
+                if gg.is_some() {
+                    header.extend(["expected_spend", "clv"]);
+                }
+                w.write_record(&header)?;
+                let unit_days = input.time_unit.days();
+                for row in rows {
+                    let c = &row.triple;
+                    let mut record = vec![
+                        row.id.clone(),
+                        format!("{:.6}", fitted.p_alive(c)),
+                        format!("{:.6}", fitted.expected_purchases(c, args.horizon)),
+                        format!("{:.6}", fitted.prob_no_purchase(c, args.horizon)),
+                    ];
+                    if let Some(gg) = &gg {
+                        let spend =
+                            gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
+                        let clv = transaction::discounted_value(
+                            &fitted,
+                            c,
+                            spend,
+                            args.horizon,
+                            unit_days,
+                            args.discount_rate,
+                        );
+                        record.push(format!("{spend:.4}"));
+                        record.push(format!("{clv:.4}"));
+                    }
+                    w.write_record(&record)?;
+                }
+            }
+            (ModelData::Patterns(rows), _) => {
+                let patterns: Vec<_> = rows.iter().map(|(_, p, w)| (*p, *w)).collect();
+                let fit = clientele_models::bgbb::fit_weighted(&patterns, &options)
+                    .context("fitting bgbb")?;
+                w.write_record([
+                    "customer_id",
+                    "frequency",
+                    "recency",
+                    "periods",
+                    "p_alive",
+                    "expected_purchases",
+                    "prob_no_purchase",
+                ])?;
+                let h = args.horizon.round() as u32;
+                for (id, p, _) in rows {
+                    w.write_record([
+                        id.clone(),
+                        p.x.to_string(),
+                        p.t_x.to_string(),
+                        p.n.to_string(),
+                        format!("{:.6}", fit.model.p_alive(p)),
+                        format!("{:.6}", fit.model.conditional_expected_purchases(p, h)),
+                        format!("{:.6}", fit.model.prob_no_purchase(p, h)),
+                    ])?;
+                }
+            }
+            (ModelData::Survival(_), _) => {
+                bail!("models score scores customers; sBG describes a cohort: use models fit")
+            }
+        }
+        w.flush()?;
+    }
+    match &args.out {
+        Some(path) => write_file(path, |w| Ok(w.write_all(&csv_out)?)),
+        None => {
+            std::io::stdout().lock().write_all(&csv_out)?;
+            Ok(())
+        }
+    }
+}
+
+/// Used by `analyze`: a transaction model fitted in days on every buyer.
+pub fn fit_for_analyze(
+    kind: TransactionKind,
+    rows: &[CustomerRow],
+) -> Result<(TransactionModel, FitReport), clientele_models::FitError> {
+    transaction::fit(kind, &weighted_triples(rows), &FitOptions::default())
+}

@@ -1,0 +1,200 @@
+//! The continuous-time transaction models behind one interface, so `analyze`, `models fit` and
+//! `models score` pick a model by name and treat the three alike.
+
+use clientele_models::bgnbd::{self, BgNbd};
+use clientele_models::mbgnbd::{self, MbgNbd};
+use clientele_models::pnbd::{self, ParetoNbd};
+use clientele_models::{FitError, FitOptions, FitReport, Triple};
+
+/// Which continuous-time model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionKind {
+    BgNbd,
+    MbgNbd,
+    ParetoNbd,
+}
+
+impl TransactionKind {
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            TransactionKind::BgNbd => "bgnbd",
+            TransactionKind::MbgNbd => "mbgnbd",
+            TransactionKind::ParetoNbd => "pnbd",
+        }
+    }
+}
+
+/// A fitted transaction model.
+#[derive(Clone, Debug)]
+pub enum TransactionModel {
+    BgNbd(BgNbd),
+    MbgNbd(MbgNbd),
+    ParetoNbd(ParetoNbd),
+}
+
+/// Fits `kind` on the (already compressed or not) weighted rows.
+pub fn fit(
+    kind: TransactionKind,
+    rows: &[(Triple, f64)],
+    options: &FitOptions,
+) -> Result<(TransactionModel, FitReport), FitError> {
+    Ok(match kind {
+        TransactionKind::BgNbd => {
+            let f = bgnbd::fit_weighted(rows, options)?;
+            (TransactionModel::BgNbd(f.model), f.report)
+        }
+        TransactionKind::MbgNbd => {
+            let f = mbgnbd::fit_weighted(rows, options)?;
+            (TransactionModel::MbgNbd(f.model), f.report)
+        }
+        TransactionKind::ParetoNbd => {
+            let f = pnbd::fit_weighted(rows, options)?;
+            (TransactionModel::ParetoNbd(f.model), f.report)
+        }
+    })
+}
+
+macro_rules! dispatch {
+    ($self:expr, $m:ident => $body:expr) => {
+        match $self {
+            TransactionModel::BgNbd($m) => $body,
+            TransactionModel::MbgNbd($m) => $body,
+            TransactionModel::ParetoNbd($m) => $body,
+        }
+    };
+}
+
+impl TransactionModel {
+    pub fn p_alive(&self, c: &Triple) -> f64 {
+        dispatch!(self, m => m.p_alive(c.x, c.t_x, c.t))
+    }
+
+    pub fn p_alive_at(&self, c: &Triple, h: f64) -> f64 {
+        dispatch!(self, m => m.p_alive_at(c.x, c.t_x, c.t, h))
+    }
+
+    /// Expected purchases in (T, T + h].
+    pub fn expected_purchases(&self, c: &Triple, h: f64) -> f64 {
+        dispatch!(self, m => m.conditional_expected_purchases(c.x, c.t_x, c.t, h))
+    }
+
+    /// Expected purchases in (0, t] of a newly acquired customer.
+    pub fn expected_purchases_new(&self, t: f64) -> f64 {
+        dispatch!(self, m => m.expected_purchases(t))
+    }
+
+    pub fn prob_no_purchase(&self, c: &Triple, h: f64) -> f64 {
+        dispatch!(self, m => m.prob_no_purchase(c.x, c.t_x, c.t, h))
+    }
+
+    /// Median wait from T to the next purchase, for a customer who is still active.
+    pub fn median_time_to_next_purchase(&self, c: &Triple) -> Option<f64> {
+        dispatch!(self, m => m.median_time_to_next_purchase(c.x, c.t))
+    }
+}
+
+/// Discounted expected revenue over `horizon` (in units of `unit_days` days): the horizon is cut
+/// into months (30.4375 days), each month's expected purchases are priced at `spend` and
+/// discounted at the annual `rate` from the month's end, as lifetimes' `customer_lifetime_value`
+/// does with a monthly rate.
+pub fn discounted_value(
+    model: &TransactionModel,
+    c: &Triple,
+    spend: f64,
+    horizon: f64,
+    unit_days: f64,
+    annual_rate: f64,
+) -> f64 {
+    const MONTH_DAYS: f64 = 365.25 / 12.0;
+    let month = MONTH_DAYS / unit_days;
+    let monthly = (1.0 + annual_rate).powf(1.0 / 12.0);
+    let mut value = 0.0;
+    let mut before = 0.0;
+    let mut end = 0.0f64;
+    let mut k = 0;
+    while end < horizon {
+        k += 1;
+        end = (f64::from(k) * month).min(horizon);
+        let cumulative = model.expected_purchases(c, end);
+        value += (cumulative - before) * spend / monthly.powi(k);
+        before = cumulative;
+    }
+    value
+}
+
+impl TransactionModel {
+    /// Repeat purchases in (0, t] of one customer drawn from the fitted population: the
+    /// model-side counterpart of an observed frequency, for the period-transactions check.
+    pub fn simulate_repeat_purchases(&self, t: f64, rng: &mut impl rand::Rng) -> u32 {
+        use rand_distr::{Beta, Distribution, Exp1, Gamma};
+        let gamma = |shape: f64, rate: f64, rng: &mut dyn rand::RngCore| {
+            Gamma::new(shape, 1.0 / rate).map_or(0.0, |g| g.sample(rng))
+        };
+        let beta = |a: f64, b: f64, rng: &mut dyn rand::RngCore| {
+            Beta::new(a, b).map_or(1.0, |d| d.sample(rng))
+        };
+        // Waiting times of a Poisson process with rate `lambda`.
+        let next_gap = |lambda: f64, rng: &mut dyn rand::RngCore| {
+            let e: f64 = Exp1.sample(rng);
+            if lambda > 0.0 {
+                e / lambda
+            } else {
+                f64::INFINITY
+            }
+        };
+        match self {
+            TransactionModel::BgNbd(m) => {
+                let p = m.params();
+                let lambda = gamma(p.r, p.alpha, rng);
+                let drop = beta(p.a, p.b, rng);
+                bg_count(lambda, drop, false, t, rng, next_gap)
+            }
+            TransactionModel::MbgNbd(m) => {
+                let p = m.params();
+                let lambda = gamma(p.r, p.alpha, rng);
+                let drop = beta(p.a, p.b, rng);
+                bg_count(lambda, drop, true, t, rng, next_gap)
+            }
+            TransactionModel::ParetoNbd(m) => {
+                let p = m.params();
+                let lambda = gamma(p.r, p.alpha, rng);
+                let mu = gamma(p.s, p.beta, rng);
+                let lifetime = next_gap(mu, rng);
+                let (mut clock, mut count) = (0.0, 0u32);
+                loop {
+                    clock += next_gap(lambda, rng);
+                    if clock > t.min(lifetime) || count == u32::MAX {
+                        return count;
+                    }
+                    count += 1;
+                }
+            }
+        }
+    }
+}
+
+/// BG/NBD-style counting: after each purchase (and, for MBG/NBD, right after the first one) the
+/// customer drops out with probability `drop`.
+fn bg_count(
+    lambda: f64,
+    drop: f64,
+    drop_at_start: bool,
+    t: f64,
+    rng: &mut impl rand::Rng,
+    next_gap: impl Fn(f64, &mut dyn rand::RngCore) -> f64,
+) -> u32 {
+    if drop_at_start && rng.random::<f64>() < drop {
+        return 0;
+    }
+    let (mut clock, mut count) = (0.0, 0u32);
+    loop {
+        clock += next_gap(lambda, rng);
+        if clock > t || count == u32::MAX {
+            return count;
+        }
+        count += 1;
+        if rng.random::<f64>() < drop {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! `clientele models fit|score` and the model columns of `analyze`, end to end.
+//!
+//! Published values: Fader, Hardie & Lee (2005) for BG/NBD, Pareto/NBD and Gamma-Gamma on the
+//! CDNOW sample's 39-week calibration summary; Fader, Hardie & Shang (2010) for BG/BB on the
+//! donations data; Fader & Hardie (2007) for sBG. A parameter "to the published digits" is within
+//! half a unit of the last published digit.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+
+use crate::common::{Table, civil_days, fixture, path_str, run};
+use crate::{SAMPLE_MAP, tempdir};
+
+/// Half a unit in the last published digit of `published` (given as text, e.g. "4.414").
+fn half_unit(published: &str) -> f64 {
+    let decimals = published.split('.').nth(1).map_or(0, str::len);
+    0.5 * 10f64.powi(-(decimals as i32))
+}
+
+fn assert_published(json: &serde_json::Value, key: &str, name: &str, published: &str) {
+    let got = json[key][name]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key}.{name} missing in {json}"));
+    let want: f64 = published.parse().unwrap();
+    assert!(
+        (got - want).abs() <= half_unit(published),
+        "{name} = {got}, published {published}"
+    );
+}
+
+fn fit(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["models", "fit"];
+    all.extend_from_slice(args);
+    let json = run(&all).ok().json();
+    assert_eq!(json["converged"], true, "{json}");
+    json
+}
+
+fn summary() -> String {
+    path_str(&fixture(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    ))
+    .to_string()
+}
+
+#[test]
+fn bgnbd_on_the_cdnow_summary_reproduces_the_paper() {
+    let json = fit(&[
+        "--model",
+        "bgnbd",
+        "--summary",
+        &summary(),
+        "--time-unit",
+        "week",
+    ]);
+    assert_eq!(json["model"], "bgnbd");
+    for (name, published) in [
+        ("r", "0.243"),
+        ("alpha", "4.414"),
+        ("a", "0.793"),
+        ("b", "2.426"),
+    ] {
+        assert_published(&json, "params", name, published);
+        let se = json["std_errors"][name].as_f64().unwrap();
+        assert!(se > 0.0 && se.is_finite(), "{name}: {se}");
+    }
+    let ll = json["log_likelihood"].as_f64().unwrap();
+    assert!((ll - -9582.4).abs() <= 0.05, "LL {ll}");
+    assert_eq!(json["customers"], 2357.0);
+    assert_eq!(json["time_unit"], "week");
+    assert!(json["iterations"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn pareto_nbd_on_the_cdnow_summary_reproduces_the_paper() {
+    let json = fit(&[
+        "--model",
+        "pnbd",
+        "--summary",
+        &summary(),
+        "--time-unit",
+        "week",
+    ]);
+    for (name, published) in [
+        ("r", "0.553"),
+        ("alpha", "10.578"),
+        ("s", "0.606"),
+        ("beta", "11.669"),
+    ] {
+        assert_published(&json, "params", name, published);
+    }
+    let ll = json["log_likelihood"].as_f64().unwrap();
+    assert!((ll - -9595.0).abs() <= 0.05, "LL {ll}");
+}
+
+#[test]
+fn gamma_gamma_on_the_cdnow_repeat_buyers_reproduces_the_paper() {
+    let json = fit(&["--model", "gg", "--summary", &summary()]);
+    for (name, published) in [("p", "6.25"), ("q", "3.74"), ("gamma", "15.44")] {
+        assert_published(&json, "params", name, published);
+    }
+    // 946 repeat buyers (x ≥ 1) carry a spend; counted independently from the file.
+    let text = fs::read_to_string(fixture(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    ))
+    .unwrap();
+    let repeat = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(1).unwrap() != "0")
+        .count();
+    assert_eq!(repeat, 946);
+    assert_eq!(json["customers"], 946.0);
+}
+
+#[test]
+fn bgbb_on_the_donations_reproduces_the_paper() {
+    let donations = fixture("cdnow/donations.csv");
+    let json = fit(&["--model", "bgbb", "--summary", path_str(&donations)]);
+    for (name, published) in [
+        ("alpha", "1.204"),
+        ("beta", "0.750"),
+        ("gamma", "0.657"),
+        ("delta", "2.783"),
+    ] {
+        assert_published(&json, "params", name, published);
+    }
+    let ll = json["log_likelihood"].as_f64().unwrap();
+    assert!((ll - -33_225.6).abs() <= 0.05, "LL {ll}");
+    assert_eq!(json["customers"], 11_104.0);
+}
+
+#[test]
+fn sbg_on_the_retention_example_of_fader_and_hardie() {
+    // "Regular" customers of Fader & Hardie (2007), "How to project customer retention",
+    // Journal of Interactive Marketing 21(1): alive at the start of years 0..7.
+    let dir = tempdir();
+    let file = dir.path().join("regular.csv");
+    fs::write(
+        &file,
+        "period,alive\n0,1000\n1,631\n2,468\n3,382\n4,326\n5,289\n6,262\n7,241\n",
+    )
+    .unwrap();
+    let json = fit(&["--model", "sbg", "--summary", path_str(&file)]);
+    // Published to three digits: α = 0.704, β = 1.182.
+    assert_published(&json, "params", "alpha", "0.704");
+    assert_published(&json, "params", "beta", "1.182");
+}
+
+#[test]
+fn lifetimes_style_columns_give_the_same_fit() {
+    // The same summary with lifetimes' column names, in another order, with the id last.
+    let text = fs::read_to_string(fixture(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    ))
+    .unwrap();
+    let mut out = String::from("frequency,recency,T,monetary_value,customer_id\n");
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        out.push_str(&format!("{},{},{},{},{}\n", f[1], f[2], f[3], f[4], f[0]));
+    }
+    let dir = tempdir();
+    let file = dir.path().join("lifetimes.csv");
+    fs::write(&file, out).unwrap();
+    let a = fit(&[
+        "--model",
+        "bgnbd",
+        "--summary",
+        &summary(),
+        "--time-unit",
+        "week",
+    ]);
+    let b = fit(&[
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&file),
+        "--time-unit",
+        "week",
+    ]);
+    assert_eq!(a["params"], b["params"]);
+    assert_eq!(a["log_likelihood"], b["log_likelihood"]);
+    let g = fit(&["--model", "gg", "--summary", path_str(&file)]);
+    assert_published(&g, "params", "p", "6.25");
+}
+
+#[test]
+fn bad_summary_files_are_refused_with_the_line_and_column() {
+    let dir = tempdir();
+    let file = dir.path().join("bad.csv");
+    fs::write(&file, "id,x,t_x,T\n1,2,10,20\n2,two,3,20\n").unwrap();
+    let r = run(&[
+        "models",
+        "fit",
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&file),
+    ]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("line 3, column x: 'two'"), "{}", r.stderr);
+
+    fs::write(&file, "id,x,t_x,T\n1,2,30,20\n").unwrap();
+    let r = run(&[
+        "models",
+        "fit",
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&file),
+    ]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("exceeds tenure"), "{}", r.stderr);
+
+    // Nobody bought twice: the fit refuses and says why instead of returning nonsense.
+    fs::write(&file, "id,x,t_x,T\n1,0,0,20\n2,0,0,30\n3,0,0,40\n").unwrap();
+    let r = run(&[
+        "models",
+        "fit",
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&file),
+    ]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("zero repeat purchases"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+/// Repeat purchase days per customer of the CDNOW sample, split at `cal_end` (a day number):
+/// computed here from the raw file, independently of the importer.
+fn sample_purchase_days() -> BTreeMap<String, BTreeSet<i64>> {
+    let text = fs::read_to_string(fixture("cdnow/CDNOW_sample.txt")).unwrap();
+    let mut days: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() != 5 {
+            continue;
+        }
+        let d = f[2];
+        let day = civil_days(
+            d[..4].parse().unwrap(),
+            d[4..6].parse().unwrap(),
+            d[6..].parse().unwrap(),
+        );
+        days.entry(f[0].to_string()).or_default().insert(day);
+    }
+    days
+}
+
+#[test]
+fn calibration_and_holdout_on_the_cdnow_sample() {
+    let sample = fixture("cdnow/CDNOW_sample.txt");
+    let dir = tempdir();
+    let out = dir.path().join("diagnostics");
+    let mut args = vec![
+        "models",
+        "fit",
+        "--model",
+        "bgnbd",
+        path_str(&sample),
+        "--time-unit",
+        "week",
+        "--calibration-end",
+        "1997-09-30",
+        "--out",
+        path_str(&out),
+    ];
+    args.extend_from_slice(SAMPLE_MAP);
+    let json = run(&args).ok().json();
+    // The summary computed from the order log equals the published one, so the fit does too.
+    for (name, published) in [
+        ("r", "0.243"),
+        ("alpha", "4.414"),
+        ("a", "0.793"),
+        ("b", "2.426"),
+    ] {
+        assert_published(&json, "params", name, published);
+    }
+    let cal_end = civil_days(1997, 9, 30);
+    let actual: usize = sample_purchase_days()
+        .values()
+        .map(|d| d.iter().filter(|&&day| day > cal_end).count())
+        .sum();
+    let holdout = &json["holdout"];
+    assert_eq!(holdout["actual_purchases"].as_f64().unwrap(), actual as f64);
+    assert_eq!(holdout["customers"], 2357);
+    assert_eq!(holdout["holdout_end"], "1998-06-30");
+    // Fader, Hardie & Lee (2005, fig. 3): BG/NBD tracks the holdout within a few per cent.
+    let error = holdout["aggregate_error_percent"].as_f64().unwrap();
+    assert!(error.abs() < 10.0, "aggregate error {error}%");
+    let predicted = holdout["predicted_purchases"].as_f64().unwrap();
+    assert!(predicted > 0.0);
+
+    let table = Table::read(&out.join("holdout.csv"));
+    assert_eq!(table.rows.len(), 2357);
+    let sum: f64 = table
+        .rows
+        .iter()
+        .map(|r| r["holdout_predicted"].parse::<f64>().unwrap())
+        .sum();
+    assert!((sum - predicted).abs() < 1e-3 * predicted);
+    for chart in [
+        "period_transactions.svg",
+        "calibration_vs_holdout.svg",
+        "frequency_recency_matrix.svg",
+        "p_alive_matrix.svg",
+        "cumulative_transactions.svg",
+    ] {
+        let svg = fs::read_to_string(out.join(chart)).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{chart}"
+        );
+        assert!(svg.contains("<title id=\"chart-title\">"), "{chart}");
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{chart}");
+    }
+    let tracking = fs::read_to_string(out.join("cumulative_transactions.svg")).unwrap();
+    assert!(tracking.contains("end of calibration"));
+}
+
+#[test]
+fn score_writes_one_row_per_customer_with_spend_and_clv() {
+    let dir = tempdir();
+    let out = dir.path().join("scores.csv");
+    run(&[
+        "models",
+        "score",
+        "--model",
+        "pnbd",
+        "--summary",
+        &summary(),
+        "--time-unit",
+        "week",
+        "--horizon",
+        "39",
+        "--out",
+        path_str(&out),
+    ])
+    .ok();
+    let table = Table::read(&out);
+    assert_eq!(
+        table.header,
+        [
+            "customer_id",
+            "p_alive",
+            "expected_purchases",
+            "prob_no_purchase",
+            "expected_spend",
+            "clv"
+        ]
+    );
+    assert_eq!(table.rows.len(), 2357);
+    let num = |r: &BTreeMap<String, String>, k: &str| r[k].parse::<f64>().unwrap();
+    for r in &table.rows {
+        let p = num(r, "p_alive");
+        assert!((0.0..=1.0).contains(&p), "{r:?}");
+        assert!(num(r, "expected_purchases") >= 0.0);
+        assert!((0.0..=1.0).contains(&num(r, "prob_no_purchase")));
+        assert!(num(r, "clv") >= 0.0);
+    }
+    // Pareto/NBD gives one-time buyers a P(alive) below 1 (BG/NBD would say exactly 1).
+    let one_time = table.rows.iter().find(|r| r["customer_id"] == "3").unwrap();
+    assert!(num(one_time, "p_alive") < 1.0);
+    // Customer 1 (x = 2, t_x = 30.43, T = 38.86) is likelier alive than customer 3 (x = 0).
+    let c1 = table.rows.iter().find(|r| r["customer_id"] == "1").unwrap();
+    assert!(num(c1, "expected_purchases") > num(one_time, "expected_purchases"));
+}
+
+#[test]
+fn analyze_adds_the_model_columns() {
+    let master = fixture("cdnow/CDNOW_master.txt");
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let report = run(&[
+        "analyze",
+        path_str(&master),
+        "--out",
+        path_str(&out),
+        "--format",
+        "json",
+        "--horizon",
+        "180",
+    ])
+    .ok()
+    .json();
+    assert_eq!(report["model"]["model"], "mbgnbd");
+    assert_eq!(report["model"]["fitted"], true);
+    assert_eq!(report["model"]["converged"], true);
+    let table = Table::read(&out.join("customers.csv"));
+    for column in [
+        "p_alive",
+        "expected_purchases_180",
+        "prob_no_purchase_180",
+        "expected_spend",
+        "clv_180",
+        "clv_profit_180",
+        "next_purchase_expected",
+        "days_late",
+    ] {
+        assert!(table.header.iter().any(|h| h == column), "{column}");
+    }
+    let as_of = civil_days(1998, 6, 30);
+    for r in &table.rows {
+        let p: f64 = r["p_alive"].parse().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{r:?}");
+        let e: f64 = r["expected_purchases_180"].parse().unwrap();
+        assert!(e >= 0.0 && e.is_finite());
+        if !r["next_purchase_expected"].is_empty() {
+            let d = &r["next_purchase_expected"];
+            let day = civil_days(
+                d[..4].parse().unwrap(),
+                d[5..7].parse().unwrap(),
+                d[8..].parse().unwrap(),
+            );
+            assert!(day > as_of - 400, "{r:?}");
+        }
+        // Lost by P(alive) means P(alive) below the default lost limit, 0.2.
+        if r["status_reason"].starts_with("P(alive)") && r["status"] == "lost" {
+            assert!(p < 0.2, "{r:?}");
+        }
+    }
+    // With `--model none` the columns stay but are empty, and the model section is null.
+    let none = dir.path().join("none");
+    let report = run(&[
+        "analyze",
+        path_str(&master),
+        "--out",
+        path_str(&none),
+        "--format",
+        "json",
+        "--model",
+        "none",
+    ])
+    .ok()
+    .json();
+    assert!(report["model"].is_null());
+    let table = Table::read(&none.join("customers.csv"));
+    assert!(table.rows.iter().all(|r| r["p_alive"].is_empty()));
+}
