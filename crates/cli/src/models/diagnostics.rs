@@ -2,7 +2,6 @@
 //! in aggregate, and the five standard diagnostic charts as SVG files.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};

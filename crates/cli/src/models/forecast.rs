@@ -105,12 +105,20 @@ fn forecast_one(
     let c = &row.triple;
     let h = settings.horizon_days;
     let expected_spend =
-        gg.map(|g| g.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0)));
-    let clv = expected_spend.map(|spend| {
-        transaction::discounted_value(model, c, spend, h, 1.0, settings.annual_discount_rate)
-    });
+        gg.and_then(|g| g.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0)));
     // The customer's own margin when their costs are known, else the company's.
     let margin = row.margin.or(mean_margin);
+    let value = expected_spend.map(|spend| {
+        transaction::customer_value(
+            model,
+            c,
+            spend,
+            margin.unwrap_or(0.0),
+            h,
+            1.0,
+            settings.annual_discount_rate,
+        )
+    });
     let next_purchase = model
         .median_time_to_next_purchase(c)
         .filter(|d| *d < 36_500.0)
@@ -120,8 +128,8 @@ fn forecast_one(
         expected_purchases: model.expected_purchases(c, h),
         prob_no_purchase: model.prob_no_purchase(c, h),
         expected_spend,
-        clv,
-        clv_profit: clv.zip(margin).map(|(v, m)| v * m),
+        clv: value.map(|v| v.revenue),
+        clv_profit: value.filter(|_| margin.is_some()).map(|v| v.profit),
         next_purchase,
     }
 }

@@ -138,12 +138,14 @@ fn run_fit(args: ModelFitArgs) -> Result<()> {
         }
         (ModelData::Patterns(rows), _) => {
             let patterns: Vec<_> = rows.iter().map(|(_, p, w)| (*p, *w)).collect();
-            let fit = clientele_models::bgbb::fit_weighted(&patterns, &options)
-                .context("fitting bgbb")?;
+            let fit = clientele_models::bgbb::fit(&patterns, &options).context("fitting bgbb")?;
             report_json("bgbb", &fit.report, Some("period"))
         }
         (ModelData::Survival(counts), _) => {
-            let fit = clientele_models::sbg::fit_counts(counts, &options).context("fitting sbg")?;
+            let counts = clientele_models::sbg::SurvivalCounts {
+                alive: counts.clone(),
+            };
+            let fit = clientele_models::sbg::fit(&counts, &options).context("fitting sbg")?;
             report_json("sbg", &fit.report, Some("period"))
         }
     };
@@ -201,6 +203,7 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                 if gg.is_some() {
                     header.extend(["expected_spend", "clv"]);
                 }
+                header.push("p_alive_at_horizon");
                 w.write_record(&header)?;
                 let unit_days = input.time_unit.days();
                 for row in rows {
@@ -212,26 +215,31 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                         format!("{:.6}", fitted.prob_no_purchase(c, args.horizon)),
                     ];
                     if let Some(gg) = &gg {
-                        let spend =
-                            gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
-                        let clv = transaction::discounted_value(
-                            &fitted,
-                            c,
-                            spend,
-                            args.horizon,
-                            unit_days,
-                            args.discount_rate,
-                        );
-                        record.push(format!("{spend:.4}"));
-                        record.push(format!("{clv:.4}"));
+                        match gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0)) {
+                            Some(spend) => {
+                                let value = transaction::customer_value(
+                                    &fitted,
+                                    c,
+                                    spend,
+                                    1.0,
+                                    args.horizon,
+                                    unit_days,
+                                    args.discount_rate,
+                                );
+                                record.push(format!("{spend:.4}"));
+                                record.push(format!("{:.4}", value.revenue));
+                            }
+                            None => record.extend([String::new(), String::new()]),
+                        }
                     }
+                    record.push(format!("{:.6}", fitted.p_alive_at(c, args.horizon)));
                     w.write_record(&record)?;
                 }
             }
             (ModelData::Patterns(rows), _) => {
                 let patterns: Vec<_> = rows.iter().map(|(_, p, w)| (*p, *w)).collect();
-                let fit = clientele_models::bgbb::fit_weighted(&patterns, &options)
-                    .context("fitting bgbb")?;
+                let fit =
+                    clientele_models::bgbb::fit(&patterns, &options).context("fitting bgbb")?;
                 w.write_record([
                     "customer_id",
                     "frequency",
@@ -248,9 +256,12 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                         p.x.to_string(),
                         p.t_x.to_string(),
                         p.n.to_string(),
-                        format!("{:.6}", fit.model.p_alive(p)),
-                        format!("{:.6}", fit.model.conditional_expected_purchases(p, h)),
-                        format!("{:.6}", fit.model.prob_no_purchase(p, h)),
+                        format!("{:.6}", fit.model.p_alive(p.x, p.t_x, p.n)),
+                        format!(
+                            "{:.6}",
+                            fit.model.conditional_expected_purchases(p.x, p.t_x, p.n, h)
+                        ),
+                        format!("{:.6}", fit.model.prob_no_purchase(p.x, p.t_x, p.n, h)),
                     ])?;
                 }
             }

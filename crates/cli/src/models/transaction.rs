@@ -2,6 +2,7 @@
 //! `models score` pick a model by name and treat the three alike.
 
 use clientele_models::bgnbd::{self, BgNbd};
+use clientele_models::clv::{Clv, ClvOptions, PurchaseModel, clv, per_period_rate};
 use clientele_models::mbgnbd::{self, MbgNbd};
 use clientele_models::pnbd::{self, ParetoNbd};
 use clientele_models::{FitError, FitOptions, FitReport, Triple};
@@ -93,33 +94,31 @@ impl TransactionModel {
     }
 }
 
-/// Discounted expected revenue over `horizon` (in units of `unit_days` days): the horizon is cut
-/// into months (30.4375 days), each month's expected purchases are priced at `spend` and
-/// discounted at the annual `rate` from the month's end, as lifetimes' `customer_lifetime_value`
-/// does with a monthly rate.
-pub fn discounted_value(
+impl PurchaseModel for TransactionModel {
+    fn conditional_expected_purchases(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
+        dispatch!(self, m => m.conditional_expected_purchases(x, t_x, t, h))
+    }
+}
+
+/// CLV of one customer over `horizon` (in units of `unit_days` days), discounted monthly at the
+/// annual `rate`; the horizon is rounded to whole months (365 days are 12 months).
+pub fn customer_value(
     model: &TransactionModel,
     c: &Triple,
     spend: f64,
+    margin: f64,
     horizon: f64,
     unit_days: f64,
     annual_rate: f64,
-) -> f64 {
-    const MONTH_DAYS: f64 = 365.25 / 12.0;
-    let month = MONTH_DAYS / unit_days;
-    let monthly = (1.0 + annual_rate).powf(1.0 / 12.0);
-    let mut value = 0.0;
-    let mut before = 0.0;
-    let mut end = 0.0f64;
-    let mut k = 0;
-    while end < horizon {
-        k += 1;
-        end = (f64::from(k) * month).min(horizon);
-        let cumulative = model.expected_purchases(c, end);
-        value += (cumulative - before) * spend / monthly.powi(k);
-        before = cumulative;
-    }
-    value
+) -> Clv {
+    let month = 365.25 / 12.0 / unit_days;
+    let options = ClvOptions {
+        periods: (horizon / month).round().max(1.0) as u32,
+        period_length: month,
+        discount_rate: per_period_rate(annual_rate, 12.0),
+        margin,
+    };
+    clv(model, spend, c.x, c.t_x, c.t, &options)
 }
 
 impl TransactionModel {
