@@ -261,3 +261,59 @@ proptest! {
         check_all((r, alpha, a, b), x, t_x, t, h);
     }
 }
+
+/// Throughput of per-customer scoring (run with `--release --ignored --nocapture`).
+#[test]
+#[ignore]
+fn scoring_throughput() {
+    let bg = BgNbd::new(BgNbdParams {
+        r: 0.75,
+        alpha: 60.0,
+        a: 0.8,
+        b: 2.5,
+    })
+    .unwrap();
+    let pn = ParetoNbd::new(ParetoNbdParams {
+        r: 0.55,
+        alpha: 70.0,
+        s: 0.6,
+        beta: 80.0,
+    })
+    .unwrap();
+    let n = 1_000_000;
+    let cust = |i: usize| {
+        let t = (i % 700) as f64 + 1.0;
+        let x = (i % 13) as f64;
+        (x, if x > 0.0 { t * 0.6 } else { 0.0 }, t)
+    };
+    for (name, f) in [
+        (
+            "bg p_alive",
+            &(|x, tx, t| bg.p_alive(x, tx, t)) as &dyn Fn(f64, f64, f64) -> f64,
+        ),
+        ("bg E[Y(365)]", &|x, tx, t| {
+            bg.conditional_expected_purchases(x, tx, t, 365.0)
+        }),
+        ("bg p_alive_at(365)", &|x, tx, t| {
+            bg.p_alive_at(x, tx, t, 365.0)
+        }),
+        ("pnbd p_alive", &|x, tx, t| pn.p_alive(x, tx, t)),
+        ("pnbd E[Y(365)]", &|x, tx, t| {
+            pn.conditional_expected_purchases(x, tx, t, 365.0)
+        }),
+        ("pnbd P(no purchase 365)", &|x, tx, t| {
+            pn.prob_no_purchase(x, tx, t, 365.0)
+        }),
+    ] {
+        let t0 = std::time::Instant::now();
+        let mut s = 0.0;
+        for i in 0..n {
+            let (x, tx, t) = cust(i);
+            s += f(x, tx, t);
+        }
+        eprintln!(
+            "{name}: {:.0} ns/customer (checksum {s:.3})",
+            t0.elapsed().as_nanos() as f64 / n as f64
+        );
+    }
+}
