@@ -100,12 +100,9 @@ pub(crate) fn inv_one_plus_exp(l: f64) -> f64 {
 }
 
 /// `(1−z)^(r+x) · 2F1(r+x, b+x; a+b+x−1; z)`, the hypergeometric piece of BG/NBD's conditional
-/// expectation (Fader, Hardie & Lee 2005, eq. 10).
-///
-/// Until `special::bgnbd_transformed_2f1` exists this goes through Euler's transformation
-/// `2F1(A,B;C;z) = (1−z)^(C−A−B) 2F1(C−A, C−B; C; z)`, which turns it into
-/// `(1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z)`: no huge power times a huge series for heavy
-/// buyers, and a series that converges faster the larger x is.
+/// expectation (Fader, Hardie & Lee 2005, eq. 10), from [`special::bgnbd_transformed_2f1`]
+/// (Euler-transformed there, so heavy buyers neither overflow nor lose digits).
+#[inline]
 pub(crate) fn transformed_2f1(
     r: f64,
     a: f64,
@@ -113,8 +110,7 @@ pub(crate) fn transformed_2f1(
     x: f64,
     z: f64,
 ) -> Result<f64, special::SpecialError> {
-    let v = special::hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)?;
-    Ok(((a - 1.0) * (-z).ln_1p()).exp() * v)
+    special::bgnbd_transformed_2f1(r, a, b, x, z)
 }
 
 /// E[(1/p)(1 − e^(−λ p h))] for p ~ Beta(a, b + x), λ ~ Gamma(r + x, rate α+T): the expected
@@ -131,15 +127,15 @@ pub(crate) fn expected_given_alive(r: f64, a: f64, b: f64, x: f64, alpha_t: f64,
         return 0.0;
     }
     let z = h / (alpha_t + h);
-    if (a - 1.0).abs() > 1e-6 && z < 1.0 {
-        if let Ok(tv) = transformed_2f1(r, a, b, x, z) {
-            let one_minus = 1.0 - tv;
-            if tv.is_finite() && one_minus.abs() > 1e-6 {
-                let e = (a + b + x - 1.0) / (a - 1.0) * one_minus;
-                if e.is_finite() && e >= 0.0 {
-                    return e;
-                }
-            }
+    if (a - 1.0).abs() > 1e-6
+        && z < 1.0
+        && let Ok(tv) = transformed_2f1(r, a, b, x, z)
+    {
+        let one_minus = 1.0 - tv;
+        let e = (a + b + x - 1.0) / (a - 1.0) * one_minus;
+        // Trust the closed form unless 1 − T lost its digits to cancellation.
+        if tv.is_finite() && one_minus.abs() > 1e-6 && e.is_finite() && e >= 0.0 {
+            return e;
         }
     }
     expected_given_alive_quadrature(r, a, b, x, alpha_t, h)
@@ -177,12 +173,12 @@ pub(crate) fn survival_given_alive(r: f64, a: f64, b: f64, x: f64, alpha_t: f64,
         return 1.0;
     }
     let z = h / (alpha_t + h);
-    if z < 1.0 {
-        if let Ok(v) = transformed_2f1(r, a + 1.0, b, x, z) {
-            if v.is_finite() && (0.0..=1.0).contains(&v) {
-                return v;
-            }
-        }
+    if z < 1.0
+        && let Ok(v) = transformed_2f1(r, a + 1.0, b, x, z)
+        && v.is_finite()
+        && (0.0..=1.0).contains(&v)
+    {
+        return v;
     }
     let u = h / alpha_t;
     let k = r + x;

@@ -73,6 +73,7 @@ impl BgBb {
     /// Fader, Hardie & Shang (2010) eq. 5:
     /// `L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ)
     ///    + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ)`,
+    ///
     /// summed by log-sum-exp.
     pub fn log_likelihood(&self, c: &DiscreteTriple) -> f64 {
         let (x, t_x, n) = clamp(c.x, c.t_x, c.n);

@@ -195,7 +195,7 @@ pub fn compress_spend(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
 pub fn compress_discrete(rows: &[(DiscreteTriple, f64)]) -> Vec<(DiscreteTriple, f64)> {
     let mut sorted: Vec<(DiscreteTriple, f64)> =
         rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_by_key(|r| r.0);
     let mut out: Vec<(DiscreteTriple, f64)> = Vec::with_capacity(sorted.len());
     for (r, w) in sorted {
         match out.last_mut() {

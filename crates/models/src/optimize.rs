@@ -223,7 +223,7 @@ fn bfgs(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], settings: &Settings) -> Minimum {
             .map(|i| -(0..n).map(|j| h[i * n + j] * g[j]).sum::<f64>())
             .collect();
         let mut slope: f64 = d.iter().zip(&g).map(|(a, b)| a * b).sum();
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             h = identity(n);
             d = g.iter().map(|v| -v).collect();
             slope = -norm(&g).powi(2);
@@ -344,7 +344,7 @@ pub fn inverse_spd(a: &[f64]) -> Result<Vec<f64>, String> {
                 s -= l[i * n + k] * l[j * n + k];
             }
             if i == j {
-                if !(s > 0.0) {
+                if s.is_nan() || s <= 0.0 {
                     return Err(format!(
                         "the Hessian is not positive definite (pivot {i} = {s:.3e}): some parameter is not identified by the data"
                     ));
