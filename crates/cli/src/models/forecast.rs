@@ -17,7 +17,7 @@ pub enum ModelOutcome {
     Skipped,
     Fitted {
         kind: TransactionKind,
-        report: FitReport,
+        report: Box<FitReport>,
         spend: Result<FitReport, String>,
     },
     /// The data cannot support the model; the ladder falls back to rhythms and day limits.
@@ -88,7 +88,7 @@ pub fn forecast_all(
         .collect();
     let outcome = ModelOutcome::Fitted {
         kind,
-        report,
+        report: Box::new(report),
         spend: gg.map(|f| f.report),
     };
     (forecasts, outcome)

@@ -8,6 +8,7 @@ use clientele_models::pnbd::{self, ParetoNbd};
 use clientele_models::{FitError, FitOptions, FitReport, Triple};
 
 /// Which continuous-time model.
+#[allow(clippy::enum_variant_names)] // the models' published names
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransactionKind {
     BgNbd,
@@ -26,6 +27,7 @@ impl TransactionKind {
 }
 
 /// A fitted transaction model.
+#[allow(clippy::enum_variant_names)] // the models' published names
 #[derive(Clone, Debug)]
 pub enum TransactionModel {
     BgNbd(BgNbd),
