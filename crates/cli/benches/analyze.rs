@@ -1,6 +1,9 @@
 //! End-to-end benchmark of `clientele analyze` on generated order logs (1M and 10M orders), and,
-//! side by side in the same run, the usual Python route (pandas `read_csv` + lifetimes'
-//! `summary_data_from_transaction_data`) on the same 1M-order file.
+//! side by side in the same run, the usual Python route on the same 1M-order file: pandas
+//! `read_csv` + lifetimes' summary, BG/NBD and Gamma-Gamma fits, P(alive), expected purchases
+//! and CLV, against `clientele analyze --model bgnbd` doing the same (and the ladder besides);
+//! the fitted parameters of both are printed side by side with their agreement in significant
+//! digits.
 //!
 //!     cargo bench -p clientele --bench analyze
 //!
@@ -53,6 +56,12 @@ fn ensure_orders(millions: u64) -> PathBuf {
 
 /// One timed run: wall seconds and the peak memory the binary reports about itself.
 fn run_analyze(orders: &Path, out: &Path) -> (f64, u64) {
+    let (seconds, peak, _) = run_analyze_with(orders, out, &[]);
+    (seconds, peak)
+}
+
+/// A timed run with extra arguments; also returns the JSON report when `--format json` is given.
+fn run_analyze_with(orders: &Path, out: &Path, extra: &[&str]) -> (f64, u64, serde_json::Value) {
     let started = Instant::now();
     let output = Command::new(BIN)
         .arg("analyze")
@@ -60,6 +69,7 @@ fn run_analyze(orders: &Path, out: &Path) -> (f64, u64) {
         .arg("--out")
         .arg(out)
         .arg("--timings")
+        .args(extra)
         .output()
         .expect("running clientele analyze");
     let seconds = started.elapsed().as_secs_f64();
@@ -71,7 +81,8 @@ fn run_analyze(orders: &Path, out: &Path) -> (f64, u64) {
         .and_then(|s| s.split_whitespace().next())
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    (seconds, peak_mb)
+    let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
+    (seconds, peak_mb, json)
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -79,12 +90,13 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
-fn python_route(python: &str, orders: &Path) -> Option<f64> {
+/// The Python route with `--full`: its JSON (per-step seconds, parameters).
+fn python_route(python: &str, orders: &Path) -> Option<serde_json::Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/python_route.py");
     let output = Command::new(python)
         .arg(script)
         .arg(orders)
-        .args(["--as-of", "2024-12-31"])
+        .args(["--as-of", "2024-12-31", "--full"])
         .output()
         .ok()?;
     if !output.status.success() {
@@ -94,10 +106,25 @@ fn python_route(python: &str, orders: &Path) -> Option<f64> {
         );
         return None;
     }
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
-    // The route itself: reading, cleaning and summarising; interpreter start and imports excluded.
-    let steps = ["read_csv_s", "clean_s", "summary_s"];
-    Some(steps.iter().filter_map(|k| json[*k].as_f64()).sum())
+    serde_json::from_slice(&output.stdout).ok()
+}
+
+/// Seconds of the named steps of the Python route (interpreter start and imports excluded).
+fn python_seconds(json: &serde_json::Value, steps: &[&str]) -> f64 {
+    steps.iter().filter_map(|k| json[*k].as_f64()).sum()
+}
+
+/// How many leading significant digits two numbers share (rounded the same way).
+fn significant_digits_agreeing(a: f64, b: f64) -> u32 {
+    (1..=12)
+        .take_while(|&d| {
+            let round = |v: f64| {
+                let scale = 10f64.powi(d as i32 - 1 - v.abs().log10().floor() as i32);
+                (v * scale).round() / scale
+            };
+            round(a) == round(b)
+        })
+        .count() as u32
 }
 
 fn main() {
@@ -138,13 +165,66 @@ fn main() {
             one_million = Some((orders, med));
         }
     }
-    if let (Ok(python), Some((orders, ours))) =
-        (std::env::var("CLIENTELE_BENCH_PYTHON"), one_million)
-        && let Some(theirs) = python_route(&python, &orders)
-    {
+    let Ok(python) = std::env::var("CLIENTELE_BENCH_PYTHON") else {
+        return;
+    };
+    let Some((orders, _)) = one_million else {
+        return;
+    };
+    let Some(theirs) = python_route(&python, &orders) else {
+        return;
+    };
+    // Ours, the same work: summary, BG/NBD + Gamma-Gamma, P(alive), expected purchases, CLV.
+    let (plain, _, _) = run_analyze_with(&orders, &out, &["--model", "none"]);
+    let (ours, _, report) = run_analyze_with(
+        &orders,
+        &out,
+        &["--model", "bgnbd", "--horizon", "365", "--format", "json"],
+    );
+    let summary_route = python_seconds(&theirs, &["read_csv_s", "clean_s", "summary_s"]);
+    let full_route = python_seconds(
+        &theirs,
+        &[
+            "read_csv_s",
+            "clean_s",
+            "summary_s",
+            "fit_bgnbd_s",
+            "p_alive_s",
+            "expected_90d_s",
+            "fit_gg_s",
+            "clv_s",
+        ],
+    );
+    println!(
+        "\nPython route on 1M orders, read_csv + clean + summary: {summary_route:.2} s; clientele analyze --model none: {plain:.2} s; ratio {:.1}x",
+        summary_route / plain
+    );
+    println!(
+        "Python route with BG/NBD + Gamma-Gamma fits, P(alive), expected purchases, CLV: {full_route:.2} s; clientele analyze --model bgnbd: {ours:.2} s; ratio {:.1}x",
+        full_route / ours
+    );
+    println!("\n| parameter | lifetimes | clientele | significant digits in common |");
+    println!("| --- | --- | --- | --- |");
+    let pairs = [
+        ("bgnbd", "r", "r"),
+        ("bgnbd", "alpha", "alpha"),
+        ("bgnbd", "a", "a"),
+        ("bgnbd", "b", "b"),
+        ("gamma_gamma", "p", "p"),
+        ("gamma_gamma", "q", "q"),
+        ("gamma_gamma", "v", "gamma"),
+    ];
+    for (model, py, rs) in pairs {
+        let a = theirs["params"][model][py].as_f64().unwrap_or(f64::NAN);
+        let b = if model == "bgnbd" {
+            report["model"]["params"][rs].as_f64()
+        } else {
+            report["model"]["spend"]["params"][rs].as_f64()
+        }
+        .unwrap_or(f64::NAN);
         println!(
-            "\nPython route (read_csv + clean + summary_data_from_transaction_data) on 1M orders: {theirs:.2} s; clientele analyze (full report): {ours:.2} s; ratio {:.1}x",
-            theirs / ours
+            "| {model} {rs} | {a:.6} | {b:.6} | {} |",
+            significant_digits_agreeing(a, b)
         );
     }
 }

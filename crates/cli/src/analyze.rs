@@ -168,6 +168,9 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         write_file(&dir.join("rejects.csv"), |w| {
             report::write_rejects_csv(w, &rejects)
         })?;
+        write_file(&dir.join("alerts.csv"), |w| {
+            report::write_alerts_csv(w, &analysis.rhythm_alerts(), args.horizon)
+        })?;
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -109,6 +109,9 @@ pub struct ModelScoreArgs {
     /// Annual discount rate for CLV.
     #[arg(long, default_value_t = 0.1)]
     pub discount_rate: f64,
+    /// Profit margin (a fraction of revenue, e.g. 0.3) for a `clv_profit` column.
+    #[arg(long, value_name = "FRACTION")]
+    pub margin: Option<f64>,
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -155,7 +158,7 @@ pub struct AnalyzeArgs {
     /// manager, birthday, last_touch).
     #[arg(long, value_name = "FILE")]
     pub customers: Option<PathBuf>,
-    /// Write customers.csv and rejects.csv into this directory.
+    /// Write customers.csv, alerts.csv (late by their own rhythm) and rejects.csv here.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]

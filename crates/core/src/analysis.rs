@@ -126,6 +126,28 @@ impl Analysis {
         at_risk
     }
 
+    /// Customers late by their own rhythm (not yet lost): the day's alerts, by value at stake —
+    /// the forecast CLV when a model was fitted, else revenue — largest first, then id.
+    pub fn rhythm_alerts(&self) -> Vec<&CustomerResult> {
+        let mut alerts: Vec<&CustomerResult> = self
+            .customers
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.placement.status,
+                    Some((_, crate::StatusReason::LateByRhythm { .. }))
+                )
+            })
+            .collect();
+        let stake = |c: &CustomerResult| {
+            c.forecast
+                .and_then(|f| f.clv)
+                .unwrap_or_else(|| c.revenue().to_f64())
+        };
+        alerts.sort_by(|a, b| stake(b).total_cmp(&stake(a)).then_with(|| a.id.cmp(&b.id)));
+        alerts
+    }
+
     pub fn status_totals(&self) -> [Tally; 3] {
         let mut totals = [Tally::default(); 3];
         for row in &self.ladder {

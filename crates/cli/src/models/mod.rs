@@ -167,6 +167,12 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
             args.discount_rate
         );
     }
+    if let Some(m) = args
+        .margin
+        .filter(|m| !(m.is_finite() && (-1.0..=1.0).contains(m)))
+    {
+        bail!("--margin {m}: expected a fraction of revenue between -1 and 1");
+    }
     let options = fit_options(input)?;
     let data = input::load(input)?;
     let mut csv_out: Vec<u8> = Vec::new();
@@ -202,6 +208,9 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                 ];
                 if gg.is_some() {
                     header.extend(["expected_spend", "clv"]);
+                    if args.margin.is_some() {
+                        header.push("clv_profit");
+                    }
                 }
                 header.push("p_alive_at_horizon");
                 w.write_record(&header)?;
@@ -221,15 +230,23 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                                     &fitted,
                                     c,
                                     spend,
-                                    1.0,
+                                    args.margin.unwrap_or(1.0),
                                     args.horizon,
                                     unit_days,
                                     args.discount_rate,
                                 );
                                 record.push(format!("{spend:.4}"));
                                 record.push(format!("{:.4}", value.revenue));
+                                if args.margin.is_some() {
+                                    record.push(format!("{:.4}", value.profit));
+                                }
                             }
-                            None => record.extend([String::new(), String::new()]),
+                            None => {
+                                record.extend([String::new(), String::new()]);
+                                if args.margin.is_some() {
+                                    record.push(String::new());
+                                }
+                            }
                         }
                     }
                     record.push(format!("{:.6}", fitted.p_alive_at(c, args.horizon)));

@@ -234,6 +234,70 @@ pub fn write_customers_csv(
     Ok(())
 }
 
+/// Writes `alerts.csv`: customers late by their own purchase rhythm, by value at stake.
+pub fn write_alerts_csv(
+    out: impl Write,
+    alerts: &[&CustomerResult],
+    horizon_days: u32,
+) -> Result<()> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let clv = format!("clv_{horizon_days}");
+    w.write_record([
+        "customer_id",
+        "rung",
+        "status",
+        "reason",
+        "last_purchase",
+        "expected_purchase",
+        "days_late",
+        "mean_gap_days",
+        "spread_days",
+        "late_after_days",
+        "regularity",
+        "p_alive",
+        clv.as_str(),
+        "revenue",
+        "strategy",
+    ])?;
+    let mut buf = String::new();
+    for c in alerts {
+        let Some((status, reason)) = c.placement.status else {
+            continue;
+        };
+        let (Some(r), Some(s)) = (reason.rhythm(), c.summary.as_ref()) else {
+            continue;
+        };
+        let (Some(last), Some(since)) = (s.last_purchase, s.days_since_last()) else {
+            continue;
+        };
+        let fixed = |buf: &mut String, v: Option<f64>, d: u32| {
+            buf.clear();
+            push_fixed(buf, v, d);
+            buf.clone()
+        };
+        let f = c.forecast.as_ref();
+        w.write_record([
+            c.id.clone(),
+            c.placement.rung.as_str().to_string(),
+            status.as_str().to_string(),
+            reason.to_string(),
+            last.to_string(),
+            last.plus_days(r.mean_gap.round() as i32).to_string(),
+            format!("{}", r.days_late(since).round().max(0.0) as i64),
+            fixed(&mut buf, Some(r.mean_gap), 1),
+            fixed(&mut buf, Some(r.spread), 1),
+            fixed(&mut buf, Some(r.late_after), 1),
+            fixed(&mut buf, Some(r.regularity), 2),
+            fixed(&mut buf, f.map(|f| f.p_alive), 4),
+            fixed(&mut buf, f.and_then(|f| f.clv), 2),
+            c.revenue().to_string(),
+            c.placement.strategy().as_str().to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Writes the rejected rows: `line, column, reason, raw, file` (line numbers are 1-based lines of
 /// the file, or sheet rows of a workbook).
 pub fn write_rejects_csv(out: impl Write, rejects: &[Reject]) -> Result<()> {

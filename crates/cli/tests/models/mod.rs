@@ -364,6 +364,8 @@ fn score_writes_one_row_per_customer_with_spend_and_clv() {
         "week",
         "--horizon",
         "39",
+        "--margin",
+        "0.25",
         "--out",
         path_str(&out),
     ])
@@ -378,6 +380,7 @@ fn score_writes_one_row_per_customer_with_spend_and_clv() {
             "prob_no_purchase",
             "expected_spend",
             "clv",
+            "clv_profit",
             "p_alive_at_horizon"
         ]
     );
@@ -389,6 +392,8 @@ fn score_writes_one_row_per_customer_with_spend_and_clv() {
         assert!(num(r, "expected_purchases") >= 0.0);
         assert!((0.0..=1.0).contains(&num(r, "prob_no_purchase")));
         assert!(num(r, "clv") >= 0.0);
+        // Profit is a quarter of revenue (both printed to 4 decimals).
+        assert!((num(r, "clv_profit") - 0.25 * num(r, "clv")).abs() < 1e-4 + 1e-9 * num(r, "clv"));
         // Alive at the horizon needs alive now.
         assert!(num(r, "p_alive_at_horizon") <= p + 1e-12);
     }
@@ -470,4 +475,70 @@ fn analyze_adds_the_model_columns() {
     assert!(report["model"].is_null());
     let table = Table::read(&none.join("customers.csv"));
     assert!(table.rows.iter().all(|r| r["p_alive"].is_empty()));
+}
+
+#[test]
+fn alerts_list_the_steady_buyer_who_is_late_but_not_the_irregular_one() {
+    // A buys every 30 ± 4 days; B every two to six months. On the as-of day A has been silent
+    // 49 days (19 past the mean gap of 30) and B 19 days past their mean gap of 111 days.
+    let steady = [26, 34, 30, 27, 33, 30, 29, 31, 34, 26];
+    let irregular = [60, 180, 90, 150, 75];
+    let start = civil_days(2023, 1, 2);
+    let iso = |d: i64| {
+        let (y, m, dd) = crate::common::civil_from_days(d);
+        format!("{y:04}-{m:02}-{dd:02}")
+    };
+    let mut csv = String::from("order_id,customer_id,date,amount\n");
+    let mut n = 0;
+    let mut add = |who: &str, first: i64, gaps: &[i64]| -> i64 {
+        let mut d = first;
+        for k in 0..=gaps.len() {
+            n += 1;
+            csv.push_str(&format!("O{n},{who},{},100.00\n", iso(d)));
+            if k < gaps.len() {
+                d += gaps[k];
+            }
+        }
+        d
+    };
+    let last_a = add("A", start, &steady);
+    let as_of = last_a + 49;
+    // B's gaps sum to 555 days (mean 111); B's last purchase is 130 days before the as-of day.
+    let last_b = add("B", as_of - 130 - 555, &irregular);
+    assert_eq!(as_of - last_b, 111 + 19);
+    let dir = tempdir();
+    let file = dir.path().join("orders.csv");
+    fs::write(&file, csv).unwrap();
+    let out = dir.path().join("out");
+    run(&[
+        "analyze",
+        path_str(&file),
+        "--as-of",
+        &iso(as_of),
+        "--model",
+        "none",
+        "--out",
+        path_str(&out),
+    ])
+    .ok();
+    let alerts = Table::read(&out.join("alerts.csv"));
+    assert_eq!(alerts.rows.len(), 1, "{:?}", alerts.rows);
+    let a = &alerts.rows[0];
+    assert_eq!(a["customer_id"], "A");
+    assert_eq!(a["status"], "slipping");
+    assert_eq!(a["days_late"], "19");
+    assert_eq!(a["expected_purchase"], iso(last_a + 30));
+    assert!(a["reason"].starts_with("buys every 30 ± "), "{a:?}");
+    assert!(a["reason"].ends_with("; 19 days late"), "{a:?}");
+    let customers = Table::read(&out.join("customers.csv"));
+    let b = customers
+        .rows
+        .iter()
+        .find(|r| r["customer_id"] == "B")
+        .unwrap();
+    assert_eq!(b["status"], "active", "{b:?}");
+    assert_eq!(b["last_purchase"], iso(last_b));
+    // Late by the calendar (19 days past the mean gap) but well within B's own spread.
+    assert_eq!(b["days_late"], "19", "{b:?}");
+    assert!(b["status_reason"].starts_with("buys every 111 ± "), "{b:?}");
 }
