@@ -119,7 +119,7 @@ fn significant_digits_agreeing(a: f64, b: f64) -> u32 {
     (1..=12)
         .take_while(|&d| {
             let round = |v: f64| {
-                let scale = 10f64.powi(d as i32 - 1 - v.abs().log10().floor() as i32);
+                let scale = 10f64.powi(d - 1 - v.abs().log10().floor() as i32);
                 (v * scale).round() / scale
             };
             round(a) == round(b)
