@@ -524,18 +524,20 @@ pub fn place(
         };
     };
     let lost_after = rules.status.lost_after_days;
-    // Split the purchase days into turns at every gap longer than the lost limit.
-    let mut turn_starts = vec![0usize];
+    // Turns of the spiral: every gap longer than the lost limit starts a new one. Walked without
+    // collecting them: most customers have a single turn.
+    let mut turns = 1u32;
+    let mut turn_start = 0usize;
+    let mut previous_rung: Option<Rung> = None;
     for (i, w) in summary.days.windows(2).enumerate() {
         if w[1].days_since(w[0]) > lost_after {
-            turn_starts.push(i + 1);
+            let rung = purchase_rung(&summary.days[turn_start..=i], rules).0;
+            previous_rung = previous_rung.max(Some(rung));
+            turn_start = i + 1;
+            turns += 1;
         }
     }
-    let current = &summary.days[*turn_starts.last().expect("at least one turn")..];
-    let previous_rung = turn_starts
-        .windows(2)
-        .map(|w| purchase_rung(&summary.days[w[0]..w[1]], rules).0)
-        .max();
+    let current = &summary.days[turn_start..];
     let (mut rung, mut reason) = purchase_rung(current, rules);
     if rung == Rung::Regular
         && let Some(advocate_reason) = advocacy(current.len() as u32, summary, signals, rules)
@@ -550,7 +552,7 @@ pub fn place(
         rung,
         reason,
         status: Some(status(current, days_since_last, p_alive, &rules.status)),
-        turn: turn_starts.len() as u32,
+        turn: turns,
         previous_rung,
     }
 }
@@ -560,9 +562,16 @@ fn purchase_rung(days: &[Day], rules: &LadderRules) -> (Rung, RungReason) {
     if purchase_days < rules.regular_min_purchase_days {
         return (Rung::Newcomer, RungReason::FirstPurchases { purchase_days });
     }
-    let mut periods: Vec<i32> = days.iter().map(|&d| rules.period.index(d)).collect();
-    periods.dedup(); // days are ascending, so equal periods are adjacent
-    let periods = periods.len() as u32;
+    // Days ascend, so equal periods are adjacent: count the changes.
+    let mut periods = 0u32;
+    let mut last_period = None;
+    for &d in days {
+        let p = rules.period.index(d);
+        if last_period != Some(p) {
+            periods += 1;
+            last_period = Some(p);
+        }
+    }
     if periods < rules.regular_min_periods {
         return (
             Rung::Newcomer,

@@ -135,7 +135,19 @@ pub fn interval_stats(days: &[Day]) -> Option<IntervalStats> {
     if days.len() < 2 {
         return None;
     }
-    let mut gaps: Vec<i32> = days.windows(2).map(|w| w[1].days_since(w[0])).collect();
+    // Most customers have a handful of gaps: sort them on the stack.
+    let mut small = [0i32; 32];
+    let mut large = Vec::new();
+    let gaps: &mut [i32] = if days.len() - 1 <= small.len() {
+        let gaps = &mut small[..days.len() - 1];
+        for (g, w) in gaps.iter_mut().zip(days.windows(2)) {
+            *g = w[1].days_since(w[0]);
+        }
+        gaps
+    } else {
+        large.extend(days.windows(2).map(|w| w[1].days_since(w[0])));
+        &mut large
+    };
     let n = gaps.len();
     let mean = gaps.iter().map(|&g| f64::from(g)).sum::<f64>() / n as f64;
     gaps.sort_unstable();
