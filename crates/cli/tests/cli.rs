@@ -870,3 +870,44 @@ fn printed_rules_round_trip_and_unknown_keys_fail() {
     assert!(r.stderr.contains("bad.toml"), "{}", r.stderr);
     assert!(r.stdout.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// A Shopify orders export: order-level columns (Total, Discount Amount) on the first line of an
+// order only, one row per line item.
+
+#[test]
+fn shopify_multi_line_orders_count_every_line() {
+    let csv = "\
+Name,Email,Financial Status,Subtotal,Total,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Billing Name
+#1001,Anna@Example.com,paid,130.00,140.00,0.00,2024-03-01 10:15:00 +0300,2,Tea,40.00,40.00,Anna
+#1001,anna@example.com,,,,,2024-03-01 10:15:00 +0300,1,Cup,50.00,60.00,
+#1002,boris@example.com,paid,15.50,15.50,0.00,2024-03-05 09:00:00 +0300,1,Honey,15.50,,Boris
+#1003,anna@example.com,paid,40.00,45.00,0.00,2024-04-10 12:00:00 +0300,1,Tea,40.00,40.00,Anna
+";
+    let dir = tempdir();
+    let file = dir.path().join("orders_export.csv");
+    fs::write(&file, csv).unwrap();
+    let (report, table) = analyze_json(&[&file], &["--model", "none"], &dir.path().join("out"));
+    let f = &report["files"][0];
+    assert_eq!(f["rows"], 4);
+    assert_eq!(f["accepted"], 4, "{report}");
+    assert_eq!(f["rejected"], 0);
+    let row = |id: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r["customer_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Anna (e-mail normalised to lower case): 2 × 40 + 1 × 50 on 1 March, 40 on 10 April; the
+    // order totals (140, 45) include shipping and are not sales.
+    let anna = row("anna@example.com");
+    assert_eq!(anna["revenue"], "170.00");
+    assert_eq!(anna["orders"], "2");
+    assert_eq!(anna["purchase_days"], "2");
+    // The cup sold below its compare-at price: 2 of 3 lines at full price.
+    assert_eq!(anna["full_price_share"], "0.6667");
+    let boris = row("boris@example.com");
+    assert_eq!(boris["revenue"], "15.50");
+}

@@ -488,13 +488,15 @@ const DICTIONARY: &[(&str, Field, bool)] = &[
 ];
 
 /// Shopify's orders export, recognised by its `Lineitem …` columns. There `Name` is the order
-/// number (`#1001`), `Total` the order total (filled on the order's first line only), and
+/// number (`#1001`) and `Total` the order total, filled on the order's first line only and
+/// including shipping and taxes: each line's amount is its `Lineitem price` × `Lineitem
+/// quantity` instead, so every line of a multi-line order counts and sales exclude shipping.
 /// `Subtotal`, `Id`, `Paid at`, `Billing Phone` would otherwise collide with the fields above.
 const SHOPIFY: &[(&str, Field)] = &[
     ("name", Field::OrderId),
     ("email", Field::Email),
     ("created at", Field::Date),
-    ("total", Field::Amount),
+    ("total", Field::Ignore),
     ("subtotal", Field::Ignore),
     ("lineitem name", Field::Product),
     ("lineitem quantity", Field::Quantity),
@@ -685,7 +687,9 @@ pub enum MappingError {
     },
     #[error("no column holds the order date{hint}; name it with --map COLUMN=date")]
     NoDate { hint: String },
-    #[error("no column holds the amount paid{hint}; name it with --map COLUMN=amount")]
+    #[error(
+        "no column holds the amount paid{hint}; name it with --map COLUMN=amount (or map a price and a quantity column: the amount is then price × quantity)"
+    )]
     NoAmount { hint: String },
     #[error(
         "no column identifies the customer (customer_id, email or phone){hint}; name one with --map COLUMN=customer_id"
@@ -852,7 +856,8 @@ pub fn map_columns(
     if map.get(Field::Date).is_none() {
         return Err(MappingError::NoDate { hint });
     }
-    if map.get(Field::Amount).is_none() {
+    let priced = map.get(Field::Price).is_some() && map.get(Field::Quantity).is_some();
+    if map.get(Field::Amount).is_none() && !priced {
         return Err(MappingError::NoAmount { hint });
     }
     if [Field::CustomerId, Field::Email, Field::Phone]
@@ -1072,7 +1077,10 @@ mod tests {
         ];
         let m = map(&shopify, &[]).unwrap();
         assert_eq!(m.get(Field::OrderId), Some(0));
-        assert_eq!(m.get(Field::Amount), Some(4));
+        // The order total is on the first line only: the amount is price × quantity per line.
+        assert_eq!(m.get(Field::Amount), None);
+        assert_eq!(m.get(Field::Price), Some(9));
+        assert_eq!(m.get(Field::Quantity), Some(7));
         assert_eq!(m.get(Field::Date), Some(6));
         assert_eq!(m.get(Field::ListPrice), Some(10));
         assert_eq!(m.get(Field::Name), Some(11));
@@ -1139,7 +1147,7 @@ mod tests {
         );
         assert_eq!(
             msg(map(&["Клиент", "Дата"], &[])),
-            "no column holds the amount paid (headers: 'Клиент', 'Дата'); name it with --map COLUMN=amount"
+            "no column holds the amount paid (headers: 'Клиент', 'Дата'); name it with --map COLUMN=amount (or map a price and a quantity column: the amount is then price × quantity)"
         );
         assert_eq!(
             msg(map(&["Товар", "Дата", "Сумма"], &[])),

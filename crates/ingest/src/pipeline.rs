@@ -761,12 +761,37 @@ impl RowParser {
             Ok(d) => d,
             Err(e) => return fail(Field::Date, e.to_string()),
         };
-        let Some(amount_text) = self.get(fields, Field::Amount) else {
-            return fail(Field::Amount, "the amount is empty".into());
+        let quantity = match self.get(fields, Field::Quantity) {
+            Some(q) => match parse_decimal_f64(q, number) {
+                Ok(q) => Some(q),
+                Err(e) => return fail(Field::Quantity, e.to_string()),
+            },
+            None => None,
         };
-        let amount = match parse_money(amount_text, number) {
-            Ok(a) => a,
-            Err(e) => return fail(Field::Amount, e.to_string()),
+        let amount = match self.get(fields, Field::Amount) {
+            Some(text) => match parse_money(text, number) {
+                Ok(a) => a,
+                Err(e) => return fail(Field::Amount, e.to_string()),
+            },
+            // Exports with a unit price and a quantity per line but no line total (Shopify).
+            None => match (self.get(fields, Field::Price), quantity) {
+                (Some(price), Some(q)) => match parse_money(price, number) {
+                    Ok(p) => Money::from_f64_rounded(p.to_f64() * q),
+                    Err(e) => return fail(Field::Price, e.to_string()),
+                },
+                _ if !self.has(Field::Amount) => {
+                    let field = if self.get(fields, Field::Price).is_none() {
+                        Field::Price
+                    } else {
+                        Field::Quantity
+                    };
+                    return fail(
+                        field,
+                        "empty: the amount is price × quantity and needs both".into(),
+                    );
+                }
+                _ => return fail(Field::Amount, "the amount is empty".into()),
+            },
         };
         let cost = if let Some(c) = self.get(fields, Field::Cost) {
             match parse_money(c, number) {
@@ -780,13 +805,6 @@ impl RowParser {
             }
         } else {
             None
-        };
-        let quantity = match self.get(fields, Field::Quantity) {
-            Some(q) => match parse_decimal_f64(q, number) {
-                Ok(q) => Some(q),
-                Err(e) => return fail(Field::Quantity, e.to_string()),
-            },
-            None => None,
         };
         let full_price = match self.full_price(fields, amount, quantity, number) {
             Ok(f) => f,

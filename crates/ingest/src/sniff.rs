@@ -325,7 +325,10 @@ fn analyse(
         }
     };
 
-    let amount_col = columns.get(Field::Amount).unwrap_or(0);
+    let amount_col = columns
+        .get(Field::Amount)
+        .or_else(|| columns.get(Field::Price))
+        .unwrap_or(0);
     let amounts = column_values(amount_col);
     let bad: Vec<&&str> = amounts
         .iter()
