@@ -23,6 +23,17 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the default ladder rules (a TOML file to copy, edit and pass with --rules).
     Rules,
+    /// Import order exports (and a customers file) into the store; idempotent, atomic per file.
+    Import(crate::import::ImportArgs),
+    /// Score every customer from the store and write a dated snapshot.
+    Score(crate::db::ScoreArgs),
+    /// Ladder transitions between two snapshots, and churn per rung.
+    Transitions(crate::db::TransitionsArgs),
+    /// Copy the SQLite database to FILE while it stays in use.
+    Backup(crate::db::BackupArgs),
+    /// Manage users and their API tokens.
+    #[command(subcommand)]
+    Users(crate::db::UsersCommand),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -693,3 +693,99 @@ impl Store {
             .collect())
     }
 }
+
+impl Store {
+    /// Applies one row of a customers file: creates the customer if needed, sets name, manager,
+    /// image-client flag and referrer, and records the birthday (a yearly date labelled
+    /// "birthday"), the NPS answer (dated `today`, source "customers file") and the last touch,
+    /// each only if the same fact is not already stored, so applying a file twice changes
+    /// nothing. Returns the customer's id.
+    pub async fn apply_profile(
+        &self,
+        profile: &clientele_core::CustomerProfile,
+        today: Day,
+    ) -> Result<i64> {
+        let id = self.upsert_customer_id_only(&profile.id).await?;
+        self.update_profile(
+            id,
+            &CustomerProfileUpdate {
+                name: profile.name.clone(),
+                manager: profile.manager.clone(),
+                image_client: Some(profile.image_client),
+                referrer: profile.referred_by.clone(),
+            },
+        )
+        .await?;
+        if let Some(b) = profile.birthday {
+            let (year, month, day) = b.ymd();
+            let has: i64 = dispatch!(self, pool => {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM personal_dates WHERE customer_id = $1 AND label = 'birthday'",
+                )
+                .bind(id)
+                .fetch_one(pool)
+                .await?
+            });
+            if has == 0 {
+                self.add_personal_date(
+                    id,
+                    &PersonalDateRecord {
+                        label: "birthday".into(),
+                        rule: DateRule::Yearly {
+                            month,
+                            day,
+                            since: Some(year),
+                        },
+                    },
+                )
+                .await?;
+            }
+        }
+        if let Some(nps) = profile.nps {
+            let latest: Option<i64> = dispatch!(self, pool => {
+                sqlx::query_scalar(
+                    "SELECT nps FROM survey_responses WHERE customer_id = $1 AND source = 'customers file'
+                     ORDER BY day DESC, id DESC LIMIT 1",
+                )
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .flatten()
+            });
+            if latest != Some(i64::from(nps.get())) {
+                self.add_survey_response(
+                    id,
+                    &SurveyRecord {
+                        day: today,
+                        nps: Some(nps.get()),
+                        comment: None,
+                        source: "customers file".into(),
+                    },
+                )
+                .await?;
+            }
+        }
+        if let Some(touch) = profile.last_touch {
+            let has: i64 = dispatch!(self, pool => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM touches WHERE customer_id = $1 AND day = $2")
+                    .bind(id)
+                    .bind(day_to_db(touch))
+                    .fetch_one(pool)
+                    .await?
+            });
+            if has == 0 {
+                self.add_touch(
+                    id,
+                    &TouchRecord {
+                        day: touch,
+                        kind: TouchKind::Other,
+                        channel: None,
+                        note: Some("from the customers file".into()),
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(id)
+    }
+}
