@@ -14,9 +14,8 @@ use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::{DateFormat, parse_date};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::{AnalyzeArgs, AnalyzeModel, ImportFlags, OutputFormat};
+use crate::args::{AnalyzeArgs, ImportFlags, OutputFormat};
 use crate::models::forecast::{ForecastSettings, forecast_all};
-use crate::models::transaction::TransactionKind;
 use crate::report::{self, ReportInput};
 use crate::rules::parse_rules;
 
@@ -119,12 +118,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         None => (Vec::new(), Vec::new()),
     };
     let settings = ForecastSettings {
-        kind: match args.model {
-            AnalyzeModel::Bgnbd => Some(TransactionKind::BgNbd),
-            AnalyzeModel::Mbgnbd => Some(TransactionKind::MbgNbd),
-            AnalyzeModel::Pnbd => Some(TransactionKind::ParetoNbd),
-            AnalyzeModel::None => None,
-        },
+        kind: args.model.transaction_kind(),
         horizon_days: f64::from(args.horizon),
         annual_discount_rate: args.discount_rate,
     };

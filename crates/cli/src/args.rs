@@ -27,6 +27,17 @@ pub enum Command {
     /// customers with them.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Import order exports (and a customers file) into the store; idempotent, atomic per file.
+    Import(crate::import::ImportArgs),
+    /// Score every customer from the store and write a dated snapshot.
+    Score(crate::db::ScoreArgs),
+    /// Ladder transitions between two snapshots, and churn per rung.
+    Transitions(crate::db::TransitionsArgs),
+    /// Copy the SQLite database to FILE while it stays in use.
+    Backup(crate::db::BackupArgs),
+    /// Manage users and their API tokens.
+    #[command(subcommand)]
+    Users(crate::db::UsersCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,6 +201,18 @@ pub enum AnalyzeModel {
     Mbgnbd,
     Pnbd,
     None,
+}
+
+impl AnalyzeModel {
+    pub fn transaction_kind(self) -> Option<crate::models::transaction::TransactionKind> {
+        use crate::models::transaction::TransactionKind;
+        match self {
+            AnalyzeModel::Bgnbd => Some(TransactionKind::BgNbd),
+            AnalyzeModel::Mbgnbd => Some(TransactionKind::MbgNbd),
+            AnalyzeModel::Pnbd => Some(TransactionKind::ParetoNbd),
+            AnalyzeModel::None => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

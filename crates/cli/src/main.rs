@@ -2,8 +2,10 @@
 
 mod analyze;
 mod args;
+mod db;
 mod demo;
 mod generate;
+mod import;
 mod models;
 mod report;
 mod rules;
@@ -30,6 +32,11 @@ fn main() -> ExitCode {
             print!("{}", rules::DEFAULT_RULES_TOML);
             Ok(())
         }
+        Command::Import(i) => import::run(i),
+        Command::Score(s) => db::score(s),
+        Command::Transitions(t) => db::transitions(t),
+        Command::Backup(b) => db::backup(b),
+        Command::Users(u) => db::users(u),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

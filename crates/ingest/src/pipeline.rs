@@ -34,9 +34,9 @@ use crate::values::{
 use crate::xlsx::{Container, detect_container, read_xlsx};
 
 /// Bytes handed to a worker at a time.
-const BLOCK_SIZE: usize = 4 << 20;
+pub(crate) const BLOCK_SIZE: usize = 4 << 20;
 /// Bytes the format is guessed from.
-const SAMPLE_SIZE: usize = 64 << 10;
+pub(crate) const SAMPLE_SIZE: usize = 64 << 10;
 /// Customer shards per worker; merged shard by shard in parallel at the end.
 const SHARDS: usize = 64;
 
@@ -110,7 +110,7 @@ pub enum ImportError {
     TooManyFiles { count: usize, max: usize },
 }
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ImportError + '_ {
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> ImportError + '_ {
     move |source| ImportError::Io {
         path: path.to_path_buf(),
         source,
@@ -362,7 +362,7 @@ fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, I
 }
 
 /// Opens a file, looking through gzip; tells whether it is an xlsx workbook.
-fn open_input(path: &Path) -> Result<(Container, Box<dyn Read + Send>), ImportError> {
+pub(crate) fn open_input(path: &Path) -> Result<(Container, Box<dyn Read + Send>), ImportError> {
     let mut file = File::open(path).map_err(io_err(path))?;
     let mut magic = [0u8; 4];
     let n = read_up_to(&mut file, &mut magic).map_err(io_err(path))?;
@@ -378,7 +378,7 @@ fn open_input(path: &Path) -> Result<(Container, Box<dyn Read + Send>), ImportEr
     Ok((container, reader))
 }
 
-fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+pub(crate) fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
@@ -406,11 +406,11 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-struct FileContext<'a> {
-    index: u32,
-    path: &'a Path,
-    as_of: Option<Day>,
-    categories: &'a CategoryTable,
+pub(crate) struct FileContext<'a> {
+    pub(crate) index: u32,
+    pub(crate) path: &'a Path,
+    pub(crate) as_of: Option<Day>,
+    pub(crate) categories: &'a CategoryTable,
 }
 
 /// A merged shard: its customers' summaries and the duplicate lines dropped on the way.
@@ -472,17 +472,17 @@ struct Shards {
 }
 
 /// Per-worker state while parsing.
-struct Worker {
+pub(crate) struct Worker {
     maps: Vec<ShardMap>,
     rejects: Vec<Reject>,
-    report: FileReport,
+    pub(crate) report: FileReport,
     first_day: Option<Day>,
     last_day: Option<Day>,
     categories: HashMap<String, u32>,
 }
 
 impl Worker {
-    fn new(path: &Path) -> Worker {
+    pub(crate) fn new(path: &Path) -> Worker {
         Worker {
             maps: (0..SHARDS).map(|_| ShardMap::new()).collect(),
             rejects: Vec::new(),
@@ -592,7 +592,7 @@ impl CompactLine {
 
 /// Category names shared by all workers; each worker caches the ids it has seen.
 #[derive(Default)]
-struct CategoryTable {
+pub(crate) struct CategoryTable {
     names: Mutex<(HashMap<String, u32>, Vec<String>)>,
 }
 
@@ -618,7 +618,7 @@ impl CategoryTable {
 type RowFault = (String, String);
 
 /// A row's cells, whether split by the csv reader or by the whitespace/fixed-width splitter.
-trait Cells<'a> {
+pub(crate) trait Cells<'a> {
     fn cell(&self, i: usize) -> Option<&'a str>;
     fn all_blank(&self) -> bool;
 }
@@ -644,15 +644,15 @@ impl<'a> Cells<'a> for &[&'a str] {
 }
 
 /// How the columns of one file turn into an order line.
-struct RowParser {
+pub(crate) struct RowParser {
     /// Column index of each field, indexed by `Field as usize`.
     col: [Option<usize>; Field::ALL.len()],
     /// Column names for reject messages: the header, or "#N" for position N.
     headers: Vec<String>,
-    has_header: bool,
+    pub(crate) has_header: bool,
     date_format: DateFormat,
-    number_format: NumberFormat,
-    notes: Vec<String>,
+    pub(crate) number_format: NumberFormat,
+    pub(crate) notes: Vec<String>,
 }
 
 impl RowParser {
@@ -685,7 +685,7 @@ impl RowParser {
         }
     }
 
-    fn for_text(f: &TextFormat) -> RowParser {
+    pub(crate) fn for_text(f: &TextFormat) -> RowParser {
         RowParser::new(
             &f.columns,
             f.header.as_deref(),
@@ -697,7 +697,7 @@ impl RowParser {
         )
     }
 
-    fn for_rows(f: &RowsFormat) -> RowParser {
+    pub(crate) fn for_rows(f: &RowsFormat) -> RowParser {
         RowParser::new(
             &f.columns,
             f.header.as_deref(),
@@ -709,7 +709,7 @@ impl RowParser {
         )
     }
 
-    fn column_name(&self, field: Field) -> String {
+    pub(crate) fn column_name(&self, field: Field) -> String {
         self.col[field as usize]
             .and_then(|i| self.headers.get(i).cloned())
             .unwrap_or_else(|| field.as_str().to_string())
@@ -720,13 +720,13 @@ impl RowParser {
     }
 
     #[inline]
-    fn get<'a>(&self, fields: &impl Cells<'a>, field: Field) -> Option<&'a str> {
+    pub(crate) fn get<'a>(&self, fields: &impl Cells<'a>, field: Field) -> Option<&'a str> {
         let i = self.col[field as usize]?;
         fields.cell(i).map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// Parses one row; `Ok(None)` for a row that is valid but after the as-of date.
-    fn parse<'a>(
+    pub(crate) fn parse<'a>(
         &self,
         fields: &impl Cells<'a>,
         row: RowRef,
@@ -1032,18 +1032,18 @@ fn import_file(
 
 /// Block buffers handed back by the workers for the reader to fill again: fresh 4 MiB buffers
 /// cost a page fault per 4 KiB, which measured as a quarter of the run time on large files.
-type BufferPool = Mutex<Vec<Vec<u8>>>;
+pub(crate) type BufferPool = Mutex<Vec<Vec<u8>>>;
 
 /// A run of whole records and the line number of its first line.
-struct Block {
-    first_line: u64,
-    bytes: Vec<u8>,
+pub(crate) struct Block {
+    pub(crate) first_line: u64,
+    pub(crate) bytes: Vec<u8>,
     /// The first block holds the header (if any) as its first record.
-    is_first: bool,
+    pub(crate) is_first: bool,
 }
 
 /// Reads the input in blocks that end at a record boundary and hands them to the workers.
-fn split_blocks(
+pub(crate) fn split_blocks(
     mut reader: impl Read,
     sample: Vec<u8>,
     quote: Option<u8>,

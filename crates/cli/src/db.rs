@@ -1,0 +1,271 @@
+//! Commands over the store: `score`, `transitions`, `backup` and `users add`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use clientele_core::{CustomerRecord, LadderRules, Rung, analyze};
+use clientele_store::{Role, StoreError, Transitions};
+
+use crate::analyze::parse_user_date;
+use crate::args::AnalyzeModel;
+use crate::import::{DbArgs, open, runtime};
+use crate::models::forecast::{ForecastSettings, ModelOutcome, forecast_all};
+use crate::report::group_digits;
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Score the state on this day (YYYY-MM-DD or DD.MM.YYYY). Default: the last order day.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Ladder rules (TOML); `clientele rules` prints the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// The customer-base model behind P(alive), expected purchases and CLV (as for `analyze`).
+    #[arg(long, value_enum, default_value_t = AnalyzeModel::Mbgnbd)]
+    pub model: AnalyzeModel,
+    /// Forecast horizon in days for expected purchases and CLV.
+    #[arg(long, default_value_t = 365)]
+    pub horizon: u32,
+    /// Annual discount rate for CLV.
+    #[arg(long, default_value_t = 0.1)]
+    pub discount_rate: f64,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TransitionsArgs {
+    /// Earlier snapshot day. Default: the second-latest snapshot.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Later snapshot day. Default: the latest snapshot.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to create (must not exist).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user and print a new API token (shown once) as the last line.
+    Add(UsersAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UsersAddArgs {
+    pub name: String,
+    /// admin, analyst or manager.
+    #[arg(long)]
+    pub role: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+fn load_rules(path: Option<&std::path::Path>) -> Result<LadderRules> {
+    match path {
+        None => Ok(LadderRules::default()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            crate::rules::parse_rules(&text).with_context(|| format!("in {}", p.display()))
+        }
+    }
+}
+
+pub fn score(args: ScoreArgs) -> Result<()> {
+    let rules = load_rules(args.rules.as_deref())?;
+    let as_of = args.as_of.as_deref().map(parse_user_date).transpose()?;
+    runtime()?.block_on(async {
+        let store = open(&args.db).await?;
+        let as_of = match as_of {
+            Some(d) => d,
+            None => store.last_order_day().await?.ok_or_else(|| {
+                anyhow!("the store has no orders yet: run `clientele import` first")
+            })?,
+        };
+        let summaries = store
+            .summaries(as_of)
+            .await
+            .context("summarising in the database")?;
+        let profiles = store.profiles(as_of).await?;
+        let settings = ForecastSettings {
+            kind: args.model.transaction_kind(),
+            horizon_days: f64::from(args.horizon),
+            annual_discount_rate: args.discount_rate,
+        };
+        let (forecasts, model) = forecast_all(&summaries.customers, as_of, settings);
+        match &model {
+            ModelOutcome::Refused { kind, reason } => {
+                eprintln!(
+                    "note: {} not fitted ({reason}); statuses use rhythms and day limits",
+                    kind.cli_name()
+                );
+            }
+            ModelOutcome::Fitted { kind, report, .. } if !report.converged => {
+                eprintln!(
+                    "note: {} did not converge: {}",
+                    kind.cli_name(),
+                    report
+                        .convergence_note
+                        .as_deref()
+                        .unwrap_or("no reason given")
+                );
+            }
+            _ => {}
+        }
+        let records = summaries
+            .customers
+            .into_iter()
+            .zip(forecasts)
+            .map(|((id, summary), forecast)| CustomerRecord {
+                id,
+                summary: Some(summary),
+                forecast,
+            })
+            .collect();
+        let analysis = analyze(records, profiles, &rules, as_of);
+        let written = store
+            .write_snapshot(&analysis)
+            .await
+            .context("writing the snapshot")?;
+        println!(
+            "snapshot {as_of}: {} customers",
+            group_digits(written as i64)
+        );
+        for row in &analysis.ladder {
+            println!(
+                "  {:<9} {:>10} customers  {:>16} revenue",
+                row.rung.as_str(),
+                group_digits(row.total.customers as i64),
+                row.total.revenue.to_string()
+            );
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+pub fn transitions(args: TransitionsArgs) -> Result<()> {
+    let from = args.from.as_deref().map(parse_user_date).transpose()?;
+    let to = args.to.as_deref().map(parse_user_date).transpose()?;
+    runtime()?.block_on(async {
+        let store = open(&args.db).await?;
+        let days = store.snapshot_days().await?;
+        let to = match to.or_else(|| days.last().copied()) {
+            Some(d) => d,
+            None => bail!("no snapshots yet: run `clientele score` (on two or more days)"),
+        };
+        let from = match from.or_else(|| days.iter().rev().find(|&&d| d < to).copied()) {
+            Some(d) => d,
+            None => bail!("only one snapshot ({to}); score another day or pass --from DATE"),
+        };
+        let t = match store.transitions(from, to).await {
+            Ok(t) => t,
+            Err(StoreError::NotFound { key, .. }) => {
+                let known: Vec<String> = days.iter().map(|d| d.to_string()).collect();
+                bail!(
+                    "no snapshot on {key}; snapshots exist on: {}",
+                    known.join(", ")
+                )
+            }
+            Err(e) => return Err(e.into()),
+        };
+        print_transitions(&t);
+        let churn = store.churn_by_rung().await?;
+        println!("\nchurn per rung over all consecutive snapshots:");
+        for c in churn.iter().filter(|c| c.at_risk > 0) {
+            println!(
+                "  {:<9} {:>6.1}%  ({} of {} lost per {:.0}-day period)",
+                c.rung.as_str(),
+                c.rate.unwrap_or(0.0) * 100.0,
+                c.lost,
+                c.at_risk,
+                c.mean_period_days.unwrap_or(0.0)
+            );
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+fn rung_name(r: Option<Rung>, none: &'static str) -> &'static str {
+    r.map_or(none, Rung::as_str)
+}
+
+fn print_transitions(t: &Transitions) {
+    println!("ladder transitions {} → {}", t.from, t.to);
+    println!(
+        "  up {}  down {}  out (lost) {}  back (returners) {}  same {}  new {}",
+        t.up, t.down, t.out, t.back, t.same, t.new
+    );
+    println!(
+        "  {:<9} → {:<9} {:>10} {:>16} {:>16}",
+        "from", "to", "customers", "revenue", "in period"
+    );
+    for c in &t.matrix {
+        println!(
+            "  {:<9} → {:<9} {:>10} {:>16} {:>16}",
+            rung_name(c.from, "(new)"),
+            rung_name(c.to, "(gone)"),
+            group_digits(c.customers as i64),
+            c.revenue.to_string(),
+            c.period_revenue.to_string()
+        );
+    }
+}
+
+pub fn backup(args: BackupArgs) -> Result<()> {
+    runtime()?.block_on(async {
+        let store = open(&args.db).await?;
+        store
+            .backup_to(&args.file)
+            .await
+            .with_context(|| format!("backing up to {}", args.file.display()))?;
+        store.close().await;
+        eprintln!("backup written to {}", args.file.display());
+        Ok(())
+    })
+}
+
+pub fn users(command: UsersCommand) -> Result<()> {
+    match command {
+        UsersCommand::Add(args) => {
+            let role = Role::parse(&args.role).ok_or_else(|| {
+                anyhow!("--role {}: expected admin, analyst or manager", args.role)
+            })?;
+            runtime()?.block_on(async {
+                let store = open(&args.db).await?;
+                let new = store
+                    .add_user(&args.name, role)
+                    .await
+                    .with_context(|| format!("adding user '{}'", args.name))?;
+                store
+                    .audit(
+                        "cli",
+                        "user added",
+                        None,
+                        &format!("{} ({})", new.user.name, role.as_str()),
+                    )
+                    .await?;
+                store.close().await;
+                println!(
+                    "user '{}' ({}) created; API token (shown once, keep it safe):",
+                    new.user.name,
+                    role.as_str()
+                );
+                println!("{}", new.token);
+                Ok(())
+            })
+        }
+    }
+}

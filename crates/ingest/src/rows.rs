@@ -1,0 +1,353 @@
+//! Row-level streaming of order files: every accepted row with its order id, product and
+//! prices, in input order, handed over in batches (for writing into a store).
+//!
+//! The format is worked out and each row parsed exactly as `pipeline::import_orders` does (the
+//! same sniffing, `RowParser` and reject reasons); only the destination differs: rows are not
+//! summarised but passed on. One thread reads blocks cut at record boundaries, the calling
+//! thread parses them in order, so batches arrive in input order and memory holds one block
+//! and one batch.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::sync_channel;
+
+use clientele_core::{Money, OrderLine, RowRef};
+
+use crate::columns::Field;
+use crate::encoding::{TextEncoding, decode_chunk};
+use crate::layout::{Layout, csv_reader_builder, split_line};
+use crate::pipeline::{
+    Block, BufferPool, CategoryTable, Cells, FileContext, FileReport, ImportError, ImportOptions,
+    Reject, RowParser, SAMPLE_SIZE, Worker, io_err, open_input, read_up_to, split_blocks,
+};
+use crate::sniff::{sniff_rows, sniff_text};
+use crate::values::{parse_decimal_f64, parse_money};
+use crate::xlsx::{Container, read_xlsx};
+
+/// One accepted row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderRow {
+    /// Customer id (or normalised e-mail / phone when the export has no id).
+    pub customer: String,
+    /// The parsed line as the analytics see it (day, amount, cost, full price, keys).
+    pub line: OrderLine,
+    pub order_id: Option<String>,
+    pub product: Option<String>,
+    pub category: Option<String>,
+    pub quantity: Option<f64>,
+    /// Price per unit, when the export has it.
+    pub price: Option<Money>,
+    pub list_price: Option<Money>,
+}
+
+/// What reading one file found, besides the rows handed to the sink.
+#[derive(Debug)]
+pub struct RowsOutcome {
+    pub report: FileReport,
+    /// In input order, with line, column, reason and the raw text.
+    pub rejects: Vec<Reject>,
+}
+
+/// Receives batches of accepted rows in input order; returns `false` to stop reading.
+pub type RowSink<'s> = dyn FnMut(Vec<OrderRow>) -> bool + 's;
+
+struct Reader<'a> {
+    parser: RowParser,
+    ctx: FileContext<'a>,
+    worker: Worker,
+    rejects: Vec<Reject>,
+    batch: Vec<OrderRow>,
+    batch_size: usize,
+    stopped: bool,
+    encoding: TextEncoding,
+}
+
+impl Reader<'_> {
+    fn row<'c>(&mut self, fields: &impl Cells<'c>, raw: &str, at: RowRef, sink: &mut RowSink<'_>) {
+        if fields.all_blank() || self.stopped {
+            return;
+        }
+        self.worker.report.rows += 1;
+        let parsed = self
+            .parser
+            .parse(fields, at, &self.ctx, &mut self.worker)
+            .and_then(|p| match p {
+                Some((customer, line)) => self
+                    .extras(fields)
+                    .map(|extras| Some((customer.into_owned(), line, extras))),
+                None => Ok(None),
+            });
+        match parsed {
+            Ok(Some((customer, line, (quantity, price, list_price)))) => {
+                self.worker.report.accepted += 1;
+                if line.amount.is_negative() {
+                    self.worker.report.returns += 1;
+                }
+                let text = |f: Field| self.parser.get(fields, f).map(str::to_string);
+                self.batch.push(OrderRow {
+                    customer,
+                    line,
+                    order_id: text(Field::OrderId),
+                    product: text(Field::Product),
+                    category: text(Field::Category),
+                    quantity,
+                    price,
+                    list_price,
+                });
+                if self.batch.len() >= self.batch_size {
+                    self.flush(sink);
+                }
+            }
+            Ok(None) => self.worker.report.after_as_of += 1,
+            Err((column, reason)) => self.reject(at, column, reason, raw),
+        }
+    }
+
+    /// Quantity, price and list price as stored (the parser checks them only when it needs them).
+    #[allow(clippy::type_complexity)]
+    fn extras<'c>(
+        &self,
+        fields: &impl Cells<'c>,
+    ) -> Result<(Option<f64>, Option<Money>, Option<Money>), (String, String)> {
+        let number = self.parser.number_format;
+        let fault = |f: Field, e: String| (self.parser.column_name(f), e);
+        let quantity = match self.parser.get(fields, Field::Quantity) {
+            Some(q) => Some(
+                parse_decimal_f64(q, number).map_err(|e| fault(Field::Quantity, e.to_string()))?,
+            ),
+            None => None,
+        };
+        let money = |f: Field| match self.parser.get(fields, f) {
+            Some(v) => parse_money(v, number)
+                .map(Some)
+                .map_err(|e| fault(f, e.to_string())),
+            None => Ok(None),
+        };
+        Ok((quantity, money(Field::Price)?, money(Field::ListPrice)?))
+    }
+
+    fn reject(&mut self, row: RowRef, column: String, reason: String, raw: &str) {
+        self.worker.report.rejected += 1;
+        self.rejects.push(Reject {
+            file: self.ctx.path.to_path_buf(),
+            row,
+            column,
+            reason,
+            raw: raw.trim_end_matches(['\r', '\n']).to_string(),
+        });
+    }
+
+    fn flush(&mut self, sink: &mut RowSink<'_>) {
+        if !self.batch.is_empty() && !self.stopped {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_size));
+            if !sink(batch) {
+                self.stopped = true;
+            }
+        }
+    }
+
+    /// Parses one block of whole records (the body of `pipeline::run_worker`, sequential).
+    fn block(&mut self, block: &Block, layout: &Layout, sink: &mut RowSink<'_>) {
+        let index = self.ctx.index;
+        let encoding_err = |offset: usize| {
+            block.first_line
+                + memchr::memchr_iter(b'\n', &block.bytes[..offset.min(block.bytes.len())]).count()
+                    as u64
+        };
+        let text = match decode_chunk(&block.bytes, self.encoding) {
+            Ok(t) => t,
+            Err(e) => {
+                let line = encoding_err(e.offset);
+                self.worker.report.rows += 1;
+                self.reject(
+                    RowRef { file: index, line },
+                    String::new(),
+                    format!(
+                        "the text is not valid in the file's encoding at byte {} of this block; the block's rows were not read",
+                        e.offset
+                    ),
+                    "",
+                );
+                return;
+            }
+        };
+        let mut skip_header = block.is_first && self.parser.has_header;
+        match csv_reader_builder(layout) {
+            Some(builder) => {
+                let mut rdr = builder.from_reader(text.as_bytes());
+                let mut record = csv::StringRecord::new();
+                let (mut lines_before, mut counted_to) = (0u64, 0usize);
+                loop {
+                    match rdr.read_record(&mut record) {
+                        Ok(false) => break,
+                        Ok(true) => {
+                            // Count newlines up to the record's first byte (the reader's own
+                            // line count is off by one after CRLF line ends).
+                            let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                            while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+                                start += 1;
+                            }
+                            lines_before += memchr::memchr_iter(
+                                b'\n',
+                                &text.as_bytes()[counted_to.min(start)..start],
+                            )
+                            .count() as u64;
+                            counted_to = counted_to.max(start);
+                            let line = block.first_line + lines_before;
+                            if skip_header && !(&record).all_blank() {
+                                skip_header = false;
+                                continue;
+                            }
+                            let raw_end =
+                                text[start..].find('\n').map_or(text.len(), |e| start + e);
+                            let raw = text[start..raw_end].trim_end_matches('\r');
+                            self.row(&&record, raw, RowRef { file: index, line }, sink);
+                        }
+                        Err(e) => {
+                            let line = e
+                                .position()
+                                .map_or(block.first_line, |p| block.first_line + p.line() - 1);
+                            self.worker.report.rows += 1;
+                            self.reject(
+                                RowRef { file: index, line },
+                                String::new(),
+                                format!("cannot split the row into fields: {e}"),
+                                "",
+                            );
+                        }
+                    }
+                }
+            }
+            None => {
+                let mut fields: Vec<&str> = Vec::new();
+                for (i, raw) in text.split('\n').enumerate() {
+                    let raw = raw.trim_end_matches('\r');
+                    if raw.trim().is_empty() {
+                        continue;
+                    }
+                    if skip_header {
+                        skip_header = false;
+                        continue;
+                    }
+                    fields.clear();
+                    split_line(raw, layout, &mut fields);
+                    let at = RowRef {
+                        file: index,
+                        line: block.first_line + i as u64,
+                    };
+                    self.row(&fields.as_slice(), raw, at, sink);
+                }
+            }
+        }
+    }
+}
+
+/// Streams the accepted rows of one order file to `sink` in batches of `batch_size`, in input
+/// order. `file_index` goes into each row's [`RowRef`]. Rejected rows are returned, not
+/// dropped; with `options.as_of`, later rows are counted in `report.after_as_of`.
+pub fn read_order_rows(
+    path: &Path,
+    file_index: u32,
+    options: &ImportOptions,
+    batch_size: usize,
+    sink: &mut RowSink<'_>,
+) -> Result<RowsOutcome, ImportError> {
+    let categories = CategoryTable::default();
+    let ctx = FileContext {
+        index: file_index,
+        path,
+        as_of: options.as_of,
+        categories: &categories,
+    };
+    let format_err = |message: String| ImportError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let (container, mut input) = open_input(path)?;
+    let batch_size = batch_size.max(1);
+    if container == Container::Xlsx {
+        let rows = read_xlsx(path, None).map_err(|e| format_err(e.to_string()))?;
+        let format =
+            sniff_rows(&rows, &options.overrides).map_err(|e| format_err(e.to_string()))?;
+        let parser = RowParser::for_rows(&format);
+        let mut reader = new_reader(parser, ctx, batch_size, TextEncoding::Utf8);
+        for (i, row) in rows.iter().enumerate().skip(format.data_start) {
+            let fields: Vec<&str> = row.iter().map(String::as_str).collect();
+            let at = RowRef {
+                file: file_index,
+                line: i as u64 + 1,
+            };
+            reader.row(&fields.as_slice(), &row.join(";"), at, sink);
+        }
+        reader.flush(sink);
+        return Ok(finish(reader));
+    }
+    let mut sample = vec![0u8; SAMPLE_SIZE];
+    let n = read_up_to(&mut input, &mut sample).map_err(io_err(path))?;
+    sample.truncate(n);
+    let whole = n < SAMPLE_SIZE;
+    let format =
+        sniff_text(&sample, whole, &options.overrides).map_err(|e| format_err(e.to_string()))?;
+    let quote = match format.layout {
+        Layout::Delimited { quote, .. } => quote,
+        _ => None,
+    };
+    let layout = format.layout.clone();
+    let parser = RowParser::for_text(&format);
+    let mut reader = new_reader(parser, ctx, batch_size, format.encoding);
+    let (sender, receiver) = sync_channel::<Block>(2);
+    let pool: &BufferPool = &Mutex::new(Vec::new());
+    let count = &AtomicU64::new(0);
+    let read_result = std::thread::scope(|scope| {
+        let reading =
+            scope.spawn(move || split_blocks(input, sample, quote, &sender, &|_| {}, count, pool));
+        for block in receiver.iter() {
+            reader.block(&block, &layout, sink);
+            pool.lock()
+                .expect("the reader does not panic")
+                .push(block.bytes);
+            if reader.stopped {
+                break;
+            }
+        }
+        drop(receiver);
+        reading.join().expect("reader thread panicked")
+    });
+    read_result.map_err(io_err(path))?;
+    reader.flush(sink);
+    Ok(finish(reader))
+}
+
+fn new_reader(
+    parser: RowParser,
+    ctx: FileContext<'_>,
+    batch_size: usize,
+    encoding: TextEncoding,
+) -> Reader<'_> {
+    let mut worker = Worker::new(ctx.path);
+    worker.report.notes = parser.notes.clone();
+    Reader {
+        parser,
+        ctx,
+        worker,
+        rejects: Vec::new(),
+        batch: Vec::with_capacity(batch_size),
+        batch_size,
+        stopped: false,
+        encoding,
+    }
+}
+
+fn finish(reader: Reader<'_>) -> RowsOutcome {
+    let Reader {
+        worker,
+        mut rejects,
+        ..
+    } = reader;
+    rejects.sort_by_key(|r| r.row);
+    RowsOutcome {
+        report: worker.report,
+        rejects,
+    }
+}
