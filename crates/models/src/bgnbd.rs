@@ -6,8 +6,9 @@
 //! P(alive) = 1 for every one-time buyer. Use [`crate::mbgnbd`] or [`crate::pnbd`] when that matters.
 
 use crate::bg_common::{self, clamp, horizon, inv_one_plus_exp};
+use crate::columns::BgFamily;
 use crate::data::Triple;
-use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError, Problem};
+use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError};
 use crate::special::{ln_beta, ln_gamma};
 
 /// Parameter names in order.
@@ -175,27 +176,15 @@ pub fn fit(data: &[Triple], opts: &FitOptions) -> Result<Fit<BgNbd>, FitError> {
 /// Fits BG/NBD to weighted triples (weights = number of customers with that triple).
 pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<BgNbd>, FitError> {
     let prep = bg_common::prepare(data, opts)?;
-    let rows = &prep.rows;
-    let ll = |v: &[f64]| {
-        log_likelihood(
-            BgNbdParams {
-                r: v[0],
-                alpha: v[1],
-                a: v[2],
-                b: v[3],
-            },
-            rows,
-        )
-    };
-    let problem = Problem {
-        kind: ModelKind::BgNbd,
-        names: &PARAM_NAMES,
-        log_likelihood: &ll,
-        starts: bg_common::starts(&prep, [1.0, 1.0, 0.5], [2.0, 1.0, 5.0]),
-        n_customers: prep.n_customers,
-        n_unique: rows.len(),
-    };
-    let (v, report) = fit::run(problem, opts)?;
+    let starts = bg_common::starts(&prep, [1.0, 1.0, 0.5], [2.0, 1.0, 5.0]);
+    let (v, report) = bg_common::fit_bg_family(
+        BgFamily::BgNbd,
+        ModelKind::BgNbd,
+        &PARAM_NAMES,
+        &prep,
+        starts,
+        opts,
+    )?;
     let model = BgNbd::new(BgNbdParams {
         r: v[0],
         alpha: v[1],

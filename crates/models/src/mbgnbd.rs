@@ -8,8 +8,9 @@
 
 use crate::bg_common::{self, clamp, horizon, inv_one_plus_exp};
 use crate::bgnbd::log_add_exp;
+use crate::columns::BgFamily;
 use crate::data::Triple;
-use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError, Problem};
+use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError};
 use crate::special::{ln_beta, ln_gamma};
 
 /// Parameter names in order.
@@ -151,27 +152,15 @@ pub fn fit(data: &[Triple], opts: &FitOptions) -> Result<Fit<MbgNbd>, FitError> 
 /// Fits MBG/NBD to weighted triples.
 pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<MbgNbd>, FitError> {
     let prep = bg_common::prepare(data, opts)?;
-    let rows = &prep.rows;
-    let ll = |v: &[f64]| {
-        log_likelihood(
-            MbgNbdParams {
-                r: v[0],
-                alpha: v[1],
-                a: v[2],
-                b: v[3],
-            },
-            rows,
-        )
-    };
-    let problem = Problem {
-        kind: ModelKind::MbgNbd,
-        names: &PARAM_NAMES,
-        log_likelihood: &ll,
-        starts: bg_common::starts(&prep, [1.0, 1.0, 0.5], [2.0, 1.0, 5.0]),
-        n_customers: prep.n_customers,
-        n_unique: rows.len(),
-    };
-    let (v, report) = fit::run(problem, opts)?;
+    let starts = bg_common::starts(&prep, [1.0, 1.0, 0.5], [2.0, 1.0, 5.0]);
+    let (v, report) = bg_common::fit_bg_family(
+        BgFamily::MbgNbd,
+        ModelKind::MbgNbd,
+        &PARAM_NAMES,
+        &prep,
+        starts,
+        opts,
+    )?;
     let model = MbgNbd::new(MbgNbdParams {
         r: v[0],
         alpha: v[1],

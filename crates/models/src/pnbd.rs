@@ -244,6 +244,7 @@ pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<Par
         kind: ModelKind::ParetoNbd,
         names: &PARAM_NAMES,
         log_likelihood: &ll,
+        gradient: None,
         starts,
         n_customers: prep.n_customers,
         n_unique: rows.len(),
