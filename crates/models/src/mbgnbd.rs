@@ -115,16 +115,28 @@ impl MbgNbd {
     /// `P(alive) · (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+h))^(r+x) · 2F1(r+x, b+x+1; a+b+x; h/(α+T+h))]`
     pub fn conditional_expected_purchases(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
         let (x, t_x, t) = clamp(x, t_x, t);
+        self.p_alive(x, t_x, t) * self.expected_purchases_given_alive(x, t, h)
+    }
+
+    /// Expected purchases in (T, T + h] of a customer alive at T (depends on `(x, T)` only).
+    pub fn expected_purchases_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
         let MbgNbdParams { r, alpha, a, b } = self.p;
-        self.p_alive(x, t_x, t)
-            * bg_common::expected_given_alive(r, a, b + 1.0, x, alpha + t, horizon(h))
+        bg_common::expected_given_alive(r, a, b + 1.0, x, alpha + t, horizon(h))
+    }
+
+    /// Probability of at least one purchase in (T, T + h] of a customer alive at T:
+    /// `1 − ((α+T)/(α+T+h))^(r+x)`.
+    pub fn purchase_probability_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
+        let MbgNbdParams { r, alpha, .. } = self.p;
+        -(-(r + x) * (horizon(h) / (alpha + t)).ln_1p()).exp_m1()
     }
 
     /// Probability of no purchase in (T, T + h]: `1 − P(alive) · [1 − ((α+T)/(α+T+h))^(r+x)]`.
     pub fn prob_no_purchase(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
         let (x, t_x, t) = clamp(x, t_x, t);
-        let MbgNbdParams { r, alpha, .. } = self.p;
-        let buy = -(-(r + x) * (horizon(h) / (alpha + t)).ln_1p()).exp_m1();
+        let buy = self.purchase_probability_given_alive(x, t, h);
         (1.0 - self.p_alive(x, t_x, t) * buy).clamp(0.0, 1.0)
     }
 

@@ -168,19 +168,20 @@ impl ParetoNbd {
         self.p_alive(x, t_x, t) * self.expected_given_alive(x, t, horizon(h))
     }
 
-    /// Probability of no purchase in (T, T + h] given the history.
-    ///
-    /// # Formula
-    /// For a customer alive now with posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T), the first
-    /// future purchase comes after a Lomax(r+x, α+T) wait W and the lifetime is Lomax(s, β+T), so
-    /// `P(no purchase | alive) = 1 − P(W ≤ h, W < τ) = 1 − ∫₀^V S_τ(W⁻¹(v)) dv` with
-    /// `V = 1 − ((α+T)/(α+T+h))^(r+x)` (W's CDF at h). The one-dimensional integral is done by
-    /// tanh-sinh quadrature (65 nodes). Result: `1 − P(alive) · V · mean S_τ`.
-    pub fn prob_no_purchase(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
-        let (x, t_x, t) = clamp(x, t_x, t);
+    /// Expected purchases in (T, T + h] of a customer alive at T (depends on `(x, T)` only).
+    pub fn expected_purchases_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
+        self.expected_given_alive(x, t, horizon(h))
+    }
+
+    /// Probability of at least one purchase in (T, T + h] of a customer alive at T, `V · mean S_τ`
+    /// of [`Self::prob_no_purchase`]: the quadrature there depends on `(x, T)` only, so callers
+    /// scoring many customers can share it between customers with the same `(x, T)`.
+    pub fn purchase_probability_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
         let h = horizon(h);
         if h == 0.0 {
-            return 1.0;
+            return 0.0;
         }
         let ParetoNbdParams { r, alpha, s, beta } = self.p;
         let (k, a1, b1) = (r + x, alpha + t, beta + t);
@@ -193,7 +194,24 @@ impl ParetoNbd {
             let u = a1 * (-rest.ln() / k).exp_m1();
             (-s * (u / b1).ln_1p()).exp()
         });
-        (1.0 - self.p_alive(x, t_x, t) * v_max * mean_s).clamp(0.0, 1.0)
+        v_max * mean_s
+    }
+
+    /// Probability of no purchase in (T, T + h] given the history.
+    ///
+    /// # Formula
+    /// For a customer alive now with posterior λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T), the first
+    /// future purchase comes after a Lomax(r+x, α+T) wait W and the lifetime is Lomax(s, β+T), so
+    /// `P(no purchase | alive) = 1 − P(W ≤ h, W < τ) = 1 − ∫₀^V S_τ(W⁻¹(v)) dv` with
+    /// `V = 1 − ((α+T)/(α+T+h))^(r+x)` (W's CDF at h). The one-dimensional integral is done by
+    /// tanh-sinh quadrature (65 nodes). Result: `1 − P(alive) · V · mean S_τ`.
+    pub fn prob_no_purchase(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
+        let (x, t_x, t) = clamp(x, t_x, t);
+        if horizon(h) == 0.0 {
+            return 1.0;
+        }
+        let buy = self.purchase_probability_given_alive(x, t, h);
+        (1.0 - self.p_alive(x, t_x, t) * buy).clamp(0.0, 1.0)
     }
 
     /// Median time from T to the next purchase of a customer who is active and stays active until

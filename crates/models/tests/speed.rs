@@ -94,3 +94,69 @@ fn fit_speed_232k() {
         time("pnbd", &|| pnbd::fit(&rows, &o).unwrap().report);
     }
 }
+
+/// Per-customer cost of what `analyze` computes for each customer (P(alive), expected purchases
+/// and P(no purchase) over 365 days, a 12-month CLV), directly and with the `(x, T)` parts shared
+/// between customers (`--ignored --nocapture`, release).
+#[test]
+#[ignore = "measurement, run by hand in release mode"]
+fn scoring_cost_232k() {
+    use clientele_models::clv::{
+        ClvOptions, FactoredPurchaseModel, clv, clv_factors, clv_from_factors,
+    };
+    use std::collections::HashMap;
+    let (rows, _) = sim::customers(232_000, 42);
+    let mbg = mbgnbd::MbgNbd::new(mbgnbd::MbgNbdParams {
+        r: 1.2107,
+        alpha: 88.64,
+        a: 1.8595,
+        b: 8.4379,
+    })
+    .unwrap();
+    let pn = pnbd::ParetoNbd::new(pnbd::ParetoNbdParams {
+        r: 0.55,
+        alpha: 70.0,
+        s: 0.6,
+        beta: 80.0,
+    })
+    .unwrap();
+    let opts = ClvOptions::monthly_in_days(12, 0.1, 0.3);
+    let models: [(&str, &dyn FactoredPurchaseModel); 2] = [("mbgnbd", &mbg), ("pnbd", &pn)];
+    for (name, m) in models {
+        let no_purchase = |x: f64, t_x: f64, t: f64| {
+            1.0 - m.p_alive(x, t_x, t) * m.purchase_probability_given_alive(x, t, 365.0)
+        };
+        let t0 = std::time::Instant::now();
+        let mut direct = 0.0;
+        for c in &rows {
+            direct += m.p_alive(c.x, c.t_x, c.t)
+                + m.conditional_expected_purchases(c.x, c.t_x, c.t, 365.0)
+                + no_purchase(c.x, c.t_x, c.t)
+                + clv(m, 50.0, c.x, c.t_x, c.t, &opts).revenue;
+        }
+        let per_direct = t0.elapsed().as_nanos() as f64 / rows.len() as f64;
+        let t0 = std::time::Instant::now();
+        let mut shared: HashMap<(u64, u64), (f64, f64, _)> = HashMap::new();
+        let mut fast = 0.0;
+        for c in &rows {
+            let &mut (e, buy, f) =
+                shared
+                    .entry((c.x.to_bits(), c.t.to_bits()))
+                    .or_insert_with(|| {
+                        (
+                            m.expected_purchases_given_alive(c.x, c.t, 365.0),
+                            m.purchase_probability_given_alive(c.x, c.t, 365.0),
+                            clv_factors(m, c.x, c.t, &opts),
+                        )
+                    });
+            let pa = m.p_alive(c.x, c.t_x, c.t);
+            fast += pa + pa * e + (1.0 - pa * buy) + clv_from_factors(f, pa, 50.0, 0.3).revenue;
+        }
+        let per_fast = t0.elapsed().as_nanos() as f64 / rows.len() as f64;
+        eprintln!(
+            "{name}: direct {per_direct:.0} ns/customer, shared (x, T) {per_fast:.0} ns/customer \
+             ({} distinct (x, T)); checksums {direct:.6e} {fast:.6e}",
+            shared.len()
+        );
+    }
+}
