@@ -14,7 +14,6 @@ pub(crate) const MAX_HORIZON: f64 = 1e12;
 /// Validated, compressed continuous-time data and its headline counts.
 pub(crate) struct Prepared {
     pub rows: Vec<(Triple, f64)>,
-    pub n_customers: f64,
     pub mean_x: f64,
     pub mean_t: f64,
 }
@@ -46,7 +45,6 @@ pub(crate) fn prepare(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Prepa
     let mean_t = rows.iter().map(|(r, w)| r.t * w).sum::<f64>() / n_customers;
     Ok(Prepared {
         rows,
-        n_customers,
         mean_x,
         mean_t,
     })
@@ -91,6 +89,7 @@ pub(crate) fn fit_bg_family(
             names,
             log_likelihood: &ll,
             gradient: Some(&llg),
+            analytic_gradient: true,
             starts,
             n_customers: cols.n,
             n_unique: rows.len(),

@@ -252,6 +252,7 @@ pub fn fit(data: &[(DiscreteTriple, f64)], opts: &FitOptions) -> Result<Fit<BgBb
         names: &PARAM_NAMES,
         log_likelihood: &ll,
         gradient: None,
+        analytic_gradient: false,
         starts: vec![
             vec![1.0, 1.0, 1.0, 1.0],
             vec![0.5, 0.5, 0.5, 2.0],

@@ -183,6 +183,9 @@ pub(crate) struct Problem<'a> {
     /// The same with its analytic gradient, when the model has one: the fit then runs BFGS on it
     /// and the standard errors come from differences of the gradient.
     pub gradient: Option<LogLikelihoodGradient<'a>>,
+    /// Whether `gradient` is exact (analytic) rather than a finite difference: only then are the
+    /// standard errors taken from differences of it (a difference of differences is too noisy).
+    pub analytic_gradient: bool,
     /// Built-in starting points, natural parameters.
     pub starts: Vec<Vec<f64>>,
     pub n_customers: f64,
@@ -310,7 +313,7 @@ pub(crate) fn run(
         }
         -v + n * opts.penalty * nat.iter().map(|v| v.ln().powi(2)).sum::<f64>()
     };
-    let hessian = if problem.gradient.is_some() {
+    let hessian = if problem.gradient.is_some() && problem.analytic_gradient {
         optimize::hessian_from_gradient(&total_gradient, &params)
     } else {
         optimize::hessian(&total, &params)

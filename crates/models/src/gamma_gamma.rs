@@ -143,6 +143,7 @@ pub fn fit_weighted(
             names: &PARAM_NAMES,
             log_likelihood: &ll,
             gradient: Some(&llg),
+            analytic_gradient: true,
             starts,
             n_customers: cols.n,
             n_unique: rows.len(),

@@ -12,12 +12,20 @@ use common::sim;
 /// Relative agreement with the previous optimiser. Both stop at a gradient norm of 1e-7 (per
 /// customer, log-parameters), which leaves ~1e-6 of slack along the flat a–b direction.
 const SAME_OPTIMUM_REL: f64 = 1e-6;
+/// Pareto/NBD on this set: β ≈ 900 is far beyond the 730-day window, so the likelihood is flat
+/// along s–β. The two optimisers' answers differ by 3.5e-6 (s) and 4e-6 (β) relative while their
+/// log-likelihoods (−64923.4094849937 and −64923.4094849934) agree to 5e-15 relative.
+const SAME_OPTIMUM_REL_PNBD: f64 = 1e-5;
 
 fn same(rep: &FitReport, want: &[f64]) {
+    same_within(rep, want, SAME_OPTIMUM_REL);
+}
+
+fn same_within(rep: &FitReport, want: &[f64], tolerance: f64) {
     assert!(rep.converged, "{rep:?}");
     for ((name, got), want) in rep.params.iter().zip(want) {
         assert!(
-            (got - want).abs() <= SAME_OPTIMUM_REL * want.abs(),
+            (got - want).abs() <= tolerance * want.abs(),
             "{:?} {name}: {got} vs previous {want}",
             rep.model
         );
@@ -46,7 +54,7 @@ fn mid_size_fits_match_the_previous_optimiser() {
             8.552778597346112,
         ],
     );
-    same(
+    same_within(
         &pnbd::fit(&rows, &o).unwrap().report,
         &[
             1.45142028862482,
@@ -54,6 +62,7 @@ fn mid_size_fits_match_the_previous_optimiser() {
             2.1702903692351,
             898.2429369496687,
         ],
+        SAME_OPTIMUM_REL_PNBD,
     );
     // The previous optimiser stopped just short of the tolerance here (gradient norm 1.3e-7).
     same(
