@@ -1,8 +1,9 @@
 //! Pieces shared by the continuous-time models: input checks before a fit, clamping of
 //! prediction inputs, and the beta-geometric expectations BG/NBD and MBG/NBD both need.
 
+use crate::columns::{BgFamily, Columns, bg_log_likelihood};
 use crate::data::{Triple, compress_weighted, validate};
-use crate::fit::{FitError, FitOptions};
+use crate::fit::{self, FitError, FitOptions, FitReport, ModelKind, Problem};
 use crate::quad;
 use crate::special;
 
@@ -13,7 +14,6 @@ pub(crate) const MAX_HORIZON: f64 = 1e12;
 /// Validated, compressed continuous-time data and its headline counts.
 pub(crate) struct Prepared {
     pub rows: Vec<(Triple, f64)>,
-    pub n_customers: f64,
     pub mean_x: f64,
     pub mean_t: f64,
 }
@@ -45,7 +45,6 @@ pub(crate) fn prepare(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Prepa
     let mean_t = rows.iter().map(|(r, w)| r.t * w).sum::<f64>() / n_customers;
     Ok(Prepared {
         rows,
-        n_customers,
         mean_x,
         mean_t,
     })
@@ -61,6 +60,55 @@ pub(crate) fn starts(p: &Prepared, third: [f64; 3], fourth: [f64; 3]) -> Vec<Vec
     }
     out.push(vec![1.0, 1.0, 1.0, 1.0]);
     out
+}
+
+/// Fits BG/NBD or MBG/NBD on prepared rows with the analytic likelihood and gradient of
+/// [`bg_log_likelihood`]; large data first fit on a subsample for a start.
+pub(crate) fn fit_bg_family(
+    family: BgFamily,
+    kind: ModelKind,
+    names: &'static [&'static str],
+    prep: &Prepared,
+    mut starts: Vec<Vec<f64>>,
+    opts: &FitOptions,
+) -> Result<(Vec<f64>, FitReport), FitError> {
+    let solve = |rows: &[(Triple, f64)], starts: Vec<Vec<f64>>, warm: bool| {
+        let cols = Columns::new(rows);
+        let llg = |v: &[f64], g: &mut [f64]| -> f64 {
+            if v.len() != 4 || !v.iter().all(|p| p.is_finite() && *p > 0.0) {
+                return f64::NAN;
+            }
+            let mut gr = [0.0; 4];
+            let value = bg_log_likelihood(&cols, family, [v[0], v[1], v[2], v[3]], &mut gr);
+            g.copy_from_slice(&gr);
+            value
+        };
+        let ll = |v: &[f64]| llg(v, &mut [0.0; 4]);
+        let problem = Problem {
+            kind,
+            names,
+            log_likelihood: &ll,
+            gradient: Some(&llg),
+            analytic_gradient: true,
+            starts,
+            n_customers: cols.n,
+            n_unique: rows.len(),
+        };
+        if warm {
+            Ok(fit::warm_start(problem, opts).map(|p| (p, None)))
+        } else {
+            fit::run(problem, opts).map(|(p, r)| Some((p, Some(r))))
+        }
+    };
+    if let Some(sub) = fit::subsample(&prep.rows)
+        && let Ok(Some((p, _))) = solve(&sub, starts.clone(), true)
+    {
+        starts.insert(0, p);
+    }
+    match solve(&prep.rows, starts, false)? {
+        Some((p, Some(report))) => Ok((p, report)),
+        _ => Err(FitError::NonFiniteLikelihood { starts: 0 }),
+    }
 }
 
 /// Prediction inputs clamped into the model's domain: negative or non-finite values become 0,

@@ -251,6 +251,8 @@ pub fn fit(data: &[(DiscreteTriple, f64)], opts: &FitOptions) -> Result<Fit<BgBb
         kind: ModelKind::BgBb,
         names: &PARAM_NAMES,
         log_likelihood: &ll,
+        gradient: None,
+        analytic_gradient: false,
         starts: vec![
             vec![1.0, 1.0, 1.0, 1.0],
             vec![0.5, 0.5, 0.5, 2.0],

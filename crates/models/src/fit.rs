@@ -170,23 +170,62 @@ pub(crate) fn check_options(opts: &FitOptions) -> Result<(), FitError> {
     Ok(())
 }
 
+/// Summed (weighted) log-likelihood at natural parameters, with its gradient with respect to them
+/// written into the slice.
+pub(crate) type LogLikelihoodGradient<'a> = &'a dyn Fn(&[f64], &mut [f64]) -> f64;
+
 /// What a model hands the driver.
 pub(crate) struct Problem<'a> {
     pub kind: ModelKind,
     pub names: &'static [&'static str],
     /// Summed (weighted) log-likelihood at natural parameters; may return NaN/∞ where undefined.
     pub log_likelihood: &'a dyn Fn(&[f64]) -> f64,
+    /// The same with its analytic gradient, when the model has one: the fit then runs BFGS on it
+    /// and the standard errors come from differences of the gradient.
+    pub gradient: Option<LogLikelihoodGradient<'a>>,
+    /// Whether `gradient` is exact (analytic) rather than a finite difference: only then are the
+    /// standard errors taken from differences of it (a difference of differences is too noisy).
+    pub analytic_gradient: bool,
     /// Built-in starting points, natural parameters.
     pub starts: Vec<Vec<f64>>,
     pub n_customers: f64,
     pub n_unique: usize,
 }
 
-/// Fits by minimising `−LL/N + penalty·Σθ²` over θ = ln(params), then computes standard errors.
-pub(crate) fn run(
-    problem: Problem<'_>,
-    opts: &FitOptions,
-) -> Result<(Vec<f64>, FitReport), FitError> {
+/// Unique rows above which a fit first runs on a subsample to find a good start.
+pub(crate) const SUBSAMPLE_ABOVE: usize = 40_000;
+
+/// Every k-th of the (sorted) unique rows, about 5 % of them and at least 20,000, with weights
+/// scaled so that they add up to the same number of customers: a deterministic subsample that
+/// spans the whole range of x, t_x and T. `None` when the data are small enough to fit directly.
+pub(crate) fn subsample<T: Copy>(rows: &[(T, f64)]) -> Option<Vec<(T, f64)>> {
+    if rows.len() <= SUBSAMPLE_ABOVE {
+        return None;
+    }
+    let target = (rows.len() / 20).max(20_000);
+    let stride = rows.len().div_ceil(target);
+    let sub: Vec<(T, f64)> = rows.iter().step_by(stride).copied().collect();
+    let total: f64 = rows.iter().map(|(_, w)| w).sum();
+    let part: f64 = sub.iter().map(|(_, w)| w).sum();
+    let scale = total / part;
+    (part > 0.0 && scale.is_finite())
+        .then(|| sub.into_iter().map(|(r, w)| (r, w * scale)).collect())
+}
+
+/// The parameters a (subsample) problem fits to at a loose tolerance: a start for the full fit.
+pub(crate) fn warm_start(problem: Problem<'_>, opts: &FitOptions) -> Option<Vec<f64>> {
+    let loose = FitOptions {
+        gradient_tolerance: opts.gradient_tolerance.max(1e-5),
+        ..opts.clone()
+    };
+    let min = minimize(&problem, &loose).ok()?;
+    Some(min.theta.iter().map(|t| t.exp()).collect())
+}
+
+/// Minimises `−LL/N + penalty·Σθ²` over θ = ln(params): BFGS on the analytic gradient when the
+/// model has one, falling back to Nelder–Mead then BFGS (central differences) when no start
+/// converges or there is no analytic gradient.
+fn minimize(problem: &Problem<'_>, opts: &FitOptions) -> Result<optimize::Minimum, FitError> {
     check_options(opts)?;
     let n = problem.n_customers;
     let dim = problem.names.len();
@@ -200,6 +239,22 @@ pub(crate) fn run(
             -ll(&nat[..theta.len()]) / n + opts.penalty * theta.iter().map(|t| t * t).sum::<f64>();
         if v.is_finite() { v } else { f64::INFINITY }
     };
+    let objective_gradient = |theta: &[f64], g: &mut [f64]| -> f64 {
+        let mut nat = [0.0f64; 8];
+        for (k, t) in theta.iter().enumerate() {
+            nat[k] = t.exp();
+        }
+        let nat = &nat[..theta.len()];
+        let Some(lg) = problem.gradient else {
+            return f64::NAN;
+        };
+        let v = lg(nat, g);
+        for k in 0..theta.len() {
+            g[k] = -g[k] * nat[k] / n + 2.0 * opts.penalty * theta[k];
+        }
+        let v = -v / n + opts.penalty * theta.iter().map(|t| t * t).sum::<f64>();
+        if v.is_finite() { v } else { f64::INFINITY }
+    };
     let mut starts: Vec<Vec<f64>> = Vec::new();
     for s in opts.starts.iter().chain(problem.starts.iter()) {
         if s.len() == dim && s.iter().all(|v| v.is_finite() && *v > 0.0) {
@@ -211,8 +266,36 @@ pub(crate) fn run(
         gradient_tolerance: opts.gradient_tolerance,
     };
     let tried = starts.len();
-    let min = optimize::minimize(&objective, &starts, &settings)
+    if problem.gradient.is_none() {
+        return optimize::minimize(&objective, &starts, &settings)
+            .ok_or(FitError::NonFiniteLikelihood { starts: tried });
+    }
+    let fast = optimize::minimize_with_gradient(&objective_gradient, &starts, &settings);
+    if let Some(m) = fast.as_ref().filter(|m| m.converged) {
+        return Ok(m.clone());
+    }
+    // The robust path: Nelder–Mead from the best point found and every start, then BFGS.
+    let mut fallback_starts = Vec::with_capacity(starts.len() + 1);
+    if let Some(m) = &fast {
+        fallback_starts.push(m.theta.clone());
+    }
+    fallback_starts.extend(starts);
+    let mut min = optimize::minimize(&objective, &fallback_starts, &settings)
+        .or(fast.clone())
         .ok_or(FitError::NonFiniteLikelihood { starts: tried })?;
+    min.iterations += fast.map_or(0, |m| m.iterations);
+    Ok(min)
+}
+
+/// Fits by minimising `−LL/N + penalty·Σθ²` over θ = ln(params), then computes standard errors.
+pub(crate) fn run(
+    problem: Problem<'_>,
+    opts: &FitOptions,
+) -> Result<(Vec<f64>, FitReport), FitError> {
+    let min = minimize(&problem, opts)?;
+    let n = problem.n_customers;
+    let dim = problem.names.len();
+    let ll = problem.log_likelihood;
     let params: Vec<f64> = min.theta.iter().map(|t| t.exp()).collect();
     // Standard errors from the Hessian of the total penalised negative log-likelihood in natural
     // parameters (the penalty, written on ln θ, is part of what was maximised).
@@ -220,29 +303,43 @@ pub(crate) fn run(
         let pen: f64 = nat.iter().map(|v| v.ln().powi(2)).sum();
         -ll(nat) + n * opts.penalty * pen
     };
-    let (std_errors, note) =
-        match optimize::hessian(&total, &params).and_then(|h| optimize::inverse_spd(&h)) {
-            Ok(cov) => {
-                let se = (0..dim)
-                    .map(|i| {
-                        let v = cov[i * dim + i];
-                        (
-                            problem.names[i],
-                            if v.is_finite() && v > 0.0 {
-                                Some(v.sqrt())
-                            } else {
-                                None
-                            },
-                        )
-                    })
-                    .collect();
-                (se, None)
-            }
-            Err(reason) => (
-                problem.names.iter().map(|n| (*n, None)).collect(),
-                Some(reason),
-            ),
+    let total_gradient = |nat: &[f64], g: &mut [f64]| -> f64 {
+        let Some(lg) = problem.gradient else {
+            return f64::NAN;
         };
+        let v = lg(nat, g);
+        for k in 0..nat.len() {
+            g[k] = -g[k] + n * opts.penalty * 2.0 * nat[k].ln() / nat[k];
+        }
+        -v + n * opts.penalty * nat.iter().map(|v| v.ln().powi(2)).sum::<f64>()
+    };
+    let hessian = if problem.gradient.is_some() && problem.analytic_gradient {
+        optimize::hessian_from_gradient(&total_gradient, &params)
+    } else {
+        optimize::hessian(&total, &params)
+    };
+    let (std_errors, note) = match hessian.and_then(|h| optimize::inverse_spd(&h)) {
+        Ok(cov) => {
+            let se = (0..dim)
+                .map(|i| {
+                    let v = cov[i * dim + i];
+                    (
+                        problem.names[i],
+                        if v.is_finite() && v > 0.0 {
+                            Some(v.sqrt())
+                        } else {
+                            None
+                        },
+                    )
+                })
+                .collect();
+            (se, None)
+        }
+        Err(reason) => (
+            problem.names.iter().map(|n| (*n, None)).collect(),
+            Some(reason),
+        ),
+    };
     let log_likelihood = ll(&params);
     let report = FitReport {
         model: problem.kind,

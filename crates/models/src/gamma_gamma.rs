@@ -3,6 +3,7 @@
 //! Gamma(p, ν) with ν ~ Gamma(q, γ) across customers, independent of the purchase process. Fitted
 //! on repeat buyers only: `x` repeat purchases with mean value `z̄`.
 
+use crate::columns::{SpendColumns, gg_log_likelihood};
 use crate::data::{SpendRow, compress_spend, validate_spend};
 use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError, Problem};
 use crate::special::ln_gamma;
@@ -118,16 +119,6 @@ pub fn fit_weighted(
         });
     }
     let mean = rows.iter().map(|(r, w)| r.mean_value * w).sum::<f64>() / n_customers;
-    let ll = |v: &[f64]| {
-        log_likelihood(
-            GammaGammaParams {
-                p: v[0],
-                q: v[1],
-                gamma: v[2],
-            },
-            &rows,
-        )
-    };
     // Starts matching the mean spend pγ/(q−1) to the observed mean at a few shapes.
     let starts = vec![
         vec![1.0, 2.0, mean],
@@ -135,15 +126,44 @@ pub fn fit_weighted(
         vec![2.0, 3.0, mean],
         vec![1.0, 1.0, 1.0],
     ];
-    let problem = Problem {
-        kind: ModelKind::GammaGamma,
-        names: &PARAM_NAMES,
-        log_likelihood: &ll,
-        starts,
-        n_customers,
-        n_unique: rows.len(),
+    let solve = |rows: &[(SpendRow, f64)], starts: Vec<Vec<f64>>, warm: bool| {
+        let cols = SpendColumns::new(rows);
+        let llg = |v: &[f64], g: &mut [f64]| -> f64 {
+            if v.len() != 3 || !v.iter().all(|p| p.is_finite() && *p > 0.0) {
+                return f64::NAN;
+            }
+            let mut gr = [0.0; 3];
+            let value = gg_log_likelihood(&cols, [v[0], v[1], v[2]], &mut gr);
+            g.copy_from_slice(&gr);
+            value
+        };
+        let ll = |v: &[f64]| llg(v, &mut [0.0; 3]);
+        let problem = Problem {
+            kind: ModelKind::GammaGamma,
+            names: &PARAM_NAMES,
+            log_likelihood: &ll,
+            gradient: Some(&llg),
+            analytic_gradient: true,
+            starts,
+            n_customers: cols.n,
+            n_unique: rows.len(),
+        };
+        if warm {
+            Ok(fit::warm_start(problem, opts).map(|p| (p, None)))
+        } else {
+            fit::run(problem, opts).map(|(p, r)| Some((p, Some(r))))
+        }
     };
-    let (v, report) = fit::run(problem, opts)?;
+    let mut starts = starts;
+    if let Some(sub) = fit::subsample(&rows)
+        && let Ok(Some((p, _))) = solve(&sub, starts.clone(), true)
+    {
+        starts.insert(0, p);
+    }
+    let (v, report) = match solve(&rows, starts, false)? {
+        Some((p, Some(report))) => (p, report),
+        _ => return Err(FitError::NonFiniteLikelihood { starts: 0 }),
+    };
     let model = GammaGamma::new(GammaGammaParams {
         p: v[0],
         q: v[1],

@@ -1,5 +1,6 @@
 //! Customer-base ("buy till you die") models: maximum-likelihood fits in log-parameter space and
-//! per-customer predictions. Pure computation: no I/O, no threads of its own, no serde.
+//! per-customer predictions. Pure computation: no I/O, no serde; rayon data parallelism only, with
+//! deterministic results (row sums are added per fixed-size chunk, in chunk order).
 //!
 //! # Models
 //! | module | model | data | one-time buyers |
@@ -26,13 +27,19 @@
 //! # Fitting
 //! Every `fit` validates the rows (naming the first bad row), compresses identical rows into
 //! weights ([`data::compress`]), refuses data that cannot support the model ([`FitError`]), and
-//! minimises the negative mean log-likelihood over log-parameters ([`optimize`]). The result is a
+//! minimises the negative mean log-likelihood over log-parameters ([`optimize`]). BG/NBD, MBG/NBD
+//! and Gamma-Gamma evaluate their likelihood in structure-of-arrays form (terms of x, T and t_x
+//! computed once per distinct value) with an analytic gradient, run BFGS on it (Nelder–Mead only
+//! as the fallback) and, above 40,000 unique rows, start from a fit on a 5 % subsample; a fit of
+//! 232,000 customers in days takes a few tenths of a second. Pareto/NBD caches its 2F1 terms per
+//! distinct (x, t_x) and (x, T) pair and uses central differences (about ten seconds there). The result is a
 //! [`Fit`]: a prepared model ready for predictions and a [`FitReport`].
 
 mod bg_common;
 pub mod bgbb;
 pub mod bgnbd;
 pub mod clv;
+mod columns;
 pub mod data;
 mod fit;
 pub mod gamma_gamma;

@@ -8,8 +8,9 @@
 
 use crate::bg_common::{self, clamp, horizon, inv_one_plus_exp};
 use crate::bgnbd::log_add_exp;
+use crate::columns::BgFamily;
 use crate::data::Triple;
-use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError, Problem};
+use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError};
 use crate::special::{ln_beta, ln_gamma};
 
 /// Parameter names in order.
@@ -114,16 +115,28 @@ impl MbgNbd {
     /// `P(alive) · (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+h))^(r+x) · 2F1(r+x, b+x+1; a+b+x; h/(α+T+h))]`
     pub fn conditional_expected_purchases(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
         let (x, t_x, t) = clamp(x, t_x, t);
+        self.p_alive(x, t_x, t) * self.expected_purchases_given_alive(x, t, h)
+    }
+
+    /// Expected purchases in (T, T + h] of a customer alive at T (depends on `(x, T)` only).
+    pub fn expected_purchases_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
         let MbgNbdParams { r, alpha, a, b } = self.p;
-        self.p_alive(x, t_x, t)
-            * bg_common::expected_given_alive(r, a, b + 1.0, x, alpha + t, horizon(h))
+        bg_common::expected_given_alive(r, a, b + 1.0, x, alpha + t, horizon(h))
+    }
+
+    /// Probability of at least one purchase in (T, T + h] of a customer alive at T:
+    /// `1 − ((α+T)/(α+T+h))^(r+x)`.
+    pub fn purchase_probability_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
+        let MbgNbdParams { r, alpha, .. } = self.p;
+        -(-(r + x) * (horizon(h) / (alpha + t)).ln_1p()).exp_m1()
     }
 
     /// Probability of no purchase in (T, T + h]: `1 − P(alive) · [1 − ((α+T)/(α+T+h))^(r+x)]`.
     pub fn prob_no_purchase(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
         let (x, t_x, t) = clamp(x, t_x, t);
-        let MbgNbdParams { r, alpha, .. } = self.p;
-        let buy = -(-(r + x) * (horizon(h) / (alpha + t)).ln_1p()).exp_m1();
+        let buy = self.purchase_probability_given_alive(x, t, h);
         (1.0 - self.p_alive(x, t_x, t) * buy).clamp(0.0, 1.0)
     }
 
@@ -151,27 +164,15 @@ pub fn fit(data: &[Triple], opts: &FitOptions) -> Result<Fit<MbgNbd>, FitError> 
 /// Fits MBG/NBD to weighted triples.
 pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<MbgNbd>, FitError> {
     let prep = bg_common::prepare(data, opts)?;
-    let rows = &prep.rows;
-    let ll = |v: &[f64]| {
-        log_likelihood(
-            MbgNbdParams {
-                r: v[0],
-                alpha: v[1],
-                a: v[2],
-                b: v[3],
-            },
-            rows,
-        )
-    };
-    let problem = Problem {
-        kind: ModelKind::MbgNbd,
-        names: &PARAM_NAMES,
-        log_likelihood: &ll,
-        starts: bg_common::starts(&prep, [1.0, 1.0, 0.5], [2.0, 1.0, 5.0]),
-        n_customers: prep.n_customers,
-        n_unique: rows.len(),
-    };
-    let (v, report) = fit::run(problem, opts)?;
+    let starts = bg_common::starts(&prep, [1.0, 1.0, 0.5], [2.0, 1.0, 5.0]);
+    let (v, report) = bg_common::fit_bg_family(
+        BgFamily::MbgNbd,
+        ModelKind::MbgNbd,
+        &PARAM_NAMES,
+        &prep,
+        starts,
+        opts,
+    )?;
     let model = MbgNbd::new(MbgNbdParams {
         r: v[0],
         alpha: v[1],

@@ -145,6 +145,8 @@ pub fn fit(counts: &SurvivalCounts, opts: &FitOptions) -> Result<Fit<Sbg>, FitEr
         kind: ModelKind::ShiftedBetaGeometric,
         names: &PARAM_NAMES,
         log_likelihood: &ll,
+        gradient: None,
+        analytic_gradient: false,
         starts: vec![vec![1.0, 1.0], vec![0.5, 2.0], vec![2.0, 5.0]],
         n_customers: a[0],
         n_unique: a.len() - 1,

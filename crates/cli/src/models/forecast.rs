@@ -2,12 +2,66 @@
 //! days, then compute each customer's forecast for the ladder and `customers.csv`.
 
 use clientele_core::{CustomerSummary, Day, Forecast};
+use clientele_models::clv::{ClvFactors, FactoredPurchaseModel, clv_factors, clv_from_factors};
 use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{FitOptions, FitReport};
 use rayon::prelude::*;
 
 use super::input::{CustomerRow, customer_row};
 use super::transaction::{self, TransactionKind, TransactionModel};
+
+/// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
+/// distinct `(x, T)` (tens of thousands among millions of customers in days) and multiplied by
+/// each customer's P(alive).
+#[derive(Clone, Copy, Debug)]
+struct GivenAlive {
+    purchases: f64,
+    purchase_probability: f64,
+    clv: ClvFactors,
+}
+
+/// Distinct `(x, T)` keys in order, with their [`GivenAlive`] forecasts.
+struct SharedForecasts {
+    keys: Vec<(u64, u64)>,
+    values: Vec<GivenAlive>,
+}
+
+fn key(c: &clientele_models::Triple) -> (u64, u64) {
+    (c.x.to_bits(), c.t.to_bits())
+}
+
+impl SharedForecasts {
+    fn new(
+        model: &TransactionModel,
+        rows: &[Option<CustomerRow>],
+        settings: ForecastSettings,
+    ) -> Self {
+        let mut keys: Vec<(u64, u64)> = rows.iter().flatten().map(|r| key(&r.triple)).collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let h = settings.horizon_days;
+        let options = transaction::clv_options(h, 1.0, settings.annual_discount_rate, 0.0);
+        let values = keys
+            .par_iter()
+            .map(|&(x, t)| {
+                let (x, t) = (f64::from_bits(x), f64::from_bits(t));
+                GivenAlive {
+                    purchases: model.expected_purchases_given_alive(x, t, h),
+                    purchase_probability: model.purchase_probability_given_alive(x, t, h),
+                    clv: clv_factors(model, x, t, &options),
+                }
+            })
+            .collect();
+        SharedForecasts { keys, values }
+    }
+
+    fn get(&self, c: &clientele_models::Triple) -> Option<&GivenAlive> {
+        self.keys
+            .binary_search(&key(c))
+            .ok()
+            .map(|i| &self.values[i])
+    }
+}
 use super::{fit_for_analyze, spend_rows};
 
 /// What the model step tells the report.
@@ -72,6 +126,7 @@ pub fn forecast_all(
         (rev > 0.0).then(|| profit / rev)
     };
     let spend_model = gg.as_ref().ok().map(|f| &f.model);
+    let shared = SharedForecasts::new(&model, &rows, settings);
     let forecasts = rows
         .par_iter()
         .map(|row| {
@@ -79,10 +134,10 @@ pub fn forecast_all(
             Some(forecast_one(
                 &model,
                 spend_model,
+                shared.get(&row.triple)?,
                 row,
                 as_of,
                 mean_margin,
-                settings,
             ))
         })
         .collect();
@@ -97,36 +152,27 @@ pub fn forecast_all(
 fn forecast_one(
     model: &TransactionModel,
     gg: Option<&GammaGamma>,
+    given_alive: &GivenAlive,
     row: &CustomerRow,
     as_of: Day,
     mean_margin: Option<f64>,
-    settings: ForecastSettings,
 ) -> Forecast {
     let c = &row.triple;
-    let h = settings.horizon_days;
     let expected_spend =
         gg.and_then(|g| g.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0)));
     // The customer's own margin when their costs are known, else the company's.
     let margin = row.margin.or(mean_margin);
-    let value = expected_spend.map(|spend| {
-        transaction::customer_value(
-            model,
-            c,
-            spend,
-            margin.unwrap_or(0.0),
-            h,
-            1.0,
-            settings.annual_discount_rate,
-        )
-    });
+    let p_alive = FactoredPurchaseModel::p_alive(model, c.x, c.t_x, c.t);
+    let value = expected_spend
+        .map(|spend| clv_from_factors(given_alive.clv, p_alive, spend, margin.unwrap_or(0.0)));
     let next_purchase = model
         .median_time_to_next_purchase(c)
         .filter(|d| *d < 36_500.0)
         .map(|d| as_of.plus_days(d.round() as i32));
     Forecast {
-        p_alive: model.p_alive(c),
-        expected_purchases: model.expected_purchases(c, h),
-        prob_no_purchase: model.prob_no_purchase(c, h),
+        p_alive,
+        expected_purchases: p_alive * given_alive.purchases,
+        prob_no_purchase: (1.0 - p_alive * given_alive.purchase_probability).clamp(0.0, 1.0),
         expected_spend,
         clv: value.map(|v| v.revenue),
         clv_profit: value.filter(|_| margin.is_some()).map(|v| v.profit),

@@ -2,7 +2,9 @@
 //! `models score` pick a model by name and treat the three alike.
 
 use clientele_models::bgnbd::{self, BgNbd};
-use clientele_models::clv::{Clv, ClvOptions, PurchaseModel, clv, per_period_rate};
+use clientele_models::clv::{
+    Clv, ClvOptions, FactoredPurchaseModel, PurchaseModel, clv, per_period_rate,
+};
 use clientele_models::mbgnbd::{self, MbgNbd};
 use clientele_models::pnbd::{self, ParetoNbd};
 use clientele_models::{FitError, FitOptions, FitReport, Triple};
@@ -102,6 +104,30 @@ impl PurchaseModel for TransactionModel {
     }
 }
 
+impl FactoredPurchaseModel for TransactionModel {
+    fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        dispatch!(self, m => m.p_alive(x, t_x, t))
+    }
+    fn expected_purchases_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        dispatch!(self, m => m.expected_purchases_given_alive(x, t, h))
+    }
+    fn purchase_probability_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        dispatch!(self, m => m.purchase_probability_given_alive(x, t, h))
+    }
+}
+
+/// Monthly CLV options for a `horizon` in units of `unit_days` days, discounted at the annual
+/// `rate`; the horizon is rounded to whole months (365 days are 12 months).
+pub fn clv_options(horizon: f64, unit_days: f64, annual_rate: f64, margin: f64) -> ClvOptions {
+    let month = 365.25 / 12.0 / unit_days;
+    ClvOptions {
+        periods: (horizon / month).round().max(1.0) as u32,
+        period_length: month,
+        discount_rate: per_period_rate(annual_rate, 12.0),
+        margin,
+    }
+}
+
 /// CLV of one customer over `horizon` (in units of `unit_days` days), discounted monthly at the
 /// annual `rate`; the horizon is rounded to whole months (365 days are 12 months).
 pub fn customer_value(
@@ -113,13 +139,7 @@ pub fn customer_value(
     unit_days: f64,
     annual_rate: f64,
 ) -> Clv {
-    let month = 365.25 / 12.0 / unit_days;
-    let options = ClvOptions {
-        periods: (horizon / month).round().max(1.0) as u32,
-        period_length: month,
-        discount_rate: per_period_rate(annual_rate, 12.0),
-        margin,
-    };
+    let options = clv_options(horizon, unit_days, annual_rate, margin);
     clv(model, spend, c.x, c.t_x, c.t, &options)
 }
 

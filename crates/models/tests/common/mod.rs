@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests: fixture loading and the tolerance policy.
 #![allow(dead_code)]
 
+pub mod sim;
 pub mod tolerance;
 
 use clientele_models::{DiscreteTriple, SpendRow, Triple};
