@@ -23,6 +23,10 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print the default ladder rules (a TOML file to copy, edit and pass with --rules).
     Rules,
+    /// Serve the JSON API over the store (default 127.0.0.1:8080).
+    Serve(crate::serve::ServeArgs),
+    /// Set a user's password for browser sign-in, read from standard input.
+    Passwd(crate::serve::PasswdArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -6,6 +6,7 @@ mod demo;
 mod generate;
 mod report;
 mod rules;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze::run(a),
         Command::Generate(g) => generate::run(g),
         Command::Demo(d) => demo::run(d),
+        Command::Serve(s) => serve::run(s),
+        Command::Passwd(p) => serve::passwd(p),
         Command::Rules => {
             print!("{}", rules::DEFAULT_RULES_TOML);
             Ok(())
