@@ -38,6 +38,10 @@ pub enum Command {
     /// Manage users and their API tokens.
     #[command(subcommand)]
     Users(crate::db::UsersCommand),
+    /// Serve the JSON API over the store (default 127.0.0.1:8080).
+    Serve(crate::serve::ServeArgs),
+    /// Set a user's password for browser sign-in, read from standard input.
+    Passwd(crate::serve::PasswdArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ mod import;
 mod models;
 mod report;
 mod rules;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,8 @@ fn main() -> ExitCode {
         Command::Generate(g) => generate::run(g),
         Command::Demo(d) => demo::run(d),
         Command::Models(m) => models::run(m),
+        Command::Serve(s) => serve::run(s),
+        Command::Passwd(p) => serve::passwd(p),
         Command::Rules => {
             print!("{}", rules::DEFAULT_RULES_TOML);
             Ok(())

@@ -25,7 +25,9 @@ mod model;
 mod privacy;
 pub mod recurrence;
 mod score;
+mod sessions;
 mod users;
+mod views;
 
 pub use import::{ImportCounts, ImportTx, NewOrderLine};
 pub use model::{
@@ -36,7 +38,12 @@ pub use model::{
 pub use privacy::{AuditEntry, CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use score::{ChurnRow, Movement, SnapshotRow, StoredSummaries, TransitionCell, Transitions};
+pub use sessions::NewSession;
 pub use users::{NewUser, Role, User};
+pub use views::{
+    CARD_ORDERS, CARD_SNAPSHOTS, CardSnapshot, CustomerCard, CustomerEdit, CustomerFilter,
+    CustomerListItem, CustomerPage, LadderCell, OrderSummary, Scope, ValueList, ValuePage,
+};
 
 /// What can go wrong in the store. [`StoreError::NotFound`] is apart so callers (the server's
 /// 404s, the CLI's messages) can tell a missing thing from a failure.

@@ -1,0 +1,218 @@
+//! Clientele's HTTP server: a versioned JSON API (`/api/v1/...`) over the store, with accounts,
+//! roles, sessions, CSRF protection and the audit log, described by an OpenAPI document at
+//! `/api/openapi.json`.
+//!
+//! The server is testable by construction: [`build`] connects the store and binds the listener
+//! (port 0 in tests) and tells its port; [`Server::run`] serves until the shutdown future
+//! completes. Each resource is one module with its own `router()`; one [`AppState`] holds the
+//! store and the settings. Handlers never build SQL: they parse the request, check the role and
+//! call the store, which enforces a manager's scope inside its queries.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use clientele_store::Store;
+use tokio::net::TcpListener;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+mod routes;
+
+pub use error::ApiError;
+
+/// The server's settings (defaults, then the CLI's flags and environment).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` or `postgres://...`.
+    pub database_url: String,
+    /// How long a browser session lasts.
+    pub session_ttl_seconds: i64,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookie: bool,
+    /// The largest page any list returns.
+    pub max_limit: u32,
+    /// The page size when none is asked for.
+    pub default_limit: u32,
+    /// The largest request body accepted (order batches, CSV uploads).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: clientele_store::DEFAULT_URL.to_string(),
+            session_ttl_seconds: 12 * 3600,
+            secure_cookie: false,
+            max_limit: 500,
+            default_limit: 50,
+            max_body_bytes: 64 << 20,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<Settings>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] clientele_store::StoreError),
+    #[error("listening on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A server bound to its port, not yet serving.
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    addr: SocketAddr,
+    state: AppState,
+}
+
+/// Connects (and migrates) the store and binds the listener.
+pub async fn build(settings: Settings) -> Result<Server, StartError> {
+    let store = Store::connect(&settings.database_url).await?;
+    build_with_store(store, settings).await
+}
+
+/// Binds the listener over a store that is already open.
+pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server, StartError> {
+    let listener = TcpListener::bind(settings.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: settings.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: settings.listen,
+        source,
+    })?;
+    Ok(Server {
+        listener,
+        addr,
+        state: AppState {
+            store,
+            settings: Arc::new(settings),
+        },
+    })
+}
+
+impl Server {
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = app(self.state);
+        axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Clientele API",
+        description = "Customer retention analytics: customers, the loyalty ladder, notes, orders and imports. \
+Authenticate with `Authorization: Bearer <token>` (from `clientele users add`) or with the session cookie \
+from `POST /api/v1/session`; cookie-authenticated POST/PATCH/DELETE requests must send the session's \
+`X-CSRF-Token`. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`."
+    ),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(error::ErrorBody, error::ErrorDetail))
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::health::router())
+        .merge(routes::session::router())
+        .merge(routes::customers::router())
+        .merge(routes::notes::router())
+        .merge(routes::privacy::router())
+        .merge(routes::orders::router())
+        .merge(routes::imports::router())
+        .merge(routes::ladder::router())
+}
+
+/// The OpenAPI document describing every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// The whole application over a state.
+pub fn app(state: AppState) -> Router {
+    let limit = state.settings.max_body_bytes;
+    let (router, doc) = api_router().split_for_parts();
+    let doc = Arc::new(doc.to_json().expect("the OpenAPI document serialises"));
+    router
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = Arc::clone(&doc);
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        doc.as_str().to_owned(),
+                    )
+                }
+            }),
+        )
+        .fallback(|| async {
+            ApiError::NotFound {
+                what: "route".into(),
+                key: "this path".into(),
+            }
+        })
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
