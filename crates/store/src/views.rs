@@ -705,3 +705,40 @@ impl Store {
             .collect())
     }
 }
+
+/// An audit entry to append (see [`Store::audit_batch`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub actor: String,
+    pub action: String,
+    pub customer_id: Option<i64>,
+    pub detail: String,
+}
+
+impl Store {
+    /// Appends audit entries in one transaction (one multi-row statement per 1,000), stamped now.
+    pub async fn audit_batch(&self, entries: &[NewAuditEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let at = now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in entries.chunks(1000) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO audit_log (at, actor, action, customer_id, detail) ",
+                );
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(at)
+                        .push_bind(e.actor.clone())
+                        .push_bind(e.action.clone())
+                        .push_bind(e.customer_id)
+                        .push_bind(e.detail.clone());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}
