@@ -20,6 +20,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod extract;
@@ -65,6 +66,8 @@ impl Default for Settings {
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
+    /// The audit writer for card views.
+    pub audit: audit::AuditLog,
 }
 
 /// Why the server could not start.
@@ -109,6 +112,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
         listener,
         addr,
         state: AppState {
+            audit: audit::AuditLog::start(store.clone()),
             store,
             settings: Arc::new(settings),
         },

@@ -42,7 +42,8 @@ pub use sessions::NewSession;
 pub use users::{NewUser, Role, User};
 pub use views::{
     CARD_ORDERS, CARD_SNAPSHOTS, CardSnapshot, CustomerCard, CustomerEdit, CustomerFilter,
-    CustomerListItem, CustomerPage, LadderCell, OrderSummary, Scope, ValueList, ValuePage,
+    CustomerListItem, CustomerPage, LadderCell, NewAuditEntry, OrderSummary, Scope, ValueList,
+    ValuePage,
 };
 
 /// What can go wrong in the store. [`StoreError::NotFound`] is apart so callers (the server's

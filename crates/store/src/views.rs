@@ -11,10 +11,11 @@ use clientele_core::{Rung, Status};
 use sqlx::QueryBuilder;
 
 use crate::model::CustomerRow;
+use crate::recurrence::DateRule;
 use crate::score::compute_transitions;
 use crate::{
-    ConsentRecord, ContactRecord, Day, Money, NoteRecord, PersonalDateRecord, Result, SnapshotRow,
-    Store, StoreError, Transitions, User, day_from_db, day_to_db, dispatch, now,
+    Channel, ConsentRecord, ContactRecord, Day, Money, NoteRecord, PersonalDateRecord, Result,
+    SnapshotRow, Store, StoreError, Transitions, User, day_from_db, day_to_db, dispatch, now,
 };
 
 /// Which customers a user may see and edit.
@@ -303,10 +304,33 @@ impl Store {
         found.map(|_| ()).ok_or_else(|| not_found(id))
     }
 
-    /// The customer card; `NotFound` for a customer outside `scope`.
+    /// The customer card; `NotFound` for a customer outside `scope`. All of its reads run on one
+    /// pooled connection, one after the other (the card is the hottest read of the server).
     pub async fn customer_card(&self, scope: Scope, id: i64) -> Result<CustomerCard> {
-        self.visible_customer(scope, id).await?;
-        let customer = self.customer(id).await?;
+        type C = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            bool,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
+        type D = (
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            i64,
+        );
         type O = (String, i64, i64, i64);
         type S = (
             i64,
@@ -320,40 +344,160 @@ impl Store {
             Option<String>,
             Option<String>,
         );
-        let (manager_user, orders, snapshots): (Option<String>, Vec<O>, Vec<S>) = dispatch!(self, pool => {
-            let manager_user: Option<String> = match customer.manager_user_id {
-                Some(u) => sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
-                    .bind(u)
-                    .fetch_optional(pool)
-                    .await?,
+        type Rows = (
+            C,
+            Vec<(String, String)>,
+            Vec<(String, bool, i64, String)>,
+            Vec<String>,
+            Vec<D>,
+            Vec<(i64, String, Option<i64>, i64, String)>,
+            Vec<O>,
+            Vec<S>,
+        );
+        let rows: Option<Rows> = dispatch!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let row: Option<C> = sqlx::query_as(
+                "SELECT c.id, c.external_id, c.kind, c.name, c.preferred_channel, c.manager,
+                        c.manager_user_id, c.referrer_id, c.image_client, c.created_at, c.erased_at, u.name
+                 FROM customers c LEFT JOIN users u ON u.id = c.manager_user_id
+                 WHERE c.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)",
+            )
+            .bind(id)
+            .bind(scope.manager())
+            .fetch_optional(&mut *conn)
+            .await?;
+            match row {
                 None => None,
-            };
-            let orders: Vec<O> = sqlx::query_as(
-                "SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines, CAST(SUM(amount) AS BIGINT) AS amount
-                 FROM order_lines WHERE customer_id = $1
-                 GROUP BY order_ref ORDER BY MIN(day) DESC, order_ref LIMIT $2",
-            )
-            .bind(id)
-            .bind(CARD_ORDERS)
-            .fetch_all(pool)
-            .await?;
-            let snapshots: Vec<S> = sqlx::query_as(
-                "SELECT as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm
-                 FROM score_snapshots WHERE customer_id = $1 ORDER BY as_of DESC LIMIT $2",
-            )
-            .bind(id)
-            .bind(CARD_SNAPSHOTS)
-            .fetch_all(pool)
-            .await?;
-            (manager_user, orders, snapshots)
+                Some(row) => {
+                    let contacts = sqlx::query_as(
+                        "SELECT channel, value FROM customer_contacts WHERE customer_id = $1 ORDER BY channel, value",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let consents = sqlx::query_as(
+                        "SELECT channel, granted, day, source FROM consents WHERE customer_id = $1 ORDER BY day, id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let tags = sqlx::query_scalar(
+                        "SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let dates = sqlx::query_as(
+                        "SELECT label, rule, year, month, day, weekday, nth, offset_days
+                         FROM personal_dates WHERE customer_id = $1 ORDER BY id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let notes = sqlx::query_as(
+                        "SELECT id, author, author_user_id, created_at, body FROM notes
+                         WHERE customer_id = $1 ORDER BY created_at, id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let orders = sqlx::query_as(
+                        "SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines, CAST(SUM(amount) AS BIGINT) AS amount
+                         FROM order_lines WHERE customer_id = $1
+                         GROUP BY order_ref ORDER BY MIN(day) DESC, order_ref LIMIT $2",
+                    )
+                    .bind(id)
+                    .bind(CARD_ORDERS)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let snapshots = sqlx::query_as(
+                        "SELECT as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm
+                         FROM score_snapshots WHERE customer_id = $1 ORDER BY as_of DESC LIMIT $2",
+                    )
+                    .bind(id)
+                    .bind(CARD_SNAPSHOTS)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    Some((row, contacts, consents, tags, dates, notes, orders, snapshots))
+                }
+            }
         });
-        Ok(CustomerCard {
+        let (row, contacts, consents, tags, dates, notes, orders, snapshots) =
+            rows.ok_or_else(|| not_found(id))?;
+        let (
+            cid,
+            external_id,
+            kind,
+            name,
+            preferred_channel,
+            manager,
+            manager_user_id,
+            referrer_id,
+            image_client,
+            created_at,
+            erased_at,
             manager_user,
-            contacts: self.contacts(id).await?,
-            consents: self.consents(id).await?,
-            tags: self.tags(id).await?,
-            personal_dates: self.personal_dates(id).await?,
-            notes: self.notes(id).await?,
+        ) = row;
+        Ok(CustomerCard {
+            customer: CustomerRow {
+                id: cid,
+                external_id,
+                kind: if kind == "company" {
+                    crate::CustomerKind::Company
+                } else {
+                    crate::CustomerKind::Person
+                },
+                name,
+                preferred_channel: preferred_channel.as_deref().and_then(Channel::parse),
+                manager,
+                manager_user_id,
+                referrer_id,
+                image_client,
+                created_at,
+                erased_at,
+            },
+            manager_user,
+            contacts: contacts
+                .into_iter()
+                .filter_map(|(c, value)| {
+                    Some(ContactRecord {
+                        channel: Channel::parse(&c)?,
+                        value,
+                    })
+                })
+                .collect(),
+            consents: consents
+                .into_iter()
+                .filter_map(|(c, granted, day, source)| {
+                    Some(ConsentRecord {
+                        channel: Channel::parse(&c)?,
+                        granted,
+                        day: day_from_db(day),
+                        source,
+                    })
+                })
+                .collect(),
+            tags,
+            personal_dates: dates
+                .into_iter()
+                .map(|(label, rule, year, month, day, weekday, nth, offset)| {
+                    let rule =
+                        DateRule::from_columns(&rule, year, month, day, weekday, nth, offset)?;
+                    Ok(PersonalDateRecord { label, rule })
+                })
+                .collect::<Result<_>>()?,
+            notes: notes
+                .into_iter()
+                .map(
+                    |(id, author, author_user_id, created_at, body)| NoteRecord {
+                        id,
+                        author,
+                        author_user_id,
+                        created_at,
+                        body,
+                    },
+                )
+                .collect(),
             orders: orders
                 .into_iter()
                 .map(|(order_ref, day, lines, amount)| OrderSummary {
@@ -382,7 +526,6 @@ impl Store {
                     },
                 )
                 .collect(),
-            customer,
         })
     }
 
@@ -718,5 +861,42 @@ impl Store {
                 )
             })
             .collect())
+    }
+}
+
+/// An audit entry to append (see [`Store::audit_batch`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub actor: String,
+    pub action: String,
+    pub customer_id: Option<i64>,
+    pub detail: String,
+}
+
+impl Store {
+    /// Appends audit entries in one transaction (one multi-row statement per 1,000), stamped now.
+    pub async fn audit_batch(&self, entries: &[NewAuditEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let at = now();
+        dispatch!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in entries.chunks(1000) {
+                let mut q = QueryBuilder::new(
+                    "INSERT INTO audit_log (at, actor, action, customer_id, detail) ",
+                );
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(at)
+                        .push_bind(e.actor.clone())
+                        .push_bind(e.action.clone())
+                        .push_bind(e.customer_id)
+                        .push_bind(e.detail.clone());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
     }
 }

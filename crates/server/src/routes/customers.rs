@@ -359,8 +359,8 @@ async fn customer_card(
 ) -> Result<Json<Card>, ApiError> {
     let card = state.store.customer_card(auth.scope(), id).await?;
     state
-        .store
-        .audit(&auth.user.name, "view", Some(id), "card")
+        .audit
+        .record(&auth.user.name, "view", Some(id), "card")
         .await?;
     Ok(Json(card.into()))
 }

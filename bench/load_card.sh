@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Load on the customer-card endpoint (issue 4, item 9): seeds a SQLite database with 1M
+# customers (batched inserts in one transaction), serves it on loopback and drives
+# GET /api/v1/customers/{id} for random ids.
+#
+#   bench/load_card.sh            # built-in Rust load client (reqwest, keep-alive connections)
+#   bench/load_card.sh wrk        # the same server driven by wrk (apt-get install -y wrk)
+#
+# Environment: LOAD_CUSTOMERS (1000000), LOAD_SECONDS (10), LOAD_CONNECTIONS (32),
+# LOAD_DB (SQLite file to seed once and reuse; default a temporary file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-client}"
+if [[ "$mode" == "client" ]]; then
+    exec cargo bench -p clientele-server --bench load_card
+fi
+if [[ "$mode" != "wrk" ]]; then
+    echo "usage: $0 [client|wrk]" >&2
+    exit 2
+fi
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 2; }
+bin="$(cargo bench -p clientele-server --bench load_card --no-run --message-format=json \
+    | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)"
+out="$(mktemp)"
+LOAD_SERVE_ONLY=1 "$bin" --bench >"$out" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -f "$out" "${lua:-}"' EXIT
+until grep -q '^CUSTOMERS=' "$out"; do
+    kill -0 "$server" 2>/dev/null || { echo "the server did not start" >&2; exit 1; }
+    sleep 1
+done
+addr="$(sed -n 's/^ADDR=//p' "$out")"
+token="$(sed -n 's/^TOKEN=//p' "$out")"
+customers="$(sed -n 's/^CUSTOMERS=//p' "$out")"
+lua="$(mktemp --suffix=.lua)"
+cat >"$lua" <<LUA
+math.randomseed(os.time())
+wrk.headers["Authorization"] = "Bearer $token"
+request = function()
+  return wrk.format("GET", "/api/v1/customers/" .. math.random(1, $customers))
+end
+LUA
+wrk -t2 -c"${LOAD_CONNECTIONS:-32}" -d1s -s "$lua" "$addr" >/dev/null  # warm-up
+wrk -t2 -c"${LOAD_CONNECTIONS:-32}" -d"${LOAD_SECONDS:-10}s" --latency -s "$lua" "$addr"
