@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use clientele_core::{CustomerRecord, LadderRules, Rung, analyze};
+use clientele_core::{CustomerRecord, Rung, analyze};
 use clientele_store::{Role, StoreError, Transitions};
 
-use crate::analyze::parse_user_date;
+use crate::analyze::{load_rules, parse_user_date};
 use crate::args::AnalyzeModel;
 use crate::import::{DbArgs, open, runtime};
 use crate::models::forecast::{ForecastSettings, ModelOutcome, forecast_all};
@@ -69,17 +69,6 @@ pub struct UsersAddArgs {
     pub role: String,
     #[command(flatten)]
     pub db: DbArgs,
-}
-
-fn load_rules(path: Option<&std::path::Path>) -> Result<LadderRules> {
-    match path {
-        None => Ok(LadderRules::default()),
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            crate::rules::parse_rules(&text).with_context(|| format!("in {}", p.display()))
-        }
-    }
 }
 
 pub fn score(args: ScoreArgs) -> Result<()> {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::{
     AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
-    Placement, Rfm, Rung, Status, Subgroup, abc_classes, assign_subgroups, pareto, place,
+    Placement, Rfm, Rhythm, Rung, Status, Subgroup, abc_classes, assign_subgroups, pareto, place,
     rfm_scores, stability,
 };
 
@@ -66,6 +66,30 @@ impl CustomerResult {
 
     pub fn profit(&self) -> Money {
         self.summary.as_ref().map_or(Money::ZERO, |s| s.profit())
+    }
+
+    /// The customer's rhythm, when their status was judged by it.
+    pub fn rhythm(&self) -> Option<Rhythm> {
+        self.placement
+            .status
+            .and_then(|(_, why)| why.rhythm().copied())
+    }
+
+    /// When the next purchase is expected: one mean gap after the last purchase for a customer
+    /// with a rhythm, else when the model expects it.
+    pub fn expected_next_purchase(&self) -> Option<Day> {
+        let last = self.summary.as_ref().and_then(|s| s.last_purchase);
+        match (self.rhythm(), last) {
+            (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
+            _ => self.forecast.and_then(|f| f.next_purchase),
+        }
+    }
+
+    /// Whole days past the expected next purchase (0 when not yet due), for customers with a
+    /// rhythm.
+    pub fn days_late(&self) -> Option<i64> {
+        let since = self.summary.as_ref()?.days_since_last()?;
+        Some(self.rhythm()?.days_late(since).round().max(0.0) as i64)
     }
 }
 

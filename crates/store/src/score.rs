@@ -350,8 +350,8 @@ impl Store {
                         .push_bind(c.forecast.map(|f| f.p_alive))
                         .push_bind(c.forecast.map(|f| f.expected_purchases))
                         .push_bind(c.forecast.and_then(|f| f.clv))
-                        .push_bind(next_purchase(c).map(day_to_db))
-                        .push_bind(days_late(c));
+                        .push_bind(c.expected_next_purchase().map(day_to_db))
+                        .push_bind(c.days_late());
                 });
                 q.build().execute(&mut *tx).await?;
             }
@@ -566,28 +566,4 @@ pub fn classify(before: Option<&SnapshotRow>, after: &SnapshotRow) -> Movement {
         std::cmp::Ordering::Less => Movement::Down,
         std::cmp::Ordering::Equal => Movement::Same,
     }
-}
-
-/// The expected next purchase: one mean gap after the last purchase for a customer with a
-/// rhythm, else when the model expects it.
-fn next_purchase(c: &clientele_core::CustomerResult) -> Option<Day> {
-    let rhythm = c
-        .placement
-        .status
-        .and_then(|(_, why)| why.rhythm().copied());
-    let last = c.summary.as_ref().and_then(|s| s.last_purchase);
-    match (rhythm, last) {
-        (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
-        _ => c.forecast.and_then(|f| f.next_purchase),
-    }
-}
-
-/// Days past the expected next purchase, for customers with a rhythm.
-fn days_late(c: &clientele_core::CustomerResult) -> Option<i64> {
-    let rhythm = c
-        .placement
-        .status
-        .and_then(|(_, why)| why.rhythm().copied())?;
-    let since = c.summary.as_ref()?.days_since_last()?;
-    Some(rhythm.days_late(since).round().max(0.0) as i64)
 }

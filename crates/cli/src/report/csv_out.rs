@@ -182,22 +182,8 @@ fn write_customer(
     field(w, &|b| push_fixed(b, f.and_then(|f| f.expected_spend), 2))?;
     field(w, &|b| push_fixed(b, f.and_then(|f| f.clv), 2))?;
     field(w, &|b| push_fixed(b, f.and_then(|f| f.clv_profit), 2))?;
-    // A customer with a rhythm is expected one mean gap after the last purchase; others when the
-    // model expects them.
-    let rhythm = p.status.and_then(|(_, why)| why.rhythm().copied());
-    let last = s.and_then(|s| s.last_purchase);
-    let next = match (rhythm, last) {
-        (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
-        _ => f.and_then(|f| f.next_purchase),
-    };
-    field(w, &|b| push_opt(b, next))?;
-    let late = rhythm.zip(s.and_then(|s| s.days_since_last()));
-    field(w, &|b| {
-        push_opt(
-            b,
-            late.map(|(r, since)| r.days_late(since).round().max(0.0) as i64),
-        )
-    })?;
+    field(w, &|b| push_opt(b, c.expected_next_purchase()))?;
+    field(w, &|b| push_opt(b, c.days_late()))?;
     w.write_record(None::<&[u8]>)
 }
 
