@@ -9,6 +9,7 @@ pub mod customers;
 pub mod encoding;
 pub mod layout;
 pub mod pipeline;
+mod records;
 pub mod rows;
 pub mod sniff;
 pub mod values;

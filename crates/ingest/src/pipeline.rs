@@ -25,7 +25,8 @@ use rayon::prelude::*;
 
 use crate::columns::{ColumnMap, Field};
 use crate::encoding::{TextEncoding, decode_chunk, detect_encoding};
-use crate::layout::{Layout, csv_reader_builder, split_line};
+use crate::layout::Layout;
+use crate::records::{RecordVisitor, visit_records};
 use crate::sniff::{RowsFormat, SniffOverrides, TextFormat, sniff_rows, sniff_text};
 use crate::values::{
     DateFormat, NumberFormat, normalize_email, normalize_phone, parse_date, parse_decimal_f64,
@@ -1123,17 +1124,37 @@ fn last_record_end(bytes: &[u8], quote: Option<u8>) -> Option<usize> {
     last
 }
 
-/// The delimiter of a delimited layout when `bytes` can be split without a csv parser: no quote
-/// character anywhere and every carriage return part of a CRLF line end.
-fn plain_delimited(layout: &Layout, bytes: &[u8]) -> Option<u8> {
-    let Layout::Delimited { delimiter, quote } = layout else {
-        return None;
-    };
-    if quote.is_some_and(|q| memchr::memchr(q, bytes).is_some()) {
-        return None;
+/// Files a block's records into a worker's customer shards.
+struct SummarisingVisitor<'w, 'c> {
+    parser: &'w RowParser,
+    ctx: &'w FileContext<'c>,
+    worker: &'w mut Worker,
+}
+
+impl RecordVisitor for SummarisingVisitor<'_, '_> {
+    fn row<'a>(&mut self, cells: &impl Cells<'a>, raw: &str, line: u64) {
+        let at = RowRef {
+            file: self.ctx.index,
+            line,
+        };
+        self.parser
+            .handle_row(cells, raw, at, self.ctx, self.worker);
     }
-    let bare_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
-    (!bare_cr).then_some(*delimiter)
+
+    fn unsplittable(&mut self, line: u64, error: &csv::Error) {
+        self.worker.report.rows += 1;
+        self.worker.report.rejected += 1;
+        self.worker.rejects.push(Reject {
+            file: self.ctx.path.to_path_buf(),
+            row: RowRef {
+                file: self.ctx.index,
+                line,
+            },
+            column: String::new(),
+            reason: format!("cannot split the row into fields: {error}"),
+            raw: String::new(),
+        });
+    }
 }
 
 fn run_worker(
@@ -1152,139 +1173,39 @@ fn run_worker(
             guard.recv()
         };
         let Ok(block) = block else { break };
-        'body: {
-            let text = match decode_chunk(&block.bytes, encoding) {
-                Ok(t) => t,
-                Err(e) => {
-                    let line = block.first_line
-                        + memchr::memchr_iter(
-                            b'\n',
-                            &block.bytes[..e.offset.min(block.bytes.len())],
-                        )
+        match decode_chunk(&block.bytes, encoding) {
+            Ok(text) => {
+                let mut visitor = SummarisingVisitor {
+                    parser,
+                    ctx,
+                    worker: &mut worker,
+                };
+                let skip_header = block.is_first && parser.has_header;
+                visit_records(
+                    &text,
+                    layout,
+                    block.first_line,
+                    skip_header,
+                    &mut record,
+                    &mut visitor,
+                );
+            }
+            Err(e) => {
+                let line = block.first_line
+                    + memchr::memchr_iter(b'\n', &block.bytes[..e.offset.min(block.bytes.len())])
                         .count() as u64;
-                    worker.report.rows += 1;
-                    worker.report.rejected += 1;
-                    worker.rejects.push(Reject {
+                worker.report.rows += 1;
+                worker.report.rejected += 1;
+                worker.rejects.push(Reject {
                     file: ctx.path.to_path_buf(),
                     row: RowRef { file: ctx.index, line },
                     column: String::new(),
-                    reason: format!("the text is not valid {encoding:?} at byte {} of this block; the block's rows were not read", e.offset),
+                    reason: format!(
+                        "the text is not valid {encoding:?} at byte {} of this block; the block's rows were not read",
+                        e.offset
+                    ),
                     raw: String::new(),
                 });
-                    break 'body;
-                }
-            };
-            let mut skip_header = block.is_first && parser.has_header;
-            let mut fields: Vec<&str> = Vec::new();
-            if let Some(delimiter) = plain_delimited(layout, text.as_bytes()) {
-                // No quotes and no bare carriage returns: a record is a line and a field is
-                // what lies between delimiters, so the csv state machine is not needed.
-                let bytes = text.as_bytes();
-                let mut start = 0usize;
-                let mut line = block.first_line;
-                while start < bytes.len() {
-                    let end =
-                        memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |e| start + e);
-                    let raw = text[start..end]
-                        .strip_suffix('\r')
-                        .unwrap_or(&text[start..end]);
-                    let at = RowRef {
-                        file: ctx.index,
-                        line,
-                    };
-                    start = end + 1;
-                    line += 1;
-                    if raw.is_empty() {
-                        continue; // the csv reader skips empty lines too
-                    }
-                    fields.clear();
-                    let mut from = 0usize;
-                    for i in memchr::memchr_iter(delimiter, raw.as_bytes()) {
-                        fields.push(&raw[from..i]);
-                        from = i + 1;
-                    }
-                    fields.push(&raw[from..]);
-                    if skip_header && !(&fields.as_slice()).all_blank() {
-                        skip_header = false;
-                        continue;
-                    }
-                    parser.handle_row(&fields.as_slice(), raw, at, ctx, &mut worker);
-                }
-                break 'body;
-            }
-            match csv_reader_builder(layout) {
-                Some(builder) => {
-                    let mut rdr = builder.from_reader(text.as_bytes());
-                    let (mut lines_before, mut counted_to) = (0u64, 0usize);
-                    loop {
-                        match rdr.read_record(&mut record) {
-                            Ok(false) => break,
-                            Ok(true) => {
-                                // The reader's own line count is off by one after CRLF line ends,
-                                // so count newlines up to the record's first byte ourselves.
-                                let mut start = record.position().map_or(0, |p| p.byte() as usize);
-                                while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
-                                    start += 1;
-                                }
-                                lines_before += memchr::memchr_iter(
-                                    b'\n',
-                                    &text.as_bytes()[counted_to.min(start)..start],
-                                )
-                                .count() as u64;
-                                counted_to = counted_to.max(start);
-                                let line = block.first_line + lines_before;
-                                if skip_header && !(&record).all_blank() {
-                                    skip_header = false;
-                                    continue;
-                                }
-                                let raw_end =
-                                    text[start..].find('\n').map_or(text.len(), |e| start + e);
-                                let raw = text[start..raw_end].trim_end_matches('\r');
-                                let at = RowRef {
-                                    file: ctx.index,
-                                    line,
-                                };
-                                parser.handle_row(&&record, raw, at, ctx, &mut worker);
-                            }
-                            Err(e) => {
-                                let line = e
-                                    .position()
-                                    .map_or(block.first_line, |p| block.first_line + p.line() - 1);
-                                worker.report.rows += 1;
-                                worker.report.rejected += 1;
-                                worker.rejects.push(Reject {
-                                    file: ctx.path.to_path_buf(),
-                                    row: RowRef {
-                                        file: ctx.index,
-                                        line,
-                                    },
-                                    column: String::new(),
-                                    reason: format!("cannot split the row into fields: {e}"),
-                                    raw: String::new(),
-                                });
-                            }
-                        }
-                    }
-                }
-                None => {
-                    for (i, raw) in text.split('\n').enumerate() {
-                        let raw = raw.trim_end_matches('\r');
-                        if raw.trim().is_empty() {
-                            continue;
-                        }
-                        if skip_header {
-                            skip_header = false;
-                            continue;
-                        }
-                        fields.clear();
-                        split_line(raw, layout, &mut fields);
-                        let at = RowRef {
-                            file: ctx.index,
-                            line: block.first_line + i as u64,
-                        };
-                        parser.handle_row(&fields.as_slice(), raw, at, ctx, &mut worker);
-                    }
-                }
             }
         }
         pool.lock().expect("no worker panicked").push(block.bytes);

@@ -16,11 +16,12 @@ use clientele_core::{Money, OrderLine, RowRef};
 
 use crate::columns::Field;
 use crate::encoding::{TextEncoding, decode_chunk};
-use crate::layout::{Layout, csv_reader_builder, split_line};
+use crate::layout::Layout;
 use crate::pipeline::{
     Block, BufferPool, CategoryTable, Cells, FileContext, FileReport, ImportError, ImportOptions,
     Reject, RowParser, SAMPLE_SIZE, Worker, io_err, open_input, read_up_to, split_blocks,
 };
+use crate::records::{RecordVisitor, visit_records};
 use crate::sniff::{sniff_rows, sniff_text};
 use crate::values::{parse_decimal_f64, parse_money};
 use crate::xlsx::{Container, read_xlsx};
@@ -147,7 +148,7 @@ impl Reader<'_> {
         }
     }
 
-    /// Parses one block of whole records (the body of `pipeline::run_worker`, sequential).
+    /// Parses one block of whole records, in order (the pipeline does the same on its workers).
     fn block(&mut self, block: &Block, layout: &Layout, sink: &mut RowSink<'_>) {
         let index = self.ctx.index;
         let encoding_err = |offset: usize| {
@@ -172,74 +173,46 @@ impl Reader<'_> {
                 return;
             }
         };
-        let mut skip_header = block.is_first && self.parser.has_header;
-        match csv_reader_builder(layout) {
-            Some(builder) => {
-                let mut rdr = builder.from_reader(text.as_bytes());
-                let mut record = csv::StringRecord::new();
-                let (mut lines_before, mut counted_to) = (0u64, 0usize);
-                loop {
-                    match rdr.read_record(&mut record) {
-                        Ok(false) => break,
-                        Ok(true) => {
-                            // Count newlines up to the record's first byte (the reader's own
-                            // line count is off by one after CRLF line ends).
-                            let mut start = record.position().map_or(0, |p| p.byte() as usize);
-                            while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
-                                start += 1;
-                            }
-                            lines_before += memchr::memchr_iter(
-                                b'\n',
-                                &text.as_bytes()[counted_to.min(start)..start],
-                            )
-                            .count() as u64;
-                            counted_to = counted_to.max(start);
-                            let line = block.first_line + lines_before;
-                            if skip_header && !(&record).all_blank() {
-                                skip_header = false;
-                                continue;
-                            }
-                            let raw_end =
-                                text[start..].find('\n').map_or(text.len(), |e| start + e);
-                            let raw = text[start..raw_end].trim_end_matches('\r');
-                            self.row(&&record, raw, RowRef { file: index, line }, sink);
-                        }
-                        Err(e) => {
-                            let line = e
-                                .position()
-                                .map_or(block.first_line, |p| block.first_line + p.line() - 1);
-                            self.worker.report.rows += 1;
-                            self.reject(
-                                RowRef { file: index, line },
-                                String::new(),
-                                format!("cannot split the row into fields: {e}"),
-                                "",
-                            );
-                        }
-                    }
-                }
-            }
-            None => {
-                let mut fields: Vec<&str> = Vec::new();
-                for (i, raw) in text.split('\n').enumerate() {
-                    let raw = raw.trim_end_matches('\r');
-                    if raw.trim().is_empty() {
-                        continue;
-                    }
-                    if skip_header {
-                        skip_header = false;
-                        continue;
-                    }
-                    fields.clear();
-                    split_line(raw, layout, &mut fields);
-                    let at = RowRef {
-                        file: index,
-                        line: block.first_line + i as u64,
-                    };
-                    self.row(&fields.as_slice(), raw, at, sink);
-                }
-            }
-        }
+        let skip_header = block.is_first && self.parser.has_header;
+        let mut record = csv::StringRecord::new();
+        visit_records(
+            &text,
+            layout,
+            block.first_line,
+            skip_header,
+            &mut record,
+            &mut StreamingVisitor { reader: self, sink },
+        );
+    }
+}
+
+/// Passes a block's records to the reader, which batches the accepted rows for the sink.
+struct StreamingVisitor<'r, 'a, 's, 'k> {
+    reader: &'r mut Reader<'a>,
+    sink: &'s mut RowSink<'k>,
+}
+
+impl RecordVisitor for StreamingVisitor<'_, '_, '_, '_> {
+    fn row<'c>(&mut self, cells: &impl Cells<'c>, raw: &str, line: u64) {
+        let at = RowRef {
+            file: self.reader.ctx.index,
+            line,
+        };
+        self.reader.row(cells, raw, at, self.sink);
+    }
+
+    fn unsplittable(&mut self, line: u64, error: &csv::Error) {
+        let at = RowRef {
+            file: self.reader.ctx.index,
+            line,
+        };
+        self.reader.worker.report.rows += 1;
+        self.reader.reject(
+            at,
+            String::new(),
+            format!("cannot split the row into fields: {error}"),
+            "",
+        );
     }
 }
 
