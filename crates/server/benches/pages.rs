@@ -240,7 +240,7 @@ fn main() {
         let as_admin = signed_in(&base, &admin).await;
         let as_manager = signed_in(&base, "manager-3").await;
         assert!(!managers.is_empty());
-        let card = |_: usize| format!("/customers/{}", rand::rng().random_range(1..=customers));
+        let card = move |_: usize| format!("/customers/{}", rand::rng().random_range(1..=customers));
         let deep = format!("/customers?after={}", customers / 2);
         let pages: Vec<(&str, &reqwest::Client, PathOf)> = vec![
             ("overview", &as_admin, Box::new(|_| "/".into())),
