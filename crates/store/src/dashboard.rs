@@ -526,13 +526,16 @@ macro_rules! push_filter {
             $q.push(" AND c.manager_user_id = ").push_bind(m);
         }
         if let Some(r) = $filter.rung {
-            $q.push(" AND COALESCE(s.rung, '') = ").push_bind(r.as_str());
+            $q.push(" AND COALESCE(s.rung, '') = ")
+                .push_bind(r.as_str());
         }
         if let Some(st) = $filter.status {
-            $q.push(" AND COALESCE(s.status, '') = ").push_bind(st.as_str());
+            $q.push(" AND COALESCE(s.status, '') = ")
+                .push_bind(st.as_str());
         }
         if let Some(g) = &$filter.subgroup {
-            $q.push(" AND COALESCE(s.subgroup, '') = ").push_bind(g.clone());
+            $q.push(" AND COALESCE(s.subgroup, '') = ")
+                .push_bind(g.clone());
         }
         if let Some(m) = &$filter.manager {
             $q.push(" AND (u.name = ")
@@ -543,9 +546,11 @@ macro_rules! push_filter {
         }
         if let Some(seg) = &$filter.segment {
             if seg.len() == 1 {
-                $q.push(" AND COALESCE(s.abc, '') = ").push_bind(seg.clone());
+                $q.push(" AND COALESCE(s.abc, '') = ")
+                    .push_bind(seg.clone());
             } else {
-                $q.push(" AND COALESCE(s.rfm, '') = ").push_bind(seg.clone());
+                $q.push(" AND COALESCE(s.rfm, '') = ")
+                    .push_bind(seg.clone());
             }
         }
         if let Some(p) = &$pattern {
