@@ -1334,3 +1334,63 @@ async fn an_uploaded_export_is_imported_once_with_its_rejects() {
     })
     .await;
 }
+
+/// A Russian accounting export as it comes: Windows-1251, semicolons, decimal commas, dates as
+/// DD.MM.YYYY and Russian headers, read by the same row reader as `clientele import`.
+#[tokio::test]
+async fn an_uploaded_windows_1251_semicolon_export_with_decimal_commas_is_read() {
+    on_both(|app| async move {
+        let token = app.user("ana", Role::Analyst).await;
+        let text = "Номер заказа;Клиент;Дата;Сумма;Товар\r\n\
+                    З-1;Иванов;05.01.2025;1234,50;Чай\r\n\
+                    З-2;Иванов;07.01.2025;99,90;Чашка\r\n\
+                    З-3;Петрова;31.02.2025;10,00;Чай\r\n";
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(text);
+        assert!(!unmappable);
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "the body must not be UTF-8"
+        );
+        let (s, r) = app
+            .send(
+                app.client
+                    .post(format!("{}/api/v1/imports", app.base))
+                    .bearer_auth(&token)
+                    .header("content-type", "text/csv")
+                    .body(bytes.into_owned()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["rows"], 3, "{r}");
+        assert_eq!(r["inserted"], 2, "{r}");
+        assert_eq!(r["new_customers"], 1, "{r}");
+        assert_eq!(r["rejected"], 1, "{r}");
+        // 31 February: line 4, the date column under its own header.
+        assert_eq!(r["rejects"][0]["line"], 4, "{r}");
+        assert_eq!(r["rejects"][0]["column"], "Дата", "{r}");
+        let id = app.store.customer_id("Иванов").await.unwrap();
+        let (s, card) = app.get(&format!("/api/v1/customers/{id}"), &token).await;
+        assert_eq!(s, StatusCode::OK, "{card}");
+        let orders: Vec<(&str, &str, &str)> = card["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["order_ref"].as_str().unwrap(),
+                    o["day"].as_str().unwrap(),
+                    o["amount"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            orders,
+            vec![
+                ("З-2", "2025-01-07", "99.90"),
+                ("З-1", "2025-01-05", "1234.50")
+            ]
+        );
+        app
+    })
+    .await;
+}
