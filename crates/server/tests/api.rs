@@ -653,6 +653,46 @@ async fn the_card_lists_keep_their_order_and_limits() {
     .await;
 }
 
+/// A bearer token's user is cached for `Settings::token_cache_seconds` (5 s by default): a
+/// token revoked behind the server's back (as another process would) keeps working until the
+/// entry expires, then is refused.
+#[tokio::test]
+async fn a_revoked_token_is_refused_once_its_cache_entry_expires() {
+    on_both(|app| async move {
+        let token = app.user("ana", Role::Analyst).await;
+        let (s, _) = app.get("/api/v1/customers", &token).await;
+        assert_eq!(s, StatusCode::OK);
+        let revoked_at = std::time::Instant::now();
+        let sql = "UPDATE api_tokens SET revoked_at = 1";
+        match &app.store {
+            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let (s, _) = app.get("/api/v1/customers", &token).await;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "served from the cache right after the revocation"
+        );
+        let refused_after = loop {
+            let (s, _) = app.get("/api/v1/customers", &token).await;
+            if s == StatusCode::UNAUTHORIZED {
+                break revoked_at.elapsed();
+            }
+            assert_eq!(s, StatusCode::OK);
+            assert!(
+                revoked_at.elapsed().as_secs_f64() < 7.0,
+                "still accepted after 7 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        assert!(refused_after.as_secs_f64() <= 5.5, "{refused_after:?}");
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_manager_sees_and_edits_only_their_own_customers() {
     on_both(|app| async move {
