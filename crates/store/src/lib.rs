@@ -104,14 +104,6 @@ pub(crate) use dispatch;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// SQLite connections in the pool. WAL lets readers run beside the one writer; on a small
-/// machine more connections only add threads contending for the same cores.
-const SQLITE_CONNECTIONS: u32 = 4;
-/// How much of a SQLite file each connection maps (`PRAGMA mmap_size`); the rest is read(2).
-const SQLITE_MMAP_BYTES: u64 = 1 << 30;
-/// Page cache per SQLite connection in KiB (`PRAGMA cache_size = -N`).
-const SQLITE_CACHE_KIB: u64 = 32 << 10;
-
 /// The default database: `clientele.db` in the current directory.
 pub const DEFAULT_URL: &str = "sqlite://clientele.db";
 
@@ -138,20 +130,9 @@ impl Store {
                 // lose the last transactions, never corrupt the file.
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(std::time::Duration::from_secs(30))
-                // Reads of a large file (a customer card touches some thirty pages of eight
-                // b-trees): map the file instead of copying each page through read(2), keep
-                // 32 MiB of pages per connection (the default is 2 MiB), and sort in memory.
-                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
-                .pragma("cache_size", format!("-{}", SQLITE_CACHE_KIB))
-                .pragma("temp_store", "memory");
-            // Connections live as long as the pool: each holds its prepared statements and its
-            // page cache, which a reconnect would throw away.
+                .busy_timeout(std::time::Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()
-                .max_connections(SQLITE_CONNECTIONS)
-                .min_connections(SQLITE_CONNECTIONS)
-                .idle_timeout(None)
-                .max_lifetime(None)
+                .max_connections(4)
                 .connect_with(options)
                 .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
