@@ -216,195 +216,6 @@ fn list_item(r: ListRow) -> CustomerListItem {
     }
 }
 
-/// The whole customer card in one statement: a `UNION ALL` of the customer row (with the scope
-/// check) and its lists, each row tagged with its `part` and its position `pos` within that part,
-/// in six text columns `t1..t6` and six integer columns `n1..n6`. The lists keep their own
-/// order through `ROW_NUMBER()` (the outer `ORDER BY part, pos`), so the order is the one each
-/// list's `ORDER BY` states, on either backend. Casts make every column one type on both
-/// backends (PostgreSQL's booleans become 0/1). The lists are read even when the customer is
-/// outside the scope; [`assemble_card`] then returns nothing.
-///
-/// Parameters: `$1` customer id, `$2` the manager of the scope (or NULL), `$3` [`CARD_ORDERS`],
-/// `$4` [`CARD_SNAPSHOTS`].
-const CARD_QUERY: &str = "SELECT part, pos, t1, t2, t3, t4, t5, t6, n1, n2, n3, n4, n5, n6 FROM (
-  SELECT CAST(0 AS BIGINT) AS part, CAST(0 AS BIGINT) AS pos,
-         c.external_id AS t1, c.kind AS t2, c.name AS t3, c.preferred_channel AS t4,
-         c.manager AS t5, u.name AS t6,
-         c.id AS n1, c.manager_user_id AS n2, c.referrer_id AS n3,
-         CAST(CASE WHEN c.image_client THEN 1 ELSE 0 END AS BIGINT) AS n4,
-         c.created_at AS n5, c.erased_at AS n6
-  FROM customers c LEFT JOIN users u ON u.id = c.manager_user_id
-  WHERE c.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)
- UNION ALL
-  SELECT 1, ROW_NUMBER() OVER (ORDER BY channel, value), channel, value, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL, NULL, NULL, NULL
-  FROM customer_contacts WHERE customer_id = $1
- UNION ALL
-  SELECT 2, ROW_NUMBER() OVER (ORDER BY day, id), channel, source, NULL, NULL, NULL, NULL,
-         CASE WHEN granted THEN 1 ELSE 0 END, day, NULL, NULL, NULL, NULL
-  FROM consents WHERE customer_id = $1
- UNION ALL
-  SELECT 3, ROW_NUMBER() OVER (ORDER BY tag), tag, NULL, NULL, NULL, NULL, NULL,
-         NULL, NULL, NULL, NULL, NULL, NULL
-  FROM customer_tags WHERE customer_id = $1
- UNION ALL
-  SELECT 4, ROW_NUMBER() OVER (ORDER BY id), label, rule, NULL, NULL, NULL, NULL,
-         year, month, day, weekday, nth, offset_days
-  FROM personal_dates WHERE customer_id = $1
- UNION ALL
-  SELECT 5, ROW_NUMBER() OVER (ORDER BY created_at, id), author, body, NULL, NULL, NULL, NULL,
-         id, author_user_id, created_at, NULL, NULL, NULL
-  FROM notes WHERE customer_id = $1
- UNION ALL
-  SELECT 6, pos, order_ref, NULL, NULL, NULL, NULL, NULL, day, lines, amount, NULL, NULL, NULL
-  FROM (SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines,
-               CAST(SUM(amount) AS BIGINT) AS amount,
-               ROW_NUMBER() OVER (ORDER BY MIN(day) DESC, order_ref) AS pos
-        FROM order_lines WHERE customer_id = $1
-        GROUP BY order_ref ORDER BY pos LIMIT $3) AS o
- UNION ALL
-  SELECT 7, pos, rung, status, subgroup, abc, rfm, NULL, as_of, turn, orders, revenue, profit, NULL
-  FROM (SELECT as_of, rung, status, subgroup, abc, rfm, turn, orders, revenue, profit,
-               ROW_NUMBER() OVER (ORDER BY as_of DESC) AS pos
-        FROM score_snapshots WHERE customer_id = $1
-        ORDER BY as_of DESC LIMIT $4) AS s
-) AS card ORDER BY part, pos";
-
-/// One row of [`CARD_QUERY`]: part, position, six texts, six integers.
-type CardRow = (
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
-
-/// A column [`CARD_QUERY`] always fills for its part came back NULL: the query and this reader
-/// disagree, which is a bug to report, not a row to skip.
-fn card_column<T>(value: Option<T>, part: &str, column: &str) -> Result<T> {
-    value.ok_or_else(|| StoreError::Invalid {
-        field: "customer card",
-        reason: format!("the {part} row has no {column}"),
-    })
-}
-
-/// Builds the card from the rows of [`CARD_QUERY`] (in `part, pos` order); `None` when the
-/// customer row is missing (no such customer within the scope).
-fn assemble_card(rows: Vec<CardRow>) -> Result<Option<CustomerCard>> {
-    let mut rows = rows.into_iter().peekable();
-    let Some((_, _, t1, t2, t3, t4, t5, t6, n1, n2, n3, n4, n5, n6)) = rows.next_if(|r| r.0 == 0)
-    else {
-        return Ok(None);
-    };
-    let mut card = CustomerCard {
-        customer: CustomerRow {
-            id: card_column(n1, "customer", "id")?,
-            external_id: card_column(t1, "customer", "external_id")?,
-            kind: if t2.as_deref() == Some("company") {
-                crate::CustomerKind::Company
-            } else {
-                crate::CustomerKind::Person
-            },
-            name: t3,
-            preferred_channel: t4.as_deref().and_then(Channel::parse),
-            manager: t5,
-            manager_user_id: n2,
-            referrer_id: n3,
-            image_client: card_column(n4, "customer", "image_client")? != 0,
-            created_at: card_column(n5, "customer", "created_at")?,
-            erased_at: n6,
-        },
-        manager_user: t6,
-        contacts: Vec::new(),
-        consents: Vec::new(),
-        tags: Vec::new(),
-        personal_dates: Vec::new(),
-        notes: Vec::new(),
-        orders: Vec::new(),
-        snapshots: Vec::new(),
-    };
-    for (part, _, t1, t2, t3, t4, t5, _, n1, n2, n3, n4, n5, n6) in rows {
-        match part {
-            1 => {
-                // The schema's CHECK admits only known channels, as in `Store::contacts`.
-                if let Some(channel) = t1.as_deref().and_then(Channel::parse) {
-                    card.contacts.push(ContactRecord {
-                        channel,
-                        value: card_column(t2, "contact", "value")?,
-                    });
-                }
-            }
-            2 => {
-                if let Some(channel) = t1.as_deref().and_then(Channel::parse) {
-                    card.consents.push(ConsentRecord {
-                        channel,
-                        granted: card_column(n1, "consent", "granted")? != 0,
-                        day: day_from_db(card_column(n2, "consent", "day")?),
-                        source: card_column(t2, "consent", "source")?,
-                    });
-                }
-            }
-            3 => card.tags.push(card_column(t1, "tag", "tag")?),
-            4 => {
-                let rule = card_column(t2, "personal date", "rule")?;
-                card.personal_dates.push(PersonalDateRecord {
-                    label: card_column(t1, "personal date", "label")?,
-                    rule: DateRule::from_columns(
-                        &rule,
-                        n1,
-                        n2,
-                        n3,
-                        n4,
-                        n5,
-                        card_column(n6, "personal date", "offset_days")?,
-                    )?,
-                });
-            }
-            5 => card.notes.push(NoteRecord {
-                id: card_column(n1, "note", "id")?,
-                author: card_column(t1, "note", "author")?,
-                author_user_id: n2,
-                created_at: card_column(n3, "note", "created_at")?,
-                body: card_column(t2, "note", "body")?,
-            }),
-            6 => card.orders.push(OrderSummary {
-                order_ref: card_column(t1, "order", "order_ref")?,
-                day: day_from_db(card_column(n1, "order", "day")?),
-                lines: card_column(n2, "order", "lines")?,
-                amount: Money::from_units(card_column(n3, "order", "amount")?),
-            }),
-            7 => card.snapshots.push(CardSnapshot {
-                as_of: day_from_db(card_column(n1, "snapshot", "as_of")?),
-                rung: card_column(t1, "snapshot", "rung")?,
-                status: t2,
-                subgroup: t3,
-                turn: card_column(n2, "snapshot", "turn")?,
-                orders: card_column(n3, "snapshot", "orders")?,
-                revenue: Money::from_units(card_column(n4, "snapshot", "revenue")?),
-                profit: Money::from_units(card_column(n5, "snapshot", "profit")?),
-                abc: t4,
-                rfm: t5,
-            }),
-            other => {
-                return Err(StoreError::Invalid {
-                    field: "customer card",
-                    reason: format!("unknown part {other} in the card query"),
-                });
-            }
-        }
-    }
-    Ok(Some(card))
-}
-
 impl Store {
     /// The day of the latest snapshot, if any.
     pub async fn latest_snapshot_day(&self) -> Result<Option<Day>> {
@@ -493,20 +304,229 @@ impl Store {
         found.map(|_| ()).ok_or_else(|| not_found(id))
     }
 
-    /// The customer card; `NotFound` for a customer outside `scope`. One statement
-    /// ([`CARD_QUERY`]) reads the customer and all of its lists: the card is the hottest read of
-    /// the server, and on SQLite each statement costs a round trip to the connection's thread.
+    /// The customer card; `NotFound` for a customer outside `scope`. All of its reads run on one
+    /// pooled connection, one after the other (the card is the hottest read of the server).
     pub async fn customer_card(&self, scope: Scope, id: i64) -> Result<CustomerCard> {
-        let rows: Vec<CardRow> = dispatch!(self, pool => {
-            sqlx::query_as(CARD_QUERY)
-                .bind(id)
-                .bind(scope.manager())
-                .bind(CARD_ORDERS)
-                .bind(CARD_SNAPSHOTS)
-                .fetch_all(pool)
-                .await?
+        type C = (
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            bool,
+            i64,
+            Option<i64>,
+            Option<String>,
+        );
+        type D = (
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            i64,
+        );
+        type O = (String, i64, i64, i64);
+        type S = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+        );
+        type Rows = (
+            C,
+            Vec<(String, String)>,
+            Vec<(String, bool, i64, String)>,
+            Vec<String>,
+            Vec<D>,
+            Vec<(i64, String, Option<i64>, i64, String)>,
+            Vec<O>,
+            Vec<S>,
+        );
+        let rows: Option<Rows> = dispatch!(self, pool => {
+            let mut conn = pool.acquire().await?;
+            let row: Option<C> = sqlx::query_as(
+                "SELECT c.id, c.external_id, c.kind, c.name, c.preferred_channel, c.manager,
+                        c.manager_user_id, c.referrer_id, c.image_client, c.created_at, c.erased_at, u.name
+                 FROM customers c LEFT JOIN users u ON u.id = c.manager_user_id
+                 WHERE c.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)",
+            )
+            .bind(id)
+            .bind(scope.manager())
+            .fetch_optional(&mut *conn)
+            .await?;
+            match row {
+                None => None,
+                Some(row) => {
+                    let contacts = sqlx::query_as(
+                        "SELECT channel, value FROM customer_contacts WHERE customer_id = $1 ORDER BY channel, value",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let consents = sqlx::query_as(
+                        "SELECT channel, granted, day, source FROM consents WHERE customer_id = $1 ORDER BY day, id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let tags = sqlx::query_scalar(
+                        "SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let dates = sqlx::query_as(
+                        "SELECT label, rule, year, month, day, weekday, nth, offset_days
+                         FROM personal_dates WHERE customer_id = $1 ORDER BY id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let notes = sqlx::query_as(
+                        "SELECT id, author, author_user_id, created_at, body FROM notes
+                         WHERE customer_id = $1 ORDER BY created_at, id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let orders = sqlx::query_as(
+                        "SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines, CAST(SUM(amount) AS BIGINT) AS amount
+                         FROM order_lines WHERE customer_id = $1
+                         GROUP BY order_ref ORDER BY MIN(day) DESC, order_ref LIMIT $2",
+                    )
+                    .bind(id)
+                    .bind(CARD_ORDERS)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    let snapshots = sqlx::query_as(
+                        "SELECT as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm
+                         FROM score_snapshots WHERE customer_id = $1 ORDER BY as_of DESC LIMIT $2",
+                    )
+                    .bind(id)
+                    .bind(CARD_SNAPSHOTS)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    Some((row, contacts, consents, tags, dates, notes, orders, snapshots))
+                }
+            }
         });
-        assemble_card(rows)?.ok_or_else(|| not_found(id))
+        let (row, contacts, consents, tags, dates, notes, orders, snapshots) =
+            rows.ok_or_else(|| not_found(id))?;
+        let (
+            cid,
+            external_id,
+            kind,
+            name,
+            preferred_channel,
+            manager,
+            manager_user_id,
+            referrer_id,
+            image_client,
+            created_at,
+            erased_at,
+            manager_user,
+        ) = row;
+        Ok(CustomerCard {
+            customer: CustomerRow {
+                id: cid,
+                external_id,
+                kind: if kind == "company" {
+                    crate::CustomerKind::Company
+                } else {
+                    crate::CustomerKind::Person
+                },
+                name,
+                preferred_channel: preferred_channel.as_deref().and_then(Channel::parse),
+                manager,
+                manager_user_id,
+                referrer_id,
+                image_client,
+                created_at,
+                erased_at,
+            },
+            manager_user,
+            contacts: contacts
+                .into_iter()
+                .filter_map(|(c, value)| {
+                    Some(ContactRecord {
+                        channel: Channel::parse(&c)?,
+                        value,
+                    })
+                })
+                .collect(),
+            consents: consents
+                .into_iter()
+                .filter_map(|(c, granted, day, source)| {
+                    Some(ConsentRecord {
+                        channel: Channel::parse(&c)?,
+                        granted,
+                        day: day_from_db(day),
+                        source,
+                    })
+                })
+                .collect(),
+            tags,
+            personal_dates: dates
+                .into_iter()
+                .map(|(label, rule, year, month, day, weekday, nth, offset)| {
+                    let rule =
+                        DateRule::from_columns(&rule, year, month, day, weekday, nth, offset)?;
+                    Ok(PersonalDateRecord { label, rule })
+                })
+                .collect::<Result<_>>()?,
+            notes: notes
+                .into_iter()
+                .map(
+                    |(id, author, author_user_id, created_at, body)| NoteRecord {
+                        id,
+                        author,
+                        author_user_id,
+                        created_at,
+                        body,
+                    },
+                )
+                .collect(),
+            orders: orders
+                .into_iter()
+                .map(|(order_ref, day, lines, amount)| OrderSummary {
+                    order_ref,
+                    day: day_from_db(day),
+                    lines,
+                    amount: Money::from_units(amount),
+                })
+                .collect(),
+            snapshots: snapshots
+                .into_iter()
+                .map(
+                    |(as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm)| {
+                        CardSnapshot {
+                            as_of: day_from_db(as_of),
+                            rung,
+                            status,
+                            subgroup,
+                            turn,
+                            orders,
+                            revenue: Money::from_units(revenue),
+                            profit: Money::from_units(profit),
+                            abc,
+                            rfm,
+                        }
+                    },
+                )
+                .collect(),
+        })
     }
 
     /// Counts, revenue and profit per rung and status of a snapshot (the latest when `as_of` is
