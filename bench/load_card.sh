@@ -7,7 +7,9 @@
 #   bench/load_card.sh wrk        # the same server driven by wrk (apt-get install -y wrk)
 #
 # Environment: LOAD_CUSTOMERS (1000000), LOAD_SECONDS (10), LOAD_CONNECTIONS (32),
-# LOAD_DB (SQLite file to seed once and reuse; default a temporary file).
+# LOAD_DB (SQLite file to seed once and reuse; default a temporary file), LOAD_TOKEN_CACHE_SECONDS
+# (the server's bearer-token cache, 5; 0 turns it off). The wrk mode also prints the CPU seconds
+# of the server and of wrk (both share the machine's cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-client}"
@@ -41,4 +43,10 @@ request = function()
 end
 LUA
 wrk -t2 -c"${LOAD_CONNECTIONS:-32}" -d1s -s "$lua" "$addr" >/dev/null  # warm-up
-wrk -t2 -c"${LOAD_CONNECTIONS:-32}" -d"${LOAD_SECONDS:-10}s" --latency -s "$lua" "$addr"
+# CPU split over the measured run: the server process (from /proc) and wrk (from time).
+ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+before="$(ticks)"
+/usr/bin/time -f "wrk CPU: %U s user + %S s system" \
+    wrk -t2 -c"${LOAD_CONNECTIONS:-32}" -d"${LOAD_SECONDS:-10}s" --latency -s "$lua" "$addr"
+awk -v a="$before" -v b="$(ticks)" -v hz="$(getconf CLK_TCK)" -v s="${LOAD_SECONDS:-10}" \
+    'BEGIN { printf "server CPU: %.1f s over %d s\n", (b - a) / hz, s }'

@@ -5,7 +5,8 @@
 //!
 //! Run with `bench/load_card.sh` (or `cargo bench -p clientele-server --bench load_card`).
 //! Environment: `LOAD_CUSTOMERS` (default 1,000,000), `LOAD_SECONDS` (10), `LOAD_CONNECTIONS`
-//! (32), `LOAD_DB` (a SQLite file, reused when already seeded with as many customers), and
+//! (32), `LOAD_DB` (a SQLite file, reused when already seeded with as many customers),
+//! `LOAD_TOKEN_CACHE_SECONDS` (the server's token cache; 0 turns it off), and
 //! `LOAD_SERVE_ONLY=1` to seed and serve without the built-in client (for `wrk`): the address
 //! and an admin token are printed and the server runs until killed.
 
@@ -165,6 +166,7 @@ fn main() {
         let settings = Settings {
             listen: "127.0.0.1:0".parse().unwrap(),
             database_url: format!("sqlite://{db}"),
+            token_cache_seconds: env_or("LOAD_TOKEN_CACHE_SECONDS", Settings::default().token_cache_seconds),
             ..Settings::default()
         };
         let server = clientele_server::build_with_store(store.clone(), settings)

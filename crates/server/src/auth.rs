@@ -7,11 +7,16 @@
 //! cookie must also carry the session's CSRF token in `X-CSRF-Token`; bearer requests are exempt
 //! because a browser never adds that header by itself.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
 use clientele_store::{Role, Scope, StoreError, User};
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::AppState;
@@ -72,6 +77,75 @@ pub fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v)
 }
 
+/// Bearer tokens recently found in the store, by the SHA-256 of the token (the token itself is
+/// not kept), each with the user it belonged to and when that was read.
+#[derive(Debug)]
+pub struct TokenCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<[u8; 32], (User, Instant)>>,
+}
+
+/// Tokens cached at most; past this the expired ones go, and if none has, all of them.
+const MAX_CACHED_TOKENS: usize = 10_000;
+
+impl TokenCache {
+    /// A cache keeping a token's user for `ttl`; a zero `ttl` caches nothing.
+    pub fn new(ttl: Duration) -> TokenCache {
+        TokenCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn key(token: &str) -> [u8; 32] {
+        Sha256::digest(token.as_bytes()).into()
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], (User, Instant)>> {
+        // A panic while holding the lock cannot leave a half-written entry: keep going.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The user of `token` if it was read from the store less than the TTL ago.
+    pub fn get(&self, token: &str) -> Option<User> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let key = Self::key(token);
+        let mut entries = self.entries();
+        match entries.get(&key) {
+            Some((user, read)) if read.elapsed() < self.ttl => Some(user.clone()),
+            Some(_) => {
+                entries.remove(&key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Remembers that `token` belongs to `user`, as just read from the store.
+    pub fn put(&self, token: &str, user: &User) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries();
+        if entries.len() >= MAX_CACHED_TOKENS {
+            let ttl = self.ttl;
+            entries.retain(|_, (_, read)| read.elapsed() < ttl);
+            if entries.len() >= MAX_CACHED_TOKENS {
+                entries.clear();
+            }
+        }
+        entries.insert(Self::key(token), (user.clone(), Instant::now()));
+    }
+
+    /// Forgets every cached token of a user: call after revoking a token or changing the user's
+    /// role or password in this process, so the change holds from the next request.
+    pub fn forget_user(&self, user_id: i64) {
+        self.entries().retain(|_, (user, _)| user.id != user_id);
+    }
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -95,7 +169,14 @@ impl FromRequestParts<AppState> for Auth {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or(ApiError::Unauthorized)?;
-            let user = state.store.user_by_token(token).await.map_err(refused)?;
+            let user = match state.tokens.get(token) {
+                Some(user) => user,
+                None => {
+                    let user = state.store.user_by_token(token).await.map_err(refused)?;
+                    state.tokens.put(token, &user);
+                    user
+                }
+            };
             return Ok(Auth {
                 user,
                 via: Via::Token,
@@ -117,5 +198,47 @@ impl FromRequestParts<AppState> for Auth {
             user,
             via: Via::Session,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64) -> User {
+        User {
+            id,
+            name: format!("u{id}"),
+            role: Role::Analyst,
+        }
+    }
+
+    #[test]
+    fn a_cached_token_expires_after_the_ttl_and_is_forgotten_with_its_user() {
+        let cache = TokenCache::new(Duration::from_millis(200));
+        assert_eq!(cache.get("t1"), None);
+        cache.put("t1", &user(1));
+        cache.put("t2", &user(2));
+        assert_eq!(cache.get("t1"), Some(user(1)));
+        assert_eq!(cache.get("other"), None);
+        cache.forget_user(1);
+        assert_eq!(cache.get("t1"), None);
+        assert_eq!(cache.get("t2"), Some(user(2)));
+        std::thread::sleep(Duration::from_millis(250));
+        assert_eq!(cache.get("t2"), None);
+    }
+
+    #[test]
+    fn a_zero_ttl_caches_nothing_and_the_cache_stays_bounded() {
+        let off = TokenCache::new(Duration::ZERO);
+        off.put("t", &user(1));
+        assert_eq!(off.get("t"), None);
+        let cache = TokenCache::new(Duration::from_secs(60));
+        for i in 0..=MAX_CACHED_TOKENS {
+            cache.put(&format!("t{i}"), &user(1));
+        }
+        // All were fresh when the cache filled up, so it started over with the last one.
+        assert_eq!(cache.entries().len(), 1);
+        assert_eq!(cache.get(&format!("t{MAX_CACHED_TOKENS}")), Some(user(1)));
     }
 }

@@ -47,6 +47,8 @@ pub struct Settings {
     pub default_limit: u32,
     /// The largest request body accepted (order batches, CSV uploads).
     pub max_body_bytes: usize,
+    /// How long a bearer token's user is cached (0: not at all); see [`auth::TokenCache`].
+    pub token_cache_seconds: u64,
 }
 
 impl Default for Settings {
@@ -59,6 +61,7 @@ impl Default for Settings {
             max_limit: 500,
             default_limit: 50,
             max_body_bytes: 64 << 20,
+            token_cache_seconds: 5,
         }
     }
 }
@@ -70,6 +73,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The audit writer for card views.
     pub audit: audit::AuditLog,
+    /// Bearer tokens recently checked.
+    pub tokens: Arc<auth::TokenCache>,
 }
 
 /// Why the server could not start.
@@ -115,6 +120,9 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
         addr,
         state: AppState {
             audit: audit::AuditLog::start(store.clone()),
+            tokens: Arc::new(auth::TokenCache::new(std::time::Duration::from_secs(
+                settings.token_cache_seconds,
+            ))),
             store,
             settings: Arc::new(settings),
         },

@@ -8,7 +8,8 @@ use std::future::Future;
 use clientele_core::{Day, Money};
 use clientele_server::Settings;
 use clientele_store::{
-    Channel, ConsentRecord, CustomerEdit, NewCustomer, NewOrderLine, Role, Scope, Store,
+    Channel, ConsentRecord, CustomerEdit, DateRule, NewCustomer, NewOrderLine, PersonalDateRecord,
+    Role, Scope, Store,
 };
 use clientele_testdb::{Backend, TestDb};
 use reqwest::StatusCode;
@@ -425,6 +426,20 @@ async fn the_card_shows_the_customer_and_every_view_is_audited() {
             .unwrap();
         app.store.add_tag(id, "vip").await.unwrap();
         app.store.add_note(id, "ana", None, "likes tea").await.unwrap();
+        app.store
+            .add_personal_date(
+                id,
+                &PersonalDateRecord {
+                    label: "birthday".into(),
+                    rule: DateRule::Yearly {
+                        month: 3,
+                        day: 8,
+                        since: Some(1990),
+                    },
+                },
+            )
+            .await
+            .unwrap();
         let line = |order: &str, product: &str, d: Day, cents: i64| NewOrderLine {
             customer: "k-1".into(),
             order_id: Some(order.into()),
@@ -463,6 +478,10 @@ async fn the_card_shows_the_customer_and_every_view_is_audited() {
             json!([{"channel": "email", "granted": true, "day": "2025-01-02", "source": "web form"}])
         );
         assert_eq!(card["notes"][0]["body"], "likes tea");
+        assert_eq!(
+            card["personal_dates"],
+            json!([{"label": "birthday", "rule": {"rule": "yearly", "month": 3, "day": 8, "since": 1990}}])
+        );
         // Orders newest first; o1 is 10.50 + 2.50.
         let orders = card["orders"].as_array().unwrap();
         assert_eq!(orders.len(), 2);
@@ -490,6 +509,185 @@ async fn the_card_shows_the_customer_and_every_view_is_audited() {
         let (s, body) = app.get("/api/v1/customers/abc", &token).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(error_field(&body), "id");
+        app
+    })
+    .await;
+}
+
+/// The card reads all its lists in one statement; each list must keep its own order and the
+/// orders and scores their limits (50 and 12), on both backends.
+#[tokio::test]
+async fn the_card_lists_keep_their_order_and_limits() {
+    on_both(|app| async move {
+        let token = app.user("ana", Role::Analyst).await;
+        let id = app.customer("k-1", "Kira").await;
+        app.customer("k-2", "Other").await;
+        for (channel, value) in [
+            (Channel::Phone, "+7 900 000-00-02"),
+            (Channel::Email, "z@example.com"),
+            (Channel::Email, "a@example.com"),
+        ] {
+            app.store.add_contact(id, channel, value).await.unwrap();
+        }
+        for (granted, d) in [(true, day(2025, 2, 1)), (false, day(2025, 1, 1))] {
+            let consent = ConsentRecord {
+                channel: Channel::Sms,
+                granted,
+                day: d,
+                source: "call".into(),
+            };
+            app.store.record_consent(id, &consent).await.unwrap();
+        }
+        for tag in ["vip", "b2b", "moscow"] {
+            app.store.add_tag(id, tag).await.unwrap();
+        }
+        for (label, rule) in [
+            ("name day", DateRule::Easter { offset_days: 49 }),
+            (
+                "mother's day",
+                DateRule::NthWeekday {
+                    month: 11,
+                    weekday: 7,
+                    nth: -1,
+                },
+            ),
+        ] {
+            let date = PersonalDateRecord {
+                label: label.into(),
+                rule,
+            };
+            app.store.add_personal_date(id, &date).await.unwrap();
+        }
+        for body in ["first", "second", "third"] {
+            app.store.add_note(id, "ana", None, body).await.unwrap();
+        }
+        // 52 one-line orders on 52 different days: o00 on day 0 .. o51 on day 51, amount i + 1.
+        let first = day(2024, 1, 1);
+        let lines: Vec<NewOrderLine> = (0..52)
+            .map(|i| NewOrderLine {
+                customer: "k-1".into(),
+                order_id: Some(format!("o{i:02}")),
+                product: "p".into(),
+                day: Day::from_days_since_epoch(first.days_since_epoch() + i),
+                amount: Money::from_major(i64::from(i) + 1),
+                cost: None,
+                quantity: Some(1.0),
+                price: None,
+                list_price: None,
+                category: None,
+                full_price: None,
+                row_line: 0,
+            })
+            .collect();
+        let mut tx = app.store.begin_import("t").await.unwrap();
+        tx.add(&lines).await.unwrap();
+        tx.commit(52, 0).await.unwrap();
+        // 13 monthly snapshots, revenue 1..13.
+        for m in 1..=13u32 {
+            let (y, mm) = if m <= 12 { (2024, m) } else { (2025, 1) };
+            app.snapshot_row(
+                day(y, mm, 1),
+                id,
+                "regular",
+                Some("active"),
+                None,
+                i64::from(m),
+            )
+            .await;
+        }
+
+        let (s, card) = app.get(&format!("/api/v1/customers/{id}"), &token).await;
+        assert_eq!(s, StatusCode::OK, "{card}");
+        assert_eq!(
+            card["contacts"],
+            json!([
+                {"channel": "email", "value": "a@example.com"},
+                {"channel": "email", "value": "z@example.com"},
+                {"channel": "phone", "value": "+7 900 000-00-02"},
+            ])
+        );
+        // Oldest first: the refusal of 1 January, then the grant of 1 February.
+        let consents: Vec<(bool, &str)> = card["consents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["granted"].as_bool().unwrap(), c["day"].as_str().unwrap()))
+            .collect();
+        assert_eq!(consents, vec![(false, "2025-01-01"), (true, "2025-02-01")]);
+        assert_eq!(card["tags"], json!(["b2b", "moscow", "vip"]));
+        let labels: Vec<&str> = card["personal_dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, vec!["name day", "mother's day"]);
+        assert_eq!(
+            card["personal_dates"][0]["rule"],
+            json!({"rule": "easter", "offset_days": 49})
+        );
+        let notes: Vec<&str> = card["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["body"].as_str().unwrap())
+            .collect();
+        assert_eq!(notes, vec!["first", "second", "third"]);
+        // The 50 newest orders: o51 (day 51, 52.00) down to o02 (day 2, 3.00).
+        let orders = card["orders"].as_array().unwrap();
+        assert_eq!(orders.len(), 50);
+        assert_eq!(orders[0]["order_ref"], "o51");
+        assert_eq!(orders[0]["day"], "2024-02-21");
+        assert_eq!(orders[0]["amount"], "52.00");
+        assert_eq!(orders[49]["order_ref"], "o02");
+        assert_eq!(orders[49]["amount"], "3.00");
+        // The 12 newest scores: 2025-01-01 (13.00) down to 2024-02-01 (2.00).
+        let scores = card["scores"].as_array().unwrap();
+        assert_eq!(scores.len(), 12);
+        assert_eq!(scores[0]["as_of"], "2025-01-01");
+        assert_eq!(scores[0]["revenue"], "13.00");
+        assert_eq!(scores[11]["as_of"], "2024-02-01");
+        assert_eq!(scores[11]["revenue"], "2.00");
+        app
+    })
+    .await;
+}
+
+/// A bearer token's user is cached for `Settings::token_cache_seconds` (5 s by default): a
+/// token revoked behind the server's back (as another process would) keeps working until the
+/// entry expires, then is refused.
+#[tokio::test]
+async fn a_revoked_token_is_refused_once_its_cache_entry_expires() {
+    on_both(|app| async move {
+        let token = app.user("ana", Role::Analyst).await;
+        let (s, _) = app.get("/api/v1/customers", &token).await;
+        assert_eq!(s, StatusCode::OK);
+        let revoked_at = std::time::Instant::now();
+        let sql = "UPDATE api_tokens SET revoked_at = 1";
+        match &app.store {
+            Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+            Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let (s, _) = app.get("/api/v1/customers", &token).await;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "served from the cache right after the revocation"
+        );
+        let refused_after = loop {
+            let (s, _) = app.get("/api/v1/customers", &token).await;
+            if s == StatusCode::UNAUTHORIZED {
+                break revoked_at.elapsed();
+            }
+            assert_eq!(s, StatusCode::OK);
+            assert!(
+                revoked_at.elapsed().as_secs_f64() < 7.0,
+                "still accepted after 7 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        assert!(refused_after.as_secs_f64() <= 5.5, "{refused_after:?}");
         app
     })
     .await;
@@ -1172,6 +1370,66 @@ async fn an_uploaded_export_is_imported_once_with_its_rejects() {
             .map(|(_, _, e)| e.action)
             .collect();
         assert_eq!(imports, vec!["import", "import", "import"]);
+        app
+    })
+    .await;
+}
+
+/// A Russian accounting export as it comes: Windows-1251, semicolons, decimal commas, dates as
+/// DD.MM.YYYY and Russian headers, read by the same row reader as `clientele import`.
+#[tokio::test]
+async fn an_uploaded_windows_1251_semicolon_export_with_decimal_commas_is_read() {
+    on_both(|app| async move {
+        let token = app.user("ana", Role::Analyst).await;
+        let text = "Номер заказа;Клиент;Дата;Сумма;Товар\r\n\
+                    З-1;Иванов;05.01.2025;1234,50;Чай\r\n\
+                    З-2;Иванов;07.01.2025;99,90;Чашка\r\n\
+                    З-3;Петрова;31.02.2025;10,00;Чай\r\n";
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(text);
+        assert!(!unmappable);
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "the body must not be UTF-8"
+        );
+        let (s, r) = app
+            .send(
+                app.client
+                    .post(format!("{}/api/v1/imports", app.base))
+                    .bearer_auth(&token)
+                    .header("content-type", "text/csv")
+                    .body(bytes.into_owned()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["rows"], 3, "{r}");
+        assert_eq!(r["inserted"], 2, "{r}");
+        assert_eq!(r["new_customers"], 1, "{r}");
+        assert_eq!(r["rejected"], 1, "{r}");
+        // 31 February: line 4, the date column under its own header.
+        assert_eq!(r["rejects"][0]["line"], 4, "{r}");
+        assert_eq!(r["rejects"][0]["column"], "Дата", "{r}");
+        let id = app.store.customer_id("Иванов").await.unwrap();
+        let (s, card) = app.get(&format!("/api/v1/customers/{id}"), &token).await;
+        assert_eq!(s, StatusCode::OK, "{card}");
+        let orders: Vec<(&str, &str, &str)> = card["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["order_ref"].as_str().unwrap(),
+                    o["day"].as_str().unwrap(),
+                    o["amount"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            orders,
+            vec![
+                ("З-2", "2025-01-07", "99.90"),
+                ("З-1", "2025-01-05", "1234.50")
+            ]
+        );
         app
     })
     .await;
