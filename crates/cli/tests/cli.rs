@@ -795,7 +795,7 @@ fn text_report_snapshot() {
         &["analyze", "orders.csv", "--customers", "customers.csv"],
     )
     .ok();
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/report.txt");
+    let snapshot = common::crate_dir().join("tests/snapshots/report.txt");
     if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
         fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
         fs::write(&snapshot, &r.stdout).unwrap();

@@ -27,15 +27,12 @@ mod tol {
 }
 
 fn fixture(name: &str) -> Vec<csv::StringRecord> {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "tests",
-        "fixtures",
-        "special",
-        name,
-    ]
-    .iter()
-    .collect();
+    // The crate folder as `cargo test` tells it at run time (see `fixtures_dir` in tests/common/mod.rs).
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    let path: PathBuf = [crate_dir.as_str(), "tests", "fixtures", "special", name]
+        .iter()
+        .collect();
     let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     reader.records().map(|r| r.expect("fixture row")).collect()
 }

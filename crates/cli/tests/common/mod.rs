@@ -48,14 +48,21 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
 
 /// Runs `clientele ARGS` in the test's working directory.
 pub fn run(args: &[&str]) -> Run {
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+    run_in(&crate_dir(), args)
+}
+
+/// This crate's folder, from the run-time `CARGO_MANIFEST_DIR` that `cargo test` sets: a test
+/// binary reused from another checkout through a shared target directory would otherwise use
+/// that checkout's files.
+pub fn crate_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
 /// A fixture file of this crate's tests.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    crate_dir().join("tests/fixtures").join(rel)
 }
 
 pub fn path_str(p: &Path) -> &str {

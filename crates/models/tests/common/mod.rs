@@ -6,12 +6,20 @@ pub mod tolerance;
 
 use clientele_models::{DiscreteTriple, SpendRow, Triple};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+/// The fixtures folder, from the run-time `CARGO_MANIFEST_DIR` that `cargo test` sets: a test
+/// binary reused from another checkout through a shared target directory would otherwise look
+/// in that checkout.
+pub fn fixtures_dir() -> String {
+    let crate_dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    format!("{crate_dir}/tests/fixtures")
+}
 
 /// CDNOW calibration summary: (triple, zbar) per customer, in weeks.
 pub fn cdnow() -> Vec<(Triple, f64)> {
     let mut rdr = csv::Reader::from_path(format!(
-        "{FIXTURES}/cdnow_customers_summary_with_transactions.csv"
+        "{}/cdnow_customers_summary_with_transactions.csv",
+        fixtures_dir()
     ))
     .unwrap();
     rdr.records()
@@ -40,7 +48,7 @@ pub fn cdnow_spend() -> Vec<SpendRow> {
 
 /// Donations patterns with their weights.
 pub fn donations() -> Vec<(DiscreteTriple, f64)> {
-    let mut rdr = csv::Reader::from_path(format!("{FIXTURES}/donations.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(format!("{}/donations.csv", fixtures_dir())).unwrap();
     rdr.records()
         .map(|r| {
             let r = r.unwrap();
