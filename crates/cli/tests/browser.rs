@@ -1,0 +1,702 @@
+//! End to end in a real browser: the `clientele demo` binary serves a generated company, Debian's
+//! headless chromium (through chromedriver) signs in, opens every page, filters, exports, writes a
+//! note and switches language, and the test checks what a person would see — texts, numbers
+//! (against the store the demo wrote), charts that actually rendered — following the HTML
+//! contract the pages are built to (ARCHITECTURE.md, "Tests").
+//!
+//! One demo server, one chromedriver and one browser session serve all scenarios, run in order
+//! (a scenario may rely on the sign-in of an earlier one). A failing scenario does not stop the
+//! others: its screenshot and page source are saved under `$CARGO_TARGET_TMPDIR/e2e-failures/`
+//! and the test fails at the end naming every failure and those files.
+
+mod browser {
+    pub mod harness;
+    pub mod page;
+}
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use clientele_core::{Rung, Status};
+use clientele_store::{CustomerFilter, Scope, SnapshotRow, Store};
+use fantoccini::{Client, Locator};
+
+use browser::harness::{failure_dir, save_evidence, start_browser, start_demo, tail};
+use browser::page::{
+    Page, assert_chart_rendered, assert_page_frame, click_and_wait, fetch_text, number_in,
+    post_form_status, sign_in_form, submit_language, texts,
+};
+
+/// The demo company of the tests: small enough to start in seconds, large enough that every
+/// rung, status and list has members and the customers list has several pages.
+const CUSTOMERS: u32 = 1_500;
+const SEED: u64 = 7;
+
+/// What the scenarios share: the browser, the server's address and login, the store the demo
+/// wrote (opened read-side for cross-checks) and its latest snapshot.
+struct World {
+    client: Client,
+    base: String,
+    user: String,
+    password: String,
+    store: Store,
+    snapshot: Vec<SnapshotRow>,
+}
+
+impl World {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn rung_counts(&self) -> BTreeMap<&'static str, u64> {
+        let mut counts: BTreeMap<&'static str, u64> =
+            Rung::ALL.iter().map(|r| (r.as_str(), 0)).collect();
+        for row in &self.snapshot {
+            *counts.get_mut(row.rung.as_str()).expect("every rung") += 1;
+        }
+        counts
+    }
+}
+
+type Scenario = for<'a> fn(&'a World) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// The scenarios in the order they run (signing in comes after the signed-out checks).
+const SCENARIOS: &[(&str, Scenario)] = &[
+    ("signed_out_pages_redirect_to_login", |w| {
+        Box::pin(signed_out_pages_redirect_to_login(w))
+    }),
+    ("bad_password_shows_an_error", |w| {
+        Box::pin(bad_password_shows_an_error(w))
+    }),
+    ("sign_in_returns_to_the_page_asked_for", |w| {
+        Box::pin(sign_in_returns_to_the_page_asked_for(w))
+    }),
+    ("overview_numbers_match_the_store", |w| {
+        Box::pin(overview_numbers_match_the_store(w))
+    }),
+    ("every_page_opens_from_the_navigation", |w| {
+        Box::pin(every_page_opens_from_the_navigation(w))
+    }),
+    ("customers_filtered_by_rung_and_exported", |w| {
+        Box::pin(customers_filtered_by_rung_and_exported(w))
+    }),
+    ("a_note_added_on_the_card_shows_after_the_redirect", |w| {
+        Box::pin(a_note_added_on_the_card_shows_after_the_redirect(w))
+    }),
+    ("language_switches_to_russian_and_back", |w| {
+        Box::pin(language_switches_to_russian_and_back(w))
+    }),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_in_chromium() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Evidence of an earlier run must not be mistaken for this one's.
+    let _ = std::fs::remove_dir_all(failure_dir());
+    let demo = start_demo(dir.path(), CUSTOMERS, SEED);
+    let browser = start_browser(dir.path()).await;
+    let store = Store::connect(&demo.database_url)
+        .await
+        .expect("opening the demo's database");
+    let latest = store
+        .latest_snapshot_day()
+        .await
+        .expect("reading snapshots")
+        .expect("the demo scored its company");
+    let snapshot = store.snapshot(latest).await.expect("reading the snapshot");
+    let world = World {
+        client: browser.client.clone(),
+        base: demo.base.clone(),
+        user: demo.user.clone(),
+        password: demo.password.clone(),
+        store,
+        snapshot,
+    };
+    assert_eq!(world.user, "demo", "the demo's login names its user");
+    assert!(
+        world.password.len() >= 12,
+        "the demo password is long: {:?}",
+        world.password
+    );
+    let world = std::sync::Arc::new(world);
+    let mut failures = Vec::new();
+    for (name, scenario) in SCENARIOS {
+        let w = world.clone();
+        // A scenario runs in its own task so that its panic (a failed assertion) is caught
+        // here, the browser's state saved, and the next scenario still runs.
+        let outcome = tokio::spawn(async move { scenario(&w).await }).await;
+        if let Err(e) = outcome {
+            let message = match e.try_into_panic() {
+                Ok(payload) => payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "(a panic without a message)".into()),
+                Err(e) => format!("the task was cancelled: {e}"),
+            };
+            let evidence = save_evidence(&world.client, name).await;
+            eprintln!("FAILED {name}: {message}\n  {evidence}");
+            failures.push(format!("{name}: {message}\n  {evidence}"));
+        } else {
+            eprintln!("ok {name}");
+        }
+    }
+    let _ = world.client.clone().close().await;
+    assert!(
+        failures.is_empty(),
+        "{} of {} browser scenarios failed:\n{}\n\nthe demo's log (tail):\n{}",
+        failures.len(),
+        SCENARIOS.len(),
+        failures.join("\n"),
+        tail(&demo.log)
+    );
+}
+
+async fn signed_out_pages_redirect_to_login(w: &World) {
+    for page in Page::ALL {
+        w.client.goto(&w.url(page.path)).await.expect("navigating");
+        let url = w.client.current_url().await.expect("the url");
+        assert_eq!(
+            url.path(),
+            "/login",
+            "{} signed out lands on {url}",
+            page.path
+        );
+        let next: Option<String> = url
+            .query_pairs()
+            .find(|(k, _)| k == "next")
+            .map(|(_, v)| v.into_owned());
+        assert_eq!(
+            next.as_deref(),
+            Some(page.path),
+            "{} signed out: the login page should bring me back ({url})",
+            page.path
+        );
+        sign_in_form(&w.client).await;
+    }
+}
+
+async fn bad_password_shows_an_error(w: &World) {
+    w.client.goto(&w.url("/login")).await.expect("navigating");
+    let form = sign_in_form(&w.client).await;
+    form.set_by_name("name", &w.user).await.expect("name");
+    form.set_by_name("password", "not-the-password")
+        .await
+        .expect("password");
+    click_and_wait(&w.client, "#login-form button[type=submit]").await;
+    let url = w.client.current_url().await.expect("the url");
+    assert_eq!(url.path(), "/login", "a bad password must not sign in");
+    let error = w
+        .client
+        .find(Locator::Css(".error"))
+        .await
+        .expect("an element .error saying why");
+    let text = error.text().await.expect("its text");
+    assert!(
+        !text.trim().is_empty() && error.is_displayed().await.unwrap_or(false),
+        "the error is visible and says something: {text:?}"
+    );
+    assert!(
+        !text.contains("not-the-password"),
+        "the error must not echo the password: {text:?}"
+    );
+    // Still signed out: a page sends me back to the login.
+    w.client.goto(&w.url("/today")).await.expect("navigating");
+    let url = w.client.current_url().await.expect("the url");
+    assert_eq!(url.path(), "/login", "after a bad password: {url}");
+}
+
+async fn sign_in_returns_to_the_page_asked_for(w: &World) {
+    w.client
+        .goto(&w.url("/customers"))
+        .await
+        .expect("navigating");
+    let form = sign_in_form(&w.client).await;
+    form.set_by_name("name", &w.user).await.expect("name");
+    form.set_by_name("password", &w.password)
+        .await
+        .expect("password");
+    click_and_wait(&w.client, "#login-form button[type=submit]").await;
+    let url = w.client.current_url().await.expect("the url");
+    assert_eq!(
+        url.path(),
+        "/customers",
+        "signed in, back where I asked: {url}"
+    );
+    assert_page_frame(&w.client, Page::CUSTOMERS, "en").await;
+    let cookies = w.client.get_all_cookies().await.expect("cookies");
+    assert!(
+        cookies.iter().any(|c| c.name() == "clientele_session"),
+        "the session cookie is set: {:?}",
+        cookies
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect::<Vec<_>>()
+    );
+}
+
+async fn overview_numbers_match_the_store(w: &World) {
+    w.client.goto(&w.url("/")).await.expect("navigating");
+    assert_page_frame(&w.client, Page::OVERVIEW, "en").await;
+    let expected = w.rung_counts();
+    let mut total = 0;
+    for rung in Rung::ALL {
+        let selector = format!("#ladder-table tr[data-rung={}]", rung.as_str());
+        let row = w
+            .client
+            .find(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|e| panic!("no ladder row {selector}: {e}"));
+        let cell = row
+            .find(Locator::Css("td.customers"))
+            .await
+            .expect("a td.customers cell")
+            .text()
+            .await
+            .expect("its text");
+        let shown = number_in(&cell);
+        assert_eq!(
+            shown,
+            expected[rung.as_str()] as i64,
+            "customers on the {} rung: the page says {cell:?}, the snapshot has {}",
+            rung.as_str(),
+            expected[rung.as_str()]
+        );
+        for class in ["revenue", "profit"] {
+            let text = row
+                .find(Locator::Css(&format!("td.{class}")))
+                .await
+                .unwrap_or_else(|e| panic!("no td.{class} on {selector}: {e}"))
+                .text()
+                .await
+                .expect("its text");
+            assert!(
+                text.chars().any(|c| c.is_ascii_digit()),
+                "{selector} td.{class} shows a number: {text:?}"
+            );
+        }
+        total += shown;
+    }
+    assert_eq!(
+        total as usize,
+        w.snapshot.len(),
+        "the ladder's customers add up to everyone scored"
+    );
+    // The demo's company: 1,500 buyers and a fifth as many prospects and visitors.
+    assert_eq!(
+        total,
+        i64::from(CUSTOMERS) + i64::from(CUSTOMERS / 5),
+        "everyone generated is on the ladder"
+    );
+    // Hand-computed from the snapshot: revenue of the regulars, in whole units, shown somewhere
+    // in their revenue cell (the formatting is the page's choice; the digits are not).
+    let regular_revenue: i64 = w
+        .snapshot
+        .iter()
+        .filter(|r| r.rung == Rung::Regular)
+        .map(|r| r.revenue.units())
+        .sum();
+    let cell = w
+        .client
+        .find(Locator::Css(
+            "#ladder-table tr[data-rung=regular] td.revenue",
+        ))
+        .await
+        .expect("the regulars' revenue")
+        .text()
+        .await
+        .expect("its text");
+    let whole = regular_revenue / clientele_core::Money::SCALE;
+    assert!(
+        (number_in_whole(&cell) - whole).abs() <= 1,
+        "regulars' revenue: the page says {cell:?}, the snapshot sums to {whole}"
+    );
+    assert_chart_rendered(&w.client, "#ladder-chart").await;
+    for status in Status::ALL {
+        let expected = w
+            .snapshot
+            .iter()
+            .filter(|r| r.status == Some(status))
+            .count() as i64;
+        let selector = format!("#status-counts dd[data-status={}]", status.as_str());
+        let text = w
+            .client
+            .find(Locator::Css(&selector))
+            .await
+            .unwrap_or_else(|e| panic!("no {selector}: {e}"))
+            .text()
+            .await
+            .expect("its text");
+        assert_eq!(
+            number_in(&text),
+            expected,
+            "{selector}: the page says {text:?}, the snapshot has {expected}"
+        );
+    }
+    w.client
+        .find(Locator::Css("#status-counts dd[data-status=returners]"))
+        .await
+        .expect("the returners' count");
+}
+
+/// The whole part of a money amount as shown ("1 234 567,89 ₽", "1,234,567.89"): digits before
+/// the decimal mark, which is the last '.' or ',' followed by exactly two digits.
+fn number_in_whole(text: &str) -> i64 {
+    let trimmed = text.trim().trim_end_matches(|c: char| !c.is_ascii_digit());
+    let bytes: Vec<char> = trimmed.chars().collect();
+    let n = bytes.len();
+    let whole = if n >= 3 && (bytes[n - 3] == '.' || bytes[n - 3] == ',') {
+        bytes[..n - 3].iter().collect::<String>()
+    } else {
+        trimmed.to_string()
+    };
+    number_in(&whole)
+}
+
+async fn every_page_opens_from_the_navigation(w: &World) {
+    w.client.goto(&w.url("/")).await.expect("navigating");
+    for page in Page::ALL {
+        let link = format!("#main-nav a[href=\"{}\"]", page.path);
+        click_and_wait(&w.client, &link).await;
+        let url = w.client.current_url().await.expect("the url");
+        assert_eq!(url.path(), page.path, "{link} leads to {url}");
+        assert_page_frame(&w.client, page, "en").await;
+        match page.name {
+            "flows" => {
+                assert_chart_rendered(&w.client, "#flows-chart").await;
+                let rows = w
+                    .client
+                    .find_all(Locator::Css("#churn-table tr"))
+                    .await
+                    .expect("rows");
+                assert!(rows.len() > 1, "the churn table has rows");
+            }
+            "today" | "lost" => {
+                let table = if page.name == "today" {
+                    "#today-list"
+                } else {
+                    "#lost-list"
+                };
+                let rows = w
+                    .client
+                    .find_all(Locator::Css(&format!("{table} tr[data-customer-id]")))
+                    .await
+                    .expect("rows");
+                assert!(!rows.is_empty(), "{table} lists customers");
+                for row in &rows {
+                    let id: i64 = row
+                        .attr("data-customer-id")
+                        .await
+                        .expect("attribute")
+                        .and_then(|v| v.parse().ok())
+                        .expect("a numeric data-customer-id");
+                    let in_snapshot = w.snapshot.iter().find(|r| r.customer_id == id);
+                    let status = in_snapshot.and_then(|r| r.status);
+                    if page.name == "lost" {
+                        assert_eq!(status, Some(Status::Lost), "{table}: customer {id}");
+                    } else {
+                        assert!(
+                            matches!(status, Some(Status::Slipping | Status::Active)),
+                            "{table}: customer {id} is {status:?}, not someone to call today"
+                        );
+                    }
+                }
+                if page.name == "today" {
+                    let reasons = texts(&w.client, "#today-list td.reason").await;
+                    assert_eq!(reasons.len(), rows.len(), "a reason on every row");
+                    assert!(
+                        reasons.iter().all(|r| !r.trim().is_empty()),
+                        "every reason says something: {reasons:?}"
+                    );
+                    assert!(
+                        reasons
+                            .iter()
+                            .any(|r| r.contains("days late") && r.contains('±')),
+                        "some reason reads like 'buys every 30 ± 4 days, 19 days late': {:?}",
+                        &reasons[..reasons.len().min(5)]
+                    );
+                    for cell in ["td.action", "td.channel"] {
+                        let n = texts(&w.client, &format!("#today-list {cell}")).await.len();
+                        assert_eq!(n, rows.len(), "{cell} on every row of today's list");
+                    }
+                }
+            }
+            "customers" => {
+                let rows = w
+                    .client
+                    .find_all(Locator::Css("#customer-list tr[data-customer-id]"))
+                    .await
+                    .expect("rows");
+                assert!(!rows.is_empty(), "the customers list has rows");
+                w.client
+                    .find(Locator::Css("a[rel=next]"))
+                    .await
+                    .expect("1,800 customers take more than one page: a[rel=next]");
+                w.client
+                    .find(Locator::Css("#export-csv"))
+                    .await
+                    .expect("the CSV export link");
+            }
+            "value" => assert_chart_rendered(&w.client, "#pareto-chart").await,
+            "dates" => {
+                let rows = w
+                    .client
+                    .find_all(Locator::Css("#dates-list tr"))
+                    .await
+                    .expect("rows");
+                assert!(
+                    rows.len() > 1,
+                    "the demo has birthdays and holidays: upcoming dates are listed"
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+async fn customers_filtered_by_rung_and_exported(w: &World) {
+    w.client
+        .goto(&w.url("/customers"))
+        .await
+        .expect("navigating");
+    let rung_field = w
+        .client
+        .find(Locator::Css("#filters [name=rung]"))
+        .await
+        .expect("a rung filter in #filters");
+    if rung_field.tag_name().await.expect("tag") == "select" {
+        rung_field
+            .select_by_value("regular")
+            .await
+            .expect("choosing regular");
+    } else {
+        rung_field.clear().await.expect("clearing");
+        rung_field.send_keys("regular").await.expect("typing");
+    }
+    let filters = w
+        .client
+        .form(Locator::Css("#filters"))
+        .await
+        .expect("the filters form");
+    filters.submit().await.expect("submitting the filters");
+    let url = w.client.current_url().await.expect("the url");
+    assert!(
+        url.query_pairs()
+            .any(|(k, v)| k == "rung" && v == "regular"),
+        "the filter is in the address: {url}"
+    );
+    let regulars: Vec<i64> = w
+        .snapshot
+        .iter()
+        .filter(|r| r.rung == Rung::Regular)
+        .map(|r| r.customer_id)
+        .collect();
+    let rows = w
+        .client
+        .find_all(Locator::Css("#customer-list tr[data-customer-id]"))
+        .await
+        .expect("rows");
+    assert!(!rows.is_empty(), "there are regulars to list");
+    for row in &rows {
+        let id: i64 = row
+            .attr("data-customer-id")
+            .await
+            .expect("attribute")
+            .and_then(|v| v.parse().ok())
+            .expect("a numeric data-customer-id");
+        let text = row.text().await.expect("row text");
+        assert!(
+            regulars.contains(&id),
+            "customer {id} ({text:?}) is listed under rung=regular but is not a regular"
+        );
+        assert!(
+            text.to_lowercase().contains("regular"),
+            "the row of customer {id} shows its rung: {text:?}"
+        );
+    }
+    // The export link carries the same filter and returns every match, not one page.
+    let link = w
+        .client
+        .find(Locator::Css("#export-csv"))
+        .await
+        .expect("the export link");
+    let href = link.attr("href").await.expect("href").expect("an href");
+    assert!(
+        href.starts_with("/customers.csv?") && href.contains("rung=regular"),
+        "the export keeps the filter: {href}"
+    );
+    let answer = fetch_text(&w.client, &href).await;
+    assert_eq!(answer.status, 200, "GET {href}: {}", answer.body);
+    assert!(
+        answer.content_type.starts_with("text/csv"),
+        "GET {href} is CSV, not {:?}",
+        answer.content_type
+    );
+    let mut reader = csv::Reader::from_reader(answer.body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("a header row")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let leading = [
+        "customer_id",
+        "external_id",
+        "name",
+        "rung",
+        "status",
+        "subgroup",
+        "revenue",
+        "profit",
+    ];
+    assert_eq!(
+        &header[..leading.len().min(header.len())],
+        &leading[..],
+        "the CSV header"
+    );
+    let mut exported = Vec::new();
+    for record in reader.records() {
+        let record = record.expect("a CSV row");
+        assert_eq!(
+            &record[3], "regular",
+            "an exported row of another rung: {record:?}"
+        );
+        exported.push(record[0].parse::<i64>().expect("a numeric customer_id"));
+    }
+    exported.sort_unstable();
+    let mut expected = regulars.clone();
+    expected.sort_unstable();
+    assert_eq!(
+        exported.len(),
+        expected.len(),
+        "the export has every regular ({} rows on this page)",
+        rows.len()
+    );
+    assert_eq!(exported, expected, "the export lists exactly the regulars");
+    // The list's own total, from the store's query behind the page, agrees.
+    let listed = w
+        .store
+        .list_customers(
+            Scope::All,
+            &CustomerFilter {
+                rung: Some(Rung::Regular),
+                ..CustomerFilter::default()
+            },
+            None,
+            10_000,
+        )
+        .await
+        .expect("the store's list");
+    assert_eq!(listed.items.len(), expected.len(), "the list's total");
+}
+
+async fn a_note_added_on_the_card_shows_after_the_redirect(w: &World) {
+    w.client
+        .goto(&w.url("/customers?rung=advocate"))
+        .await
+        .expect("navigating");
+    let first = w
+        .client
+        .find(Locator::Css("#customer-list tr[data-customer-id]"))
+        .await
+        .expect("an advocate to open");
+    let id: i64 = first
+        .attr("data-customer-id")
+        .await
+        .expect("attribute")
+        .and_then(|v| v.parse().ok())
+        .expect("a numeric id");
+    let link = first
+        .find(Locator::Css("td:first-child a"))
+        .await
+        .expect("the first cell links to the card");
+    link.click().await.expect("opening the card");
+    let card_path = format!("/customers/{id}");
+    let url = w.client.current_url().await.expect("the url");
+    assert_eq!(url.path(), card_path, "the link opens the card");
+    let customer = w.store.customer(id).await.expect("the customer");
+    let title = customer
+        .name
+        .clone()
+        .unwrap_or(customer.external_id.clone());
+    assert_page_frame(&w.client, Page::card(&title), "en").await;
+    let before = w
+        .client
+        .find_all(Locator::Css("#notes li.note"))
+        .await
+        .expect("notes")
+        .len();
+    let text = format!(
+        "E2E {}: позвонить в пятницу, предложить новинки",
+        std::process::id()
+    );
+    let area = w
+        .client
+        .find(Locator::Css("#note-form textarea[name=text]"))
+        .await
+        .expect("the note's text area");
+    area.send_keys(&text).await.expect("typing the note");
+    let csrf = w
+        .client
+        .find(Locator::Css("#note-form input[type=hidden][name=csrf]"))
+        .await
+        .expect("the form carries its CSRF token")
+        .attr("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert!(csrf.len() >= 16, "a real CSRF token: {csrf:?}");
+    click_and_wait(&w.client, "#note-form [type=submit]").await;
+    let url = w.client.current_url().await.expect("the url");
+    assert_eq!(url.path(), card_path, "after saving, back on the card");
+    let notes = texts(&w.client, "#notes li.note").await;
+    assert_eq!(notes.len(), before + 1, "one more note: {notes:?}");
+    let mine = notes
+        .iter()
+        .find(|n| n.contains(&text))
+        .unwrap_or_else(|| panic!("the new note is listed: {notes:?}"));
+    assert!(
+        mine.contains(&w.user),
+        "the note names its author: {mine:?}"
+    );
+    let stored = w.store.notes(id).await.expect("stored notes");
+    assert!(
+        stored.iter().any(|n| n.body == text && n.author == w.user),
+        "the note is in the store under {}",
+        w.user
+    );
+    // A form post without the session's token is refused.
+    let forged = post_form_status(
+        &w.client,
+        &format!("{card_path}/notes"),
+        "text=forged&csrf=x",
+    )
+    .await;
+    assert_eq!(forged, 403, "a note without the right CSRF token");
+}
+
+async fn language_switches_to_russian_and_back(w: &World) {
+    w.client.goto(&w.url("/")).await.expect("navigating");
+    submit_language(&w.client, "ru").await;
+    assert_page_frame(&w.client, Page::OVERVIEW, "ru").await;
+    // The numbers stay the same in another language.
+    let expected = w.rung_counts();
+    let regular = texts(
+        &w.client,
+        "#ladder-table tr[data-rung=regular] td.customers",
+    )
+    .await;
+    assert_eq!(
+        regular.iter().map(|t| number_in(t)).collect::<Vec<_>>(),
+        vec![expected["regular"] as i64],
+        "regulars in Russian: {regular:?}"
+    );
+    for page in Page::ALL {
+        w.client.goto(&w.url(page.path)).await.expect("navigating");
+        assert_page_frame(&w.client, page, "ru").await;
+    }
+    submit_language(&w.client, "en").await;
+    w.client.goto(&w.url("/")).await.expect("navigating");
+    assert_page_frame(&w.client, Page::OVERVIEW, "en").await;
+}
