@@ -20,6 +20,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use clientele_core::{Day, Money};
 
+pub mod dashboard;
 mod import;
 mod model;
 mod privacy;
@@ -29,6 +30,11 @@ mod sessions;
 mod users;
 mod views;
 
+pub use dashboard::{
+    ActionItem, ActionList, ActionPage, CardHistory, Cursor, DashboardCustomer, DashboardFilter,
+    DashboardPage, DateKind, LadderAggregate, MovementAggregate, ParetoPoint, SegmentCount,
+    UpcomingDate,
+};
 pub use import::{ImportCounts, ImportTx, NewOrderLine};
 pub use model::{
     Channel, ConsentRecord, ContactRecord, CustomerKind, CustomerProfileUpdate, CustomerRow,

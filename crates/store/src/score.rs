@@ -355,6 +355,7 @@ impl Store {
                 });
                 q.build().execute(&mut *tx).await?;
             }
+            crate::dashboard::refresh_aggregates!(tx, as_of);
             tx.commit().await?;
         });
         Ok(rows.len() as u64)
