@@ -265,10 +265,7 @@ mod tests {
             right_label: "after".into(),
             left: vec!["x".into(), "y".into()],
             right: vec!["x".into()],
-            flows: vec![
-                (0, 0, 30.0, "x to x".into()),
-                (1, 0, 10.0, "y to x".into()),
-            ],
+            flows: vec![(0, 0, 30.0, "x to x".into()), (1, 0, 10.0, "y to x".into())],
         };
         let svg = flows.to_svg();
         // 420 - 50 - 20 - one gap of 8 = 342 px for 40 customers: 30 of them are 256.5 px.

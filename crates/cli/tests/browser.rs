@@ -700,3 +700,122 @@ async fn language_switches_to_russian_and_back(w: &World) {
     w.client.goto(&w.url("/")).await.expect("navigating");
     assert_page_frame(&w.client, Page::OVERVIEW, "en").await;
 }
+
+/// Runs the binary with `stdin` on standard input; returns (exit code, stdout, stderr).
+fn clientele(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clientele"))
+        .args(args)
+        .env_remove("CLIENTELE_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting clientele");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(stdin.as_bytes())
+        .expect("writing stdin");
+    let out = child.wait_with_output().expect("running clientele");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Without a browser: `demo --no-serve` prints a login that works, refuses to overwrite a
+/// database with data unless `--force`, and `users passwd` (and its old spelling `passwd`) set
+/// the password from standard input.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_login_refusal_force_and_passwd() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("small.db").display());
+    let demo = ["demo", "--db", &url, "--no-serve", "--customers", "60"];
+    let (code, stdout, stderr) = clientele(&demo, "");
+    assert_eq!(code, 0, "demo --no-serve: {stderr}");
+    let login = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Login: demo / "))
+        .unwrap_or_else(|| panic!("a 'Login: demo / PASSWORD' line in {stdout:?}"))
+        .to_string();
+    assert!(
+        !stdout.contains("Dashboard:"),
+        "--no-serve serves nothing: {stdout}"
+    );
+    let store = Store::connect(&url)
+        .await
+        .expect("opening the demo database");
+    store
+        .verify_password("demo", &login)
+        .await
+        .expect("the printed password signs in");
+    // 60 buyers and 12 prospects and visitors, in both snapshots.
+    let days = store.snapshot_days().await.expect("snapshot days");
+    assert_eq!(days.len(), 2, "two snapshots: {days:?}");
+    assert_eq!(days[1].days_since(days[0]), 30, "a month apart: {days:?}");
+    for day in &days {
+        assert_eq!(store.snapshot(*day).await.expect("snapshot").len(), 72);
+    }
+    assert!(store.count("customer_contacts").await.expect("count") > 60);
+    assert!(store.count("consents").await.expect("count") > 0);
+    store.close().await;
+
+    let (code, _, stderr) = clientele(&demo, "");
+    assert_eq!(code, 2, "a second demo on the same database is refused");
+    assert!(
+        stderr.contains("already has data") && stderr.contains("--force"),
+        "the refusal says why and what to do: {stderr}"
+    );
+    let forced: Vec<&str> = demo.iter().copied().chain(["--force"]).collect();
+    let (code, stdout, stderr) = clientele(&forced, "");
+    assert_eq!(code, 0, "demo --force: {stderr}");
+    let new_login = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Login: demo / "))
+        .expect("a login line")
+        .to_string();
+    assert_ne!(new_login, login, "a new password on every run");
+
+    let (code, _, stderr) = clientele(
+        &["users", "passwd", "demo", "--db", &url],
+        "first-password-1\n",
+    );
+    assert_eq!(code, 0, "users passwd: {stderr}");
+    let (code, _, stderr) = clientele(&["passwd", "demo", "--db", &url], "second-password-2\n");
+    assert_eq!(code, 0, "the old spelling still works: {stderr}");
+    let (code, _, stderr) = clientele(
+        &["users", "passwd", "nobody", "--db", &url],
+        "some-password-3\n",
+    );
+    assert_eq!(code, 2, "an unknown user is an error");
+    assert!(
+        stderr.contains("nobody"),
+        "the error names the user: {stderr}"
+    );
+    let (code, _, stderr) = clientele(&["users", "passwd", "demo", "--db", &url], "\n");
+    assert_eq!(code, 2, "an empty password is refused: {stderr}");
+    let store = Store::connect(&url)
+        .await
+        .expect("opening the demo database");
+    store
+        .verify_password("demo", "second-password-2")
+        .await
+        .expect("the last password set signs in");
+    assert!(
+        store
+            .verify_password("demo", "first-password-1")
+            .await
+            .is_err()
+    );
+    assert!(store.verify_password("demo", &new_login).await.is_err());
+    let (_, help, _) = clientele(&["--help"], "");
+    assert!(
+        !help.lines().any(|l| l.trim_start().starts_with("passwd")),
+        "the old spelling is hidden from the help: {help}"
+    );
+    store.close().await;
+}
