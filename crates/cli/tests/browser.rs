@@ -24,8 +24,8 @@ use fantoccini::{Client, Locator};
 
 use browser::harness::{failure_dir, save_evidence, start_browser, start_demo, tail};
 use browser::page::{
-    Page, assert_chart_rendered, assert_page_frame, click_and_wait, fetch_text, number_in,
-    post_form_status, sign_in_form, submit_language, texts,
+    Page, amount_in, assert_chart_rendered, assert_page_frame, click_and_wait, fetch_text,
+    number_in, post_form_status, sign_in_form, submit_language, texts,
 };
 
 /// The demo company of the tests: small enough to start in seconds, large enough that every
@@ -42,6 +42,8 @@ struct World {
     password: String,
     store: Store,
     snapshot: Vec<SnapshotRow>,
+    /// How many customers the demo said it scored in the latest snapshot (its log).
+    demo_reported: i64,
 }
 
 impl World {
@@ -105,7 +107,19 @@ async fn dashboard_in_chromium() {
         .expect("reading snapshots")
         .expect("the demo scored its company");
     let snapshot = store.snapshot(latest).await.expect("reading the snapshot");
+    // "Scored 1,800 customers as of 2024-12-01 and 1,800 as of 2024-12-31."
+    let log = std::fs::read_to_string(&demo.log).expect("the demo's log");
+    let scored = log
+        .lines()
+        .find_map(|l| l.strip_prefix("Scored "))
+        .unwrap_or_else(|| panic!("the demo reports what it scored:\n{log}"));
+    let latest_count = scored
+        .split(" and ")
+        .nth(1)
+        .and_then(|s| s.split(" as of").next())
+        .unwrap_or_else(|| panic!("an unexpected 'Scored' line: {scored}"));
     let world = World {
+        demo_reported: number_in(latest_count),
         client: browser.client.clone(),
         base: demo.base.clone(),
         user: demo.user.clone(),
@@ -281,7 +295,11 @@ async fn overview_numbers_match_the_store(w: &World) {
     assert_eq!(
         total as usize,
         w.snapshot.len(),
-        "the ladder's customers add up to everyone scored"
+        "the ladder's customers add up to everyone in the snapshot"
+    );
+    assert_eq!(
+        total, w.demo_reported,
+        "the ladder's customers add up to what the demo said it scored"
     );
     // The demo's company: 1,500 buyers and a fifth as many prospects and visitors.
     assert_eq!(
@@ -289,28 +307,14 @@ async fn overview_numbers_match_the_store(w: &World) {
         i64::from(CUSTOMERS) + i64::from(CUSTOMERS / 5),
         "everyone generated is on the ladder"
     );
-    // Hand-computed from the snapshot: revenue of the regulars, in whole units, shown somewhere
-    // in their revenue cell (the formatting is the page's choice; the digits are not).
-    let regular_revenue: i64 = w
-        .snapshot
-        .iter()
-        .filter(|r| r.rung == Rung::Regular)
-        .map(|r| r.revenue.units())
-        .sum();
-    let cell = w
-        .client
-        .find(Locator::Css(
-            "#ladder-table tr[data-rung=regular] td.revenue",
-        ))
-        .await
-        .expect("the regulars' revenue")
-        .text()
-        .await
-        .expect("its text");
-    let whole = regular_revenue / clientele_core::Money::SCALE;
+    // Summed here from the snapshot rows: the regulars' revenue, which the page shows in the
+    // language's format (to the cent, or rounded to a whole amount).
+    let regular_revenue = regular_revenue(w);
+    let cell = texts(&w.client, "#ladder-table tr[data-rung=regular] td.revenue").await;
+    let shown = amount_in(&cell[0]);
     assert!(
-        (number_in_whole(&cell) - whole).abs() <= 1,
-        "regulars' revenue: the page says {cell:?}, the snapshot sums to {whole}"
+        (shown - regular_revenue).abs() <= 0.5 + 1e-9,
+        "regulars' revenue: the page says {cell:?}, the snapshot sums to {regular_revenue:.2}"
     );
     assert_chart_rendered(&w.client, "#ladder-chart").await;
     for status in Status::ALL {
@@ -340,18 +344,15 @@ async fn overview_numbers_match_the_store(w: &World) {
         .expect("the returners' count");
 }
 
-/// The whole part of a money amount as shown ("1 234 567,89 ₽", "1,234,567.89"): digits before
-/// the decimal mark, which is the last '.' or ',' followed by exactly two digits.
-fn number_in_whole(text: &str) -> i64 {
-    let trimmed = text.trim().trim_end_matches(|c: char| !c.is_ascii_digit());
-    let bytes: Vec<char> = trimmed.chars().collect();
-    let n = bytes.len();
-    let whole = if n >= 3 && (bytes[n - 3] == '.' || bytes[n - 3] == ',') {
-        bytes[..n - 3].iter().collect::<String>()
-    } else {
-        trimmed.to_string()
-    };
-    number_in(&whole)
+/// The regulars' revenue in the latest snapshot, in currency units.
+fn regular_revenue(w: &World) -> f64 {
+    let units: i64 = w
+        .snapshot
+        .iter()
+        .filter(|r| r.rung == Rung::Regular)
+        .map(|r| r.revenue.units())
+        .sum();
+    units as f64 / clientele_core::Money::SCALE as f64
 }
 
 async fn every_page_opens_from_the_navigation(w: &World) {
@@ -818,4 +819,16 @@ async fn demo_login_refusal_force_and_passwd() {
         "the old spelling is hidden from the help: {help}"
     );
     store.close().await;
+}
+
+#[test]
+fn numbers_are_read_as_a_person_reads_them() {
+    assert_eq!(number_in("1,800"), 1_800);
+    assert_eq!(number_in("1\u{202f}800"), 1_800);
+    assert_eq!(number_in("-12"), -12);
+    assert_eq!(amount_in("1,234,567.89"), 1_234_567.89);
+    assert_eq!(amount_in("1\u{202f}234\u{202f}567,89"), 1_234_567.89);
+    assert_eq!(amount_in("1\u{a0}234\u{a0}568 ₽"), 1_234_568.0);
+    assert_eq!(amount_in("1,234"), 1_234.0);
+    assert_eq!(amount_in("-0.51"), -0.51);
 }

@@ -292,6 +292,31 @@ pub fn number_in(text: &str) -> i64 {
     if negative { -value } else { value }
 }
 
+/// A money amount as shown ("1,234,567.89", "1 234 567,89", "1 234 568 ₽"): a '.' or ','
+/// followed by one or two final digits is the decimal mark; every other separator groups.
+pub fn amount_in(text: &str) -> f64 {
+    let kept: String = text
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
+    let (whole, fraction) = match kept.rfind(['.', ',']) {
+        Some(i) if (2..=3).contains(&(kept.len() - i)) => (&kept[..i], &kept[i + 1..]),
+        _ => (kept.as_str(), ""),
+    };
+    let whole = number_in(whole) as f64;
+    let fraction = if fraction.is_empty() {
+        0.0
+    } else {
+        number_in(fraction) as f64 / 10f64.powi(fraction.len() as i32)
+    };
+    let negative = text.trim_start().starts_with(['-', '−']);
+    if negative {
+        -(whole + fraction)
+    } else {
+        whole + fraction
+    }
+}
+
 /// A response fetched inside the page (with the session's cookie, as a click would send it).
 #[derive(Debug)]
 pub struct Fetched {
