@@ -6,7 +6,8 @@
 //! (port 0 in tests) and tells its port; [`Server::run`] serves until the shutdown future
 //! completes. Each resource is one module with its own `router()`; one [`AppState`] holds the
 //! store and the settings. Handlers never build SQL: they parse the request, check the role and
-//! call the store, which enforces a manager's scope inside its queries.
+//! call the store, which enforces a manager's scope inside its queries. The dashboard's
+//! server-rendered pages ([`web`]) share the app, outside `/api`.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -25,6 +26,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 mod routes;
+pub mod web;
 
 pub use error::ApiError;
 
@@ -198,6 +200,7 @@ pub fn app(state: AppState) -> Router {
     let (router, doc) = api_router().split_for_parts();
     let doc = Arc::new(doc.to_json().expect("the OpenAPI document serialises"));
     router
+        .merge(web::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {

@@ -797,39 +797,6 @@ impl Store {
         })
     }
 
-    /// Every customer matching `filter`, by ascending id, handed to `row` one at a time as the
-    /// database streams them (for the CSV export: memory stays flat whatever the count).
-    pub async fn for_each_dashboard_customer(
-        &self,
-        scope: Scope,
-        filter: &DashboardFilter,
-        mut row: impl FnMut(DashboardCustomer) -> bool + Send,
-    ) -> Result<()> {
-        use futures_util::TryStreamExt;
-        filter.validate()?;
-        let as_of = self.latest_snapshot_day().await?;
-        let pattern = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(like_pattern);
-        dispatch!(self, pool => {
-            let mut q = QueryBuilder::new(LIST_COLUMNS);
-            q.push_bind(as_of.map(day_to_db));
-            q.push(" WHERE 1 = 1");
-            push_filter!(q, scope, filter, pattern);
-            q.push(" ORDER BY c.id");
-            let mut rows = q.build_query_as::<ListRow>().fetch(pool);
-            while let Some(r) = rows.try_next().await? {
-                if !row(list_item(r)) {
-                    break;
-                }
-            }
-        });
-        Ok(())
-    }
-
     /// A customer's snapshot history, latest first (at most `limit`); the caller has checked
     /// the customer is within its scope (e.g. with `customer_card`).
     pub async fn card_history(&self, customer: i64, limit: u32) -> Result<Vec<CardHistory>> {

@@ -1,0 +1,266 @@
+# Дашборд Clientele: русский. Каждый id отсюда должен быть и в en.ftl (проверяет tests/web.rs).
+
+## Рамка
+nav-label = Страницы
+nav-overview = Обзор
+nav-flows = Движение
+nav-today = Сегодня
+nav-lost = Ушедшие клиенты
+nav-customers = Клиенты
+nav-value = Ценность
+nav-dates = Ближайшие даты
+language-label = Язык
+logout = Выйти
+signed-in-as = Вы вошли как { $user } ({ $role })
+role-admin = администратор
+role-analyst = аналитик
+role-manager = менеджер
+none = —
+as-of = Снимок на { $date }
+no-snapshot = Снимков пока нет: запустите «clientele score», чтобы заполнить дашборд.
+list-total = В списке: { $count }
+page-next = Дальше
+page-prev = Назад
+pagination = Страницы
+
+## Заголовки страниц
+page-overview = Обзор
+page-flows = Движение
+page-today = Сегодня
+page-lost = Ушедшие клиенты
+page-customers = Клиенты
+page-value = Ценность
+page-dates = Ближайшие даты
+page-login = Вход
+page-error = Что-то пошло не так
+
+## Вход
+login-name = Имя
+login-password = Пароль
+login-submit = Войти
+login-failed = Неверное имя или пароль.
+
+## Слова модели
+rung-prospect = Потенциальный
+rung-visitor = Посетитель
+rung-newcomer = Новичок
+rung-regular = Постоянный
+rung-advocate = Приверженец
+status-active = Активный
+status-slipping = Ускользает
+status-lost = Ушёл
+status-returners = Вернувшиеся
+subgroup-profitable = Прибыльные
+subgroup-middling = Средние
+subgroup-unprofitable = Убыточные
+strategy-attract = Привлечь
+strategy-engage = Вовлечь
+strategy-retain = Удержать
+strategy-cherish = Беречь
+strategy-win-back = Вернуть
+action-attract = Превратить контакт в первую покупку: пробное предложение или недорогой вводный товар.
+action-engage = Поблагодарить за первую покупку и сделать вторую простой.
+action-retain = Держать ритм: напомнить перед обычной следующей покупкой.
+action-cherish = Личное внимание: звонок менеджера, поздравления с личными датами.
+action-win-back = Узнать, почему ушёл: короткий личный звонок или письмо.
+channel-email = Эл. почта
+channel-phone = Телефон
+channel-sms = SMS
+channel-messenger = Мессенджер
+channel-post = Почта
+channel-visit = Визит
+movement-up = Поднялись
+movement-down = Опустились
+movement-out = Ушли
+movement-back = Вернулись
+movement-same = Остались
+movement-new = Новые
+
+## Количества
+customers-count = { $n ->
+    [one] { $count } клиент
+    [few] { $count } клиента
+   *[many] { $count } клиентов
+}
+days-count = { $n ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[many] { $count } дней
+}
+years-count = { $n ->
+    [one] { $count } год
+    [few] { $count } года
+   *[many] { $count } лет
+}
+
+## Причины статуса
+reason-within = покупает раз в { $every } ± { $spread } { $spread ->
+    [one] день
+    [few] дня
+   *[many] дней
+}, последняя покупка { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} назад
+reason-late = покупает раз в { $every } ± { $spread } { $spread ->
+    [one] день
+    [few] дня
+   *[many] дней
+}, опаздывает на { $late } { $late ->
+    [one] день
+    [few] дня
+   *[many] дней
+}
+reason-far-beyond = покупает раз в { $every } ± { $spread } { $spread ->
+    [one] день
+    [few] дня
+   *[many] дней
+}, молчит { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} (ушедшим считается после { $limit })
+reason-recent = последняя покупка { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} назад (ускользает после { $limit })
+reason-quiet = нет покупок { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} (ушедшим считается после { $limit })
+reason-gone = нет покупок { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} (больше { $limit })
+reason-doubtful = P(жив) { $p }, ниже { $limit }
+reason-probably-gone = P(жив) { $p }, ниже порога ухода { $limit }
+
+## Столбцы таблиц
+col-customer = Клиент
+col-rung = Ступень
+col-status = Статус
+col-subgroup = Подгруппа
+col-customers = Клиенты
+col-revenue = Выручка
+col-profit = Прибыль
+col-strategy = Стратегия
+col-change = Изменение
+col-manager = Менеджер
+col-segment = Сегмент
+col-value-at-stake = Под угрозой
+col-reason = Почему
+col-action = Что сделать
+col-channel = Канал
+col-value-lost = Потеряно
+col-since-last = С последней покупки
+col-date = Дата
+col-what = Что
+col-in-days = Через
+col-share = Доля
+col-from = Откуда
+col-to = Куда
+col-at-risk = Под риском
+col-churned = Ушли
+col-churn-rate = Отток
+col-as-of = Снимок
+col-p-alive = P(жив)
+col-order = Заказ
+col-amount = Сумма
+col-lines = Строк
+col-label = Дата
+col-next = Ближайшая
+col-consent = Согласие
+col-source = Источник
+col-day = День
+col-external-id = Внешний id
+col-name = Имя
+col-clv = Пожизненная ценность
+
+## Обзор
+overview-ladder = Лестница
+overview-subgroups = Ступени по прибыльности
+overview-status = Статус покупателей
+overview-pareto-title = Концентрация
+overview-pareto = Лучшие { $top } покупателей приносят { $share } выручки.
+overview-changes = Что изменилось с { $date }
+overview-first = Это первый снимок: изменения появятся после следующего.
+ladder-chart-title = Лестница лояльности
+ladder-chart-desc = По ступени на каждый уровень, от потенциального клиента до приверженца; закрашена доля ступени из { $total }.
+
+## Движение
+flows-chart-title = Переходы между ступенями
+flows-chart-desc = Клиенты на каждой ступени на { $from } (слева) и где они оказались на { $to } (справа); ширина полосы — число клиентов.
+flows-before = { $date }
+flows-after = { $date }
+flows-new = Новые
+flows-gone = Выбыли
+flow-band = { $from } → { $to }: { $count }
+flows-movements = Переходы за последний период
+flows-returners = Вернулись за последний период: { $count }
+flows-churn = Отток по ступеням
+flows-churn-note = Доля клиентов, которые были активны или ускользали на ступени в одном снимке и ушли или выбыли к следующему, за { $periods } периодов.
+flows-none = Для переходов нужны два снимка; пересчитайте позже.
+
+## Списки
+today-intro = Ускользающие постоянные клиенты и приверженцы, самые ценные сначала.
+lost-intro = Ушедшие клиенты, самые ценные сначала.
+lost-start = Начать возврат
+lost-case-note = Начата работа по возврату клиента.
+
+## Клиенты
+filter-search = Поиск
+filter-any = Любой
+filter-apply = Применить
+filter-segment-hint = A, B, C или ячейка RFM, например 555
+export-csv = Выгрузить CSV
+
+## Карточка
+card-summary = Сводка
+card-reason = Почему такой статус
+card-history = История ступеней
+card-palive = P(жив) во времени
+card-palive-title = Вероятность, что клиент ещё активен
+card-palive-desc = P(жив) на каждом снимке по модели клиентской базы.
+card-palive-x = Дней с первого показанного снимка
+card-timeline = Покупки
+card-dates = Личные даты
+card-consents = Согласия и канал
+card-channel = Предпочтительный канал
+card-manager = Менеджер
+card-unassigned = Не назначен
+card-contacts = Контакты
+card-tags = Метки
+card-notes = Заметки
+card-no-notes = Заметок пока нет.
+card-note-add = Добавить заметку
+card-note-submit = Сохранить заметку
+card-granted = дано
+card-withdrawn = отозвано
+card-erased = Персональные данные клиента удалены по запросу.
+note-empty = Заметка пустая: сначала напишите текст.
+
+## Ценность
+value-pareto-title = Кривая Парето
+value-pareto-desc = Доля выручки от лучшей доли покупателей, лучшие сначала; пунктир — равные доли.
+value-x = Доля покупателей, %
+value-y = Доля выручки, %
+value-curve = Покупатели по выручке
+value-equal = Равные доли
+value-abc = Классы ABC
+value-rfm = Ячейки RFM (крупные сначала)
+
+## Даты
+dates-intro = С { $from } по { $to }.
+date-anniversary = Первая покупка, { $years }
+dates-none = В ближайшие 30 дней дат нет.
+
+## Ошибки
+error-not-found = Не найдено: { $what }.
+error-forbidden = Вам это недоступно.
+error-csrf = Форма устарела или пришла с другого сайта: обновите страницу и попробуйте снова.
+error-invalid = { $field }: { $reason }
+error-internal = Сбой сервера; причина записана в его журнал.

@@ -1,0 +1,233 @@
+//! Today's calls, lost customers and upcoming dates: paginated lists.
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use clientele_core::{Day, Strategy};
+use clientele_store::{ActionItem, ActionList, Channel, DateKind};
+use serde::Deserialize;
+
+use super::i18n::{Arg, Tr};
+use super::pages::strategy_ids;
+use super::{Layout, WebError, WebUser, offset_of, per_page, reason, render};
+use crate::AppState;
+
+/// How far ahead the dates page looks.
+const DATES_AHEAD: i32 = 30;
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<u32>,
+}
+
+pub struct ActionRow {
+    pub id: i64,
+    pub name: String,
+    pub rung: String,
+    pub value: String,
+    pub since_last: String,
+    pub reason: String,
+    pub action: String,
+    pub channel: String,
+}
+
+/// Links to the neighbouring pages of an offset-paginated list.
+pub struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    fn new(path: &str, page: u32, more: bool) -> Pager {
+        Pager {
+            prev: (page > 1).then(|| format!("{path}?page={}", page - 1)),
+            next: more.then(|| format!("{path}?page={}", page + 1)),
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "actions.html")]
+struct ActionsPage {
+    layout: Layout,
+    t: Tr,
+    list_id: &'static str,
+    lost: bool,
+    intro: String,
+    as_of: Option<String>,
+    total: String,
+    rows: Vec<ActionRow>,
+    pager: Pager,
+    csrf: String,
+    case_note: String,
+}
+
+pub fn channel_name(tr: &Tr, channel: Option<Channel>) -> String {
+    channel.map_or_else(
+        || tr.get("none"),
+        |c| tr.get(&format!("channel-{}", c.as_str())),
+    )
+}
+
+fn action_row(tr: &Tr, item: &ActionItem, as_of: Option<Day>, strategy: Strategy) -> ActionRow {
+    let since_last = match (item.last_purchase, as_of) {
+        (Some(last), Some(day)) => tr.count("days-count", i64::from(day.days_since(last))),
+        _ => tr.get("none"),
+    };
+    ActionRow {
+        id: item.id,
+        name: item
+            .name
+            .clone()
+            .unwrap_or_else(|| item.external_id.clone()),
+        rung: tr.rung(item.rung),
+        value: tr.money(item.revenue),
+        since_last,
+        reason: reason::localize(item.status_reason.as_deref(), tr),
+        action: tr.get(strategy_ids(strategy).1),
+        channel: channel_name(tr, item.preferred_channel),
+    }
+}
+
+async fn action_page(
+    state: AppState,
+    user: WebUser,
+    uri: Uri,
+    query: PageQuery,
+    list: ActionList,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let per_page = per_page(&state);
+    let (page, offset) = offset_of(query.page, per_page);
+    let found = state
+        .store
+        .action_list(user.scope(), list, offset, per_page)
+        .await
+        .map_err(|e| WebError::store(e, tr))?;
+    let rows = found
+        .items
+        .iter()
+        .map(|item| {
+            let strategy = match list {
+                ActionList::Today => Strategy::for_rung(item.rung),
+                ActionList::Lost => Strategy::WinBack,
+            };
+            action_row(&tr, item, found.as_of, strategy)
+        })
+        .collect();
+    let more = offset + u64::from(per_page) < found.total as u64;
+    let (page_name, title, path, list_id, intro) = match list {
+        ActionList::Today => ("today", "page-today", "/today", "today-list", "today-intro"),
+        ActionList::Lost => ("lost", "page-lost", "/lost", "lost-list", "lost-intro"),
+    };
+    let page = ActionsPage {
+        layout: user.layout(page_name, tr.get(title), &uri.to_string()),
+        t: tr,
+        list_id,
+        lost: list == ActionList::Lost,
+        intro: tr.get(intro),
+        as_of: found
+            .as_of
+            .map(|d| tr.with("as-of", &[("date", Arg::Text(tr.date(d)))])),
+        total: tr.with("list-total", &[("count", Arg::Text(tr.int(found.total)))]),
+        rows,
+        pager: Pager::new(path, page, more),
+        csrf: user.csrf.clone(),
+        case_note: tr.get("lost-case-note"),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub async fn today(
+    State(state): State<AppState>,
+    user: WebUser,
+    uri: Uri,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    action_page(state, user, uri, query, ActionList::Today).await
+}
+
+pub async fn lost(
+    State(state): State<AppState>,
+    user: WebUser,
+    uri: Uri,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    action_page(state, user, uri, query, ActionList::Lost).await
+}
+
+pub struct DateRow {
+    pub id: i64,
+    pub day: String,
+    pub in_days: String,
+    pub name: String,
+    pub what: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "dates.html")]
+struct DatesPage {
+    layout: Layout,
+    t: Tr,
+    intro: String,
+    rows: Vec<DateRow>,
+    pager: Pager,
+}
+
+/// Today in UTC.
+pub fn today_utc() -> Day {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Day::from_days_since_epoch((secs / 86_400) as i32)
+}
+
+pub async fn dates(
+    State(state): State<AppState>,
+    user: WebUser,
+    uri: Uri,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let per_page = per_page(&state);
+    let (page, offset) = offset_of(query.page, per_page);
+    let from = today_utc();
+    let (found, more) = state
+        .store
+        .upcoming_dates(user.scope(), from, DATES_AHEAD, offset, per_page)
+        .await
+        .map_err(|e| WebError::store(e, tr))?;
+    let rows = found
+        .into_iter()
+        .map(|d| DateRow {
+            id: d.customer_id,
+            day: tr.date(d.day),
+            in_days: tr.count("days-count", i64::from(d.day.days_since(from))),
+            name: d.name.unwrap_or(d.external_id),
+            what: match d.kind {
+                DateKind::Personal(label) => label,
+                DateKind::FirstPurchase { years } => tr.with(
+                    "date-anniversary",
+                    &[(
+                        "years",
+                        Arg::Text(tr.count("years-count", i64::from(years))),
+                    )],
+                ),
+            },
+        })
+        .collect();
+    let page = DatesPage {
+        layout: user.layout("dates", tr.get("page-dates"), &uri.to_string()),
+        t: tr,
+        intro: tr.with(
+            "dates-intro",
+            &[
+                ("from", Arg::Text(tr.date(from))),
+                ("to", Arg::Text(tr.date(from.plus_days(DATES_AHEAD - 1)))),
+            ],
+        ),
+        rows,
+        pager: Pager::new("/dates", page, more),
+    };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,400 @@
+//! The web dashboard: server-rendered pages outside `/api`, for browsers.
+//!
+//! Invariants: pages come from askama templates (`templates/`), which escape everything they
+//! print, so no handler builds HTML from strings; every word comes from the Fluent catalogues
+//! (`locales/`); charts are inline SVG drawn by `clientele-charts`; static files are embedded
+//! and served under `/static/`, and no page refers to another site. Every core flow works
+//! without JavaScript (`static/app.js` only sorts tables and filters as you type). Pages read
+//! the per-snapshot aggregates scoring writes (`clientele_store::dashboard`), never aggregate a
+//! whole snapshot per request, and lists are paginated.
+//!
+//! Sessions are the API's (`clientele_session` cookie, `Store::session_user`); forms that change
+//! data carry the session's CSRF token in a hidden `csrf` field, and a page without a session
+//! redirects to `/login?next=...`.
+
+use axum::Router;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use clientele_store::{Role, Scope, StoreError, User};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, cookie_value};
+
+pub mod i18n;
+mod lists;
+mod pages;
+mod people;
+pub mod reason;
+mod session;
+
+use i18n::{Arg, Lang, Tr};
+
+/// The dashboard's routes (merged into the application beside the API).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::overview))
+        .route("/flows", get(pages::flows))
+        .route("/value", get(pages::value))
+        .route("/today", get(lists::today))
+        .route("/lost", get(lists::lost))
+        .route("/dates", get(lists::dates))
+        .route("/customers", get(people::list))
+        .route("/customers.csv", get(people::csv))
+        .route("/customers/{id}", get(people::card))
+        .route("/customers/{id}/notes", post(people::add_note))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/language", post(session::language))
+        .route("/static/app.css", get(static_css))
+        .route("/static/app.js", get(static_js))
+}
+
+async fn static_css() -> Response {
+    static_file(
+        "text/css; charset=utf-8",
+        include_str!("../../static/app.css"),
+    )
+}
+
+async fn static_js() -> Response {
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/app.js"),
+    )
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The signed-in user of a page request, with the session's CSRF token and the language.
+#[derive(Clone, Debug)]
+pub struct WebUser {
+    pub user: User,
+    pub csrf: String,
+    pub tr: Tr,
+}
+
+impl WebUser {
+    pub fn scope(&self) -> Scope {
+        match self.user.role {
+            Role::Manager => Scope::Manager(self.user.id),
+            Role::Admin | Role::Analyst => Scope::All,
+        }
+    }
+
+    /// Fails with 403 unless `sent` is the session's CSRF token.
+    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), WebError> {
+        let sent = sent.unwrap_or_default().as_bytes();
+        if bool::from(sent.ct_eq(self.csrf.as_bytes())) {
+            Ok(())
+        } else {
+            Err(WebError::csrf(self.tr))
+        }
+    }
+
+    /// The frame of a page.
+    pub fn layout(&self, page: &'static str, title: String, path: &str) -> Layout {
+        Layout::new(self.tr, page, title, path, Some(self))
+    }
+}
+
+/// The path and query of a request, for `next` links back to it.
+fn here(parts: &Parts) -> String {
+    parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string())
+}
+
+async fn web_user(parts: &Parts, state: &AppState) -> Result<Option<WebUser>, WebError> {
+    let Some(cookie) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let (user, csrf) = match state.store.session_user(cookie).await {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(e) => {
+            return Err(WebError::store(
+                e,
+                Tr::new(Lang::choose(None, &parts.headers)),
+            ));
+        }
+    };
+    let stored = state
+        .store
+        .user_language(user.id)
+        .await
+        .map_err(|e| WebError::store(e, Tr::new(Lang::En)))?;
+    let tr = Tr::new(Lang::choose(stored.as_deref(), &parts.headers));
+    Ok(Some(WebUser { user, csrf, tr }))
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match web_user(parts, state).await {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => {
+                let next: String =
+                    form_urlencoded::byte_serialize(here(parts).as_bytes()).collect();
+                Err(see_other(&format!("/login?next={next}")))
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for WebUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        web_user(parts, state).await.map_err(|e| e.into_response())
+    }
+}
+
+/// A 303 redirect (after a form, or to the login page).
+pub fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(LOCATION, value)]).into_response(),
+        Err(_) => (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, HeaderValue::from_static("/"))],
+        )
+            .into_response(),
+    }
+}
+
+/// A local path to go back to after a form: it must start with one `/` (not `//`, which would
+/// leave the site) and carry no backslash or control characters.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// A link of the main navigation.
+#[derive(Clone, Debug)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What every page's frame needs.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub lang: &'static str,
+    pub page: &'static str,
+    pub title: String,
+    pub nav: Vec<NavLink>,
+    /// The current path and query, for the language form's `next`.
+    pub next: String,
+    /// Set when signed in: the session's CSRF token.
+    pub csrf: Option<String>,
+    /// "Signed in as ..." when signed in.
+    pub signed_in: Option<String>,
+}
+
+impl Layout {
+    pub fn new(
+        tr: Tr,
+        page: &'static str,
+        title: String,
+        path: &str,
+        user: Option<&WebUser>,
+    ) -> Layout {
+        const PAGES: [(&str, &str, &str); 7] = [
+            ("overview", "/", "nav-overview"),
+            ("today", "/today", "nav-today"),
+            ("lost", "/lost", "nav-lost"),
+            ("customers", "/customers", "nav-customers"),
+            ("flows", "/flows", "nav-flows"),
+            ("value", "/value", "nav-value"),
+            ("dates", "/dates", "nav-dates"),
+        ];
+        Layout {
+            lang: tr.code(),
+            page,
+            title,
+            nav: PAGES
+                .iter()
+                .map(|&(name, href, key)| NavLink {
+                    href,
+                    label: tr.get(key),
+                    current: name == page || (page == "card" && name == "customers"),
+                })
+                .collect(),
+            next: safe_next(Some(path)),
+            csrf: user.map(|u| u.csrf.clone()),
+            signed_in: user.map(|u| {
+                tr.with(
+                    "signed-in-as",
+                    &[
+                        ("user", Arg::Text(u.user.name.clone())),
+                        (
+                            "role",
+                            Arg::Text(tr.get(&format!("role-{}", u.user.role.as_str()))),
+                        ),
+                    ],
+                )
+            }),
+        }
+    }
+}
+
+/// Renders a template as an HTML response.
+pub fn render<T: askama::Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (
+            status,
+            [(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            html,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("rendering a page: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "rendering the page failed",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The error page.
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    t: Tr,
+    message: String,
+}
+
+/// Why a page could not be shown; rendered as a page in the reader's language.
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub message: String,
+    pub tr: Tr,
+}
+
+impl WebError {
+    pub fn csrf(tr: Tr) -> WebError {
+        WebError {
+            status: StatusCode::FORBIDDEN,
+            message: tr.get("error-csrf"),
+            tr,
+        }
+    }
+
+    pub fn invalid(tr: Tr, field: &str, reason: String) -> WebError {
+        WebError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: tr.with(
+                "error-invalid",
+                &[
+                    ("field", Arg::Text(field.into())),
+                    ("reason", Arg::Text(reason)),
+                ],
+            ),
+            tr,
+        }
+    }
+
+    pub fn store(e: StoreError, tr: Tr) -> WebError {
+        match e {
+            StoreError::NotFound { what, key } => WebError {
+                status: StatusCode::NOT_FOUND,
+                message: tr.with(
+                    "error-not-found",
+                    &[("what", Arg::Text(format!("{what} {key}")))],
+                ),
+                tr,
+            },
+            StoreError::Invalid { field, reason } => WebError::invalid(tr, field, reason),
+            other => {
+                tracing::error!("dashboard: {other}");
+                WebError {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    message: tr.get("error-internal"),
+                    tr,
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage {
+            layout: Layout::new(self.tr, "error", self.tr.get("page-error"), "/", None),
+            t: self.tr,
+            message: self.message,
+        };
+        render(self.status, &page)
+    }
+}
+
+/// Sets a cookie for the whole site.
+pub fn cookie(
+    name: &str,
+    value: &str,
+    max_age: i64,
+    http_only: bool,
+    secure: bool,
+) -> Option<(axum::http::HeaderName, HeaderValue)> {
+    let mut text = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age}");
+    if http_only {
+        text.push_str("; HttpOnly");
+    }
+    if secure {
+        text.push_str("; Secure");
+    }
+    HeaderValue::from_str(&text).ok().map(|v| (SET_COOKIE, v))
+}
+
+/// Rows per page of the dashboard's lists: the server's default page size.
+pub fn per_page(state: &AppState) -> u32 {
+    state
+        .settings
+        .default_limit
+        .clamp(1, state.settings.max_limit.max(1))
+}
+
+/// Page numbers of offset-paginated lists (1-based, from `?page=`).
+pub fn offset_of(page: Option<u32>, per_page: u32) -> (u32, u64) {
+    let page = page.unwrap_or(1).max(1);
+    (page, u64::from(page - 1) * u64::from(per_page))
+}

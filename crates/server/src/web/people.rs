@@ -1,0 +1,649 @@
+//! The customer list (with its CSV export), the customer card and its note form.
+
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use clientele_charts::{LineChart, Series, identified};
+use clientele_core::{Rung, Status};
+use clientele_store::{Cursor, DashboardCustomer, DashboardFilter};
+use serde::Deserialize;
+
+use super::i18n::Tr;
+use super::lists::{channel_name, today_utc};
+use super::{Layout, WebError, WebUser, per_page, reason, render, see_other};
+use crate::AppState;
+
+/// Rows per database round trip of the CSV export.
+const CSV_BATCH: u32 = 5_000;
+/// Snapshots shown in the card's history.
+const CARD_HISTORY: u32 = 24;
+
+/// The list's query: filters as the form sends them (empty means any) and the cursor.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    rung: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    subgroup: String,
+    #[serde(default)]
+    manager: String,
+    #[serde(default)]
+    segment: String,
+    after: Option<i64>,
+    before: Option<i64>,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+impl ListQuery {
+    fn filter(&self, tr: Tr) -> Result<DashboardFilter, WebError> {
+        let rung =
+            match non_empty(&self.rung) {
+                None => None,
+                Some(r) => Some(Rung::ALL.into_iter().find(|x| x.as_str() == r).ok_or_else(
+                    || {
+                        WebError::invalid(
+                            tr,
+                            "rung",
+                            format!(
+                                "'{r}' is not prospect, visitor, newcomer, regular or advocate"
+                            ),
+                        )
+                    },
+                )?),
+            };
+        let status = match non_empty(&self.status) {
+            None => None,
+            Some(s) => Some(
+                Status::ALL
+                    .into_iter()
+                    .find(|x| x.as_str() == s)
+                    .ok_or_else(|| {
+                        WebError::invalid(
+                            tr,
+                            "status",
+                            format!("'{s}' is not active, slipping or lost"),
+                        )
+                    })?,
+            ),
+        };
+        let filter = DashboardFilter {
+            search: non_empty(&self.q),
+            rung,
+            status,
+            subgroup: non_empty(&self.subgroup),
+            manager: non_empty(&self.manager),
+            segment: non_empty(&self.segment).map(|s| s.to_uppercase()),
+        };
+        filter.validate().map_err(|e| WebError::store(e, tr))?;
+        Ok(filter)
+    }
+
+    /// The filters as a query string (without the cursor).
+    fn filters_query(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("rung", &self.rung),
+            ("status", &self.status),
+            ("subgroup", &self.subgroup),
+            ("manager", &self.manager),
+            ("segment", &self.segment),
+        ] {
+            if !v.trim().is_empty() {
+                s.append_pair(k, v.trim());
+            }
+        }
+        s.finish()
+    }
+}
+
+/// An option of a filter's `<select>`.
+pub struct Choice {
+    pub value: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices(
+    tr: &Tr,
+    current: &str,
+    values: &[&'static str],
+    label: impl Fn(&str) -> String,
+) -> Vec<Choice> {
+    let mut out = vec![Choice {
+        value: "",
+        label: tr.get("filter-any"),
+        selected: current.trim().is_empty(),
+    }];
+    out.extend(values.iter().map(|&v| Choice {
+        value: v,
+        label: label(v),
+        selected: current.trim() == v,
+    }));
+    out
+}
+
+pub struct CustomerRow {
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+    pub rung: String,
+    pub status: String,
+    pub subgroup: String,
+    pub manager: String,
+    pub segment: String,
+    pub revenue: String,
+    pub profit: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "customers.html")]
+struct CustomersPage {
+    layout: Layout,
+    t: Tr,
+    query: ListQuery,
+    rungs: Vec<Choice>,
+    statuses: Vec<Choice>,
+    subgroups: Vec<Choice>,
+    rows: Vec<CustomerRow>,
+    pager: super::lists::Pager,
+    export: String,
+}
+
+fn row(tr: &Tr, c: DashboardCustomer) -> CustomerRow {
+    let segment = [c.abc.as_deref(), c.rfm.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    CustomerRow {
+        id: c.id,
+        name: c.name.clone().unwrap_or_default(),
+        external_id: c.external_id,
+        rung: tr.rung_opt(&c.rung),
+        status: tr.status_opt(&c.status),
+        subgroup: tr.subgroup(&c.subgroup),
+        manager: c.manager.unwrap_or_else(|| tr.get("none")),
+        segment: if segment.is_empty() {
+            tr.get("none")
+        } else {
+            segment
+        },
+        revenue: tr.money_opt(&c.revenue),
+        profit: tr.money_opt(&c.profit),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: WebUser,
+    uri: Uri,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let filter = query.filter(tr)?;
+    let cursor = match (query.after, query.before) {
+        (Some(a), _) => Cursor::After(a),
+        (None, Some(b)) => Cursor::Before(b),
+        (None, None) => Cursor::First,
+    };
+    let page = state
+        .store
+        .dashboard_customers(user.scope(), &filter, cursor, per_page(&state))
+        .await
+        .map_err(|e| WebError::store(e, tr))?;
+    let filters = query.filters_query();
+    let link = |key: &str, id: i64| {
+        if filters.is_empty() {
+            format!("/customers?{key}={id}")
+        } else {
+            format!("/customers?{filters}&{key}={id}")
+        }
+    };
+    let pager = super::lists::Pager {
+        prev: page.prev_before.map(|id| link("before", id)),
+        next: page.next_after.map(|id| link("after", id)),
+    };
+    let rung_values: Vec<&'static str> = Rung::ALL.iter().map(|r| r.as_str()).collect();
+    let status_values: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let page_view = CustomersPage {
+        layout: user.layout("customers", tr.get("page-customers"), &uri.to_string()),
+        t: tr,
+        rungs: choices(&tr, &query.rung, &rung_values, |v| {
+            tr.get(&format!("rung-{v}"))
+        }),
+        statuses: choices(&tr, &query.status, &status_values, |v| {
+            tr.get(&format!("status-{v}"))
+        }),
+        subgroups: choices(
+            &tr,
+            &query.subgroup,
+            &["profitable", "middling", "unprofitable"],
+            |v| tr.get(&format!("subgroup-{v}")),
+        ),
+        rows: page.items.into_iter().map(|c| row(&tr, c)).collect(),
+        pager,
+        export: if filters.is_empty() {
+            "/customers.csv".into()
+        } else {
+            format!("/customers.csv?{filters}")
+        },
+        query,
+    };
+    Ok(render(StatusCode::OK, &page_view))
+}
+
+/// Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_chunk(rows: &[DashboardCustomer], header: bool) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 96 + 128));
+    if header {
+        w.write_record([
+            "customer_id",
+            "external_id",
+            "name",
+            "rung",
+            "status",
+            "subgroup",
+            "revenue",
+            "profit",
+            "manager",
+            "abc",
+            "rfm",
+        ])?;
+    }
+    for c in rows {
+        w.write_record([
+            c.id.to_string(),
+            cell(&c.external_id),
+            cell(c.name.as_deref().unwrap_or("")),
+            c.rung.map_or("", |r| r.as_str()).to_string(),
+            c.status.map_or("", |s| s.as_str()).to_string(),
+            c.subgroup.clone().unwrap_or_default(),
+            c.revenue.map_or_else(String::new, |m| m.to_string()),
+            c.profit.map_or_else(String::new, |m| m.to_string()),
+            cell(c.manager.as_deref().unwrap_or("")),
+            c.abc.clone().unwrap_or_default(),
+            c.rfm.clone().unwrap_or_default(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Every customer matching the filters as CSV, streamed in batches read by keyset (memory
+/// stays flat whatever the count). Numbers are plain (`1234.50`), not per language.
+pub async fn csv(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let filter = query.filter(tr)?;
+    let scope = user.scope();
+    // The first batch is read before answering, so a failing query is an error page, not a
+    // truncated file.
+    let first = state
+        .store
+        .dashboard_customers(scope, &filter, Cursor::First, CSV_BATCH)
+        .await
+        .map_err(|e| WebError::store(e, tr))?;
+    let head = csv_chunk(&first.items, true).map_err(|e| WebError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: format!("{}: {e}", tr.get("error-internal")),
+        tr,
+    })?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let store = state.store.clone();
+    let mut next = first.next_after;
+    tokio::spawn(async move {
+        if tx.send(Ok(head)).await.is_err() {
+            return;
+        }
+        while let Some(after) = next {
+            let chunk = store
+                .dashboard_customers(scope, &filter, Cursor::After(after), CSV_BATCH)
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|page| {
+                    next = page.next_after;
+                    csv_chunk(&page.items, false).map_err(|e| std::io::Error::other(e.to_string()))
+                });
+            let failed = chunk.is_err();
+            if tx.send(chunk).await.is_err() || failed {
+                return;
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"customers.csv\""),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+pub struct HistoryRow {
+    pub as_of: String,
+    pub rung: String,
+    pub status: String,
+    pub reason: String,
+    pub p_alive: String,
+}
+
+pub struct OrderRow {
+    pub day: String,
+    pub order_ref: String,
+    pub lines: String,
+    pub amount: String,
+}
+
+pub struct NoteView {
+    pub author: String,
+    pub at: String,
+    pub body: String,
+}
+
+pub struct Pair {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "card.html")]
+struct CardPage {
+    layout: Layout,
+    t: Tr,
+    id: i64,
+    csrf: String,
+    erased: bool,
+    summary: Vec<Pair>,
+    history: Vec<HistoryRow>,
+    chart: Option<String>,
+    orders: Vec<OrderRow>,
+    dates: Vec<Pair>,
+    consents: Vec<Pair>,
+    contacts: Vec<Pair>,
+    tags: String,
+    notes: Vec<NoteView>,
+}
+
+pub async fn card(
+    State(state): State<AppState>,
+    user: WebUser,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let err = |e| WebError::store(e, tr);
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| WebError::invalid(tr, "id", format!("'{id}' is not a customer id")))?;
+    let card = state
+        .store
+        .customer_card(user.scope(), id)
+        .await
+        .map_err(err)?;
+    state
+        .audit
+        .record(&user.user.name, "view", Some(id), "card (web)")
+        .await
+        .map_err(|e| WebError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: format!("{}: {e}", tr.get("error-internal")),
+            tr,
+        })?;
+    let history = state
+        .store
+        .card_history(id, CARD_HISTORY)
+        .await
+        .map_err(err)?;
+    let c = &card.customer;
+    let title = c.name.clone().unwrap_or_else(|| c.external_id.clone());
+    let latest = history.first();
+    let latest_money = card.snapshots.first();
+    let none = tr.get("none");
+    let mut summary = vec![
+        Pair {
+            key: tr.get("col-external-id"),
+            value: c.external_id.clone(),
+        },
+        Pair {
+            key: tr.get("col-rung"),
+            value: latest.map_or_else(|| none.clone(), |h| tr.rung(h.rung)),
+        },
+        Pair {
+            key: tr.get("col-status"),
+            value: latest.map_or_else(|| none.clone(), |h| tr.status_opt(&h.status)),
+        },
+        Pair {
+            key: tr.get("card-reason"),
+            value: latest.map_or_else(
+                || none.clone(),
+                |h| reason::localize(h.status_reason.as_deref(), &tr),
+            ),
+        },
+        Pair {
+            key: tr.get("col-subgroup"),
+            value: latest_money.map_or_else(|| none.clone(), |s| tr.subgroup(&s.subgroup)),
+        },
+        Pair {
+            key: tr.get("col-revenue"),
+            value: latest_money.map_or_else(|| none.clone(), |s| tr.money(s.revenue)),
+        },
+        Pair {
+            key: tr.get("col-profit"),
+            value: latest_money.map_or_else(|| none.clone(), |s| tr.money(s.profit)),
+        },
+        Pair {
+            key: tr.get("col-segment"),
+            value: latest_money.map_or_else(
+                || none.clone(),
+                |s| {
+                    [s.abc.as_deref(), s.rfm.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                },
+            ),
+        },
+    ];
+    if let Some(p) = latest.and_then(|h| h.p_alive) {
+        summary.push(Pair {
+            key: tr.get("col-p-alive"),
+            value: tr.probability(p),
+        });
+    }
+    if let Some(clv) = latest.and_then(|h| h.clv) {
+        summary.push(Pair {
+            key: tr.get("col-clv"),
+            value: tr.money(clientele_core::Money::from_f64_rounded(clv)),
+        });
+    }
+    summary.push(Pair {
+        key: tr.get("card-manager"),
+        value: card
+            .manager_user
+            .clone()
+            .or_else(|| c.manager.clone())
+            .unwrap_or_else(|| tr.get("card-unassigned")),
+    });
+    summary.push(Pair {
+        key: tr.get("card-channel"),
+        value: channel_name(&tr, c.preferred_channel),
+    });
+    let with_p: Vec<_> = history
+        .iter()
+        .rev()
+        .filter_map(|h| Some((h.as_of, h.p_alive?)))
+        .collect();
+    let chart = with_p.first().map(|&(first, _)| {
+        let svg = LineChart {
+            title: tr.get("card-palive-title"),
+            description: tr.get("card-palive-desc"),
+            x_label: tr.get("card-palive-x"),
+            y_label: tr.get("col-p-alive"),
+            series: vec![Series {
+                name: tr.get("col-p-alive"),
+                values: with_p
+                    .iter()
+                    .map(|&(d, p)| (f64::from(d.days_since(first)), p))
+                    .collect(),
+            }],
+            marker: None,
+        }
+        .to_svg();
+        identified(&svg, "palive-chart").unwrap_or(svg)
+    });
+    let today = today_utc();
+    let mut consents: Vec<&clientele_store::ConsentRecord> = Vec::new();
+    for record in &card.consents {
+        // Records come oldest first: the latest per channel is in force.
+        consents.retain(|r| r.channel != record.channel);
+        consents.push(record);
+    }
+    let page = CardPage {
+        layout: user.layout("card", title, &uri.to_string()),
+        t: tr,
+        id,
+        csrf: user.csrf.clone(),
+        erased: c.erased_at.is_some(),
+        summary,
+        history: history
+            .iter()
+            .map(|h| HistoryRow {
+                as_of: tr.date(h.as_of),
+                rung: tr.rung(h.rung),
+                status: tr.status_opt(&h.status),
+                reason: reason::localize(h.status_reason.as_deref(), &tr),
+                p_alive: h
+                    .p_alive
+                    .map_or_else(|| tr.get("none"), |p| tr.probability(p)),
+            })
+            .collect(),
+        chart,
+        orders: card
+            .orders
+            .iter()
+            .map(|o| OrderRow {
+                day: tr.date(o.day),
+                order_ref: o.order_ref.clone(),
+                lines: tr.int(o.lines),
+                amount: tr.money(o.amount),
+            })
+            .collect(),
+        dates: card
+            .personal_dates
+            .iter()
+            .map(|d| Pair {
+                key: d.label.clone(),
+                value: d
+                    .rule
+                    .next_on_or_after(today)
+                    .map_or_else(|| tr.get("none"), |n| tr.date(n)),
+            })
+            .collect(),
+        consents: consents
+            .iter()
+            .map(|r| Pair {
+                key: channel_name(&tr, Some(r.channel)),
+                value: format!(
+                    "{} · {} · {}",
+                    tr.get(if r.granted {
+                        "card-granted"
+                    } else {
+                        "card-withdrawn"
+                    }),
+                    tr.date(r.day),
+                    r.source
+                ),
+            })
+            .collect(),
+        contacts: card
+            .contacts
+            .iter()
+            .map(|r| Pair {
+                key: channel_name(&tr, Some(r.channel)),
+                value: r.value.clone(),
+            })
+            .collect(),
+        tags: card.tags.join(", "),
+        notes: card
+            .notes
+            .iter()
+            .map(|n| NoteView {
+                author: n.author.clone(),
+                at: tr.instant(n.created_at),
+                body: n.body.clone(),
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    user.check_csrf(form.csrf.as_deref())?;
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| WebError::invalid(tr, "id", format!("'{id}' is not a customer id")))?;
+    let text = form.text.trim();
+    if text.is_empty() {
+        return Err(WebError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: tr.get("note-empty"),
+            tr,
+        });
+    }
+    state
+        .store
+        .add_note_audited(user.scope(), id, &user.user, text)
+        .await
+        .map_err(|e| WebError::store(e, tr))?;
+    Ok(see_other(&format!("/customers/{id}#notes")))
+}

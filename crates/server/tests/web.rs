@@ -1,0 +1,1115 @@
+//! The web dashboard end to end: each test builds the server on port 0 over a fresh database,
+//! signs in through the login form with a cookie-keeping client and reads the pages' HTML, once
+//! on SQLite and once on a real PostgreSQL server. The fixture's numbers are small enough to
+//! compute by hand; the expected values below are written out, not read from the server.
+
+use std::future::Future;
+
+use clientele_core::{Day, Money};
+use clientele_server::Settings;
+use clientele_server::web::i18n::{EN_FTL, RU_FTL, message_ids};
+use clientele_store::{
+    Channel, CustomerEdit, DateRule, NewCustomer, NewOrderLine, PersonalDateRecord, Role, Scope,
+    Store,
+};
+use clientele_testdb::{Backend, TestDb};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, LOCATION};
+
+const PASSWORD: &str = "correct horse battery";
+/// The grouping space of Russian numbers.
+const NNBSP: char = '\u{202f}';
+
+struct TestApp {
+    base: String,
+    store: Store,
+    backend: Backend,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _db: TestDb,
+}
+
+/// A browser: keeps cookies, does not follow redirects (the tests check them).
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    language: Option<&'static str>,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    content_type: String,
+    body: String,
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.base.clone(),
+            language: None,
+        }
+    }
+
+    async fn read(&self, req: reqwest::RequestBuilder) -> Page {
+        let req = match self.language {
+            Some(l) => req.header(ACCEPT_LANGUAGE, l),
+            None => req,
+        };
+        let resp = req.send().await.unwrap();
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .map(|v: &reqwest::header::HeaderValue| v.to_str().unwrap().to_string())
+        };
+        let location = header(LOCATION);
+        let content_type = header(CONTENT_TYPE).unwrap_or_default();
+        let status = resp.status();
+        Page {
+            status,
+            location,
+            content_type,
+            body: resp.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        self.read(self.client.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        self.read(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body),
+        )
+        .await
+    }
+
+    /// Signs in through the form; panics unless redirected to `next`.
+    async fn login(&self, name: &str, next: &str) {
+        let page = self
+            .post(
+                "/login",
+                &[("name", name), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert_eq!(page.location.as_deref(), Some(next));
+    }
+
+    /// The CSRF token from a page's hidden `csrf` input.
+    async fn csrf(&self) -> String {
+        let page = self.get("/customers").await;
+        let at = page
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf input")
+            + 19;
+        page.body[at..at + page.body[at..].find('"').unwrap()].to_string()
+    }
+}
+
+/// The text between the first `start` after `marker` and the next `end`.
+fn after<'a>(html: &'a str, marker: &str, start: &str, end: &str) -> Option<&'a str> {
+    let from = html.find(marker)?;
+    let rest = &html[from..];
+    let s = rest.find(start)? + start.len();
+    let e = rest[s..].find(end)? + s;
+    Some(&rest[s..e])
+}
+
+/// The text of cell `class` in the table row whose opening tag contains `row_marker`.
+fn cell(html: &str, row_marker: &str, class: &str) -> String {
+    let from = html
+        .find(row_marker)
+        .unwrap_or_else(|| panic!("no row {row_marker}"));
+    let row = &html[from..from + html[from..].find("</tr>").unwrap()];
+    let marker = format!("class=\"{class}");
+    let at = row
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no cell {class} in {row}"));
+    let s = at + row[at..].find('>').unwrap() + 1;
+    let e = s + row[s..].find("</td>").unwrap();
+    row[s..e].to_string()
+}
+
+/// Customer ids of a table's rows, in order.
+fn row_ids(html: &str, table_id: &str) -> Vec<i64> {
+    let table = after(html, &format!("id=\"{table_id}\""), "<tbody>", "</tbody>")
+        .unwrap_or_else(|| panic!("no table {table_id}"));
+    table
+        .split("data-customer-id=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+        .collect()
+}
+
+fn day(y: i32, m: u32, d: u32) -> Day {
+    Day::from_ymd(y, m, d).unwrap()
+}
+
+fn today() -> Day {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    Day::from_days_since_epoch((secs / 86_400) as i32)
+}
+
+/// The two snapshot days of the fixture.
+const D1: (i32, u32, u32) = (2024, 9, 1);
+const D2: (i32, u32, u32) = (2024, 10, 1);
+
+/// One snapshot row with known values: (as_of, customer, rung, status, subgroup, turn, orders,
+/// revenue, profit, abc, rfm, reason).
+type Row = (
+    Day,
+    i64,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Ids of the fixture's customers.
+struct Fixture {
+    alice: i64,
+    hostile: i64,
+    boris: i64,
+    vera: i64,
+    gleb: i64,
+}
+
+impl TestApp {
+    async fn spawn(backend: Backend) -> TestApp {
+        let db = TestDb::new(backend);
+        let settings = Settings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database_url: db.url.clone(),
+            max_limit: 100,
+            default_limit: 2,
+            ..Settings::default()
+        };
+        let server = clientele_server::build(settings)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: building the server: {e}"));
+        let store = server.store().clone();
+        let base = format!("http://127.0.0.1:{}", server.port());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(server.run(async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            base,
+            store,
+            backend,
+            shutdown: Some(tx),
+            server: Some(handle),
+            _db: db,
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.server.take() {
+            h.await.unwrap().unwrap();
+        }
+        self.store.close().await;
+    }
+
+    async fn user(&self, name: &str, role: Role) {
+        let u = self.store.add_user(name, role).await.unwrap();
+        self.store.set_password(u.user.id, PASSWORD).await.unwrap();
+    }
+
+    async fn customer(&self, external_id: &str, name: &str, channel: Option<Channel>) -> i64 {
+        self.store
+            .upsert_customer(&NewCustomer {
+                external_id: external_id.into(),
+                name: Some(name.into()),
+                preferred_channel: channel,
+                ..NewCustomer::default()
+            })
+            .await
+            .unwrap()
+    }
+
+    async fn assign(&self, customer: i64, user: &str) {
+        let u = self.store.user_by_name(user).await.unwrap();
+        self.store
+            .edit_customer_audited(
+                Scope::All,
+                customer,
+                "test",
+                &CustomerEdit {
+                    manager_user_id: Some(Some(u.id)),
+                    ..CustomerEdit::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn snapshot_row(&self, r: Row) {
+        let sql = "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, orders, purchase_days, revenue, profit, abc, rfm, status_reason, scored_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, 0)";
+        macro_rules! run {
+            ($pool:expr) => {
+                sqlx::query(sql)
+                    .bind(i64::from(r.0.days_since_epoch()))
+                    .bind(r.1)
+                    .bind(r.2)
+                    .bind(r.3)
+                    .bind(r.4)
+                    .bind(r.5)
+                    .bind(r.6)
+                    .bind(Money::from_major(r.7).units())
+                    .bind(Money::from_major(r.8).units())
+                    .bind(r.9)
+                    .bind(r.10)
+                    .bind(r.11)
+                    .execute($pool)
+                    .await
+                    .map(|_| ())
+                    .unwrap()
+            };
+        }
+        match &self.store {
+            Store::Sqlite(p) => run!(p),
+            Store::Postgres(p) => run!(p),
+        };
+    }
+
+    async fn order_line(&self, customer: &str, order: &str, day: Day, amount: i64) {
+        let mut tx = self
+            .store
+            .begin_import(&format!("{order}.csv"))
+            .await
+            .unwrap();
+        tx.add(&[NewOrderLine {
+            customer: customer.into(),
+            order_id: Some(order.into()),
+            product: "p".into(),
+            day,
+            amount: Money::from_major(amount),
+            cost: None,
+            quantity: None,
+            price: None,
+            list_price: None,
+            category: None,
+            full_price: None,
+            row_line: 1,
+        }])
+        .await
+        .unwrap();
+        tx.commit(1, 0).await.unwrap();
+    }
+
+    /// Users ada (admin), ana (analyst) and max (manager of Alice and Boris), five customers,
+    /// two snapshots written directly with known values, and the dashboard aggregates.
+    ///
+    /// At D2: Alice regular active (turn 2: a returner), profitable, 1,000 / 300, A 545;
+    /// `<script>` regular slipping, middling, 500 / 100, B 335, "19 days late";
+    /// Boris advocate slipping, profitable, 2,000 / 800, A 555, "9 days late";
+    /// Vera newcomer lost, unprofitable, 100 / −20, C 111; Gleb prospect, no purchase.
+    /// At D1 Alice and Vera were active newcomers, the other two active regulars, Gleb absent.
+    async fn fixture(&self) -> Fixture {
+        self.user("ada", Role::Admin).await;
+        self.user("ana", Role::Analyst).await;
+        self.user("max", Role::Manager).await;
+        let f = Fixture {
+            alice: self.customer("C1", "Alice", Some(Channel::Email)).await,
+            hostile: self
+                .customer("C2", "<script>alert(1)</script>", Some(Channel::Phone))
+                .await,
+            boris: self.customer("C3", "Boris", Some(Channel::Email)).await,
+            vera: self.customer("C4", "Vera", None).await,
+            gleb: self.customer("C5", "Gleb", None).await,
+        };
+        self.assign(f.alice, "max").await;
+        self.assign(f.boris, "max").await;
+        let (d1, d2) = (day(D1.0, D1.1, D1.2), day(D2.0, D2.1, D2.2));
+        let late = |d| match d {
+            19 => Some("buys every 30 ± 4 days; 19 days late"),
+            _ => Some("buys every 14 ± 2 days; 9 days late"),
+        };
+        let rows: [Row; 9] = [
+            (
+                d1,
+                f.alice,
+                "newcomer",
+                Some("active"),
+                Some("profitable"),
+                1,
+                1,
+                400,
+                100,
+                Some("B"),
+                Some("345"),
+                None,
+            ),
+            (
+                d1,
+                f.hostile,
+                "regular",
+                Some("active"),
+                Some("middling"),
+                1,
+                5,
+                400,
+                80,
+                Some("B"),
+                Some("335"),
+                None,
+            ),
+            (
+                d1,
+                f.boris,
+                "regular",
+                Some("active"),
+                Some("profitable"),
+                1,
+                9,
+                1500,
+                600,
+                Some("A"),
+                Some("555"),
+                None,
+            ),
+            (
+                d1,
+                f.vera,
+                "newcomer",
+                Some("active"),
+                Some("unprofitable"),
+                1,
+                1,
+                100,
+                -20,
+                Some("C"),
+                Some("211"),
+                None,
+            ),
+            (
+                d2,
+                f.alice,
+                "regular",
+                Some("active"),
+                Some("profitable"),
+                2,
+                4,
+                1000,
+                300,
+                Some("A"),
+                Some("545"),
+                None,
+            ),
+            (
+                d2,
+                f.hostile,
+                "regular",
+                Some("slipping"),
+                Some("middling"),
+                1,
+                6,
+                500,
+                100,
+                Some("B"),
+                Some("335"),
+                late(19),
+            ),
+            (
+                d2,
+                f.boris,
+                "advocate",
+                Some("slipping"),
+                Some("profitable"),
+                1,
+                12,
+                2000,
+                800,
+                Some("A"),
+                Some("555"),
+                late(9),
+            ),
+            (
+                d2,
+                f.vera,
+                "newcomer",
+                Some("lost"),
+                Some("unprofitable"),
+                1,
+                1,
+                100,
+                -20,
+                Some("C"),
+                Some("111"),
+                Some("no purchase for 401 days (more than 365)"),
+            ),
+            (
+                d2, f.gleb, "prospect", None, None, 1, 0, 0, 0, None, None, None,
+            ),
+        ];
+        for r in rows {
+            self.snapshot_row(r).await;
+        }
+        self.order_line("C4", "v1", day(2023, 8, 27), 100).await;
+        self.store.refresh_dashboard(d1).await.unwrap();
+        self.store.refresh_dashboard(d2).await.unwrap();
+        f
+    }
+}
+
+/// Runs `test` against a server on SQLite, then on PostgreSQL.
+async fn on_both<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = TestApp>,
+{
+    for backend in Backend::ALL {
+        eprintln!("running on {backend:?}");
+        let app = TestApp::spawn(backend).await;
+        let app = test(app).await;
+        app.stop().await;
+    }
+}
+
+fn assert_clean(page: &Page) {
+    assert!(
+        !page.body.contains('⟦'),
+        "a message id is missing: {}",
+        page.body
+    );
+    // The SVG namespace is a name, not a link.
+    let body = page
+        .body
+        .replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !body.contains("http://") && !body.contains("https://") && !body.contains("src=\"//"),
+        "an external URL: {}",
+        page.body
+    );
+}
+
+#[test]
+fn both_catalogues_define_the_same_messages() {
+    let en = message_ids(EN_FTL).unwrap();
+    let ru = message_ids(RU_FTL).unwrap();
+    let only_en: Vec<_> = en.iter().filter(|id| !ru.contains(id)).collect();
+    let only_ru: Vec<_> = ru.iter().filter(|id| !en.contains(id)).collect();
+    assert!(only_en.is_empty(), "missing in ru.ftl: {only_en:?}");
+    assert!(only_ru.is_empty(), "missing in en.ftl: {only_ru:?}");
+    assert!(en.len() > 100, "{} messages", en.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_redirect_to_login_and_the_login_form_signs_in_and_out() {
+    on_both(|app| async move {
+        app.user("ada", Role::Admin).await;
+        let b = Browser::new(&app);
+        for (path, next) in [
+            ("/", "%2F"),
+            ("/customers?rung=regular", "%2Fcustomers%3Frung%3Dregular"),
+            ("/dates", "%2Fdates"),
+        ] {
+            let page = b.get(path).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(page.location, Some(format!("/login?next={next}")));
+        }
+        let login = b.get("/login?next=%2Fflows").await;
+        assert_eq!(login.status, StatusCode::OK);
+        assert!(
+            login
+                .body
+                .contains("<form id=\"login-form\" method=\"post\" action=\"/login\"")
+        );
+        assert!(login.body.contains("name=\"next\" value=\"/flows\""));
+        assert!(
+            login
+                .body
+                .contains("<main id=\"page-login\">\n<h1>Sign in</h1>")
+        );
+        let wrong = b
+            .post("/login", &[("name", "ada"), ("password", "nope nope nope")])
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            wrong
+                .body
+                .contains("class=\"error\" role=\"alert\">Wrong name or password.</p>")
+        );
+        // A next pointing to another site is ignored.
+        b.login("ada", "/").await;
+        let evil = b
+            .post(
+                "/login",
+                &[
+                    ("name", "ada"),
+                    ("password", PASSWORD),
+                    ("next", "//evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(evil.location.as_deref(), Some("/"));
+        let overview = b.get("/").await;
+        assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+        assert!(overview.body.contains("<html lang=\"en\">"));
+        assert!(
+            overview
+                .body
+                .contains("<main id=\"page-overview\">\n<h1>Overview</h1>")
+        );
+        assert!(overview.body.contains("No snapshot yet"));
+        let csrf = b.csrf().await;
+        let refused = b.post("/logout", &[("csrf", "wrong")]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let out = b.post("/logout", &[("csrf", csrf.as_str())]).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert_eq!(out.location.as_deref(), Some("/login"));
+        assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER);
+        app
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_shows_the_fixture_for_each_role() {
+    on_both(|app| async move {
+        app.fixture().await;
+        let admin = Browser::new(&app);
+        admin.login("ada", "/").await;
+        let page = admin.get("/").await;
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "{:?}: {}",
+            app.backend,
+            page.body
+        );
+        assert_clean(&page);
+        let html = &page.body;
+        // Regulars at D2: Alice 1,000 + <script> 500; profit 300 + 100.
+        assert_eq!(cell(html, "data-rung=\"regular\"", "customers"), "2");
+        assert_eq!(cell(html, "data-rung=\"regular\"", "revenue"), "1,500.00");
+        assert_eq!(cell(html, "data-rung=\"regular\"", "profit"), "400.00");
+        assert_eq!(cell(html, "data-rung=\"newcomer\"", "profit"), "-20.00");
+        assert_eq!(cell(html, "data-rung=\"visitor\"", "customers"), "0");
+        assert_eq!(cell(html, "data-rung=\"advocate\"", "revenue"), "2,000.00");
+        // Regulars went from 2 (D1) to 2, newcomers from 2 to 1, prospects from 0 to 1.
+        assert_eq!(cell(html, "data-rung=\"newcomer\"", "change"), "-1");
+        assert_eq!(cell(html, "data-rung=\"prospect\"", "change"), "+1");
+        for (status, n) in [
+            ("active", "1"),
+            ("slipping", "2"),
+            ("lost", "1"),
+            ("returners", "1"),
+        ] {
+            assert_eq!(
+                after(html, &format!("data-status=\"{status}\""), ">", "<"),
+                Some(n),
+                "{status}"
+            );
+        }
+        // Buyers by revenue 2,000, 1,000, 500, 100 (Gleb never bought): the top one of four
+        // brings 2,000 / 3,600.
+        assert!(html.contains("The top 25.0% of buyers bring 55.6% of revenue."));
+        // Boris moved up; Alice moved up on a new turn, which counts as coming back; Vera was
+        // lost, <script> stayed, Gleb is new.
+        for (m, n) in [
+            ("up", "1"),
+            ("down", "0"),
+            ("out", "1"),
+            ("back", "1"),
+            ("same", "1"),
+            ("new", "1"),
+        ] {
+            assert_eq!(
+                after(html, &format!("data-movement=\"{m}\""), ">", "<"),
+                Some(n),
+                "{m}"
+            );
+        }
+        assert!(html.contains("<svg id=\"ladder-chart\""));
+        assert!(
+            html.contains("role=\"img\" aria-labelledby=\"ladder-chart-title ladder-chart-desc\"")
+        );
+        assert!(html.contains("<title id=\"ladder-chart-title\">The loyalty ladder</title>"));
+        for nav in [
+            "/",
+            "/flows",
+            "/today",
+            "/lost",
+            "/customers",
+            "/value",
+            "/dates",
+        ] {
+            assert!(html.contains(&format!("<a href=\"{nav}\"")), "{nav}");
+        }
+        assert!(html.contains("<button name=\"lang\" value=\"ru\">Русский</button>"));
+
+        // The manager sees Alice and Boris only.
+        let manager = Browser::new(&app);
+        manager.login("max", "/").await;
+        let html = manager.get("/").await.body;
+        assert_eq!(cell(&html, "data-rung=\"regular\"", "customers"), "1");
+        assert_eq!(cell(&html, "data-rung=\"regular\"", "revenue"), "1,000.00");
+        assert_eq!(cell(&html, "data-rung=\"advocate\"", "customers"), "1");
+        assert_eq!(
+            after(&html, "data-status=\"slipping\"", ">", "<"),
+            Some("1")
+        );
+        assert_eq!(after(&html, "data-status=\"lost\"", ">", "<"), Some("0"));
+        // 2,000 of 3,000 from the top one of two.
+        assert!(html.contains("The top 50.0% of buyers bring 66.7% of revenue."));
+
+        // The analyst reads Russian: grouping with narrow no-break spaces, decimal comma.
+        let analyst = Browser {
+            language: Some("ru-RU,ru;q=0.9"),
+            ..Browser::new(&app)
+        };
+        analyst.login("ana", "/").await;
+        let page = analyst.get("/").await;
+        assert_clean(&page);
+        let html = &page.body;
+        assert!(html.contains("<html lang=\"ru\">"));
+        assert!(html.contains("<main id=\"page-overview\">\n<h1>Обзор</h1>"));
+        assert_eq!(
+            cell(html, "data-rung=\"regular\"", "revenue"),
+            format!("1{NNBSP}500,00")
+        );
+        assert!(html.contains(&format!(
+            "Лучшие 25,0{NNBSP}% покупателей приносят 55,6{NNBSP}% выручки."
+        )));
+        app
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_flows_value_and_dates_show_the_fixture() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        // A birthday of Alice in three days, and Boris's first purchase two years before the
+        // fifth day from now (the anniversary falls in the window).
+        let now = today();
+        let mut soon = now.plus_days(5);
+        if soon.ymd().1 == 2 && soon.ymd().2 == 29 {
+            soon = now.plus_days(6);
+        }
+        let birthday = now.plus_days(3);
+        let (_, bm, bd) = birthday.ymd();
+        app.store
+            .add_personal_date(
+                f.alice,
+                &PersonalDateRecord {
+                    label: "Birthday <b>".into(),
+                    rule: DateRule::Yearly { month: bm, day: bd, since: Some(1990) },
+                },
+            )
+            .await
+            .unwrap();
+        let (sy, sm, sd) = soon.ymd();
+        app.order_line("C3", "b0", day(sy - 2, sm, sd), 10).await;
+        app.store.refresh_dashboard(day(D2.0, D2.1, D2.2)).await.unwrap();
+
+        let b = Browser::new(&app);
+        b.login("ada", "/today").await;
+        let page = b.get("/today").await;
+        assert_clean(&page);
+        let html = &page.body;
+        assert!(html.contains("<main id=\"page-today\">\n<h1>Today</h1>"));
+        // Slipping regulars and advocates by value: Boris 2,000, then <script> 500.
+        assert_eq!(row_ids(html, "today-list"), vec![f.boris, f.hostile]);
+        let hostile_row = format!("data-customer-id=\"{}\"", f.hostile);
+        assert_eq!(cell(html, &hostile_row, "reason"), "buys every 30 ± 4 days, 19 days late");
+        assert_eq!(
+            cell(html, &hostile_row, "action"),
+            "Keep the rhythm: remind them before their usual next purchase."
+        );
+        assert_eq!(cell(html, &hostile_row, "channel"), "Phone");
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{html}");
+        assert!(!html.contains("<script>alert"));
+
+        let html = b.get("/lost").await.body;
+        assert_eq!(row_ids(&html, "lost-list"), vec![f.vera]);
+        let vera = format!("data-customer-id=\"{}\"", f.vera);
+        // Last purchase 2023-08-27, snapshot 2024-10-01: 366 + 35 days.
+        assert_eq!(cell(&html, &vera, "since"), "401 days");
+        assert_eq!(cell(&html, &vera, "value"), "100.00");
+        assert_eq!(cell(&html, &vera, "reason"), "no purchase for 401 days (more than 365)");
+        assert!(html.contains(&format!("action=\"/customers/{}/notes\"", f.vera)));
+
+        let page = b.get("/flows").await;
+        assert_clean(&page);
+        let html = &page.body;
+        assert!(html.contains("<svg id=\"flows-chart\""));
+        // At risk at D1: newcomers Alice and Vera (Vera lost), regulars <script> and Boris.
+        assert_eq!(cell(html, "<tr data-rung=\"newcomer\"", "at-risk"), "2");
+        assert_eq!(cell(html, "<tr data-rung=\"newcomer\"", "churned"), "1");
+        assert_eq!(cell(html, "<tr data-rung=\"newcomer\"", "rate"), "50.0%");
+        assert_eq!(cell(html, "<tr data-rung=\"regular\"", "rate"), "0.0%");
+        assert!(html.contains("<p id=\"returners\">Came back in the last period: 1</p>"));
+        assert!(html.contains("<title>Newcomer → Regular: 1 customer</title>"));
+
+        let page = b.get("/value").await;
+        assert_clean(&page);
+        let html = &page.body;
+        assert!(html.contains("<svg id=\"pareto-chart\""));
+        assert!(html.contains("aria-labelledby=\"pareto-chart-title pareto-chart-desc\""));
+        // A: Alice and Boris, 3,000 of 3,600.
+        assert_eq!(cell(html, "<tr data-segment=\"A\"", "customers"), "2");
+        assert_eq!(cell(html, "<tr data-segment=\"A\"", "revenue"), "3,000.00");
+
+        let page = b.get("/dates").await;
+        assert_clean(&page);
+        let html = &page.body;
+        let ids = row_ids(html, "dates-list");
+        assert!(ids.contains(&f.alice) && ids.contains(&f.boris), "{html}");
+        assert!(html.contains(&format!(
+            "<td class=\"date\">{}</td><td class=\"in num\">3 days</td><td class=\"customer\"><a href=\"/customers/{}\">Alice</a></td><td class=\"what\">Birthday &#60;b&#62;</td>",
+            Day::to_string(&birthday),
+            f.alice
+        )));
+        assert!(html.contains("First purchase, 2 years"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notes_need_the_csrf_token_and_show_on_the_card() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        let b = Browser::new(&app);
+        b.login("max", "/").await;
+        let card = b.get(&format!("/customers/{}", f.alice)).await;
+        assert_eq!(card.status, StatusCode::OK, "{}", card.body);
+        assert_clean(&card);
+        assert!(
+            card.body
+                .contains("<main id=\"page-card\">\n<h1>Alice</h1>")
+        );
+        assert!(card.body.contains(&format!(
+            "<form id=\"note-form\" method=\"post\" action=\"/customers/{}/notes\">",
+            f.alice
+        )));
+        let path = format!("/customers/{}/notes", f.alice);
+        let text = "Call on Monday <img src=x onerror=alert(1)>";
+        assert_eq!(
+            b.post(&path, &[("text", text)]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            b.post(&path, &[("text", text), ("csrf", "forged")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let csrf = b.csrf().await;
+        let empty = b.post(&path, &[("text", "  "), ("csrf", &csrf)]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let saved = b.post(&path, &[("text", text), ("csrf", &csrf)]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            saved.location,
+            Some(format!("/customers/{}#notes", f.alice))
+        );
+        let card = b.get(&format!("/customers/{}", f.alice)).await.body;
+        let notes = after(
+            &card,
+            "<section id=\"notes\">",
+            "<ul class=\"notes\">",
+            "</ul>",
+        )
+        .unwrap();
+        assert_eq!(notes.matches("<li class=\"note\">").count(), 1);
+        assert!(notes.contains("<span class=\"author\">max</span>"));
+        assert!(notes.contains("Call on Monday &#60;img src=x onerror=alert(1)&#62;"));
+        // Another manager's customer is not found, neither to read nor to write.
+        assert_eq!(
+            b.get(&format!("/customers/{}", f.vera)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let other = format!("/customers/{}/notes", f.vera);
+        assert_eq!(
+            b.post(&other, &[("text", "x"), ("csrf", &csrf)])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_follows_the_choice_then_the_browser() {
+    on_both(|app| async move {
+        app.user("ada", Role::Admin).await;
+        let german = Browser {
+            language: Some("de-DE,de;q=0.9"),
+            ..Browser::new(&app)
+        };
+        assert!(
+            german
+                .get("/login")
+                .await
+                .body
+                .contains("<html lang=\"en\">")
+        );
+        let russian = Browser {
+            language: Some("ru,en;q=0.5"),
+            ..Browser::new(&app)
+        };
+        let page = russian.get("/login").await;
+        assert!(page.body.contains("<html lang=\"ru\">"));
+        assert!(page.body.contains("<h1>Вход</h1>"));
+        // Switching on the login page sets the cookie.
+        let switched = german
+            .post("/language", &[("lang", "ru"), ("next", "/login")])
+            .await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER);
+        assert_eq!(switched.location.as_deref(), Some("/login"));
+        assert!(german.get("/login").await.body.contains("<h1>Вход</h1>"));
+        assert_eq!(
+            german.post("/language", &[("lang", "fr")]).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        // Signed in, the choice is stored for the user (with the CSRF token).
+        let b = Browser::new(&app);
+        b.login("ada", "/").await;
+        assert_eq!(
+            b.post("/language", &[("lang", "ru"), ("next", "/")])
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let csrf = b.csrf().await;
+        let ok = b
+            .post(
+                "/language",
+                &[("lang", "ru"), ("next", "/customers"), ("csrf", &csrf)],
+            )
+            .await;
+        assert_eq!(ok.location.as_deref(), Some("/customers"));
+        // A fresh browser asking for English gets the stored Russian after signing in.
+        let fresh = Browser {
+            language: Some("en"),
+            ..Browser::new(&app)
+        };
+        fresh.login("ada", "/").await;
+        let page = fresh.get("/customers").await;
+        assert!(page.body.contains("<html lang=\"ru\">"));
+        assert!(page.body.contains("<h1>Клиенты</h1>"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_list_filters_pages_and_exports_csv() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        let b = Browser::new(&app);
+        b.login("ana", "/").await;
+        // Pages of two (the test server's default page size) by id.
+        let first = b.get("/customers").await;
+        assert_clean(&first);
+        assert_eq!(
+            row_ids(&first.body, "customer-list"),
+            vec![f.alice, f.hostile]
+        );
+        assert!(!first.body.contains("rel=\"prev\""));
+        let next = after(&first.body, "rel=\"next\"", "href=\"", "\"")
+            .unwrap()
+            .replace("&amp;", "&");
+        assert_eq!(next, format!("/customers?after={}", f.hostile));
+        let second = b.get(&next).await.body;
+        assert_eq!(row_ids(&second, "customer-list"), vec![f.boris, f.vera]);
+        let prev = after(&second, "rel=\"prev\"", "href=\"", "\"")
+            .unwrap()
+            .replace("&amp;", "&");
+        assert_eq!(prev, format!("/customers?before={}", f.boris));
+        assert_eq!(
+            row_ids(&b.get(&prev).await.body, "customer-list"),
+            vec![f.alice, f.hostile]
+        );
+        let next = after(&second, "rel=\"next\"", "href=\"", "\"")
+            .unwrap()
+            .replace("&amp;", "&");
+        assert_eq!(
+            row_ids(&b.get(&next).await.body, "customer-list"),
+            vec![f.gleb]
+        );
+
+        // Filters, and the pagination keeps them.
+        let regular = b.get("/customers?rung=regular&q=&status=").await.body;
+        assert_eq!(row_ids(&regular, "customer-list"), vec![f.alice, f.hostile]);
+        assert!(regular.contains("<option value=\"regular\" selected>Regular</option>"));
+        assert!(regular.contains("id=\"export-csv\" href=\"/customers.csv?rung=regular\""));
+        assert_eq!(
+            row_ids(&b.get("/customers?segment=a").await.body, "customer-list"),
+            vec![f.alice, f.boris]
+        );
+        assert_eq!(
+            row_ids(&b.get("/customers?q=BOR").await.body, "customer-list"),
+            vec![f.boris]
+        );
+        assert_eq!(
+            row_ids(
+                &b.get("/customers?manager=max&status=slipping").await.body,
+                "customer-list"
+            ),
+            vec![f.boris]
+        );
+        assert_eq!(
+            row_ids(
+                &b.get("/customers?subgroup=unprofitable").await.body,
+                "customer-list"
+            ),
+            vec![f.vera]
+        );
+        let bad = b.get("/customers?rung=king").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.body.contains("rung: ")
+                && bad.body.contains("king")
+                && bad.body.contains("is not prospect"),
+            "{}",
+            bad.body
+        );
+
+        // The export holds every matching customer, not one page.
+        let csv = b.get("/customers.csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.content_type.starts_with("text/csv"));
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(
+            lines[0],
+            "customer_id,external_id,name,rung,status,subgroup,revenue,profit,manager,abc,rfm"
+        );
+        assert_eq!(lines.len(), 6, "{}", csv.body);
+        assert_eq!(
+            lines[1],
+            format!(
+                "{},C1,Alice,regular,active,profitable,1000.00,300.00,max,A,545",
+                f.alice
+            )
+        );
+        assert_eq!(
+            lines[4],
+            format!(
+                "{},C4,Vera,newcomer,lost,unprofitable,100.00,-20.00,,C,111",
+                f.vera
+            )
+        );
+        assert_eq!(
+            lines[5],
+            format!("{},C5,Gleb,prospect,,,0.00,0.00,,,", f.gleb)
+        );
+        let regular = b.get("/customers.csv?rung=regular").await.body;
+        assert_eq!(regular.lines().count(), 3);
+        app
+    })
+    .await;
+}
+
+/// Scores a small history the way `clientele score` does and checks the aggregates written in
+/// the snapshot's transaction against the store's own transitions (computed in Rust).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scoring_writes_aggregates_that_agree_with_the_transitions() {
+    use clientele_core::{CustomerRecord, LadderRules, analyze};
+    on_both(|app| async move {
+        let lines = [
+            ("r", "r1", day(2024, 1, 10), 110),
+            ("r", "r2", day(2024, 2, 10), 110),
+            ("r", "r3", day(2024, 3, 10), 110),
+            ("r", "r4", day(2024, 4, 10), 110),
+            ("n", "n1", day(2024, 1, 15), 60),
+            ("b", "b1", day(2023, 1, 5), 70),
+            ("b", "b2", day(2025, 3, 1), 80),
+        ];
+        for (c, o, d, a) in lines {
+            app.order_line(c, o, d, a).await;
+        }
+        let (d1, d2) = (day(2024, 4, 30), day(2025, 3, 31));
+        for as_of in [d2, d1] {
+            // Scored out of order: writing d1 must refresh d2's movements too.
+            let s = app.store.summaries(as_of).await.unwrap();
+            let records = s
+                .customers
+                .into_iter()
+                .map(|(id, summary)| CustomerRecord {
+                    id,
+                    summary: Some(summary),
+                    forecast: None,
+                })
+                .collect();
+            let profiles = app.store.profiles(as_of).await.unwrap();
+            let analysis = analyze(records, profiles, &LadderRules::default(), as_of);
+            app.store.write_snapshot(&analysis).await.unwrap();
+        }
+        let t = app.store.transitions(d1, d2).await.unwrap();
+        let moves = app
+            .store
+            .movement_aggregates(Scope::All, Some(d2))
+            .await
+            .unwrap();
+        let count = |m: &str| -> u64 {
+            moves
+                .iter()
+                .filter(|a| a.movement == m)
+                .map(|a| a.customers as u64)
+                .sum()
+        };
+        assert_eq!(
+            (
+                count("up"),
+                count("down"),
+                count("out"),
+                count("back"),
+                count("same"),
+                count("new")
+            ),
+            (t.up, t.down, t.out, t.back, t.same, t.new)
+        );
+        assert_eq!((t.out, t.back), (2, 1));
+        let (_, cells) = app
+            .store
+            .ladder_summary(Scope::All, Some(d2))
+            .await
+            .unwrap();
+        let agg = app.store.ladder_aggregate(Scope::All, d2).await.unwrap();
+        let total =
+            |f: &dyn Fn(&clientele_store::LadderAggregate) -> i64| agg.iter().map(f).sum::<i64>();
+        assert_eq!(
+            total(&|a| a.customers),
+            cells.iter().map(|c| c.customers).sum::<i64>()
+        );
+        assert_eq!(
+            total(&|a| a.revenue.units()),
+            cells.iter().map(|c| c.revenue.units()).sum::<i64>()
+        );
+        // b came back for a second turn.
+        assert_eq!(total(&|a| a.returners), 1);
+        app
+    })
+    .await;
+}
