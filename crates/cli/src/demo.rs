@@ -27,12 +27,23 @@ use crate::serve::{init_logging, print_dashboard_address, serve_until_ctrl_c, se
 /// The demo user's name; it is an admin so every page and action can be tried.
 pub const DEMO_USER: &str = "demo";
 
+/// The observed window: two years, as the synth's default company.
+const DEMO_YEARS_DAYS: i32 = 730;
+
 /// Days between the two snapshots: the flows page shows the moves of this last month.
 const SNAPSHOT_GAP_DAYS: i32 = 30;
 
 pub fn run(args: DemoArgs) -> Result<()> {
     let started = Instant::now();
-    let cfg = SynthConfig::new(args.customers, args.seed);
+    // The company's two years end yesterday, so the dashboard's snapshot, "Today" and the
+    // upcoming dates read as current. The seed decides the people; the window moves with the
+    // calendar.
+    let end = crate::import::today().plus_days(-1);
+    let cfg = SynthConfig {
+        start: end.plus_days(-DEMO_YEARS_DAYS),
+        end,
+        ..SynthConfig::new(args.customers, args.seed)
+    };
     cfg.validate().map_err(|e| anyhow!("{e}"))?;
     let rt = server_runtime()?;
     rt.block_on(prepare_database(&args.db, args.force))?;
