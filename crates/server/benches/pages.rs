@@ -181,6 +181,9 @@ async fn seed(store: &Store, n: i64) -> Vec<i64> {
     managers
 }
 
+/// The path of a page's i-th request.
+type PathOf = Box<dyn Fn(usize) -> String>;
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -237,9 +240,9 @@ fn main() {
         let as_admin = signed_in(&base, &admin).await;
         let as_manager = signed_in(&base, "manager-3").await;
         assert!(!managers.is_empty());
-        let card = |_: usize| format!("/customers/{}", rand::rng().random_range(1..=customers));
+        let card = move |_: usize| format!("/customers/{}", rand::rng().random_range(1..=customers));
         let deep = format!("/customers?after={}", customers / 2);
-        let pages: Vec<(&str, &reqwest::Client, Box<dyn Fn(usize) -> String>)> = vec![
+        let pages: Vec<(&str, &reqwest::Client, PathOf)> = vec![
             ("overview", &as_admin, Box::new(|_| "/".into())),
             ("flows", &as_admin, Box::new(|_| "/flows".into())),
             ("today", &as_admin, Box::new(|_| "/today".into())),

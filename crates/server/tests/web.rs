@@ -577,6 +577,28 @@ async fn pages_redirect_to_login_and_the_login_form_signs_in_and_out() {
                 .contains("<main id=\"page-overview\">\n<h1>Overview</h1>")
         );
         assert!(overview.body.contains("No snapshot yet"));
+        // Without any snapshot every page still renders with the contract's elements.
+        for (path, page, element) in [
+            ("/", "overview", "<table id=\"ladder-table\""),
+            ("/flows", "flows", "<svg id=\"flows-chart\""),
+            ("/flows", "flows", "<table id=\"churn-table\""),
+            ("/today", "today", "<table id=\"today-list\""),
+            ("/lost", "lost", "<table id=\"lost-list\""),
+            ("/customers", "customers", "<table id=\"customer-list\""),
+            ("/value", "value", "<svg id=\"pareto-chart\""),
+            ("/dates", "dates", "<table id=\"dates-list\""),
+        ] {
+            let got = b.get(path).await;
+            assert_eq!(got.status, StatusCode::OK, "{path}: {}", got.body);
+            assert_clean(&got);
+            assert!(
+                got.body.contains(&format!("<main id=\"page-{page}\">")),
+                "{path}"
+            );
+            assert!(got.body.contains(element), "{path}: {element}");
+        }
+        let css = b.get("/static/app.css").await;
+        assert!(css.content_type.starts_with("text/css") && css.body.contains("@media print"));
         let csrf = b.csrf().await;
         let refused = b.post("/logout", &[("csrf", "wrong")]).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN);

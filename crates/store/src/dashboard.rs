@@ -16,55 +16,84 @@ use crate::{
     Channel, Day, Money, Result, Scope, Store, StoreError, day_from_db, day_to_db, dispatch,
 };
 
-/// Each snapshot row once for every customer (scope 0) and once more for its manager.
-const SCOPES: &str = "(SELECT id, 0 AS scope FROM customers
-   UNION ALL SELECT id, manager_user_id AS scope FROM customers WHERE manager_user_id IS NOT NULL) k";
+/// How one aggregate statement is written for one kind of scope: every customer (scope 0) or
+/// each manager's customers (scope = the manager's user id). Plain joins on primary keys, so
+/// both databases read a snapshot once per statement.
+struct ScopeSql {
+    scope: &'static str,
+    join: &'static str,
+    condition: &'static str,
+    group: &'static str,
+    partition: &'static str,
+}
+
+const SCOPE_SQL: [ScopeSql; 2] = [
+    ScopeSql {
+        scope: "0",
+        join: "",
+        condition: "",
+        group: "",
+        partition: "",
+    },
+    ScopeSql {
+        scope: "c.manager_user_id",
+        join: " JOIN customers c ON c.id = s.customer_id",
+        condition: " AND c.manager_user_id IS NOT NULL",
+        group: "c.manager_user_id, ",
+        partition: "PARTITION BY c.manager_user_id",
+    },
+];
 
 /// The aggregate statements that depend only on the snapshot day `$1`.
-pub(crate) fn snapshot_aggregate_sql() -> [String; 7] {
-    [
+pub(crate) fn snapshot_aggregate_sql() -> Vec<String> {
+    let mut sql: Vec<String> = vec![
         "DELETE FROM dash_ladder WHERE as_of = $1".into(),
         "DELETE FROM dash_pareto WHERE as_of = $1".into(),
         "DELETE FROM dash_segments WHERE as_of = $1".into(),
-        format!(
+    ];
+    for ScopeSql {
+        scope,
+        join,
+        condition,
+        group,
+        partition,
+    } in SCOPE_SQL
+    {
+        sql.push(format!(
             "INSERT INTO dash_ladder (as_of, scope, rung, subgroup, status, customers, returners, revenue, profit)
-             SELECT $1, k.scope, s.rung, COALESCE(s.subgroup, ''), COALESCE(s.status, ''), COUNT(*),
+             SELECT $1, {scope}, s.rung, COALESCE(s.subgroup, ''), COALESCE(s.status, ''), COUNT(*),
                     CAST(SUM(CASE WHEN s.turn > 1 THEN 1 ELSE 0 END) AS BIGINT),
                     CAST(SUM(s.revenue) AS BIGINT), CAST(SUM(s.profit) AS BIGINT)
-             FROM score_snapshots s JOIN {SCOPES} ON k.id = s.customer_id
-             WHERE s.as_of = $1
-             GROUP BY k.scope, s.rung, COALESCE(s.subgroup, ''), COALESCE(s.status, '')"
-        ),
+             FROM score_snapshots s{join}
+             WHERE s.as_of = $1{condition}
+             GROUP BY {group}s.rung, COALESCE(s.subgroup, ''), COALESCE(s.status, '')"
+        ));
         // One point per percent of buyers crossed: rank r is kept when floor(100 r / n) grows.
-        format!(
+        sql.push(format!(
             "INSERT INTO dash_pareto (as_of, scope, rank, customers, cumulative_revenue, total_revenue)
              SELECT $1, p.scope, p.rn, p.n, p.cum, p.total FROM (
-               SELECT k.scope,
+               SELECT {scope} AS scope,
                       ROW_NUMBER() OVER w AS rn,
-                      COUNT(*) OVER (PARTITION BY k.scope) AS n,
+                      COUNT(*) OVER ({partition}) AS n,
                       CAST(SUM(CASE WHEN s.revenue > 0 THEN s.revenue ELSE 0 END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS cum,
-                      CAST(SUM(CASE WHEN s.revenue > 0 THEN s.revenue ELSE 0 END) OVER (PARTITION BY k.scope) AS BIGINT) AS total
-               FROM score_snapshots s JOIN {SCOPES} ON k.id = s.customer_id
-               WHERE s.as_of = $1 AND s.orders > 0
-               WINDOW w AS (PARTITION BY k.scope ORDER BY CASE WHEN s.revenue > 0 THEN s.revenue ELSE 0 END DESC, s.customer_id)
+                      CAST(SUM(CASE WHEN s.revenue > 0 THEN s.revenue ELSE 0 END) OVER ({partition}) AS BIGINT) AS total
+               FROM score_snapshots s{join}
+               WHERE s.as_of = $1 AND s.orders > 0{condition}
+               WINDOW w AS ({partition} ORDER BY CASE WHEN s.revenue > 0 THEN s.revenue ELSE 0 END DESC, s.customer_id)
              ) p
              WHERE (p.rn * 100) / p.n > ((p.rn - 1) * 100) / p.n"
-        ),
-        format!(
-            "INSERT INTO dash_segments (as_of, scope, kind, segment, customers, revenue)
-             SELECT $1, k.scope, 'abc', s.abc, COUNT(*), CAST(SUM(s.revenue) AS BIGINT)
-             FROM score_snapshots s JOIN {SCOPES} ON k.id = s.customer_id
-             WHERE s.as_of = $1 AND s.abc IS NOT NULL
-             GROUP BY k.scope, s.abc"
-        ),
-        format!(
-            "INSERT INTO dash_segments (as_of, scope, kind, segment, customers, revenue)
-             SELECT $1, k.scope, 'rfm', s.rfm, COUNT(*), CAST(SUM(s.revenue) AS BIGINT)
-             FROM score_snapshots s JOIN {SCOPES} ON k.id = s.customer_id
-             WHERE s.as_of = $1 AND s.rfm IS NOT NULL
-             GROUP BY k.scope, s.rfm"
-        ),
-    ]
+        ));
+        for kind in ["abc", "rfm"] {
+            sql.push(format!(
+                "INSERT INTO dash_segments (as_of, scope, kind, segment, customers, revenue)
+                 SELECT $1, {scope}, '{kind}', s.{kind}, COUNT(*), CAST(SUM(s.revenue) AS BIGINT)
+                 FROM score_snapshots s{join}
+                 WHERE s.as_of = $1 AND s.{kind} IS NOT NULL{condition}
+                 GROUP BY {group}s.{kind}"
+            ));
+        }
+    }
+    sql
 }
 
 /// Every customer's first purchase day, with its month and day by integer arithmetic
@@ -79,37 +108,56 @@ pub(crate) const FIRST_PURCHASE_SQL: &str = "INSERT INTO dash_first_purchase (cu
                GROUP BY customer_id) f) a) b) c) d";
 
 /// Rebuilds the movements into snapshot `$1` from snapshot `$2` (`clientele_store::classify`'s
-/// rules in SQL).
-pub(crate) fn movement_sql() -> [String; 2] {
+/// rules in SQL): the later snapshot's rows with their earlier row if any, then the earlier
+/// rows missing from the later snapshot (gone), each found through the primary key.
+pub(crate) fn movement_sql() -> (String, Vec<String>) {
     const RANK_A: &str = "CASE a.rung WHEN 'prospect' THEN 0 WHEN 'visitor' THEN 1 WHEN 'newcomer' THEN 2 WHEN 'regular' THEN 3 ELSE 4 END";
     const RANK_B: &str = "CASE b.rung WHEN 'prospect' THEN 0 WHEN 'visitor' THEN 1 WHEN 'newcomer' THEN 2 WHEN 'regular' THEN 3 ELSE 4 END";
-    [
+    const AT_RISK: &str = "CASE WHEN b.status IS NOT NULL AND b.status <> 'lost' THEN 1 ELSE 0 END";
+    let moves = format!(
+        "SELECT a.customer_id, COALESCE(b.rung, '') AS from_rung, a.rung AS to_rung,
+                CASE WHEN b.customer_id IS NULL THEN 'new'
+                     WHEN a.status = 'lost' AND COALESCE(b.status, '') <> 'lost' THEN 'out'
+                     WHEN (b.status = 'lost' AND COALESCE(a.status, '') <> 'lost') OR a.turn > b.turn THEN 'back'
+                     WHEN {RANK_A} > {RANK_B} THEN 'up'
+                     WHEN {RANK_A} < {RANK_B} THEN 'down'
+                     ELSE 'same' END AS movement,
+                {AT_RISK} AS at_risk,
+                CASE WHEN b.status IS NOT NULL AND b.status <> 'lost' AND a.status = 'lost' THEN 1 ELSE 0 END AS churned,
+                a.revenue AS revenue
+         FROM score_snapshots a
+         LEFT JOIN score_snapshots b ON b.as_of = $2 AND b.customer_id = a.customer_id
+         WHERE a.as_of = $1
+         UNION ALL
+         SELECT b.customer_id, b.rung, '', 'out', {AT_RISK}, {AT_RISK}, 0
+         FROM score_snapshots b
+         WHERE b.as_of = $2
+           AND NOT EXISTS (SELECT 1 FROM score_snapshots a WHERE a.as_of = $1 AND a.customer_id = b.customer_id)"
+    );
+    let inserts = SCOPE_SQL
+        .iter()
+        .map(|ScopeSql { scope, group, .. }| {
+            let (join, condition) = if group.is_empty() {
+                ("", "")
+            } else {
+                (
+                    " JOIN customers c ON c.id = m.customer_id",
+                    " WHERE c.manager_user_id IS NOT NULL",
+                )
+            };
+            format!(
+                "INSERT INTO dash_movements (as_of, scope, previous_as_of, from_rung, to_rung, movement, customers, at_risk, churned, revenue)
+                 SELECT $1, {scope}, $2, m.from_rung, m.to_rung, m.movement, COUNT(*),
+                        CAST(SUM(m.at_risk) AS BIGINT), CAST(SUM(m.churned) AS BIGINT), CAST(SUM(m.revenue) AS BIGINT)
+                 FROM ({moves}) m{join}{condition}
+                 GROUP BY {group}m.from_rung, m.to_rung, m.movement"
+            )
+        })
+        .collect();
+    (
         "DELETE FROM dash_movements WHERE as_of = $1".into(),
-        format!(
-            "INSERT INTO dash_movements (as_of, scope, previous_as_of, from_rung, to_rung, movement, customers, at_risk, churned, revenue)
-             SELECT $1, k.scope, $2, m.from_rung, m.to_rung, m.movement, COUNT(*),
-                    CAST(SUM(m.at_risk) AS BIGINT), CAST(SUM(m.churned) AS BIGINT), CAST(SUM(m.revenue) AS BIGINT)
-             FROM (
-               SELECT COALESCE(a.customer_id, b.customer_id) AS customer_id,
-                      COALESCE(b.rung, '') AS from_rung, COALESCE(a.rung, '') AS to_rung,
-                      CASE WHEN b.customer_id IS NULL THEN 'new'
-                           WHEN a.customer_id IS NULL THEN 'out'
-                           WHEN a.status = 'lost' AND COALESCE(b.status, '') <> 'lost' THEN 'out'
-                           WHEN (b.status = 'lost' AND COALESCE(a.status, '') <> 'lost') OR a.turn > b.turn THEN 'back'
-                           WHEN {RANK_A} > {RANK_B} THEN 'up'
-                           WHEN {RANK_A} < {RANK_B} THEN 'down'
-                           ELSE 'same' END AS movement,
-                      CASE WHEN b.status IS NOT NULL AND b.status <> 'lost' THEN 1 ELSE 0 END AS at_risk,
-                      CASE WHEN b.status IS NOT NULL AND b.status <> 'lost'
-                                AND (a.customer_id IS NULL OR a.status = 'lost') THEN 1 ELSE 0 END AS churned,
-                      COALESCE(a.revenue, 0) AS revenue
-               FROM (SELECT customer_id, rung, status, turn FROM score_snapshots WHERE as_of = $2) b
-               FULL OUTER JOIN (SELECT customer_id, rung, status, turn, revenue FROM score_snapshots WHERE as_of = $1) a
-                 ON a.customer_id = b.customer_id
-             ) m JOIN {SCOPES} ON k.id = m.customer_id
-             GROUP BY k.scope, m.from_rung, m.to_rung, m.movement"
-        ),
-    ]
+        inserts,
+    )
 }
 
 /// Rewrites the dashboard's aggregates of snapshot day `$as_of` (an `i64`) on `$conn` (a
@@ -142,18 +190,20 @@ macro_rules! refresh_aggregates {
                 .fetch_one(&mut *$conn)
                 .await?;
         for (to, from) in [(Some(as_of), previous), (next, Some(as_of))] {
-            let [delete, insert] = $crate::dashboard::movement_sql();
+            let (delete, inserts) = $crate::dashboard::movement_sql();
             if let Some(to) = to {
                 sqlx::query(sqlx::AssertSqlSafe(delete))
                     .bind(to)
                     .execute(&mut *$conn)
                     .await?;
                 if let Some(from) = from {
-                    sqlx::query(sqlx::AssertSqlSafe(insert))
-                        .bind(to)
-                        .bind(from)
-                        .execute(&mut *$conn)
-                        .await?;
+                    for insert in inserts {
+                        sqlx::query(sqlx::AssertSqlSafe(insert))
+                            .bind(to)
+                            .bind(from)
+                            .execute(&mut *$conn)
+                            .await?;
+                    }
                 }
             }
         }
@@ -900,18 +950,53 @@ impl Store {
             Option<i64>,
             i64,
         );
+        // Month-day ranges of the window: one, or two when it crosses the new year. Each is
+        // read in index order ((month, day) of yearly dates, month_day of first purchases), so
+        // a query stops after `take` rows instead of sorting the whole window.
+        let ranges: Vec<(i64, i64)> = if wraps {
+            vec![(lo, 1231), (101, hi)]
+        } else {
+            vec![(lo, hi)]
+        };
         let (personal, anniversaries): (Vec<P>, Vec<A>) = dispatch!(self, pool => {
+            let mut personal: Vec<P> = Vec::new();
+            let mut anniversaries: Vec<A> = Vec::new();
+            for &(a, b) in &ranges {
+                let mut q = QueryBuilder::new(
+                    "SELECT c.id, c.external_id, c.name, p.label, p.rule, p.year, p.month, p.day, p.weekday, p.nth, p.offset_days
+                     FROM personal_dates p JOIN customers c ON c.id = p.customer_id
+                     WHERE c.erased_at IS NULL AND p.rule IN ('yearly', 'once') AND p.month BETWEEN ",
+                );
+                q.push_bind(a / 100).push(" AND ").push_bind(b / 100);
+                q.push(" AND p.month * 100 + p.day BETWEEN ").push_bind(a).push(" AND ").push_bind(b);
+                if let Some(m) = manager_of(scope) {
+                    q.push(" AND c.manager_user_id = ").push_bind(m);
+                }
+                q.push(" ORDER BY p.month, p.day, c.id LIMIT ").push_bind(take);
+                personal.extend(q.build_query_as::<P>().fetch_all(pool).await?);
+                let mut q = QueryBuilder::new(
+                    "SELECT c.id, c.external_id, c.name, f.day FROM dash_first_purchase f
+                     JOIN customers c ON c.id = f.customer_id
+                     WHERE c.erased_at IS NULL AND f.month_day BETWEEN ",
+                );
+                q.push_bind(a).push(" AND ").push_bind(b);
+                if let Some(m) = manager_of(scope) {
+                    q.push(" AND c.manager_user_id = ").push_bind(m);
+                }
+                q.push(" ORDER BY f.month_day, f.customer_id LIMIT ").push_bind(take);
+                anniversaries.extend(q.build_query_as::<A>().fetch_all(pool).await?);
+            }
+            // Weekday and Easter rules are few: read those falling in the window's months or
+            // offsets.
             let mut q = QueryBuilder::new(
                 "SELECT c.id, c.external_id, c.name, p.label, p.rule, p.year, p.month, p.day, p.weekday, p.nth, p.offset_days
-                 FROM personal_dates p JOIN customers c ON c.id = p.customer_id WHERE c.erased_at IS NULL",
+                 FROM personal_dates p JOIN customers c ON c.id = p.customer_id
+                 WHERE c.erased_at IS NULL",
             );
             if let Some(m) = manager_of(scope) {
                 q.push(" AND c.manager_user_id = ").push_bind(m);
             }
-            q.push(" AND ((p.rule IN ('yearly', 'once') AND (p.month * 100 + p.day >= ").push_bind(lo);
-            q.push(if wraps { " OR " } else { " AND " });
-            q.push("p.month * 100 + p.day <= ").push_bind(hi).push("))");
-            q.push(" OR (p.rule = 'nth_weekday' AND p.month IN (");
+            q.push(" AND ((p.rule = 'nth_weekday' AND p.month IN (");
             let mut sep = q.separated(", ");
             for m in &months {
                 sep.push_bind(*m);
@@ -922,24 +1007,8 @@ impl Store {
                     .push(" AND p.offset_days BETWEEN ").push_bind(*a)
                     .push(" AND ").push_bind(*b).push(")");
             }
-            q.push(") ORDER BY CASE WHEN p.month * 100 + p.day >= ").push_bind(lo)
-                .push(" THEN p.month * 100 + p.day ELSE p.month * 100 + p.day + 10000 END, c.id LIMIT ")
-                .push_bind(take);
-            let personal: Vec<P> = q.build_query_as().fetch_all(pool).await?;
-            let mut q = QueryBuilder::new(
-                "SELECT c.id, c.external_id, c.name, f.day FROM dash_first_purchase f
-                 JOIN customers c ON c.id = f.customer_id WHERE c.erased_at IS NULL",
-            );
-            if let Some(m) = manager_of(scope) {
-                q.push(" AND c.manager_user_id = ").push_bind(m);
-            }
-            q.push(" AND (f.month_day >= ").push_bind(lo);
-            q.push(if wraps { " OR " } else { " AND " });
-            q.push("f.month_day <= ").push_bind(hi).push(")");
-            q.push(" ORDER BY CASE WHEN f.month_day >= ").push_bind(lo)
-                .push(" THEN f.month_day ELSE f.month_day + 10000 END, c.id LIMIT ")
-                .push_bind(take);
-            let anniversaries = q.build_query_as().fetch_all(pool).await?;
+            q.push(")");
+            personal.extend(q.build_query_as::<P>().fetch_all(pool).await?);
             (personal, anniversaries)
         });
         let mut all = Vec::new();

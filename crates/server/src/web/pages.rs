@@ -301,7 +301,7 @@ struct FlowsPage {
     layout: Layout,
     t: Tr,
     as_of: Option<String>,
-    chart: Option<String>,
+    chart: String,
     movements: Vec<MovementCount>,
     returners: Option<String>,
     churn: Vec<ChurnRow>,
@@ -324,68 +324,84 @@ pub async fn flows(
         .map_err(err)?;
     let last: Vec<&MovementAggregate> =
         history.iter().filter(|m| Some(m.as_of) == latest).collect();
-    let (chart, movements, returners) = match (latest, previous) {
-        (Some(to), Some(from)) => {
-            let mut left: Vec<String> = vec![tr.get("flows-new")];
-            left.extend(Rung::ALL.iter().map(|&r| tr.rung(r)));
-            let mut right: Vec<String> = Rung::ALL.iter().map(|&r| tr.rung(r)).collect();
-            right.push(tr.get("flows-gone"));
-            let mut cells = [[0i64; 6]; 6];
+    // Left: new customers and the rungs of the earlier snapshot; right: the rungs of the later
+    // one and the gone. With a single snapshot every customer flows in as new; with none the
+    // chart is empty (it is still there, with its title, for the reader to find).
+    let mut left: Vec<String> = vec![tr.get("flows-new")];
+    left.extend(Rung::ALL.iter().map(|&r| tr.rung(r)));
+    let mut right: Vec<String> = Rung::ALL.iter().map(|&r| tr.rung(r)).collect();
+    right.push(tr.get("flows-gone"));
+    let mut cells = [[0i64; 6]; 6];
+    match (latest, previous) {
+        (Some(_), Some(_)) => {
             for m in &last {
                 let l = m.from.map_or(0, |r| r as usize + 1);
                 let r = m.to.map_or(5, |r| r as usize);
                 cells[l][r] += m.customers;
             }
-            let mut flows = Vec::new();
-            for (l, row) in cells.iter().enumerate() {
-                for (r, &n) in row.iter().enumerate() {
-                    if n > 0 {
-                        flows.push((
-                            l,
-                            r,
-                            n as f64,
-                            tr.with(
-                                "flow-band",
-                                &[
-                                    ("from", Arg::Text(left[l].clone())),
-                                    ("to", Arg::Text(right[r].clone())),
-                                    ("count", Arg::Text(tr.count("customers-count", n))),
-                                ],
-                            ),
-                        ));
-                    }
-                }
-            }
-            let svg = FlowChart {
-                id: "flows-chart".into(),
-                title: tr.get("flows-chart-title"),
-                description: tr.with(
-                    "flows-chart-desc",
-                    &[
-                        ("from", Arg::Text(tr.date(from))),
-                        ("to", Arg::Text(tr.date(to))),
-                    ],
-                ),
-                left_label: tr.with("flows-before", &[("date", Arg::Text(tr.date(from)))]),
-                right_label: tr.with("flows-after", &[("date", Arg::Text(tr.date(to)))]),
-                left,
-                right,
-                flows,
-            }
-            .to_svg();
-            let owned: Vec<MovementAggregate> = last.iter().map(|m| (*m).clone()).collect();
-            let back: i64 = owned
-                .iter()
-                .filter(|m| m.movement == "back")
-                .map(|m| m.customers)
-                .sum();
-            (
-                Some(svg),
-                movement_counts(&tr, &owned),
-                Some(tr.with("flows-returners", &[("count", Arg::Text(tr.int(back)))])),
-            )
         }
-        _ => (None, Vec::new(), None),
+        (Some(to), None) => {
+            for c in state.store.ladder_aggregate(scope, to).await.map_err(err)? {
+                cells[0][c.rung as usize] += c.customers;
+            }
+        }
+        _ => {}
+    }
+    let mut flows = Vec::new();
+    for (l, row) in cells.iter().enumerate() {
+        for (r, &n) in row.iter().enumerate() {
+            if n > 0 {
+                flows.push((
+                    l,
+                    r,
+                    n as f64,
+                    tr.with(
+                        "flow-band",
+                        &[
+                            ("from", Arg::Text(left[l].clone())),
+                            ("to", Arg::Text(right[r].clone())),
+                            ("count", Arg::Text(tr.count("customers-count", n))),
+                        ],
+                    ),
+                ));
+            }
+        }
+    }
+    let day_or_none =
+        |d: Option<clientele_core::Day>| d.map_or_else(|| tr.get("none"), |d| tr.date(d));
+    let chart = FlowChart {
+        id: "flows-chart".into(),
+        title: tr.get("flows-chart-title"),
+        description: tr.with(
+            "flows-chart-desc",
+            &[
+                ("from", Arg::Text(day_or_none(previous))),
+                ("to", Arg::Text(day_or_none(latest))),
+            ],
+        ),
+        left_label: tr.with(
+            "flows-before",
+            &[("date", Arg::Text(day_or_none(previous)))],
+        ),
+        right_label: tr.with("flows-after", &[("date", Arg::Text(day_or_none(latest)))]),
+        left,
+        right,
+        flows,
+    }
+    .to_svg();
+    let (movements, returners) = if previous.is_some() {
+        let owned: Vec<MovementAggregate> = last.iter().map(|m| (*m).clone()).collect();
+        let back: i64 = owned
+            .iter()
+            .filter(|m| m.movement == "back")
+            .map(|m| m.customers)
+            .sum();
+        (
+            movement_counts(&tr, &owned),
+            Some(tr.with("flows-returners", &[("count", Arg::Text(tr.int(back)))])),
+        )
+    } else {
+        (Vec::new(), None)
     };
     let mut periods: Vec<_> = history.iter().map(|m| m.as_of).collect();
     periods.dedup();
@@ -461,7 +477,8 @@ pub async fn value(
         ),
         None => (Vec::new(), Vec::new()),
     };
-    let chart = (!points.is_empty()).then(|| {
+    // Drawn also without data (the equal-shares line alone), so the page keeps its chart.
+    let chart = Some({
         let mut curve = vec![(0.0, 0.0)];
         curve.extend(points.iter().map(|p| {
             let share = if p.total.units() > 0 {

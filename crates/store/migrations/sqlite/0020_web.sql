@@ -61,6 +61,8 @@ CREATE TABLE dash_movements (
     revenue        INTEGER NOT NULL,
     PRIMARY KEY (as_of, scope, from_rung, to_rung, movement)
 );
+-- Churn over the whole history reads one scope's movements of every snapshot.
+CREATE INDEX dash_movements_scope ON dash_movements (scope, as_of);
 
 -- Each customer's first purchase day and its month * 100 + day, for anniversaries.
 CREATE TABLE dash_first_purchase (
@@ -71,6 +73,7 @@ CREATE TABLE dash_first_purchase (
 CREATE INDEX dash_first_purchase_month_day ON dash_first_purchase (month_day);
 
 -- The today and lost lists read a snapshot by status in value order.
-CREATE INDEX score_snapshots_status_value ON score_snapshots (as_of, status, revenue);
--- Upcoming dates read yearly rules by month and day.
+CREATE INDEX score_snapshots_status_value ON score_snapshots (as_of, status, revenue, customer_id);
+-- Upcoming dates read yearly rules by month and day, the other rules by kind.
 CREATE INDEX personal_dates_month_day ON personal_dates (month, day);
+CREATE INDEX personal_dates_rule ON personal_dates (rule, month);
