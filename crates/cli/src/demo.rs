@@ -56,33 +56,12 @@ pub fn run(args: DemoArgs) -> Result<()> {
         ),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let orders = dir.join("orders.csv");
-    let customers = dir.join("customers.csv");
-    crate::generate::generate_files(&cfg, &orders, Some(&customers), None)?;
-    eprintln!(
-        "Generated a company of {} buyers and {} prospects, {} to {}.",
-        group_digits(cfg.customers as i64),
-        group_digits(cfg.prospects as i64),
-        cfg.start,
-        cfg.end
-    );
-    // `import` runs its own runtime: call it outside ours.
-    crate::import::run(ImportArgs {
-        orders: vec![orders.clone()],
-        customers: Some(customers.clone()),
-        db: DbArgs {
-            db: Some(args.db.clone()),
-        },
-        map: Vec::new(),
-        date_format: None,
-        decimal: None,
-        strict: false,
-        rejects: None,
-    })?;
-    let contacts = read_contacts(&customers)?;
-    if temporary {
-        std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    let imported = generate_and_import(&cfg, &dir, &args.db);
+    // The temporary files go whether or not the import worked.
+    if temporary && let Err(e) = std::fs::remove_dir_all(&dir) {
+        eprintln!("note: could not remove {}: {e}", dir.display());
     }
+    let contacts = imported?;
 
     rt.block_on(async {
         let store = Store::connect(&args.db)
@@ -133,6 +112,35 @@ pub fn run(args: DemoArgs) -> Result<()> {
         println!("Login: {DEMO_USER} / {password}");
         serve_until_ctrl_c(server).await
     })
+}
+
+/// Writes the company's files into `dir` and imports them with `clientele import`'s code;
+/// returns the people's contacts from the customers file, in person order.
+fn generate_and_import(cfg: &SynthConfig, dir: &Path, db: &str) -> Result<Vec<PersonContacts>> {
+    let orders = dir.join("orders.csv");
+    let customers = dir.join("customers.csv");
+    crate::generate::generate_files(cfg, &orders, Some(&customers), None)?;
+    eprintln!(
+        "Generated a company of {} buyers and {} prospects, {} to {}.",
+        group_digits(cfg.customers as i64),
+        group_digits(cfg.prospects as i64),
+        cfg.start,
+        cfg.end
+    );
+    // `import` runs its own runtime: call it outside ours.
+    crate::import::run(ImportArgs {
+        orders: vec![orders],
+        customers: Some(customers.clone()),
+        db: DbArgs {
+            db: Some(db.to_string()),
+        },
+        map: Vec::new(),
+        date_format: None,
+        decimal: None,
+        strict: false,
+        rejects: None,
+    })?;
+    read_contacts(&customers)
 }
 
 /// Refuses a database that already has data unless `force`; with `force`, a SQLite file is
