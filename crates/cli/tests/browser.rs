@@ -832,3 +832,36 @@ fn numbers_are_read_as_a_person_reads_them() {
     assert_eq!(amount_in("1,234"), 1_234.0);
     assert_eq!(amount_in("-0.51"), -0.51);
 }
+
+/// The demo on PostgreSQL: the same database as on SQLite (the dossier's writes and both
+/// snapshots go through the store's common SQL), and `--force` refuses to empty it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_on_postgresql() {
+    let db = clientele_testdb::TestDb::new(clientele_testdb::Backend::Postgres);
+    let demo = ["demo", "--db", &db.url, "--no-serve", "--customers", "40"];
+    let (code, stdout, stderr) = clientele(&demo, "");
+    assert_eq!(code, 0, "demo on PostgreSQL: {stderr}");
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Login: demo / "))
+        .unwrap_or_else(|| panic!("a login line in {stdout:?}"))
+        .to_string();
+    let store = Store::connect(&db.url).await.expect("opening PostgreSQL");
+    store
+        .verify_password("demo", &password)
+        .await
+        .expect("the printed password signs in");
+    let days = store.snapshot_days().await.expect("snapshot days");
+    assert_eq!(days.len(), 2, "{days:?}");
+    // 40 buyers and 8 prospects and visitors.
+    assert_eq!(store.snapshot(days[1]).await.expect("snapshot").len(), 48);
+    assert!(store.count("customer_contacts").await.expect("count") > 40);
+    store.close().await;
+    let forced: Vec<&str> = demo.iter().copied().chain(["--force"]).collect();
+    let (code, _, stderr) = clientele(&forced, "");
+    assert_eq!(code, 2, "--force never empties a PostgreSQL database");
+    assert!(
+        stderr.contains("only replaces SQLite files"),
+        "the refusal says why: {stderr}"
+    );
+}
