@@ -256,6 +256,8 @@ pub struct DemoArgs {
     /// Number of customers who buy (a fifth as many prospects and visitors come on top).
     #[arg(long, default_value_t = 5_000)]
     pub customers: u64,
+    /// The same seed gives the same people and purchase histories; their two years end
+    /// yesterday, whenever the demo runs.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Keep the generated orders.csv and customers.csv here (default: a temporary directory,
