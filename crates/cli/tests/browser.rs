@@ -25,7 +25,7 @@ use fantoccini::{Client, Locator};
 use browser::harness::{failure_dir, save_evidence, start_browser, start_demo, tail};
 use browser::page::{
     Page, amount_in, assert_chart_rendered, assert_page_frame, click_and_wait, fetch_text,
-    number_in, post_form_status, sign_in_form, submit_language, texts,
+    number_in, post_form_status, sign_in_form, submit_language, texts, wait_for_url,
 };
 
 /// The demo company of the tests: small enough to start in seconds, large enough that every
@@ -431,13 +431,41 @@ async fn every_page_opens_from_the_navigation(w: &World) {
                     .expect("rows");
                 assert!(!rows.is_empty(), "the customers list has rows");
                 w.client
-                    .find(Locator::Css("a[rel=next]"))
-                    .await
-                    .expect("1,800 customers take more than one page: a[rel=next]");
-                w.client
                     .find(Locator::Css("#export-csv"))
                     .await
                     .expect("the CSV export link");
+                let ids = |client: Client| async move {
+                    let mut ids = Vec::new();
+                    for row in client
+                        .find_all(Locator::Css("#customer-list tr[data-customer-id]"))
+                        .await
+                        .expect("rows")
+                    {
+                        ids.push(row.attr("data-customer-id").await.expect("id"));
+                    }
+                    ids
+                };
+                let first_page = ids(w.client.clone()).await;
+                assert!(
+                    w.client.find(Locator::Css("a[rel=prev]")).await.is_err(),
+                    "the first page has no previous page"
+                );
+                click_and_wait(&w.client, "a[rel=next]").await;
+                let second_page = ids(w.client.clone()).await;
+                assert!(
+                    !second_page.is_empty(),
+                    "1,800 customers fill a second page"
+                );
+                assert!(
+                    second_page.iter().all(|id| !first_page.contains(id)),
+                    "the second page shows other customers: {first_page:?} / {second_page:?}"
+                );
+                click_and_wait(&w.client, "a[rel=prev]").await;
+                assert_eq!(
+                    ids(w.client.clone()).await,
+                    first_page,
+                    "back to the first page"
+                );
             }
             "value" => assert_chart_rendered(&w.client, "#pareto-chart").await,
             "dates" => {
@@ -475,18 +503,25 @@ async fn customers_filtered_by_rung_and_exported(w: &World) {
         rung_field.clear().await.expect("clearing");
         rung_field.send_keys("regular").await.expect("typing");
     }
-    let filters = w
-        .client
-        .form(Locator::Css("#filters"))
+    // A person presses the form's button (or Enter in a field, which submits the form).
+    if w.client
+        .find(Locator::Css("#filters [type=submit]"))
         .await
-        .expect("the filters form");
-    filters.submit().await.expect("submitting the filters");
-    let url = w.client.current_url().await.expect("the url");
-    assert!(
-        url.query_pairs()
-            .any(|(k, v)| k == "rung" && v == "regular"),
-        "the filter is in the address: {url}"
-    );
+        .is_ok()
+    {
+        click_and_wait(&w.client, "#filters [type=submit]").await;
+    } else {
+        rung_field
+            .send_keys("\u{E007}")
+            .await
+            .expect("pressing Enter");
+    }
+    let url = wait_for_url(&w.client, |u| {
+        u.query_pairs().any(|(k, v)| k == "rung" && v == "regular")
+    })
+    .await
+    .unwrap_or_else(|u| panic!("the filter is in the address: {u}"));
+    assert_eq!(url.path(), "/customers", "the filters stay on the list");
     let regulars: Vec<i64> = w
         .snapshot
         .iter()
@@ -608,11 +643,15 @@ async fn a_note_added_on_the_card_shows_after_the_redirect(w: &World) {
         .expect("attribute")
         .and_then(|v| v.parse().ok())
         .expect("a numeric id");
-    let link = first
+    first
         .find(Locator::Css("td:first-child a"))
         .await
         .expect("the first cell links to the card");
-    link.click().await.expect("opening the card");
+    click_and_wait(
+        &w.client,
+        "#customer-list tr[data-customer-id] td:first-child a",
+    )
+    .await;
     let card_path = format!("/customers/{id}");
     let url = w.client.current_url().await.expect("the url");
     assert_eq!(url.path(), card_path, "the link opens the card");

@@ -259,6 +259,27 @@ pub async fn click_and_wait(client: &Client, selector: &str) {
     panic!("clicking {selector} did not load a new page within 20 s");
 }
 
+/// Waits (up to 20 s) until the address satisfies `ready` and the page has loaded; returns the
+/// address, or the last one seen as the error.
+pub async fn wait_for_url(
+    client: &Client,
+    ready: impl Fn(&url::Url) -> bool,
+) -> Result<url::Url, url::Url> {
+    let mut last = client.current_url().await.expect("the url");
+    for _ in 0..200 {
+        let complete = client
+            .execute("return document.readyState", vec![])
+            .await
+            .is_ok_and(|v| v == json!("complete"));
+        if complete && ready(&last) {
+            return Ok(last);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        last = client.current_url().await.expect("the url");
+    }
+    Err(last)
+}
+
 /// Submits the language switch with the button for `lang` and waits for the page in it.
 pub async fn submit_language(client: &Client, lang: &str) {
     click_and_wait(
