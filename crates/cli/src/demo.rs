@@ -45,6 +45,16 @@ pub fn run(args: DemoArgs) -> Result<()> {
         ..SynthConfig::new(args.customers, args.seed)
     };
     cfg.validate().map_err(|e| anyhow!("{e}"))?;
+    if !args.no_serve {
+        // Found out now rather than after building the database, which a second run would
+        // then refuse to overwrite.
+        std::net::TcpListener::bind(args.listen).with_context(|| {
+            format!(
+                "cannot listen on {}: pass --listen ADDR (127.0.0.1:0 picks a free port)",
+                args.listen
+            )
+        })?;
+    }
     let rt = server_runtime()?;
     rt.block_on(prepare_database(&args.db, args.force))?;
 
