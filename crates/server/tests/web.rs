@@ -810,6 +810,18 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
             f.alice
         )));
         assert!(html.contains("First purchase, 2 years"));
+
+        // The manager's lists hold only Alice and Boris; the analyst's everyone.
+        let manager = Browser::new(&app);
+        manager.login("max", "/").await;
+        assert_eq!(row_ids(&manager.get("/today").await.body, "today-list"), vec![f.boris]);
+        assert!(row_ids(&manager.get("/lost").await.body, "lost-list").is_empty());
+        let dates = row_ids(&manager.get("/dates").await.body, "dates-list");
+        assert!(dates.iter().all(|id| [f.alice, f.boris].contains(id)), "{dates:?}");
+        let analyst = Browser::new(&app);
+        analyst.login("ana", "/").await;
+        assert_eq!(row_ids(&analyst.get("/today").await.body, "today-list"), vec![f.boris, f.hostile]);
+        assert_eq!(row_ids(&analyst.get("/lost").await.body, "lost-list"), vec![f.vera]);
         app
     })
     .await;
