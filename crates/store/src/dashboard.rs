@@ -438,9 +438,18 @@ type ActionRow = (
 
 const LIST_COLUMNS: &str =
     "SELECT c.id, c.external_id, c.name, COALESCE(u.name, c.manager), s.rung, s.status,
-        s.subgroup, s.revenue, s.profit, s.abc, s.rfm
- FROM customers c
- LEFT JOIN users u ON u.id = c.manager_user_id
+        s.subgroup, s.revenue, s.profit, s.abc, s.rfm";
+/// The list walks customers by id...
+const LIST_FROM_CUSTOMERS: (&str, &str) = (" FROM customers c", "c.id");
+/// ...or, searching SQLite for 3+ characters, the FTS5 index's matches by rowid (the customer's
+/// id). CROSS JOIN keeps the index the outer loop, and FTS5 itself applies the keyset bound and
+/// the order, producing matches lazily: a page of a query matching most customers stops after
+/// the page instead of collecting every match first (as `c.id IN (SELECT rowid ...)` would).
+const LIST_FROM_SEARCH: (&str, &str) = (
+    " FROM customer_search CROSS JOIN customers c ON c.id = customer_search.rowid",
+    "customer_search.rowid",
+);
+const LIST_JOINS: &str = " LEFT JOIN users u ON u.id = c.manager_user_id
  LEFT JOIN score_snapshots s ON s.customer_id = c.id AND s.as_of = ";
 
 type ListRow = (
@@ -523,6 +532,11 @@ impl Search {
         })
     }
 
+    /// Whether the query reads SQLite's FTS5 index (and so `LIST_FROM_SEARCH`).
+    fn reads_fts5(search: &Option<Search>, sqlite: bool) -> bool {
+        sqlite && matches!(search, Some(Search::Indexed { .. }))
+    }
+
     fn pattern(&self) -> &str {
         match self {
             Search::Indexed { pattern, .. } | Search::Short { pattern } => pattern,
@@ -597,12 +611,10 @@ macro_rules! push_filter {
         }
         match (&$search, $sqlite) {
             (None, _) => {}
+            // The query reads LIST_FROM_SEARCH (see `Search::reads_fts5`).
             (Some(Search::Indexed { phrase, .. }), true) => {
-                $q.push(
-                    " AND c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ",
-                )
-                .push_bind(phrase.clone())
-                .push(")");
+                $q.push(" AND customer_search MATCH ")
+                    .push_bind(phrase.clone());
             }
             (Some(s), true) => {
                 $q.push(" AND (LOWER(c.external_id) LIKE ")
@@ -875,15 +887,21 @@ impl Store {
         let sqlite = matches!(self, Store::Sqlite(_));
         let backwards = matches!(cursor, Cursor::Before(_));
         let rows: Vec<ListRow> = dispatch!(self, pool => {
+            let (from, key) = if Search::reads_fts5(&search, sqlite) {
+                LIST_FROM_SEARCH
+            } else {
+                LIST_FROM_CUSTOMERS
+            };
             let mut q = QueryBuilder::new(LIST_COLUMNS);
-            q.push_bind(as_of.map(day_to_db));
+            q.push(from).push(LIST_JOINS).push_bind(as_of.map(day_to_db));
             match cursor {
                 Cursor::First => q.push(" WHERE 1 = 1"),
-                Cursor::After(id) => q.push(" WHERE c.id > ").push_bind(id),
-                Cursor::Before(id) => q.push(" WHERE c.id < ").push_bind(id),
+                Cursor::After(id) => q.push(format!(" WHERE {key} > ")).push_bind(id),
+                Cursor::Before(id) => q.push(format!(" WHERE {key} < ")).push_bind(id),
             };
             push_filter!(q, scope, filter, search, sqlite);
-            q.push(if backwards { " ORDER BY c.id DESC LIMIT " } else { " ORDER BY c.id LIMIT " })
+            let order = if backwards { "DESC" } else { "ASC" };
+            q.push(format!(" ORDER BY {key} {order} LIMIT "))
                 .push_bind(i64::from(limit) + 1);
             q.build_query_as().fetch_all(pool).await?
         });
