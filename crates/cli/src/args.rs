@@ -19,7 +19,7 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Generate a realistic company's order log from a known stochastic process.
     Generate(GenerateArgs),
-    /// Generate a demo company and print its ladder report.
+    /// Create a demo database of a generated company, score it and serve the dashboard over it.
     Demo(DemoArgs),
     /// Print the default ladder rules (a TOML file to copy, edit and pass with --rules).
     Rules,
@@ -35,13 +35,14 @@ pub enum Command {
     Transitions(crate::db::TransitionsArgs),
     /// Copy the SQLite database to FILE while it stays in use.
     Backup(crate::db::BackupArgs),
-    /// Manage users and their API tokens.
+    /// Manage users, their API tokens and passwords.
     #[command(subcommand)]
     Users(crate::db::UsersCommand),
-    /// Serve the JSON API over the store (default 127.0.0.1:8080).
+    /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(crate::serve::ServeArgs),
-    /// Set a user's password for browser sign-in, read from standard input.
-    Passwd(crate::serve::PasswdArgs),
+    /// The old spelling of `users passwd`, kept for scripts written against it.
+    #[command(hide = true)]
+    Passwd(crate::db::PasswdArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,12 +240,28 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Number of customers who buy.
+    /// The demo database: sqlite://PATH or postgres://USER@HOST/DB. Deliberately not read from
+    /// $CLIENTELE_DATABASE_URL, which names the real store.
+    #[arg(long, value_name = "URL", default_value = "sqlite://clientele-demo.db")]
+    pub db: String,
+    /// Replace a demo database that already has data (SQLite: the file is deleted first).
+    #[arg(long)]
+    pub force: bool,
+    /// Address to serve the dashboard on (port 0: any free port; the address is printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Create and score the database, print the login, and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Number of customers who buy (a fifth as many prospects and visitors come on top).
     #[arg(long, default_value_t = 5_000)]
     pub customers: u64,
-    /// Keep the generated files and customers.csv here (default: a temporary directory).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    /// The same seed gives the same people and purchase histories; their two years end
+    /// yesterday, whenever the demo runs.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Keep the generated orders.csv and customers.csv here (default: a temporary directory,
+    /// removed afterwards).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

@@ -1,11 +1,14 @@
-//! Commands over the store: `score`, `transitions`, `backup` and `users add`.
+//! Commands over the store: `score`, `transitions`, `backup`, `users add` and `users passwd`.
+//! The steps `clientele demo` repeats (scoring, adding a user, setting a password) are async
+//! functions over an open store that both call.
 
+use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use clientele_core::{CustomerRecord, Rung, analyze};
-use clientele_store::{Role, StoreError, Transitions};
+use clientele_core::{Analysis, CustomerRecord, Day, Rung, analyze};
+use clientele_store::{NewUser, Role, Store, StoreError, Transitions};
 
 use crate::analyze::{load_rules, parse_user_date};
 use crate::args::AnalyzeModel;
@@ -59,6 +62,16 @@ pub struct BackupArgs {
 pub enum UsersCommand {
     /// Create a user and print a new API token (shown once) as the last line.
     Add(UsersAddArgs),
+    /// Set a user's password for browser sign-in, read from standard input.
+    Passwd(PasswdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// The user whose password to set.
+    pub name: String,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -71,67 +84,105 @@ pub struct UsersAddArgs {
     pub db: DbArgs,
 }
 
+/// How `score` places customers: the rules and the model step (shared by `clientele demo`).
+pub struct ScoreSettings {
+    pub rules: clientele_core::LadderRules,
+    pub forecast: ForecastSettings,
+}
+
+impl ScoreSettings {
+    pub fn from_args(args: &ScoreArgs) -> Result<ScoreSettings> {
+        Ok(ScoreSettings {
+            rules: load_rules(args.rules.as_deref())?,
+            forecast: ForecastSettings {
+                kind: args.model.transaction_kind(),
+                horizon_days: f64::from(args.horizon),
+                annual_discount_rate: args.discount_rate,
+            },
+        })
+    }
+}
+
+/// A snapshot just written.
+pub struct Scored {
+    pub as_of: Day,
+    pub customers: u64,
+    pub analysis: Analysis,
+}
+
+/// Scores every customer of the store as of `as_of` (default: the last order day) and writes the
+/// snapshot; notes about the model go to standard error.
+pub async fn score_store(
+    store: &Store,
+    as_of: Option<Day>,
+    settings: &ScoreSettings,
+) -> Result<Scored> {
+    let as_of = match as_of {
+        Some(d) => d,
+        None => store
+            .last_order_day()
+            .await?
+            .ok_or_else(|| anyhow!("the store has no orders yet: run `clientele import` first"))?,
+    };
+    let summaries = store
+        .summaries(as_of)
+        .await
+        .context("summarising in the database")?;
+    let profiles = store.profiles(as_of).await?;
+    let (forecasts, model) = forecast_all(&summaries.customers, as_of, settings.forecast);
+    match &model {
+        ModelOutcome::Refused { kind, reason } => {
+            eprintln!(
+                "note: {} not fitted ({reason}); statuses use rhythms and day limits",
+                kind.cli_name()
+            );
+        }
+        ModelOutcome::Fitted { kind, report, .. } if !report.converged => {
+            eprintln!(
+                "note: {} did not converge: {}",
+                kind.cli_name(),
+                report
+                    .convergence_note
+                    .as_deref()
+                    .unwrap_or("no reason given")
+            );
+        }
+        _ => {}
+    }
+    let records = summaries
+        .customers
+        .into_iter()
+        .zip(forecasts)
+        .map(|((id, summary), forecast)| CustomerRecord {
+            id,
+            summary: Some(summary),
+            forecast,
+        })
+        .collect();
+    let analysis = analyze(records, profiles, &settings.rules, as_of);
+    let customers = store
+        .write_snapshot(&analysis)
+        .await
+        .context("writing the snapshot")?;
+    Ok(Scored {
+        as_of,
+        customers,
+        analysis,
+    })
+}
+
 pub fn score(args: ScoreArgs) -> Result<()> {
-    let rules = load_rules(args.rules.as_deref())?;
+    let settings = ScoreSettings::from_args(&args)?;
     let as_of = args.as_of.as_deref().map(parse_user_date).transpose()?;
     runtime()?.block_on(async {
         let store = open(&args.db).await?;
-        let as_of = match as_of {
-            Some(d) => d,
-            None => store.last_order_day().await?.ok_or_else(|| {
-                anyhow!("the store has no orders yet: run `clientele import` first")
-            })?,
-        };
-        let summaries = store
-            .summaries(as_of)
-            .await
-            .context("summarising in the database")?;
-        let profiles = store.profiles(as_of).await?;
-        let settings = ForecastSettings {
-            kind: args.model.transaction_kind(),
-            horizon_days: f64::from(args.horizon),
-            annual_discount_rate: args.discount_rate,
-        };
-        let (forecasts, model) = forecast_all(&summaries.customers, as_of, settings);
-        match &model {
-            ModelOutcome::Refused { kind, reason } => {
-                eprintln!(
-                    "note: {} not fitted ({reason}); statuses use rhythms and day limits",
-                    kind.cli_name()
-                );
-            }
-            ModelOutcome::Fitted { kind, report, .. } if !report.converged => {
-                eprintln!(
-                    "note: {} did not converge: {}",
-                    kind.cli_name(),
-                    report
-                        .convergence_note
-                        .as_deref()
-                        .unwrap_or("no reason given")
-                );
-            }
-            _ => {}
-        }
-        let records = summaries
-            .customers
-            .into_iter()
-            .zip(forecasts)
-            .map(|((id, summary), forecast)| CustomerRecord {
-                id,
-                summary: Some(summary),
-                forecast,
-            })
-            .collect();
-        let analysis = analyze(records, profiles, &rules, as_of);
-        let written = store
-            .write_snapshot(&analysis)
-            .await
-            .context("writing the snapshot")?;
+        let scored = score_store(&store, as_of, &settings).await?;
         println!(
-            "snapshot {as_of}: {} customers",
-            group_digits(written as i64)
+            "snapshot {}: {} customers",
+            scored.as_of,
+            group_digits(scored.customers as i64)
         );
-        for row in &analysis.ladder {
+        for row in &scored.analysis.ladder {
             println!(
                 "  {:<9} {:>10} customers  {:>16} revenue",
                 row.rung.as_str(),
@@ -226,6 +277,35 @@ pub fn backup(args: BackupArgs) -> Result<()> {
     })
 }
 
+/// Creates a user and records it in the audit log; the new API token is in the answer.
+pub async fn add_user(store: &Store, name: &str, role: Role) -> Result<NewUser> {
+    let new = store
+        .add_user(name, role)
+        .await
+        .with_context(|| format!("adding user '{name}'"))?;
+    store
+        .audit(
+            "cli",
+            "user added",
+            None,
+            &format!("{} ({})", new.user.name, role.as_str()),
+        )
+        .await?;
+    Ok(new)
+}
+
+/// Sets the browser sign-in password of the user called `name`.
+pub async fn set_password(store: &Store, name: &str, password: &str) -> Result<()> {
+    let user = store
+        .user_by_name(name)
+        .await
+        .with_context(|| format!("finding user '{name}'"))?;
+    store
+        .set_password(user.id, password)
+        .await
+        .with_context(|| format!("setting the password of '{name}'"))
+}
+
 pub fn users(command: UsersCommand) -> Result<()> {
     match command {
         UsersCommand::Add(args) => {
@@ -234,18 +314,7 @@ pub fn users(command: UsersCommand) -> Result<()> {
             })?;
             runtime()?.block_on(async {
                 let store = open(&args.db).await?;
-                let new = store
-                    .add_user(&args.name, role)
-                    .await
-                    .with_context(|| format!("adding user '{}'", args.name))?;
-                store
-                    .audit(
-                        "cli",
-                        "user added",
-                        None,
-                        &format!("{} ({})", new.user.name, role.as_str()),
-                    )
-                    .await?;
+                let new = add_user(&store, &args.name, role).await?;
                 store.close().await;
                 println!(
                     "user '{}' ({}) created; API token (shown once, keep it safe):",
@@ -256,5 +325,26 @@ pub fn users(command: UsersCommand) -> Result<()> {
                 Ok(())
             })
         }
+        UsersCommand::Passwd(args) => passwd(args),
     }
+}
+
+/// `clientele users passwd NAME`: the password comes from standard input, never from the command
+/// line, where it would stay in the shell history and the process list.
+pub fn passwd(args: PasswdArgs) -> Result<()> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        bail!("no password on standard input (e.g. `clientele users passwd NAME < file`)");
+    }
+    runtime()?.block_on(async {
+        let store = open(&args.db).await?;
+        set_password(&store, &args.name, password).await?;
+        store.close().await;
+        eprintln!("password set for {}", args.name);
+        Ok(())
+    })
 }

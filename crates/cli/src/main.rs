@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         Command::Demo(d) => demo::run(d),
         Command::Models(m) => models::run(m),
         Command::Serve(s) => serve::run(s),
-        Command::Passwd(p) => serve::passwd(p),
+        Command::Passwd(p) => db::passwd(p),
         Command::Rules => {
             print!("{}", rules::DEFAULT_RULES_TOML);
             Ok(())

@@ -1,105 +1,73 @@
-//! `clientele serve`: the HTTP API over the store; `clientele passwd`: a user's password for
-//! browser sign-in, read from standard input (never from the command line, where it would stay
-//! in the shell history and the process list).
+//! `clientele serve`: the dashboard and the JSON API over the store, until Ctrl-C.
 
-use std::io::Read;
 use std::net::SocketAddr;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
-use clientele_server::Settings;
-use clientele_store::Store;
+use clientele_server::{Server, Settings};
+
+use crate::import::{DbArgs, redact};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (port 0: any free port; the address is printed).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB. Default: $CLIENTELE_DATABASE_URL,
-    /// else sqlite://clientele.db in the current directory.
-    #[arg(long, value_name = "URL")]
-    pub db: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// Mark the session cookie Secure (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookie: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct PasswdArgs {
-    /// The user whose password to set.
-    pub name: String,
-    /// Database URL (as for `serve`).
-    #[arg(long, value_name = "URL")]
-    pub db: Option<String>,
-}
-
-/// `--db`, else `CLIENTELE_DATABASE_URL`, else the store's default (the same order as every
-/// command that touches the store).
-fn database_url(db: &Option<String>) -> String {
-    db.clone()
-        .or_else(|| std::env::var("CLIENTELE_DATABASE_URL").ok())
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| clientele_store::DEFAULT_URL.to_string())
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
+/// A runtime for serving: the server's handlers run on every core.
+pub fn server_runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")
 }
 
-pub fn run(args: ServeArgs) -> Result<()> {
-    tracing_subscriber::fmt()
+/// Server logs (requests that failed, 5xx causes) to standard error.
+pub fn init_logging() {
+    // A second initialisation (a command calling another) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
-        .init();
+        .try_init();
+}
+
+/// The line naming where the dashboard is, on standard output (scripts and the end-to-end tests
+/// read it: with `--listen 127.0.0.1:0` it is the only way to learn the port).
+pub fn print_dashboard_address(server: &Server) {
+    println!("Dashboard: http://{}/", server.local_addr());
+}
+
+/// Serves until Ctrl-C, then finishes the requests in flight.
+pub async fn serve_until_ctrl_c(server: Server) -> Result<()> {
+    eprintln!("(API under /api/v1, described at /api/openapi.json; Ctrl-C stops)");
+    server
+        .run(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")
+}
+
+pub fn run(args: ServeArgs) -> Result<()> {
+    init_logging();
+    let url = args.db.url();
     let settings = Settings {
         listen: args.listen,
-        database_url: database_url(&args.db),
+        database_url: url.clone(),
         secure_cookie: args.secure_cookie,
         ..Settings::default()
     };
-    runtime()?.block_on(async {
+    server_runtime()?.block_on(async {
         let server = clientele_server::build(settings)
             .await
-            .context("starting the server")?;
-        eprintln!(
-            "serving http://{}/ (API under /api/v1, description at /api/openapi.json); Ctrl-C stops",
-            server.local_addr()
-        );
-        server
-            .run(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("serving")
-    })
-}
-
-pub fn passwd(args: PasswdArgs) -> Result<()> {
-    let mut password = String::new();
-    std::io::stdin()
-        .read_to_string(&mut password)
-        .context("reading the password from standard input")?;
-    let password = password.trim_end_matches(['\n', '\r']);
-    if password.is_empty() {
-        bail!("no password on standard input (e.g. `clientele passwd NAME < file`)");
-    }
-    runtime()?.block_on(async {
-        let url = database_url(&args.db);
-        let store = Store::connect(&url)
-            .await
-            .with_context(|| format!("opening {url}"))?;
-        let user = store
-            .user_by_name(&args.name)
-            .await
-            .with_context(|| format!("finding user '{}'", args.name))?;
-        store
-            .set_password(user.id, password)
-            .await
-            .with_context(|| format!("setting the password of '{}'", args.name))?;
-        eprintln!("password set for {}", user.name);
-        Ok(())
+            .with_context(|| format!("starting the server over {}", redact(&url)))?;
+        print_dashboard_address(&server);
+        serve_until_ctrl_c(server).await
     })
 }

@@ -5,12 +5,12 @@
 
 use std::future::Future;
 
-use clientele_core::{Day, Money};
+use clientele_core::{Day, Money, Rung};
 use clientele_server::Settings;
 use clientele_server::web::i18n::{EN_FTL, RU_FTL, message_ids};
 use clientele_store::{
-    Channel, CustomerEdit, DateRule, NewCustomer, NewOrderLine, PersonalDateRecord, Role, Scope,
-    Store,
+    Channel, Cursor, CustomerEdit, DashboardFilter, DashboardPage, DateRule, NewCustomer,
+    NewOrderLine, PersonalDateRecord, Role, Scope, Store,
 };
 use clientele_testdb::{Backend, TestDb};
 use reqwest::StatusCode;
@@ -1143,6 +1143,120 @@ async fn scoring_writes_aggregates_that_agree_with_the_transitions() {
         );
         // b came back for a second turn.
         assert_eq!(total(&|a| a.returners), 1);
+        app
+    })
+    .await;
+}
+
+/// The customer list's search reads the trigram indexes (migrations 0021_search): substrings
+/// of 3+ characters in any case, Cyrillic included, through keyset pages and together with the
+/// other filters; shorter text scans; erased customers drop out of the index.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_finds_substrings_in_any_case_and_forgets_erased_customers() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        let ivan = app.customer("RU-7", "Иван Петров", None).await;
+        let maria = app.customer("RU-8", "Мария Петрова", None).await;
+        let pyotr = app.customer("RU-9", "ПЁТР ИВАНОВ", None).await;
+        let search = |text: &str| DashboardFilter {
+            search: Some(text.into()),
+            ..DashboardFilter::default()
+        };
+        let ids = |page: &DashboardPage| page.items.iter().map(|c| c.id).collect::<Vec<_>>();
+        let find = |text: &'static str| {
+            let store = app.store.clone();
+            async move {
+                let page = store
+                    .dashboard_customers(Scope::All, &search(text), Cursor::First, 50)
+                    .await
+                    .unwrap();
+                ids(&page)
+            }
+        };
+        let backend = app.backend;
+        // Cyrillic is folded both ways; a phrase spans the space; the substring must be whole.
+        assert_eq!(find("петров").await, vec![ivan, maria], "{backend:?}");
+        assert_eq!(find("ИВАН").await, vec![ivan, pyotr], "{backend:?}");
+        assert_eq!(find("ван п").await, vec![ivan], "{backend:?}");
+        assert_eq!(find("  Петрова ").await, vec![maria], "{backend:?}");
+        assert_eq!(find("петровы").await, Vec::<i64>::new(), "{backend:?}");
+        // External ids, ASCII case, and characters that mean something to FTS5 or LIKE.
+        assert_eq!(find("ru-").await, vec![ivan, maria, pyotr], "{backend:?}");
+        assert_eq!(find("LIC").await, vec![f.alice], "{backend:?}");
+        assert_eq!(find("<script>").await, vec![f.hostile], "{backend:?}");
+        assert_eq!(find("\"ru").await, Vec::<i64>::new(), "{backend:?}");
+        assert_eq!(find("%_%").await, Vec::<i64>::new(), "{backend:?}");
+        // Shorter than a trigram: a scan, the same rows as before (lower-case Cyrillic only
+        // on SQLite, whose LOWER() folds ASCII alone).
+        assert_eq!(find("c4").await, vec![f.vera], "{backend:?}");
+        assert_eq!(find("ро").await, vec![ivan, maria], "{backend:?}");
+
+        // Keyset pages over the matches, both ways.
+        let page = |cursor| {
+            let store = app.store.clone();
+            async move {
+                store
+                    .dashboard_customers(Scope::All, &search("ru-"), cursor, 2)
+                    .await
+                    .unwrap()
+            }
+        };
+        let first = page(Cursor::First).await;
+        assert_eq!(ids(&first), vec![ivan, maria]);
+        assert_eq!((first.next_after, first.prev_before), (Some(maria), None));
+        let second = page(Cursor::After(maria)).await;
+        assert_eq!(ids(&second), vec![pyotr]);
+        assert_eq!((second.next_after, second.prev_before), (None, Some(pyotr)));
+        let back = page(Cursor::Before(pyotr)).await;
+        assert_eq!(ids(&back), vec![ivan, maria]);
+        assert_eq!((back.next_after, back.prev_before), (Some(maria), None));
+
+        // With another filter: Alice is on the regular rung at the latest snapshot.
+        let regular = app
+            .store
+            .dashboard_customers(
+                Scope::All,
+                &DashboardFilter {
+                    search: Some("ALI".into()),
+                    rung: Some(Rung::Regular),
+                    ..DashboardFilter::default()
+                },
+                Cursor::First,
+                50,
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&regular), vec![f.alice]);
+        let newcomers = app
+            .store
+            .dashboard_customers(
+                Scope::All,
+                &DashboardFilter {
+                    search: Some("ALI".into()),
+                    rung: Some(Rung::Newcomer),
+                    ..DashboardFilter::default()
+                },
+                Cursor::First,
+                50,
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(&newcomers), Vec::<i64>::new());
+
+        // Erasure rewrites the name and external id: the old text is no longer found.
+        app.store.erase_customer(ivan, "test").await.unwrap();
+        assert_eq!(find("петров").await, vec![maria], "{backend:?}");
+        assert_eq!(find("RU-7").await, Vec::<i64>::new(), "{backend:?}");
+        assert_eq!(find("erased-").await, vec![ivan], "{backend:?}");
+
+        // And through the page, as a user types it.
+        let b = Browser::new(&app);
+        b.login("ana", "/").await;
+        let html = b
+            .get("/customers?q=%D0%9F%D0%95%D0%A2%D0%A0%D0%9E%D0%92")
+            .await;
+        assert_clean(&html);
+        assert_eq!(row_ids(&html.body, "customer-list"), vec![maria]);
         app
     })
     .await;

@@ -438,9 +438,18 @@ type ActionRow = (
 
 const LIST_COLUMNS: &str =
     "SELECT c.id, c.external_id, c.name, COALESCE(u.name, c.manager), s.rung, s.status,
-        s.subgroup, s.revenue, s.profit, s.abc, s.rfm
- FROM customers c
- LEFT JOIN users u ON u.id = c.manager_user_id
+        s.subgroup, s.revenue, s.profit, s.abc, s.rfm";
+/// The list walks customers by id...
+const LIST_FROM_CUSTOMERS: (&str, &str) = (" FROM customers c", "c.id");
+/// ...or, searching SQLite for 3+ characters, the FTS5 index's matches by rowid (the customer's
+/// id). CROSS JOIN keeps the index the outer loop, and FTS5 itself applies the keyset bound and
+/// the order, producing matches lazily: a page of a query matching most customers stops after
+/// the page instead of collecting every match first (as `c.id IN (SELECT rowid ...)` would).
+const LIST_FROM_SEARCH: (&str, &str) = (
+    " FROM customer_search CROSS JOIN customers c ON c.id = customer_search.rowid",
+    "customer_search.rowid",
+);
+const LIST_JOINS: &str = " LEFT JOIN users u ON u.id = c.manager_user_id
  LEFT JOIN score_snapshots s ON s.customer_id = c.id AND s.as_of = ";
 
 type ListRow = (
@@ -488,6 +497,53 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
+/// The fewest characters a trigram index can find: shorter text holds no trigram.
+const TRIGRAM: usize = 3;
+
+/// How the customer list matches its search text (a case-insensitive substring of the external
+/// id or the name); the indexes are in migrations/*/0021_search.sql.
+#[derive(Clone, Debug, PartialEq)]
+enum Search {
+    /// Text of [`TRIGRAM`]+ characters: on SQLite an FTS5 phrase (the text quoted, its `"`
+    /// doubled), which the trigram tokenizer matches as a substring, folding case over all of
+    /// Unicode; on PostgreSQL the LIKE pattern, which pg_trgm's GIN indexes serve.
+    Indexed { phrase: String, pattern: String },
+    /// Shorter text has no trigram to look up, so it is matched by scanning with LIKE: the
+    /// same rows as before the index on both backends. PostgreSQL's ICU lower() folds every
+    /// script; SQLite's LOWER() folds ASCII only, so there a one- or two-letter Cyrillic query
+    /// finds only lower-case occurrences of it (as it did before the index).
+    Short { pattern: String },
+}
+
+impl Search {
+    fn new(text: &str) -> Option<Search> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let pattern = like_pattern(text);
+        Some(if text.chars().count() >= TRIGRAM {
+            Search::Indexed {
+                phrase: format!("\"{}\"", text.replace('"', "\"\"")),
+                pattern,
+            }
+        } else {
+            Search::Short { pattern }
+        })
+    }
+
+    /// Whether the query reads SQLite's FTS5 index (and so `LIST_FROM_SEARCH`).
+    fn reads_fts5(search: &Option<Search>, sqlite: bool) -> bool {
+        sqlite && matches!(search, Some(Search::Indexed { .. }))
+    }
+
+    fn pattern(&self) -> &str {
+        match self {
+            Search::Indexed { pattern, .. } | Search::Short { pattern } => pattern,
+        }
+    }
+}
+
 impl DashboardFilter {
     /// Checks the free-text fields: a segment is an ABC class or three RFM digits 1-5.
     pub fn validate(&self) -> Result<()> {
@@ -521,7 +577,7 @@ impl DashboardFilter {
 /// million rows by id (450 ms at 1M customers); kept as a LEFT JOIN it walks customers in id
 /// order and stops after a page (see BENCHMARKS.md).
 macro_rules! push_filter {
-    ($q:expr, $scope:expr, $filter:expr, $pattern:expr) => {{
+    ($q:expr, $scope:expr, $filter:expr, $search:expr, $sqlite:expr) => {{
         if let Some(m) = manager_of($scope) {
             $q.push(" AND c.manager_user_id = ").push_bind(m);
         }
@@ -553,12 +609,28 @@ macro_rules! push_filter {
                     .push_bind(seg.clone());
             }
         }
-        if let Some(p) = &$pattern {
-            $q.push(" AND (LOWER(c.external_id) LIKE ")
-                .push_bind(p.clone())
-                .push(" ESCAPE '\\' OR LOWER(c.name) LIKE ")
-                .push_bind(p.clone())
-                .push(" ESCAPE '\\')");
+        match (&$search, $sqlite) {
+            (None, _) => {}
+            // The query reads LIST_FROM_SEARCH (see `Search::reads_fts5`).
+            (Some(Search::Indexed { phrase, .. }), true) => {
+                $q.push(" AND customer_search MATCH ")
+                    .push_bind(phrase.clone());
+            }
+            (Some(s), true) => {
+                $q.push(" AND (LOWER(c.external_id) LIKE ")
+                    .push_bind(s.pattern().to_string())
+                    .push(" ESCAPE '\\' OR LOWER(c.name) LIKE ")
+                    .push_bind(s.pattern().to_string())
+                    .push(" ESCAPE '\\')");
+            }
+            // The expressions of the GIN indexes, character for character.
+            (Some(s), false) => {
+                $q.push(" AND (lower(c.external_id COLLATE \"und-x-icu\") LIKE ")
+                    .push_bind(s.pattern().to_string())
+                    .push(" ESCAPE '\\' OR lower(c.name COLLATE \"und-x-icu\") LIKE ")
+                    .push_bind(s.pattern().to_string())
+                    .push(" ESCAPE '\\')");
+            }
         }
     }};
 }
@@ -811,23 +883,25 @@ impl Store {
     ) -> Result<DashboardPage> {
         filter.validate()?;
         let as_of = self.latest_snapshot_day().await?;
-        let pattern = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(like_pattern);
+        let search = filter.search.as_deref().and_then(Search::new);
+        let sqlite = matches!(self, Store::Sqlite(_));
         let backwards = matches!(cursor, Cursor::Before(_));
         let rows: Vec<ListRow> = dispatch!(self, pool => {
+            let (from, key) = if Search::reads_fts5(&search, sqlite) {
+                LIST_FROM_SEARCH
+            } else {
+                LIST_FROM_CUSTOMERS
+            };
             let mut q = QueryBuilder::new(LIST_COLUMNS);
-            q.push_bind(as_of.map(day_to_db));
+            q.push(from).push(LIST_JOINS).push_bind(as_of.map(day_to_db));
             match cursor {
                 Cursor::First => q.push(" WHERE 1 = 1"),
-                Cursor::After(id) => q.push(" WHERE c.id > ").push_bind(id),
-                Cursor::Before(id) => q.push(" WHERE c.id < ").push_bind(id),
+                Cursor::After(id) => q.push(format!(" WHERE {key} > ")).push_bind(id),
+                Cursor::Before(id) => q.push(format!(" WHERE {key} < ")).push_bind(id),
             };
-            push_filter!(q, scope, filter, pattern);
-            q.push(if backwards { " ORDER BY c.id DESC LIMIT " } else { " ORDER BY c.id LIMIT " })
+            push_filter!(q, scope, filter, search, sqlite);
+            let order = if backwards { "DESC" } else { "ASC" };
+            q.push(format!(" ORDER BY {key} {order} LIMIT "))
                 .push_bind(i64::from(limit) + 1);
             q.build_query_as().fetch_all(pool).await?
         });

@@ -6,7 +6,8 @@
 //! adds what real exports have: several orders on one day, discounts, returns as later negative
 //! rows, category margins and a few malformed rows.
 //!
-//! The three files ([`write_orders`], [`write_customers`], [`write_truth`]) are each a pure
+//! The three files ([`write_orders`], [`write_customers`], [`write_truth`]) and each person's
+//! [`dossier`] (preferred channel, consents, holidays, notes) are each a pure
 //! function of the [`SynthConfig`]: every customer's draws come from generators seeded by
 //! (seed, customer index), so the files agree with one another and can be written in any order,
 //! in separate runs, with identical bytes for an identical configuration.
@@ -20,6 +21,7 @@
 
 mod config;
 mod customers;
+mod dossier;
 mod names;
 mod orders;
 mod process;
@@ -31,6 +33,11 @@ pub use config::{
     BgNbdTruth, ConfigError, DEFAULT_PROCESS, DEFAULT_SPEND, GammaGammaTruth, SynthConfig,
 };
 pub use customers::{CUSTOMERS_HEADER, CustomersStats, write_customers};
+pub use dossier::{
+    Consent, ContactChannel, Dossier, DossierNote, HOLIDAY_SHARE, Holiday, NOTE_SHARE, NOTE_TEXTS,
+    OTHER_CONSENT_SHARE, PREFERRED_CHANNEL_SHARES, PREFERRED_CONSENT_SHARE, TWO_HOLIDAYS_SHARE,
+    TWO_NOTES_SHARE, WITHDRAWN_SHARE, dossier,
+};
 pub use orders::{
     CATEGORIES, CHANNELS, Category, DISCOUNTED_SHARE, DirtyCounts, ORDERS_HEADER, SynthStats,
     TWO_ORDER_DAY_SHARE, write_orders,

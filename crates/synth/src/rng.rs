@@ -18,6 +18,8 @@ pub(crate) enum Stream {
     Orders = 2,
     /// The customers file: names, contacts, NPS, referrals.
     Profile = 3,
+    /// The dossier: preferred channel, consents, favourite holidays, notes.
+    Dossier = 4,
 }
 
 /// SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.

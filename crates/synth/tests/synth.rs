@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use clientele_core::Day;
 use clientele_synth::{
-    CATEGORIES, ConfigError, SynthConfig, SynthStats, write_customers, write_orders, write_truth,
+    CATEGORIES, ConfigError, ContactChannel, HOLIDAY_SHARE, NOTE_SHARE, OTHER_CONSENT_SHARE,
+    PREFERRED_CHANNEL_SHARES, PREFERRED_CONSENT_SHARE, SynthConfig, SynthStats, TWO_HOLIDAYS_SHARE,
+    TWO_NOTES_SHARE, WITHDRAWN_SHARE, dossier, write_customers, write_orders, write_truth,
 };
 
 /// Tolerances, each derived from the standard error of the quantity it bounds (about four
@@ -389,4 +391,102 @@ fn defaults_are_the_documented_company() {
     assert_eq!(cfg.end.to_string(), "2024-12-31");
     assert_eq!(cfg.prospects, cfg.customers / 5);
     assert!(cfg.validate().is_ok());
+}
+
+#[test]
+fn dossiers_are_reproducible_and_have_their_documented_shares() {
+    let cfg = SynthConfig::new(40_000, 5);
+    let people = cfg.customers + cfg.prospects;
+    assert_eq!(dossier(&cfg, 123), dossier(&cfg, 123));
+    assert_ne!(
+        (0..50).map(|i| dossier(&cfg, i)).collect::<Vec<_>>(),
+        (0..50)
+            .map(|i| dossier(&SynthConfig::new(40_000, 6), i))
+            .collect::<Vec<_>>()
+    );
+    let mut preferred = [0u64; 4];
+    let (mut preferred_consents, mut with_preference) = (0, 0);
+    let (mut other_consents, mut other_channels) = (0, 0);
+    let (mut granted, mut withdrawn) = (0, 0);
+    let (mut one_holiday_or_more, mut two_holidays) = (0, 0);
+    let (mut buyers_with_notes, mut buyers_with_two_notes) = (0, 0);
+    for index in 0..people {
+        let d = dossier(&cfg, index);
+        if let Some(p) = d.preferred_channel {
+            preferred[ContactChannel::ALL.iter().position(|&c| c == p).unwrap()] += 1;
+            with_preference += 1;
+        }
+        for channel in ContactChannel::ALL {
+            let records: Vec<_> = d.consents.iter().filter(|c| c.channel == channel).collect();
+            let given = records.first().is_some_and(|c| c.granted);
+            if Some(channel) == d.preferred_channel {
+                preferred_consents += u64::from(given);
+            } else {
+                other_channels += 1;
+                other_consents += u64::from(given);
+            }
+            match records.as_slice() {
+                [] => {}
+                [first] => {
+                    assert!(first.granted, "a lone record is a consent");
+                    granted += 1;
+                }
+                [first, second] => {
+                    assert!(first.granted && !second.granted, "{records:?}");
+                    assert!(
+                        first.day <= second.day,
+                        "withdrawn before given: {records:?}"
+                    );
+                    granted += 1;
+                    withdrawn += 1;
+                }
+                more => panic!("at most two records per channel: {more:?}"),
+            }
+            for c in records {
+                assert!(
+                    cfg.start <= c.day && c.day <= cfg.end,
+                    "{c:?} outside the window"
+                );
+            }
+        }
+        one_holiday_or_more += u64::from(!d.holidays.is_empty());
+        two_holidays += u64::from(d.holidays.len() == 2);
+        if d.holidays.len() == 2 {
+            assert_ne!(d.holidays[0], d.holidays[1]);
+        }
+        if index < cfg.customers {
+            buyers_with_notes += u64::from(!d.notes.is_empty());
+            buyers_with_two_notes += u64::from(d.notes.len() == 2);
+        } else {
+            assert!(
+                d.notes.is_empty(),
+                "person {index} never bought but has notes"
+            );
+        }
+    }
+    for (i, share) in PREFERRED_CHANNEL_SHARES.iter().enumerate() {
+        assert_binomial("preferred channel", preferred[i], people, *share);
+    }
+    assert_binomial(
+        "consent on the preferred channel",
+        preferred_consents,
+        with_preference,
+        PREFERRED_CONSENT_SHARE,
+    );
+    assert_binomial(
+        "consent on another channel",
+        other_consents,
+        other_channels,
+        OTHER_CONSENT_SHARE,
+    );
+    assert_binomial("withdrawn consents", withdrawn, granted, WITHDRAWN_SHARE);
+    assert_binomial("holidays", one_holiday_or_more, people, HOLIDAY_SHARE);
+    assert_binomial("two holidays", two_holidays, people, TWO_HOLIDAYS_SHARE);
+    assert_binomial("notes", buyers_with_notes, cfg.customers, NOTE_SHARE);
+    assert_binomial(
+        "two notes",
+        buyers_with_two_notes,
+        cfg.customers,
+        TWO_NOTES_SHARE,
+    );
 }
