@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
+use clientele_ingest::values::normalize_phone;
 use clientele_store::{
     Channel, ConsentRecord, DateRule, NewCustomer, PersonalDateRecord, Role, Store,
 };
@@ -206,7 +207,6 @@ fn sqlite_path(url: &str) -> Option<&Path> {
 /// (which is the synth's person index).
 struct PersonContacts {
     external_id: String,
-    email: Option<String>,
     phone: Option<String>,
     image_client: bool,
 }
@@ -224,9 +224,8 @@ fn read_contacts(path: &Path) -> Result<Vec<PersonContacts>> {
             .position(|h| h == name)
             .ok_or_else(|| anyhow!("{}: no '{name}' column", path.display()))
     };
-    let (id, email, phone, image) = (
+    let (id, phone, image) = (
         column("customer_id")?,
-        column("email")?,
         column("phone")?,
         column("image_client")?,
     );
@@ -238,7 +237,6 @@ fn read_contacts(path: &Path) -> Result<Vec<PersonContacts>> {
             let record = record.with_context(|| format!("{}, row {}", path.display(), i + 2))?;
             Ok(PersonContacts {
                 external_id: record[id].to_string(),
-                email: present(&record[email]),
                 phone: present(&record[phone]),
                 image_client: &record[image] == "1",
             })
@@ -317,19 +315,17 @@ async fn write_dossiers(
             || d.consents
                 .iter()
                 .any(|c| c.channel == ContactChannel::Messenger);
-        let mut contacts: Vec<(Channel, &str)> = Vec::new();
-        if let Some(email) = &person.email {
-            contacts.push((Channel::Email, email));
-        }
-        if let Some(phone) = &person.phone {
-            contacts.push((Channel::Phone, phone));
-            if messenger {
-                contacts.push((Channel::Messenger, phone));
-            }
+        // The import stored the file's e-mail and phone already (normalised); the messenger
+        // account is the same normalised number.
+        let mut contacts: Vec<(Channel, String)> = Vec::new();
+        if let Some(phone) = person.phone.as_deref().and_then(normalize_phone)
+            && messenger
+        {
+            contacts.push((Channel::Messenger, phone));
         }
         for (channel, value) in contacts {
             store
-                .add_contact(id, channel, value)
+                .add_contact(id, channel, &value)
                 .await
                 .with_context(what)?;
             counts.contacts += 1;

@@ -72,6 +72,10 @@ pub struct CustomerProfile {
     pub image_client: bool,
     pub manager: Option<String>,
     pub birthday: Option<Day>,
+    /// E-mail address, normalised (lower case, trimmed).
+    pub email: Option<String>,
+    /// Phone number, normalised to `+` and digits (Russian 8-/10-digit forms to `+7…`).
+    pub phone: Option<String>,
     /// Last recorded touch without a purchase (an inquiry, a visit, a lead), if any.
     pub last_touch: Option<Day>,
 }

@@ -173,22 +173,34 @@ pub fn read_customers(
             raw: row.join(";"),
         };
         let parsed = (|| {
+            // Contacts are kept (not only used as a fallback id), so a malformed one is a
+            // reject rather than a value quietly lost.
+            let email = cell(ProfileField::Email)
+                .map(|e| {
+                    normalize_email(e).ok_or_else(|| {
+                        reject(
+                            Some(ProfileField::Email),
+                            format!("'{e}' is not an e-mail address"),
+                        )
+                    })
+                })
+                .transpose()?;
+            let phone = cell(ProfileField::Phone)
+                .map(|p| {
+                    normalize_phone(p).ok_or_else(|| {
+                        reject(
+                            Some(ProfileField::Phone),
+                            format!("'{p}' is not a phone number"),
+                        )
+                    })
+                })
+                .transpose()?;
             let id = if let Some(id) = cell(ProfileField::Id) {
                 id.to_string()
-            } else if let Some(e) = cell(ProfileField::Email) {
-                normalize_email(e).ok_or_else(|| {
-                    reject(
-                        Some(ProfileField::Email),
-                        format!("'{e}' is not an e-mail address"),
-                    )
-                })?
-            } else if let Some(p) = cell(ProfileField::Phone) {
-                normalize_phone(p).ok_or_else(|| {
-                    reject(
-                        Some(ProfileField::Phone),
-                        format!("'{p}' is not a phone number"),
-                    )
-                })?
+            } else if let Some(e) = &email {
+                e.clone()
+            } else if let Some(p) = &phone {
+                p.clone()
             } else {
                 return Err(reject(
                     Some(ProfileField::Id),
@@ -237,6 +249,8 @@ pub fn read_customers(
                 image_client,
                 manager: cell(ProfileField::Manager).map(str::to_string),
                 birthday: date(ProfileField::Birthday, birthday_format)?,
+                email,
+                phone,
                 last_touch: date(ProfileField::LastTouch, touch_format)?,
             })
         })();

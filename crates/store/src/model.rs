@@ -716,6 +716,15 @@ impl Store {
             },
         )
         .await?;
+        // A contact already on file is not added twice (UNIQUE (customer, channel, value)).
+        for (channel, value) in [
+            (Channel::Email, &profile.email),
+            (Channel::Phone, &profile.phone),
+        ] {
+            if let Some(value) = value {
+                self.add_contact(id, channel, value).await?;
+            }
+        }
         if let Some(b) = profile.birthday {
             let (year, month, day) = b.ymd();
             let has: i64 = dispatch!(self, pool => {

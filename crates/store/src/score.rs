@@ -299,6 +299,8 @@ impl Store {
                     image_client,
                     manager,
                     birthday: None,
+                    email: None,
+                    phone: None,
                     last_touch: last_touch.map(day_from_db),
                 },
             )

@@ -188,6 +188,39 @@ fn sql_summary_matches_a_hand_computed_customer() {
     });
 }
 
+/// A customers-file row keeps its e-mail and phone as contacts (not only as a fallback id),
+/// and applying the same file again adds nothing.
+#[test]
+fn a_profile_keeps_its_contacts_once() {
+    on_both(|store| async move {
+        let profile = clientele_core::CustomerProfile {
+            id: "C-1".into(),
+            name: Some("Вера".into()),
+            email: Some("vera@example.ru".into()),
+            phone: Some("+79123456789".into()),
+            ..clientele_core::CustomerProfile::default()
+        };
+        let today = day(2024, 5, 1);
+        let id = store.apply_profile(&profile, today).await.unwrap();
+        assert_eq!(store.apply_profile(&profile, today).await.unwrap(), id);
+        let mut contacts: Vec<(Channel, String)> = store
+            .contacts(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.channel, c.value))
+            .collect();
+        contacts.sort_by_key(|(c, _)| c.as_str());
+        assert_eq!(
+            contacts,
+            vec![
+                (Channel::Email, "vera@example.ru".to_string()),
+                (Channel::Phone, "+79123456789".to_string()),
+            ]
+        );
+    });
+}
+
 #[test]
 fn customers_and_their_records_round_trip() {
     on_both(|store| async move {
