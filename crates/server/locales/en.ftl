@@ -174,6 +174,7 @@ lost-case-note = Win-back case started.
 
 ## Customers
 filter-search = Search
+filter-search-hint = A name or id; 1–2 characters find an exact id
 filter-any = Any
 filter-apply = Apply
 filter-segment-hint = A, B, C or an RFM cell such as 555

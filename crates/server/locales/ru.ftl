@@ -213,6 +213,7 @@ lost-case-note = Начата работа по возврату клиента.
 
 ## Клиенты
 filter-search = Поиск
+filter-search-hint = Имя или номер; 1–2 символа — точный номер
 filter-any = Любой
 filter-apply = Применить
 filter-segment-hint = A, B, C или ячейка RFM, например 555
