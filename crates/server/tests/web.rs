@@ -747,6 +747,21 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
             )
             .await
             .unwrap();
+        // A movable date of Vera in ten days (the nth weekday of its month): the dates page
+        // reads movable rules through their own partial index (migration 0022).
+        let movable = now.plus_days(10);
+        let (_, mm, md) = movable.ymd();
+        let weekday = (movable.days_since(day(1970, 1, 1)) + 3).rem_euclid(7) as u32 + 1;
+        app.store
+            .add_personal_date(
+                f.vera,
+                &PersonalDateRecord {
+                    label: "Name day".into(),
+                    rule: DateRule::NthWeekday { month: mm, weekday, nth: ((md - 1) / 7 + 1) as i32 },
+                },
+            )
+            .await
+            .unwrap();
         let (sy, sm, sd) = soon.ymd();
         app.order_line("C3", "b0", day(sy - 2, sm, sd), 10).await;
         app.store.refresh_dashboard(day(D2.0, D2.1, D2.2)).await.unwrap();
@@ -810,6 +825,13 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
             f.alice
         )));
         assert!(html.contains("First purchase, 2 years"));
+        // Two rows a page in these tests: Vera's movable date, the latest, is on page 2.
+        let html = b.get("/dates?page=2").await.body;
+        assert_eq!(row_ids(&html, "dates-list"), vec![f.vera], "{html}");
+        assert!(html.contains(&format!(
+            "<td class=\"date\">{}</td><td class=\"in num\">10 days</td>",
+            Day::to_string(&movable)
+        )), "{html}");
 
         // The manager's lists hold only Alice and Boris; the analyst's everyone.
         let manager = Browser::new(&app);

@@ -1068,7 +1068,7 @@ impl Store {
                 anniversaries.extend(q.build_query_as::<A>().fetch_all(pool).await?);
             }
             // Weekday and Easter rules are few: read those falling in the window's months or
-            // offsets.
+            // offsets, through their own partial index.
             let mut q = QueryBuilder::new(
                 "SELECT c.id, c.external_id, c.name, p.label, p.rule, p.year, p.month, p.day, p.weekday, p.nth, p.offset_days
                  FROM personal_dates p JOIN customers c ON c.id = p.customer_id
@@ -1077,6 +1077,8 @@ impl Store {
             if let Some(m) = manager_of(scope) {
                 q.push(" AND c.manager_user_id = ").push_bind(m);
             }
+            // The repeated condition of the partial index `personal_dates_movable` (0022).
+            q.push(" AND p.rule NOT IN ('yearly', 'once')");
             q.push(" AND ((p.rule = 'nth_weekday' AND p.month IN (");
             let mut sep = q.separated(", ");
             for m in &months {

@@ -1,0 +1,6 @@
+-- Movable personal dates (nth weekday of a month, Easter-relative) are few beside the yearly
+-- ones, but a planner that only knows the average rows per rule reads `rule = 'easter'` as a
+-- large share of the table and scans it (40 ms at 200k dates). A partial index over just the
+-- movable rules is small and is used whenever a query repeats its condition.
+CREATE INDEX personal_dates_movable ON personal_dates (rule, month, offset_days)
+    WHERE rule NOT IN ('yearly', 'once');
