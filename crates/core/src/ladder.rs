@@ -299,6 +299,53 @@ pub enum RungReason {
     },
 }
 
+impl RungReason {
+    /// A stable, language-free form for storage: a key, then `name=value` arguments separated by
+    /// spaces (days as day numbers, shares as fractions), e.g.
+    /// `regular purchase_days=5 periods=3 period=quarter`. Readers word it from their own
+    /// message catalogue; the keys and argument names are a storage format, so never rename them.
+    pub fn code(&self) -> String {
+        match *self {
+            RungReason::NoTouch => "no_touch".into(),
+            RungReason::TouchOnly { last_touch } => {
+                format!("touch_only last_touch={}", last_touch.days_since_epoch())
+            }
+            RungReason::OnlyReturns => "only_returns".into(),
+            RungReason::FirstPurchases { purchase_days } => {
+                format!("first_purchases purchase_days={purchase_days}")
+            }
+            RungReason::TooFewPeriods {
+                purchase_days,
+                periods,
+                min_periods,
+                period,
+            } => format!(
+                "too_few_periods purchase_days={purchase_days} periods={periods} min_periods={min_periods} period={}",
+                period.as_str()
+            ),
+            RungReason::Regular {
+                purchase_days,
+                periods,
+                period,
+            } => format!(
+                "regular purchase_days={purchase_days} periods={periods} period={}",
+                period.as_str()
+            ),
+            RungReason::Promoter { purchase_days, nps } => {
+                format!("promoter purchase_days={purchase_days} nps={nps}")
+            }
+            RungReason::Referrer {
+                purchase_days,
+                referrals,
+            } => format!("referrer purchase_days={purchase_days} referrals={referrals}"),
+            RungReason::FullPrice {
+                purchase_days,
+                share,
+            } => format!("full_price purchase_days={purchase_days} share={share:.4}"),
+        }
+    }
+}
+
 impl fmt::Display for RungReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {

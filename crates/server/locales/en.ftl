@@ -226,3 +226,55 @@ error-forbidden = You may not do this.
 error-csrf = The form has expired or came from elsewhere: reload the page and try again.
 error-invalid = { $field }: { $reason }
 error-internal = The server failed; the cause is in its log.
+
+## Why a customer is on their rung (stored as RungReason::code)
+rung-reason-no_touch = known contact, no purchase and no recorded touch
+rung-reason-touch_only = touched us (last on { $last_touch }) but has not bought
+rung-reason-only_returns = only returns in the data, no purchase
+rung-reason-first_purchases = { $purchase_days ->
+    [one] first purchase
+   *[other] { $purchase_days } purchase days in this turn
+}
+rung-reason-too_few_periods = { $purchase_days } purchase days, but within { $periods } { $period ->
+    [week] { $periods ->
+    [one] week
+   *[other] weeks
+}
+    [month] { $periods ->
+    [one] month
+   *[other] months
+}
+    [quarter] { $periods ->
+    [one] quarter
+   *[other] quarters
+}
+   *[year] { $periods ->
+    [one] year
+   *[other] years
+}
+}; a regular buys in at least { $min_periods }
+rung-reason-regular = { $purchase_days } purchase days over { $periods } { $period ->
+    [week] { $periods ->
+    [one] week
+   *[other] weeks
+}
+    [month] { $periods ->
+    [one] month
+   *[other] months
+}
+    [quarter] { $periods ->
+    [one] quarter
+   *[other] quarters
+}
+   *[year] { $periods ->
+    [one] year
+   *[other] years
+}
+}
+rung-reason-promoter = regular ({ $purchase_days } purchase days) and an NPS promoter ({ $nps }/10)
+rung-reason-referrer = regular ({ $purchase_days } purchase days) who referred { $referrals ->
+    [one] one customer
+   *[other] { $referrals } customers
+}
+rung-reason-full_price = regular ({ $purchase_days } purchase days), buying { $share } at full price
+card-rung-reason = Why this rung

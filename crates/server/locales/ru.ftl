@@ -265,3 +265,80 @@ error-forbidden = Вам это недоступно.
 error-csrf = Форма устарела или пришла с другого сайта: обновите страницу и попробуйте снова.
 error-invalid = { $field }: { $reason }
 error-internal = Сбой сервера; причина записана в его журнал.
+
+## Почему клиент на этой ступени (хранится как RungReason::code)
+rung-reason-no_touch = известный контакт: ни покупок, ни касаний
+rung-reason-touch_only = был контакт ({ $last_touch }), но покупок нет
+rung-reason-only_returns = в данных только возвраты, покупок нет
+rung-reason-first_purchases = { $purchase_days ->
+    [one] первая покупка
+   *[other] { $purchase_days } { $purchase_days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    } с покупками в этом витке
+}
+rung-reason-too_few_periods = { $purchase_days } { $purchase_days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} с покупками, но в пределах { $periods } { $period ->
+    [week] { $periods ->
+    [one] недели
+   *[other] недель
+}
+    [month] { $periods ->
+    [one] месяца
+   *[other] месяцев
+}
+    [quarter] { $periods ->
+    [one] квартала
+   *[other] кварталов
+}
+   *[year] { $periods ->
+    [one] года
+   *[other] лет
+}
+}; постоянный покупает хотя бы в { $min_periods }
+rung-reason-regular = { $purchase_days } { $purchase_days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} с покупками за { $periods } { $period ->
+    [week] { $periods ->
+    [one] неделю
+    [few] недели
+   *[many] недель
+}
+    [month] { $periods ->
+    [one] месяц
+    [few] месяца
+   *[many] месяцев
+}
+    [quarter] { $periods ->
+    [one] квартал
+    [few] квартала
+   *[many] кварталов
+}
+   *[year] { $periods ->
+    [one] год
+    [few] года
+   *[many] лет
+}
+}
+rung-reason-promoter = постоянный ({ $purchase_days } { $purchase_days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} с покупками) и промоутер NPS ({ $nps }/10)
+rung-reason-referrer = постоянный ({ $purchase_days } { $purchase_days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} с покупками), привёл клиентов: { $referrals }
+rung-reason-full_price = постоянный ({ $purchase_days } { $purchase_days ->
+    [one] день
+    [few] дня
+   *[many] дней
+} с покупками), { $share } покупок по полной цене
+card-rung-reason = Почему эта ступень

@@ -386,6 +386,8 @@ pub struct CardHistory {
     pub rung: Rung,
     pub status: Option<Status>,
     pub previous_rung: Option<Rung>,
+    /// `RungReason::code` (migration 0023); `None` for older snapshots.
+    pub rung_reason: Option<String>,
     pub status_reason: Option<String>,
     pub p_alive: Option<f64>,
     pub clv: Option<f64>,
@@ -940,10 +942,11 @@ impl Store {
             Option<f64>,
             Option<f64>,
             i64,
+            Option<String>,
         );
         let rows: Vec<R> = dispatch!(self, pool => {
             sqlx::query_as(
-                "SELECT as_of, rung, status, previous_rung, status_reason, p_alive, clv, profit
+                "SELECT as_of, rung, status, previous_rung, status_reason, p_alive, clv, profit, rung_reason
                  FROM score_snapshots WHERE customer_id = $1 ORDER BY as_of DESC LIMIT $2",
             )
             .bind(customer)
@@ -954,12 +957,13 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(
-                |(as_of, rung, status, previous, reason, p_alive, clv, profit)| {
+                |(as_of, rung, status, previous, reason, p_alive, clv, profit, rung_reason)| {
                     Some(CardHistory {
                         as_of: day_from_db(as_of),
                         rung: rung_of(&rung)?,
                         status: status.as_deref().and_then(status_of),
                         previous_rung: previous.as_deref().and_then(rung_of),
+                        rung_reason,
                         status_reason: reason,
                         p_alive,
                         clv,

@@ -329,7 +329,7 @@ impl Store {
                 .await?;
             for chunk in rows.chunks(1000) {
                 let mut q = QueryBuilder::new(
-                    "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late) ",
+                    "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late, rung_reason) ",
                 );
                 q.push_values(chunk, |mut b, (id, c)| {
                     let s = c.summary.as_ref();
@@ -353,7 +353,8 @@ impl Store {
                         .push_bind(c.forecast.map(|f| f.expected_purchases))
                         .push_bind(c.forecast.and_then(|f| f.clv))
                         .push_bind(c.expected_next_purchase().map(day_to_db))
-                        .push_bind(c.days_late());
+                        .push_bind(c.days_late())
+                        .push_bind(c.placement.reason.code());
                 });
                 q.build().execute(&mut *tx).await?;
             }

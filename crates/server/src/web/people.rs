@@ -443,6 +443,13 @@ pub async fn card(
             value: latest.map_or_else(|| none.clone(), |h| tr.rung(h.rung)),
         },
         Pair {
+            key: tr.get("card-rung-reason"),
+            value: latest.map_or_else(
+                || none.clone(),
+                |h| reason::localize_rung(h.rung_reason.as_deref(), &tr),
+            ),
+        },
+        Pair {
             key: tr.get("col-status"),
             value: latest.map_or_else(|| none.clone(), |h| tr.status_opt(&h.status)),
         },

@@ -203,10 +203,84 @@ pub fn localize(stored: Option<&str>, tr: &Tr) -> String {
     }
 }
 
+/// A rung reason stored as `RungReason::code` (`regular purchase_days=5 periods=3
+/// period=quarter`) in the reader's language: the key picks the message `rung-reason-KEY`,
+/// numbers select plural forms, a day number is shown as a date and a share as a percentage.
+/// `None` (snapshots older than the column) reads as "none"; an unknown key is shown as stored.
+pub fn localize_rung(stored: Option<&str>, tr: &Tr) -> String {
+    let Some(code) = stored else {
+        return tr.get("none");
+    };
+    let mut parts = code.split_whitespace();
+    let Some(key) = parts.next() else {
+        return tr.get("none");
+    };
+    let mut args: Vec<(&str, Arg)> = Vec::new();
+    for part in parts {
+        let Some((name, value)) = part.split_once('=') else {
+            return code.to_string();
+        };
+        let arg = match (name, value.parse::<f64>()) {
+            ("last_touch", Ok(day)) => {
+                Arg::Text(tr.date(clientele_core::Day::from_days_since_epoch(day as i32)))
+            }
+            ("share", Ok(share)) => Arg::Text(tr.percent(share)),
+            // The catalogue words the period itself: its noun agrees with the count.
+            ("period", _) => Arg::Text(value.to_string()),
+            (_, Ok(n)) => Arg::Num(n),
+            (_, Err(_)) => return code.to_string(),
+        };
+        args.push((name, arg));
+    }
+    let id = format!("rung-reason-{key}");
+    let words = tr.with(&id, &args);
+    if words.starts_with('⟦') {
+        code.to_string()
+    } else {
+        words
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::web::i18n::Lang;
+
+    #[test]
+    fn rung_reasons_are_worded_from_the_catalogue() {
+        use clientele_core::{Period, RungReason};
+        let regular = RungReason::Regular {
+            purchase_days: 5,
+            periods: 3,
+            period: Period::Quarter,
+        }
+        .code();
+        assert_eq!(regular, "regular purchase_days=5 periods=3 period=quarter");
+        let en = Tr::new(Lang::En);
+        let ru = Tr::new(Lang::Ru);
+        assert_eq!(
+            localize_rung(Some(&regular), &en),
+            "5 purchase days over 3 quarters"
+        );
+        assert_eq!(
+            localize_rung(Some(&regular), &ru),
+            "5 дней с покупками за 3 квартала"
+        );
+        let first = RungReason::FirstPurchases { purchase_days: 1 }.code();
+        assert_eq!(localize_rung(Some(&first), &en), "first purchase");
+        assert_eq!(localize_rung(Some(&first), &ru), "первая покупка");
+        let full = RungReason::FullPrice {
+            purchase_days: 7,
+            share: 0.8,
+        }
+        .code();
+        assert_eq!(
+            localize_rung(Some(&full), &en),
+            "regular (7 purchase days), buying 80.0% at full price"
+        );
+        assert_eq!(localize_rung(None, &en), en.get("none"));
+        assert_eq!(localize_rung(Some("mystery x=1"), &en), "mystery x=1");
+    }
 
     #[test]
     fn every_shape_of_the_core_reason_is_read_back() {
