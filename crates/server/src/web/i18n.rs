@@ -164,10 +164,14 @@ impl Tr {
 
     /// A message with arguments.
     pub fn with(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        self.try_with(id, args).unwrap_or_else(|| format!("⟦{id}⟧"))
+    }
+
+    /// A message with arguments, or `None` when the catalogue has no such message or it cannot
+    /// be formatted with these arguments (for callers with a better fallback than `⟦id⟧`).
+    pub fn try_with(&self, id: &str, args: &[(&str, Arg)]) -> Option<String> {
         let bundle = self.bundle();
-        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
-            return format!("⟦{id}⟧");
-        };
+        let pattern = bundle.get_message(id).and_then(|m| m.value())?;
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             match value {
@@ -177,11 +181,7 @@ impl Tr {
         }
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-        if errors.is_empty() {
-            text.into_owned()
-        } else {
-            format!("⟦{id}⟧")
-        }
+        errors.is_empty().then(|| text.into_owned())
     }
 
     /// A count with its noun in the right plural form: the message gets `$n` (for the plural

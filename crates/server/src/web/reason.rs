@@ -232,13 +232,8 @@ pub fn localize_rung(stored: Option<&str>, tr: &Tr) -> String {
         };
         args.push((name, arg));
     }
-    let id = format!("rung-reason-{key}");
-    let words = tr.with(&id, &args);
-    if words.starts_with('⟦') {
-        code.to_string()
-    } else {
-        words
-    }
+    tr.try_with(&format!("rung-reason-{key}"), &args)
+        .unwrap_or_else(|| code.to_string())
 }
 
 #[cfg(test)]
