@@ -6,6 +6,8 @@
 
 use std::cmp::Reverse;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::Money;
 
 /// Concentration of a value (revenue or profit) over customers.
@@ -36,7 +38,7 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
         return None;
     }
     let mut sorted: Vec<i64> = values.iter().map(|m| m.units()).collect();
-    sorted.sort_unstable_by_key(|&v| Reverse(v));
+    sorted.par_sort_unstable_by_key(|&v| Reverse(v));
     let n = sorted.len();
     let mut cumulative = Vec::with_capacity(n + 1);
     cumulative.push(0i128);
@@ -86,17 +88,22 @@ impl AbcClass {
 /// ABC classes by value: customers, from the largest value down, are A until the running total
 /// reaches 80% (the customer crossing the line included), then B until 95%, then C.
 /// Ties are broken by `tie_key` (for example the customer id) so the result is order-free.
-pub fn abc_classes<K: Ord>(values: &[Money], tie_key: impl Fn(usize) -> K) -> Vec<AbcClass> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| {
-        values[b]
-            .cmp(&values[a])
-            .then_with(|| tie_key(a).cmp(&tie_key(b)))
-    });
+pub fn abc_classes<K: Ord + Copy + Send>(
+    values: &[Money],
+    tie_key: impl Fn(usize) -> K,
+) -> Vec<AbcClass> {
+    // Contiguous (value, key, index) triples sort without a cache miss per comparison; the index
+    // last makes equal keys keep their input order, as a stable sort would.
+    let mut order: Vec<(Reverse<i64>, K, usize)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (Reverse(v.units()), tie_key(i), i))
+        .collect();
+    order.par_sort_unstable();
     let total: i128 = values.iter().map(|m| i128::from(m.units().max(0))).sum();
     let mut classes = vec![AbcClass::C; values.len()];
     let mut running: i128 = 0;
-    for i in order {
+    for (_, _, i) in order {
         // Classify by the running total *before* this customer, so the one who crosses 80% is A.
         classes[i] = if total == 0 || running * 100 < total * 80 {
             AbcClass::A
@@ -141,11 +148,14 @@ pub fn quintile_scores(values: &[i64], higher_is_better: bool) -> Vec<u8> {
 ///
 /// Sorting (value, index) pairs once and walking the runs is linear after the sort; binary
 /// searching a sorted copy for every customer costs a cache miss per probe on millions of rows.
-pub(crate) fn for_each_tie_run<T: Ord + Copy>(values: &[T], mut f: impl FnMut(u64, u64, &[usize])) {
+pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
+    values: &[T],
+    mut f: impl FnMut(u64, u64, &[usize]),
+) {
     // Sort contiguous (value, index) pairs: an index sort comparing through `values` would
     // miss the cache on every comparison.
     let mut pairs: Vec<(T, usize)> = values.iter().copied().zip(0..).collect();
-    pairs.sort_unstable();
+    pairs.par_sort_unstable();
     let mut members = Vec::new();
     let mut start = 0;
     while start < pairs.len() {

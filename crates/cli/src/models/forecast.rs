@@ -7,7 +7,7 @@ use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{FitOptions, FitReport};
 use rayon::prelude::*;
 
-use super::input::{CustomerRow, customer_row};
+use super::input::{ModelInputs, model_inputs};
 use super::transaction::{self, TransactionKind, TransactionModel};
 
 /// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
@@ -33,7 +33,7 @@ fn key(c: &clientele_models::Triple) -> (u64, u64) {
 impl SharedForecasts {
     fn new(
         model: &TransactionModel,
-        rows: &[Option<CustomerRow>],
+        rows: &[Option<ModelInputs>],
         settings: ForecastSettings,
     ) -> Self {
         let mut keys: Vec<(u64, u64)> = rows.iter().flatten().map(|r| key(&r.triple)).collect();
@@ -62,7 +62,7 @@ impl SharedForecasts {
             .map(|i| &self.values[i])
     }
 }
-use super::{fit_for_analyze, spend_rows};
+use super::{fit_for_analyze, spend_rows_of};
 
 /// What the model step tells the report.
 #[derive(Debug)]
@@ -98,12 +98,11 @@ pub fn forecast_all(
     let Some(kind) = settings.kind else {
         return (vec![None; customers.len()], ModelOutcome::Skipped);
     };
-    let rows: Vec<Option<CustomerRow>> = customers
+    let rows: Vec<Option<ModelInputs>> = customers
         .par_iter()
-        .map(|(id, s)| customer_row(id, s, as_of, false, 1.0))
+        .map(|(_, s)| model_inputs(s, as_of, 1.0))
         .collect();
-    let buyers: Vec<CustomerRow> = rows.iter().flatten().cloned().collect();
-    let (model, report) = match fit_for_analyze(kind, &buyers) {
+    let (model, report) = match fit_for_analyze(kind, &rows) {
         Ok(fitted) => fitted,
         Err(e) => {
             let outcome = ModelOutcome::Refused {
@@ -113,7 +112,7 @@ pub fn forecast_all(
             return (vec![None; customers.len()], outcome);
         }
     };
-    let spend_data = spend_rows(&buyers);
+    let spend_data = spend_rows_of(rows.iter().flatten().copied());
     let gg = clientele_models::gamma_gamma::fit_weighted(&spend_data, &FitOptions::default())
         .map_err(|e| e.to_string());
     let mean_margin = {
@@ -153,7 +152,7 @@ fn forecast_one(
     model: &TransactionModel,
     gg: Option<&GammaGamma>,
     given_alive: &GivenAlive,
-    row: &CustomerRow,
+    row: &ModelInputs,
     as_of: Day,
     mean_margin: Option<f64>,
 ) -> Forecast {

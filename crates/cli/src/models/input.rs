@@ -27,6 +27,17 @@ impl TimeUnit {
     }
 }
 
+/// What a model needs of one customer: the calibration triple and the spend inputs. Kept apart
+/// from [`CustomerRow`] so `analyze` can forecast millions of customers without copying their ids.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelInputs {
+    pub triple: Triple,
+    /// Mean value of the repeat purchases (z̄), when known and positive.
+    pub mean_value: Option<f64>,
+    /// Profit / revenue, when the costs are known.
+    pub margin: Option<f64>,
+}
+
 /// One customer's calibration summary in the chosen time unit.
 #[derive(Clone, Debug)]
 pub struct CustomerRow {
@@ -42,6 +53,16 @@ pub struct CustomerRow {
     pub first_purchase: Option<Day>,
     /// Every repeat purchase day, holdout included (only with --calibration-end, for tracking).
     pub repeat_days: Vec<Day>,
+}
+
+impl CustomerRow {
+    pub fn inputs(&self) -> ModelInputs {
+        ModelInputs {
+            triple: self.triple,
+            mean_value: self.mean_value,
+            margin: self.margin,
+        }
+    }
 }
 
 /// What a model is fitted on.
@@ -122,6 +143,29 @@ pub fn customer_row(
     with_holdout: bool,
     unit: f64,
 ) -> Option<CustomerRow> {
+    let (inputs, n) = calibration(s, cut, unit)?;
+    Some(CustomerRow {
+        id: id.to_string(),
+        triple: inputs.triple,
+        mean_value: inputs.mean_value,
+        margin: inputs.margin,
+        holdout: with_holdout.then(|| (s.days.len() - n) as f64),
+        first_purchase: s.days.first().copied(),
+        repeat_days: if with_holdout {
+            s.days[1..].to_vec()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// [`customer_row`] without the id and the holdout: what a fit and a forecast need.
+pub fn model_inputs(s: &CustomerSummary, cut: Day, unit: f64) -> Option<ModelInputs> {
+    calibration(s, cut, unit).map(|(inputs, _)| inputs)
+}
+
+/// The model inputs of purchases up to `cut`, and how many purchase days that is.
+fn calibration(s: &CustomerSummary, cut: Day, unit: f64) -> Option<(ModelInputs, usize)> {
     let first = *s.days.first()?;
     if first > cut {
         return None;
@@ -133,8 +177,7 @@ pub fn customer_row(
     let mean_value = (n > 1 && repeat_value > 0.0).then(|| repeat_value / x);
     let revenue = s.revenue.to_f64();
     let margin = (s.cost_complete && revenue > 0.0).then(|| s.profit().to_f64() / revenue);
-    Some(CustomerRow {
-        id: id.to_string(),
+    let inputs = ModelInputs {
         triple: Triple::new(
             x,
             f64::from(last.days_since(first)) / unit,
@@ -142,14 +185,8 @@ pub fn customer_row(
         ),
         mean_value,
         margin,
-        holdout: with_holdout.then(|| (s.days.len() - n) as f64),
-        first_purchase: Some(first),
-        repeat_days: if with_holdout {
-            s.days[1..].to_vec()
-        } else {
-            Vec::new()
-        },
-    })
+    };
+    Some((inputs, n))
 }
 
 /// Column positions found in a summary file's header.

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::analyze::write_file;
 use crate::args::{ModelFitArgs, ModelInputArgs, ModelName, ModelScoreArgs, ModelsCommand};
-use input::{CustomerRow, ModelData};
+use input::{CustomerRow, ModelData, ModelInputs};
 use transaction::{TransactionKind, TransactionModel};
 
 pub fn run(command: ModelsCommand) -> Result<()> {
@@ -85,7 +85,14 @@ fn weighted_triples(rows: &[CustomerRow]) -> Vec<(Triple, f64)> {
 }
 
 fn spend_rows(rows: &[CustomerRow]) -> Vec<(clientele_models::SpendRow, f64)> {
-    rows.iter()
+    spend_rows_of(rows.iter().map(CustomerRow::inputs))
+}
+
+/// Customers with repeat purchases of known value, each with weight 1.
+fn spend_rows_of(
+    inputs: impl Iterator<Item = ModelInputs>,
+) -> Vec<(clientele_models::SpendRow, f64)> {
+    inputs
         .filter_map(|r| {
             let v = r.mean_value?;
             (r.triple.x >= 1.0).then_some((
@@ -300,7 +307,8 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
 /// Used by `analyze`: a transaction model fitted in days on every buyer.
 pub fn fit_for_analyze(
     kind: TransactionKind,
-    rows: &[CustomerRow],
+    inputs: &[Option<ModelInputs>],
 ) -> Result<(TransactionModel, FitReport), clientele_models::FitError> {
-    transaction::fit(kind, &weighted_triples(rows), &FitOptions::default())
+    let triples: Vec<Triple> = inputs.iter().flatten().map(|r| r.triple).collect();
+    transaction::fit(kind, &compress(&triples), &FitOptions::default())
 }
