@@ -195,14 +195,25 @@ fn id_order<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Option<Vec<u32>> 
     Some(order.into_iter().map(|(_, i)| i).collect())
 }
 
-/// `items` rearranged so that position k holds the old `items[order[k]]`. Moving each item once
-/// beats sorting the records themselves (hundreds of bytes each, moved log n times).
-fn permuted<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .iter()
-        .map(|&i| slots[i as usize].take().expect("each position once"))
-        .collect()
+/// Rearranges `items` in place so that position k holds the old `items[order[k]]`, following
+/// the permutation's cycles with swaps. In place because the records are hundreds of bytes each
+/// and there are millions: a permuted copy would double their memory for a moment, and fresh
+/// memory is costly (the kernel zeroes every new page).
+fn permute_in_place<T>(items: &mut [T], mut order: Vec<u32>) {
+    debug_assert_eq!(items.len(), order.len());
+    for start in 0..order.len() {
+        let mut current = start;
+        // A finished position points to itself.
+        while order[current] as usize != current {
+            let next = order[current] as usize;
+            order[current] = current as u32;
+            if next == start {
+                break;
+            }
+            items.swap(current, next);
+            current = next;
+        }
+    }
 }
 
 /// Runs the ladder and the value analysis over all customers.
@@ -246,8 +257,8 @@ pub fn analyze(
     }
 
     if let Some(order) = id_order(customers.iter().map(|c| c.id.as_str())) {
-        customers = permuted(customers, &order);
-        profile_of = permuted(profile_of, &order);
+        permute_in_place(&mut profile_of, order.clone());
+        permute_in_place(&mut customers, order);
     }
 
     let mut results: Vec<CustomerResult> = customers
@@ -404,5 +415,33 @@ pub fn analyze(
         image_clients,
         referred_customers,
         cost_complete,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute_in_place;
+    use proptest::prelude::*;
+
+    #[test]
+    fn permutes_a_cycle_by_hand() {
+        // order[k] = old position of the item that ends at k.
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        permute_in_place(&mut items, vec![2, 0, 1, 4, 3]);
+        assert_eq!(items, vec!['c', 'a', 'b', 'e', 'd']);
+    }
+
+    proptest! {
+        #[test]
+        fn permuting_in_place_matches_a_permuted_copy(
+            order in (0usize..40)
+                .prop_flat_map(|n| Just((0..n as u32).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("item{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i as usize].clone()).collect();
+            let mut permuted = items;
+            permute_in_place(&mut permuted, order);
+            prop_assert_eq!(permuted, expected);
+        }
     }
 }

@@ -337,7 +337,8 @@ fn write_customer(
 }
 
 /// Writes one row per customer, in the analysis order (by customer id). Rows are formatted in
-/// parallel, a batch at a time, and written in order.
+/// parallel, a chunk per task, on another thread while this one writes the finished chunks in
+/// order: the file's writing overlaps the formatting of what follows.
 pub fn write_customers_csv(
     mut out: impl Write,
     customers: &[CustomerResult],
@@ -348,22 +349,34 @@ pub fn write_customers_csv(
     header.write_record(customer_columns(horizon_days))?;
     out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
     const CHUNK: usize = 8_192;
-    for batch in customers.chunks(CHUNK * 32) {
-        let buffers: Vec<Vec<u8>> = batch
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 256);
-                let mut scratch = String::new();
-                for c in chunk {
-                    write_customer(&mut buf, &mut scratch, c, categories);
+    std::thread::scope(|scope| -> Result<()> {
+        // A few batches in flight bound the memory held by formatted text.
+        let (formatted, to_write) = std::sync::mpsc::sync_channel::<Vec<u8>>(64);
+        scope.spawn(move || {
+            for batch in customers.chunks(CHUNK * 32) {
+                let buffers: Vec<Vec<u8>> = batch
+                    .par_chunks(CHUNK)
+                    .map(|chunk| {
+                        let mut buf = Vec::with_capacity(chunk.len() * 256);
+                        let mut scratch = String::new();
+                        for c in chunk {
+                            write_customer(&mut buf, &mut scratch, c, categories);
+                        }
+                        buf
+                    })
+                    .collect();
+                for b in buffers {
+                    if formatted.send(b).is_err() {
+                        return; // the writer stopped on an error, which it reports
+                    }
                 }
-                buf
-            })
-            .collect();
-        for b in buffers {
+            }
+        });
+        for b in to_write {
             out.write_all(&b)?;
         }
-    }
+        Ok(())
+    })?;
     out.flush()?;
     Ok(())
 }
