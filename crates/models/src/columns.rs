@@ -44,7 +44,7 @@ pub(crate) fn chunked_sum<const K: usize>(
 /// Distinct values in ascending order.
 fn distinct(values: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
+    v.par_sort_unstable_by(f64::total_cmp);
     v.dedup_by(|a, b| a.total_cmp(b).is_eq());
     v
 }

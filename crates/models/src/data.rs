@@ -3,6 +3,8 @@
 
 use std::cmp::Ordering;
 
+use rayon::slice::ParallelSliceMut;
+
 /// One customer's repeat-purchase summary for the continuous-time models.
 ///
 /// All three values are in the same time unit (see the crate docs on time units).
@@ -162,7 +164,8 @@ pub fn compress(rows: &[Triple]) -> Vec<(Triple, f64)> {
 /// rows of weight 0 are dropped.
 pub fn compress_weighted(rows: &[(Triple, f64)]) -> Vec<(Triple, f64)> {
     let mut sorted: Vec<(Triple, f64)> = rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
-    sorted.sort_by(|a, b| cmp_triple(&a.0, &b.0));
+    // Stable, so the weights of identical rows add up in input order, as on one thread.
+    sorted.par_sort_by(|a, b| cmp_triple(&a.0, &b.0));
     let mut out: Vec<(Triple, f64)> = Vec::with_capacity(sorted.len() / 2 + 1);
     for (r, w) in sorted {
         match out.last_mut() {
@@ -180,7 +183,7 @@ pub fn compress_spend(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
         a.x.total_cmp(&b.x)
             .then(a.mean_value.total_cmp(&b.mean_value))
     };
-    sorted.sort_by(|a, b| cmp(&a.0, &b.0));
+    sorted.par_sort_by(|a, b| cmp(&a.0, &b.0));
     let mut out: Vec<(SpendRow, f64)> = Vec::with_capacity(sorted.len());
     for (r, w) in sorted {
         match out.last_mut() {
