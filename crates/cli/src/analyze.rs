@@ -6,14 +6,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use clientele_core::{CustomerProfile, CustomerRecord, Day, LadderRules, analyze};
+use clientele_core::{CustomerProfile, Day, LadderRules, analyze_columns};
 use clientele_ingest::columns::parse_map_arg;
 use clientele_ingest::customers::read_customers;
 use clientele_ingest::pipeline::{ImportOptions, Reject, import_orders};
 use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::{DateFormat, parse_date};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::args::{AnalyzeArgs, ImportFlags, OutputFormat};
 use crate::models::forecast::{ForecastSettings, forecast_all};
@@ -131,19 +130,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     }
     let (forecasts, model) = forecast_all(&import.customers, import.as_of, settings);
     let modelled = started.elapsed();
-    // In parallel: the first touch of each fresh page of this large vector costs the kernel a
-    // page clearing, which then runs on both cores.
-    let records: Vec<CustomerRecord> = import
+    // Same size with and without the `Some`, so this reuses the vector in place.
+    let summaries = import
         .customers
-        .into_par_iter()
-        .zip(forecasts)
-        .map(|((id, summary), forecast)| CustomerRecord {
-            id,
-            summary: Some(summary),
-            forecast,
-        })
+        .into_iter()
+        .map(|(id, summary)| (id, Some(summary)))
         .collect();
-    let analysis = analyze(records, profiles, &rules, import.as_of);
+    let analysis = analyze_columns(summaries, forecasts, profiles, &rules, import.as_of);
     let analysed = started.elapsed();
 
     let mut rejects = import.rejects;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use clientele_core::{Analysis, CustomerRecord, Day, Rung, analyze};
+use clientele_core::{Analysis, Day, Rung, analyze_columns};
 use clientele_store::{NewUser, Role, Store, StoreError, Transitions};
 
 use crate::analyze::{load_rules, parse_user_date};
@@ -149,17 +149,12 @@ pub async fn score_store(
         }
         _ => {}
     }
-    let records = summaries
+    let summaries = summaries
         .customers
         .into_iter()
-        .zip(forecasts)
-        .map(|((id, summary), forecast)| CustomerRecord {
-            id,
-            summary: Some(summary),
-            forecast,
-        })
+        .map(|(id, summary)| (id, Some(summary)))
         .collect();
-    let analysis = analyze(records, profiles, &settings.rules, as_of);
+    let analysis = analyze_columns(summaries, forecasts, profiles, &settings.rules, as_of);
     let customers = store
         .write_snapshot(&analysis)
         .await

@@ -226,6 +226,27 @@ pub fn analyze(
     rules: &LadderRules,
     as_of: Day,
 ) -> Analysis {
+    let (summaries, forecasts) = customers
+        .into_iter()
+        .map(|c| ((c.id, c.summary), c.forecast))
+        .unzip();
+    analyze_columns(summaries, forecasts, profiles, rules, as_of)
+}
+
+/// [`analyze`] for customers given as two parallel vectors (id and summary, forecast), as the
+/// importer and the model step produce them: millions of customers are not copied into records.
+pub fn analyze_columns(
+    summaries: Vec<(String, Option<CustomerSummary>)>,
+    forecasts: Vec<Option<Forecast>>,
+    profiles: Vec<CustomerProfile>,
+    rules: &LadderRules,
+    as_of: Day,
+) -> Analysis {
+    assert_eq!(
+        summaries.len(),
+        forecasts.len(),
+        "one forecast (or None) per customer"
+    );
     let mut profiles_by_id: HashMap<String, Box<CustomerProfile>> = profiles
         .into_iter()
         .map(|p| (p.id.clone(), Box::new(p)))
@@ -238,38 +259,32 @@ pub fn analyze(
     }
     let any_referrer = !referrals.is_empty();
     // Each customer's profile, by position; people with a profile but no purchase are appended.
-    let mut customers = customers;
+    let (mut summaries, mut forecasts) = (summaries, forecasts);
     let mut profile_of: Vec<Option<Box<CustomerProfile>>> = if profiles_by_id.is_empty() {
-        (0..customers.len()).map(|_| None).collect()
+        (0..summaries.len()).map(|_| None).collect()
     } else {
-        customers
+        summaries
             .iter()
-            .map(|c| profiles_by_id.remove(&c.id))
+            .map(|(id, _)| profiles_by_id.remove(id))
             .collect()
     };
     for (id, profile) in profiles_by_id {
-        customers.push(CustomerRecord {
-            id,
-            summary: None,
-            forecast: None,
-        });
+        summaries.push((id, None));
+        forecasts.push(None);
         profile_of.push(Some(profile));
     }
 
-    if let Some(order) = id_order(customers.iter().map(|c| c.id.as_str())) {
+    if let Some(order) = id_order(summaries.iter().map(|(id, _)| id.as_str())) {
         permute_in_place(&mut profile_of, order.clone());
-        permute_in_place(&mut customers, order);
+        permute_in_place(&mut forecasts, order.clone());
+        permute_in_place(&mut summaries, order);
     }
 
-    let mut results: Vec<CustomerResult> = customers
+    let mut results: Vec<CustomerResult> = summaries
         .into_par_iter()
+        .zip(forecasts)
         .zip(profile_of)
-        .map(|(record, profile)| {
-            let CustomerRecord {
-                id,
-                summary,
-                forecast,
-            } = record;
+        .map(|(((id, summary), forecast), profile)| {
             let signals = AdvocacySignals {
                 nps: profile.as_ref().and_then(|p| p.nps),
                 referrals: referrals.get(&id).copied().unwrap_or(0),

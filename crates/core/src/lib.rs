@@ -30,4 +30,6 @@ pub use value::{
     AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_scores, stability,
 };
 mod analysis;
-pub use analysis::{Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, analyze};
+pub use analysis::{
+    Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, analyze, analyze_columns,
+};
