@@ -130,6 +130,13 @@ fn reason_suffix(reason: &Option<&'static str>) -> String {
 
 /// Strips what surrounds a value in real exports: whitespace (including no-break spaces) and quotes.
 fn trim_value(s: &str) -> &str {
+    // Most values start and end with a digit or letter: nothing to trim, no chars to decode.
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return s;
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'')
 }
 
