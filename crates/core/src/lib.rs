@@ -24,7 +24,8 @@ pub use ladder::{
 };
 pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{
-    CustomerSummary, DuplicateLine, IntervalStats, dedup_lines, interval_stats, summarize,
+    CustomerSummary, DuplicateLine, IntervalStats, SummaryScratch, dedup_lines, dedup_lines_with,
+    interval_stats, summarize, summarize_with,
 };
 pub use value::{
     AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_scores, stability,

@@ -19,19 +19,36 @@ pub struct DuplicateLine {
     pub first_seen: RowRef,
 }
 
+/// Buffers reused from one customer to the next by [`dedup_lines_with`] and [`summarize_with`]:
+/// summarising millions of customers then allocates only the vectors the summaries keep.
+#[derive(Debug, Default)]
+pub struct SummaryScratch {
+    keys_seen: Vec<(u64, RowRef)>,
+    day_amounts: Vec<(Day, Money)>,
+    order_keys: Vec<u64>,
+    categories: Vec<CategoryId>,
+}
+
 /// Sorts one customer's lines into input order and removes lines exported twice.
 ///
 /// The first occurrence (by file, then line) is kept, so the result does not depend on the order in
 /// which a parallel reader delivered the lines.
 pub fn dedup_lines(lines: &mut Vec<OrderLine>) -> Vec<DuplicateLine> {
+    dedup_lines_with(lines, &mut SummaryScratch::default())
+}
+
+/// [`dedup_lines`] with buffers reused across customers.
+pub fn dedup_lines_with(
+    lines: &mut Vec<OrderLine>,
+    scratch: &mut SummaryScratch,
+) -> Vec<DuplicateLine> {
     lines.sort_unstable_by_key(|l| l.row);
     if lines.iter().all(|l| l.line_key.is_none()) || lines.len() < 2 {
         return Vec::new();
     }
-    let mut seen: Vec<(u64, RowRef)> = lines
-        .iter()
-        .filter_map(|l| l.line_key.map(|k| (k, l.row)))
-        .collect();
+    let seen = &mut scratch.keys_seen;
+    seen.clear();
+    seen.extend(lines.iter().filter_map(|l| l.line_key.map(|k| (k, l.row))));
     // Sorting by (key, row) puts each key's first occurrence first.
     seen.sort_unstable();
     let mut duplicates = Vec::new();
@@ -174,15 +191,31 @@ pub fn interval_stats(days: &[Day]) -> Option<IntervalStats> {
 
 /// Summarises one customer's (deduplicated) lines as of `as_of`; lines after `as_of` are ignored.
 pub fn summarize(lines: &[OrderLine], as_of: Day) -> CustomerSummary {
-    let mut day_amounts: Vec<(Day, Money)> = Vec::new();
-    let mut order_keys: Vec<u64> = Vec::new();
+    summarize_with(lines, as_of, &mut SummaryScratch::default())
+}
+
+/// [`summarize`] with buffers reused across customers; the summary's own vectors are allocated
+/// at their final size.
+pub fn summarize_with(
+    lines: &[OrderLine],
+    as_of: Day,
+    scratch: &mut SummaryScratch,
+) -> CustomerSummary {
+    let SummaryScratch {
+        day_amounts,
+        order_keys,
+        categories,
+        ..
+    } = scratch;
+    day_amounts.clear();
+    order_keys.clear();
+    categories.clear();
     let mut unkeyed_orders = 0u32;
     let mut returns = 0u32;
     let mut gross_sales = Money::ZERO;
     let mut revenue = Money::ZERO;
     let mut cost = Money::ZERO;
     let mut cost_complete = true;
-    let mut categories: Vec<CategoryId> = Vec::new();
     let (mut full, mut known) = (0u32, 0u32);
 
     for line in lines.iter().filter(|l| l.day <= as_of) {
@@ -214,9 +247,11 @@ pub fn summarize(lines: &[OrderLine], as_of: Day) -> CustomerSummary {
     categories.sort_unstable();
     categories.dedup();
     day_amounts.sort_unstable_by_key(|&(d, _)| d);
-    let mut days: Vec<Day> = Vec::with_capacity(day_amounts.len());
-    let mut amounts: Vec<Money> = Vec::with_capacity(day_amounts.len());
-    for (day, amount) in day_amounts {
+    let distinct = 1 + day_amounts.windows(2).filter(|w| w[0].0 != w[1].0).count();
+    let distinct = if day_amounts.is_empty() { 0 } else { distinct };
+    let mut days: Vec<Day> = Vec::with_capacity(distinct);
+    let mut amounts: Vec<Money> = Vec::with_capacity(distinct);
+    for &(day, amount) in day_amounts.iter() {
         if days.last() == Some(&day) {
             *amounts.last_mut().expect("parallel vectors") += amount;
         } else {
@@ -236,7 +271,7 @@ pub fn summarize(lines: &[OrderLine], as_of: Day) -> CustomerSummary {
         revenue,
         cost,
         cost_complete,
-        categories,
+        categories: categories.to_vec(),
         full_price_share: (known > 0).then(|| f64::from(full) / f64::from(known)),
     }
 }

@@ -130,6 +130,13 @@ fn reason_suffix(reason: &Option<&'static str>) -> String {
 
 /// Strips what surrounds a value in real exports: whitespace (including no-break spaces) and quotes.
 fn trim_value(s: &str) -> &str {
+    // Most values start and end with a digit or letter: nothing to trim, no chars to decode.
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return s;
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'')
 }
 
@@ -145,6 +152,17 @@ pub fn parse_date(s: &str, f: DateFormat) -> Result<Day, ValueError> {
     if f == DateFormat::ExcelSerial {
         return parse_excel_serial(t);
     }
+    if let Some((year, month, day)) = fixed_width_date(t.as_bytes(), f) {
+        return Day::from_ymd(year, month, day).map_err(|source| ValueError::ImpossibleDate {
+            text: t.to_string(),
+            source,
+        });
+    }
+    parse_date_general(t, f)
+}
+
+/// [`parse_date`] for any text (already trimmed and not empty) in a text format.
+fn parse_date_general(t: &str, f: DateFormat) -> Result<Day, ValueError> {
     let b = t.as_bytes();
     let parsed = match f {
         DateFormat::Iso => ymd_separated(b),
@@ -182,6 +200,29 @@ pub fn parse_date(s: &str, f: DateFormat) -> Result<Day, ValueError> {
         text: t.to_string(),
         source,
     })
+}
+
+/// The (year, month, day) of a date in its format's most common shape with every field at full
+/// width and nothing after it (`2024-03-01`, `2024/03/01`, `20240301`, `01.03.2024`), read at
+/// fixed positions; `None` for any other text, which then goes through the general parser. On
+/// the texts it accepts it gives what the general parser gives (a property test checks it).
+#[inline]
+fn fixed_width_date(b: &[u8], f: DateFormat) -> Option<(i32, u32, u32)> {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    match (f, b.len()) {
+        (DateFormat::Iso, 10) if (b[4] == b'-' || b[4] == b'/') && b[7] == b[4] => {
+            Some((num(0..4)? as i32, num(5..7)?, num(8..10)?))
+        }
+        (DateFormat::Ymd8, 8) => Some((num(0..4)? as i32, num(4..6)?, num(6..8)?)),
+        (DateFormat::DmyDot, 10) if b[2] == b'.' && b[5] == b'.' => {
+            Some((num(6..10)? as i32, num(3..5)?, num(0..2)?))
+        }
+        _ => None,
+    }
 }
 
 /// Reads between `min` and `max` ASCII digits at `i`; more digits than `max` is a mismatch.
@@ -418,6 +459,7 @@ impl Default for NumberFormat {
 }
 
 /// A number as written: sign, all digits as one integer, and how many of them are decimals.
+#[derive(Debug, PartialEq, Eq)]
 struct Scanned {
     neg: bool,
     mantissa: u128,
@@ -457,6 +499,35 @@ fn not_a_number(t: &str, reason: Option<&'static str>) -> ValueError {
     }
 }
 
+/// Digits with at most one decimal mark and nothing else (`1234.56`, `3`, `.5`), at most 19
+/// bytes: most fields of most exports. Accumulated in a `u64`, which 19 digits cannot overflow,
+/// and never more than `MAX_SCALE` decimals; `None` sends any other text to the general scanner,
+/// which gives the same result on these texts (a property test checks it).
+#[inline]
+fn scan_plain(b: &[u8], decimal: u8) -> Option<Scanned> {
+    if b.len() > 19 {
+        return None;
+    }
+    let (mut mantissa, mut scale, mut in_frac, mut any_digit) = (0u64, 0u32, false, false);
+    for &c in b {
+        if c.is_ascii_digit() {
+            mantissa = mantissa * 10 + u64::from(c - b'0');
+            scale += u32::from(in_frac);
+            any_digit = true;
+        } else if c == decimal && !in_frac {
+            in_frac = true;
+        } else {
+            return None;
+        }
+    }
+    any_digit.then_some(Scanned {
+        neg: false,
+        mantissa: u128::from(mantissa),
+        scale,
+        percent: false,
+    })
+}
+
 /// Strips sign, accounting parentheses, currency marks and a percent sign, then reads the digits,
 /// checking that thousands separators form groups of three.
 fn scan_number(s: &str, decimal: u8) -> Result<Scanned, ValueError> {
@@ -464,6 +535,14 @@ fn scan_number(s: &str, decimal: u8) -> Result<Scanned, ValueError> {
     if orig.is_empty() {
         return Err(ValueError::Empty);
     }
+    if let Some(plain) = scan_plain(orig.as_bytes(), decimal) {
+        return Ok(plain);
+    }
+    scan_number_general(orig, decimal)
+}
+
+/// [`scan_number`] for any text (already trimmed and not empty).
+fn scan_number_general(orig: &str, decimal: u8) -> Result<Scanned, ValueError> {
     let mut t = orig;
     let mut neg = false;
     let mut percent = false;
@@ -1076,6 +1155,37 @@ mod tests {
         assert_eq!(normalize_phone("12-34"), None);
     }
 
+    #[test]
+    fn fast_paths_take_the_common_shapes() {
+        assert_eq!(
+            scan_plain(b"1234.56", b'.'),
+            Some(Scanned {
+                neg: false,
+                mantissa: 123_456,
+                scale: 2,
+                percent: false
+            })
+        );
+        assert_eq!(scan_plain(b"1234,56", b'.'), None);
+        assert_eq!(scan_plain(b"1.2.3", b'.'), None);
+        assert_eq!(scan_plain(b".", b'.'), None);
+        assert_eq!(scan_plain(b"-5", b'.'), None);
+        assert_eq!(
+            fixed_width_date(b"2024-03-01", DateFormat::Iso),
+            Some((2024, 3, 1))
+        );
+        assert_eq!(
+            fixed_width_date(b"01.03.2024", DateFormat::DmyDot),
+            Some((2024, 3, 1))
+        );
+        assert_eq!(
+            fixed_width_date(b"20240301", DateFormat::Ymd8),
+            Some((2024, 3, 1))
+        );
+        assert_eq!(fixed_width_date(b"2024-03/01", DateFormat::Iso), None);
+        assert_eq!(fixed_width_date(b"2024-3-1", DateFormat::Iso), None);
+    }
+
     fn group(digits: &str, sep: &str) -> String {
         let mut out = String::new();
         for (i, ch) in digits.chars().enumerate() {
@@ -1102,6 +1212,32 @@ mod tests {
             prop_assert_eq!(parse_money(&text, f).unwrap().units(), units);
             let plain = format!("{sign}{int}");
             prop_assert_eq!(parse_money(&plain, f).unwrap().units(), units / 10_000 * 10_000);
+        }
+
+        /// The plain-number fast path reads what the general scanner reads, on the shapes it
+        /// takes and on near misses (several marks, both marks, long digit runs).
+        #[test]
+        fn plain_scan_agrees_with_general(
+            text in "[0-9]{0,14}[.,]?[0-9]{0,8}|[0-9.,]{1,22}",
+            comma in any::<bool>(),
+        ) {
+            let decimal = if comma { b',' } else { b'.' };
+            if let Some(plain) = scan_plain(text.as_bytes(), decimal) {
+                prop_assert_eq!(Ok(plain), scan_number_general(&text, decimal));
+            }
+        }
+
+        /// The fixed-width date fast path gives what the general parser gives, impossible dates
+        /// (month 13, February 30) and their error messages included.
+        #[test]
+        fn fixed_width_dates_agree_with_general(
+            text in "[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}|[0-9]{8}|[0-9]{2}[.][0-9]{2}[.][0-9]{4}|[0-9./-]{8,10}",
+            which in 0usize..3,
+        ) {
+            let f = [DateFormat::Iso, DateFormat::Ymd8, DateFormat::DmyDot][which];
+            if fixed_width_date(text.as_bytes(), f).is_some() {
+                prop_assert_eq!(parse_date(&text, f), parse_date_general(&text, f));
+            }
         }
     }
 }
