@@ -20,6 +20,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use clientele_core::{Day, Money};
 
+mod card;
 pub mod dashboard;
 mod import;
 mod model;
@@ -30,6 +31,7 @@ mod sessions;
 mod users;
 mod views;
 
+pub use card::{CARD_ORDERS, CARD_SNAPSHOTS, CardReader, CardSnapshot, CustomerCard, OrderSummary};
 pub use dashboard::{
     ActionItem, ActionList, ActionPage, CardHistory, Cursor, DashboardCustomer, DashboardFilter,
     DashboardPage, DateKind, LadderAggregate, MovementAggregate, ParetoPoint, SegmentCount,
@@ -47,9 +49,8 @@ pub use score::{ChurnRow, Movement, SnapshotRow, StoredSummaries, TransitionCell
 pub use sessions::NewSession;
 pub use users::{NewUser, Role, User};
 pub use views::{
-    CARD_ORDERS, CARD_SNAPSHOTS, CardSnapshot, CustomerCard, CustomerEdit, CustomerFilter,
-    CustomerListItem, CustomerPage, LadderCell, NewAuditEntry, OrderSummary, Scope, ValueList,
-    ValuePage,
+    CustomerEdit, CustomerFilter, CustomerListItem, CustomerPage, LadderCell, NewAuditEntry, Scope,
+    ValueList, ValuePage,
 };
 
 /// What can go wrong in the store. [`StoreError::NotFound`] is apart so callers (the server's
@@ -68,6 +69,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A failure of the SQLite card readers (`card.rs`), which do not go through sqlx.
+    #[error("reading the card from SQLite: {0}")]
+    CardRead(String),
 }
 
 impl StoreError {
