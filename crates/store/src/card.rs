@@ -394,7 +394,7 @@ impl SqliteReaders {
             })?;
         let (jobs, queue) = mpsc::channel::<CardJob>();
         let queue = Arc::new(Mutex::new(queue));
-        for (n, mut conn) in connections.into_iter().enumerate() {
+        for (n, conn) in connections.into_iter().enumerate() {
             let queue = Arc::clone(&queue);
             std::thread::Builder::new()
                 .name(format!("card-reader-{n}"))
@@ -404,7 +404,7 @@ impl SqliteReaders {
                         if job.reply.is_closed() {
                             continue;
                         }
-                        let card = read_card(&mut conn, job.scope, job.id);
+                        let card = read_card(&conn, job.scope, job.id);
                         let _ = job.reply.send(card);
                     }
                 })
@@ -444,19 +444,31 @@ fn open_reader(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
 
 /// Reads the card in one read transaction, so its lists agree with each other (a snapshot of
 /// the file), with the statements prepared once per connection.
-fn read_card(conn: &mut rusqlite::Connection, scope: Scope, id: i64) -> Result<CustomerCard> {
-    let rows = read_rows(conn, scope, id)
+fn read_card(conn: &rusqlite::Connection, scope: Scope, id: i64) -> Result<CustomerCard> {
+    // BEGIN and COMMIT prepared once too (`Connection::transaction` parses them every time).
+    let rows = conn
+        .prepare_cached("BEGIN")
+        .and_then(|mut begin| begin.execute([]))
+        .and_then(|_| read_rows(conn, scope, id));
+    // Reads only: ending the transaction either way releases the snapshot.
+    let ended = conn
+        .prepare_cached("COMMIT")
+        .and_then(|mut commit| commit.execute([]));
+    if ended.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    let rows = rows
+        .and_then(|rows| ended.map(|_| rows))
         .map_err(|e| StoreError::CardRead(format!("customer {id}: {e}")))?;
     rows.ok_or_else(|| not_found(id))?.into_card()
 }
 
 fn read_rows(
-    conn: &mut rusqlite::Connection,
+    conn: &rusqlite::Connection,
     scope: Scope,
     id: i64,
 ) -> rusqlite::Result<Option<CardRows>> {
-    let tx = conn.transaction()?;
-    let customer = tx
+    let customer = conn
         .prepare_cached(CUSTOMER_SQL)?
         .query_row(
             rusqlite::named_params! {"$1": id, "$2": scope.manager()},
@@ -483,22 +495,22 @@ fn read_rows(
     };
     // Every list statement takes the customer as `$1`; the last two their limit as `$2`.
     fn list<T>(
-        tx: &rusqlite::Transaction<'_>,
+        conn: &rusqlite::Connection,
         sql: &str,
         params: &[(&str, &dyn rusqlite::ToSql)],
         row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
     ) -> rusqlite::Result<Vec<T>> {
-        tx.prepare_cached(sql)?.query_map(params, row)?.collect()
+        conn.prepare_cached(sql)?.query_map(params, row)?.collect()
     }
     let by_id = rusqlite::named_params! {"$1": id};
     let rows = CardRows {
         customer,
-        contacts: list(&tx, CONTACTS_SQL, by_id, |r| Ok((r.get(0)?, r.get(1)?)))?,
-        consents: list(&tx, CONSENTS_SQL, by_id, |r| {
+        contacts: list(conn, CONTACTS_SQL, by_id, |r| Ok((r.get(0)?, r.get(1)?)))?,
+        consents: list(conn, CONSENTS_SQL, by_id, |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?,
-        tags: list(&tx, TAGS_SQL, by_id, |r| r.get(0))?,
-        dates: list(&tx, DATES_SQL, by_id, |r| {
+        tags: list(conn, TAGS_SQL, by_id, |r| r.get(0))?,
+        dates: list(conn, DATES_SQL, by_id, |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -510,17 +522,17 @@ fn read_rows(
                 r.get(7)?,
             ))
         })?,
-        notes: list(&tx, NOTES_SQL, by_id, |r| {
+        notes: list(conn, NOTES_SQL, by_id, |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?,
         orders: list(
-            &tx,
+            conn,
             ORDERS_SQL,
             rusqlite::named_params! {"$1": id, "$2": CARD_ORDERS},
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?,
         snapshots: list(
-            &tx,
+            conn,
             SNAPSHOTS_SQL,
             rusqlite::named_params! {"$1": id, "$2": CARD_SNAPSHOTS},
             |r| {
@@ -539,7 +551,5 @@ fn read_rows(
             },
         )?,
     };
-    // Reads only: ending the transaction either way releases the snapshot.
-    tx.finish()?;
     Ok(Some(rows))
 }
