@@ -131,7 +131,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
         addr,
         state: AppState {
             cards,
-            audit: audit::AuditLog::start(store.clone()),
+            audit: audit::AuditLog::start(store.clone())?,
             tokens: Arc::new(auth::TokenCache::new(std::time::Duration::from_secs(
                 settings.token_cache_seconds,
             ))),

@@ -390,7 +390,7 @@ impl SqliteReaders {
             .map(|_| open_reader(path))
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| {
-                StoreError::CardRead(format!("opening {} to read: {e}", path.display()))
+                StoreError::SqliteDirect(format!("opening {} to read: {e}", path.display()))
             })?;
         let (jobs, queue) = mpsc::channel::<CardJob>();
         let queue = Arc::new(Mutex::new(queue));
@@ -408,14 +408,14 @@ impl SqliteReaders {
                         let _ = job.reply.send(card);
                     }
                 })
-                .map_err(|e| StoreError::CardRead(format!("starting a reader thread: {e}")))?;
+                .map_err(|e| StoreError::SqliteDirect(format!("starting a reader thread: {e}")))?;
         }
         Ok(SqliteReaders { jobs })
     }
 
     async fn customer_card(&self, scope: Scope, id: i64) -> Result<CustomerCard> {
         let (reply, card) = oneshot::channel();
-        let stopped = || StoreError::CardRead("the reader threads have stopped".into());
+        let stopped = || StoreError::SqliteDirect("the reader threads have stopped".into());
         self.jobs
             .send(CardJob { scope, id, reply })
             .map_err(|_| stopped())?;
@@ -459,7 +459,7 @@ fn read_card(conn: &rusqlite::Connection, scope: Scope, id: i64) -> Result<Custo
     }
     let rows = rows
         .and_then(|rows| ended.map(|_| rows))
-        .map_err(|e| StoreError::CardRead(format!("customer {id}: {e}")))?;
+        .map_err(|e| StoreError::SqliteDirect(format!("customer {id}: {e}")))?;
     rows.ok_or_else(|| not_found(id))?.into_card()
 }
 

@@ -20,6 +20,7 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use clientele_core::{Day, Money};
 
+mod audit_writer;
 mod card;
 pub mod dashboard;
 mod import;
@@ -31,6 +32,7 @@ mod sessions;
 mod users;
 mod views;
 
+pub use audit_writer::SqliteAuditWriter;
 pub use card::{CARD_ORDERS, CARD_SNAPSHOTS, CardReader, CardSnapshot, CustomerCard, OrderSummary};
 pub use dashboard::{
     ActionItem, ActionList, ActionPage, CardHistory, Cursor, DashboardCustomer, DashboardFilter,
@@ -69,9 +71,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    /// A failure of the SQLite card readers (`card.rs`), which do not go through sqlx.
-    #[error("reading the card from SQLite: {0}")]
-    CardRead(String),
+    /// A failure of the SQLite card readers (`card.rs`) or audit writer (`audit_writer.rs`),
+    /// which do not go through sqlx.
+    #[error("SQLite: {0}")]
+    SqliteDirect(String),
 }
 
 impl StoreError {
