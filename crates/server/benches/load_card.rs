@@ -1,14 +1,26 @@
 //! Load on the customer card: seeds a SQLite database with many customers (batched inserts in
 //! one transaction, not through HTTP), starts the server on a loopback port and drives
-//! `GET /api/v1/customers/{id}` for random ids from concurrent keep-alive connections, then
-//! prints requests per second and latency percentiles.
+//! `GET /api/v1/customers/{id}` for random ids from keep-alive connections (one HTTP client and
+//! one connection per task), then prints requests per second, latency percentiles and CPU.
 //!
-//! Run with `bench/load_card.sh` (or `cargo bench -p clientele-server --bench load_card`).
-//! Environment: `LOAD_CUSTOMERS` (default 1,000,000), `LOAD_SECONDS` (10), `LOAD_CONNECTIONS`
-//! (32), `LOAD_DB` (a SQLite file, reused when already seeded with as many customers),
-//! `LOAD_TOKEN_CACHE_SECONDS` (the server's token cache; 0 turns it off), and
-//! `LOAD_SERVE_ONLY=1` to seed and serve without the built-in client (for `wrk`): the address
-//! and an admin token are printed and the server runs until killed.
+//! Two ways to load:
+//! * closed loop (default): each connection sends its next request when the last one is answered;
+//! * open loop (`LOAD_RATE=2000`): requests are scheduled at a fixed total rate, spread evenly
+//!   over the connections, and each latency runs from the request's *scheduled* send time, so a
+//!   slow answer that delays the next requests on its connection counts against them too (the
+//!   wrk2 method against coordinated omission). Timers fire up to 1 ms late, which counts too.
+//!
+//! Run with `bench/load_card.sh` (two processes: this binary serving, and this binary as the
+//! client, so each one's CPU is its own) or `cargo bench -p clientele-server --bench load_card`
+//! (both in one process). Environment: `LOAD_CUSTOMERS` (default 1,000,000), `LOAD_SECONDS`
+//! (10), `LOAD_CONNECTIONS` (32), `LOAD_RATE` (requests per second; unset: closed loop),
+//! `LOAD_DB` (a SQLite file, reused when already seeded with as many customers),
+//! `LOAD_TOKEN_CACHE_SECONDS` (the server's token cache; 0 turns it off), `LOAD_CARD_READERS`
+//! (the server's SQLite card reader threads; 0 reads cards through the pool),
+//! `LOAD_SERVE_ONLY=1` to seed and serve without a client (for `wrk` or a client process): the
+//! address, an admin token and the server's process id are printed and it runs until killed,
+//! and `LOAD_TARGET=http://ADDR` with `LOAD_TOKEN` (and `LOAD_SERVER_PID` to report the
+//! server's CPU per card) to run only the client against such a server.
 
 use std::time::{Duration, Instant};
 
@@ -146,105 +158,213 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[i]) / 1000.0
 }
 
-fn main() {
-    let customers: i64 = env_or("LOAD_CUSTOMERS", 1_000_000);
+/// CPU seconds (user + system) a process has used, from `/proc/PID/stat` (Linux reports them in
+/// ticks of 1/100 s to user space).
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces: count fields after its closing parenthesis.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let user: f64 = fields.get(11)?.parse().ok()?;
+    let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
+/// How the client sends requests.
+#[derive(Clone, Copy, Debug)]
+enum Pace {
+    /// Each connection sends as soon as its previous answer arrived.
+    ClosedLoop,
+    /// A fixed total number of requests per second, spread over the connections.
+    OpenLoop { per_second: f64 },
+}
+
+/// What one run of the client saw.
+struct Outcome {
+    /// Microseconds per answered request, sorted.
+    latencies: Vec<u32>,
+    errors: u64,
+    elapsed: f64,
+}
+
+/// Drives the card endpoint at `base` for `seconds` with `connections` keep-alive connections.
+async fn drive(
+    base: &str,
+    token: &str,
+    customers: i64,
+    connections: usize,
+    pace: Pace,
+    seconds: f64,
+) -> Outcome {
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs_f64(seconds);
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        // One client per task, holding one keep-alive connection: the connection count is exact.
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .build()
+            .unwrap();
+        let base = base.to_string();
+        let token = token.to_string();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
+            // Open loop: connection c sends at start + (c + k * connections) / rate.
+            let interval = match pace {
+                Pace::ClosedLoop => None,
+                Pace::OpenLoop { per_second } => {
+                    Some(Duration::from_secs_f64(connections as f64 / per_second))
+                }
+            };
+            let mut scheduled = match pace {
+                Pace::ClosedLoop => started,
+                Pace::OpenLoop { per_second } => {
+                    started + Duration::from_secs_f64(c as f64 / per_second)
+                }
+            };
+            loop {
+                let sent_from = match interval {
+                    None => Instant::now(),
+                    Some(_) => {
+                        tokio::time::sleep_until(scheduled.into()).await;
+                        scheduled
+                    }
+                };
+                if sent_from >= deadline {
+                    break;
+                }
+                let id = rand::rng().random_range(1..=customers);
+                let resp = client
+                    .get(format!("{base}/api/v1/customers/{id}"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await;
+                let answered = match resp {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                if answered {
+                    latencies.push(sent_from.elapsed().as_micros() as u32);
+                } else {
+                    errors += 1;
+                }
+                if let Some(step) = interval {
+                    scheduled += step;
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.unwrap();
+        latencies.extend(l);
+        errors += e;
+    }
+    latencies.sort_unstable();
+    Outcome {
+        latencies,
+        errors,
+        elapsed: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Runs the client (a 2 s warm-up, then the measured run) and prints one line of results.
+async fn run_client(base: &str, token: &str, customers: i64, server_pid: Option<&str>) {
     let seconds: u64 = env_or("LOAD_SECONDS", 10);
     let connections: usize = env_or("LOAD_CONNECTIONS", 32);
-    let serve_only = std::env::var("LOAD_SERVE_ONLY").is_ok_and(|v| v == "1");
-    let dir = tempfile::tempdir().unwrap();
-    let db = std::env::var("LOAD_DB")
-        .unwrap_or_else(|_| dir.path().join("load.db").display().to_string());
+    let pace = match std::env::var("LOAD_RATE").ok().and_then(|r| r.parse().ok()) {
+        Some(per_second) if per_second > 0.0 => Pace::OpenLoop { per_second },
+        _ => Pace::ClosedLoop,
+    };
+    drive(base, token, customers, connections, pace, 2.0).await;
+    let me = std::process::id().to_string();
+    let client_before = cpu_seconds(&me);
+    let server_before = server_pid.and_then(cpu_seconds);
+    let run = drive(base, token, customers, connections, pace, seconds as f64).await;
+    let client_cpu = client_before.and_then(|b| Some(cpu_seconds(&me)? - b));
+    let server_cpu = server_before.and_then(|b| Some(cpu_seconds(server_pid?)? - b));
+    let lat = &run.latencies;
+    let mode = match pace {
+        Pace::ClosedLoop => "closed loop".to_string(),
+        Pace::OpenLoop { per_second } => format!("open loop at {per_second:.0}/s"),
+    };
+    let mut line = format!(
+        "card load: {customers} customers, {mode}, {connections} connections, {seconds} s: {} requests, {:.0} req/s, {} errors; latency ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        lat.len(),
+        lat.len() as f64 / run.elapsed,
+        run.errors,
+        percentile(lat, 0.50),
+        percentile(lat, 0.90),
+        percentile(lat, 0.99),
+        percentile(lat, 1.0),
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    if let Some(cpu) = client_cpu {
+        let share = 100.0 * cpu / (run.elapsed * cores);
+        line += &format!("; client CPU {cpu:.1} s ({share:.0} % of {cores} cores)");
+    }
+    if let Some(cpu) = server_cpu {
+        let per_card = 1000.0 * cpu / lat.len().max(1) as f64;
+        line += &format!("; server CPU {cpu:.1} s, {per_card:.3} ms per card");
+    }
+    println!("{line}");
+}
+
+fn main() {
+    let customers: i64 = env_or("LOAD_CUSTOMERS", 1_000_000);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
+    if let Ok(target) = std::env::var("LOAD_TARGET") {
+        let token = std::env::var("LOAD_TOKEN").expect("LOAD_TARGET needs LOAD_TOKEN");
+        let server_pid = std::env::var("LOAD_SERVER_PID").ok();
+        rt.block_on(run_client(
+            &target,
+            &token,
+            customers,
+            server_pid.as_deref(),
+        ));
+        return;
+    }
+    let serve_only = std::env::var("LOAD_SERVE_ONLY").is_ok_and(|v| v == "1");
+    let dir = tempfile::tempdir().unwrap();
+    let db = std::env::var("LOAD_DB")
+        .unwrap_or_else(|_| dir.path().join("load.db").display().to_string());
     rt.block_on(async move {
         let store = Store::connect(&format!("sqlite://{db}")).await.unwrap();
         seed(&store, customers).await;
         let name = format!("bench-{}", rand::rng().random::<u32>());
         let token = store.add_user(&name, Role::Admin).await.unwrap().token;
+        let defaults = Settings::default();
         let settings = Settings {
             listen: "127.0.0.1:0".parse().unwrap(),
             database_url: format!("sqlite://{db}"),
-            token_cache_seconds: env_or("LOAD_TOKEN_CACHE_SECONDS", Settings::default().token_cache_seconds),
-            ..Settings::default()
+            token_cache_seconds: env_or("LOAD_TOKEN_CACHE_SECONDS", defaults.token_cache_seconds),
+            sqlite_card_readers: env_or("LOAD_CARD_READERS", defaults.sqlite_card_readers),
+            ..defaults
         };
         let server = clientele_server::build_with_store(store.clone(), settings)
             .await
             .unwrap();
-        let addr = server.local_addr();
+        let base = format!("http://{}", server.local_addr());
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(server.run(async {
             let _ = stop_rx.await;
         }));
         if serve_only {
-            println!("ADDR=http://{addr}");
+            println!("ADDR={base}");
             println!("TOKEN={token}");
             println!("CUSTOMERS={customers}");
+            println!("PID={}", std::process::id());
             use std::io::Write;
             std::io::stdout().flush().unwrap();
             std::future::pending::<()>().await;
         }
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(connections)
-            .build()
-            .unwrap();
-        // Warm-up: one second, not counted.
-        let run = |secs: f64| {
-            let client = client.clone();
-            let token = token.clone();
-            async move {
-                let deadline = Instant::now() + Duration::from_secs_f64(secs);
-                let mut tasks = Vec::new();
-                for _ in 0..connections {
-                    let client = client.clone();
-                    let token = token.clone();
-                    tasks.push(tokio::spawn(async move {
-                        let mut lat = Vec::new();
-                        let mut errors = 0u64;
-                        while Instant::now() < deadline {
-                            let id = rand::rng().random_range(1..=customers);
-                            let t = Instant::now();
-                            let resp = client
-                                .get(format!("http://{addr}/api/v1/customers/{id}"))
-                                .bearer_auth(&token)
-                                .send()
-                                .await;
-                            match resp {
-                                Ok(r) if r.status().is_success() => {
-                                    let _ = r.bytes().await;
-                                    lat.push(t.elapsed().as_micros() as u32);
-                                }
-                                _ => errors += 1,
-                            }
-                        }
-                        (lat, errors)
-                    }));
-                }
-                let mut all = Vec::new();
-                let mut errors = 0;
-                for t in tasks {
-                    let (l, e) = t.await.unwrap();
-                    all.extend(l);
-                    errors += e;
-                }
-                (all, errors)
-            }
-        };
-        run(1.0).await;
-        let started = Instant::now();
-        let (mut lat, errors) = run(seconds as f64).await;
-        let elapsed = started.elapsed().as_secs_f64();
-        lat.sort_unstable();
-        println!(
-            "card load: {customers} customers, {connections} connections, {seconds} s: {} requests, {:.0} req/s, {errors} errors; latency ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
-            lat.len(),
-            lat.len() as f64 / elapsed,
-            percentile(&lat, 0.50),
-            percentile(&lat, 0.90),
-            percentile(&lat, 0.99),
-            percentile(&lat, 1.0),
-        );
+        // Client and server share this process: the "client CPU" printed is both.
+        run_client(&base, &token, customers, None).await;
         let _ = stop_tx.send(());
         handle.await.unwrap().unwrap();
     });

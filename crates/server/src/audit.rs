@@ -1,28 +1,35 @@
-//! The audit writer: one task appends the audit entries of card views, so concurrent requests
+//! The audit writer: one writer appends the audit entries of card views, so concurrent requests
 //! never contend for the database's write lock (SQLite lets one writer in at a time, and a
 //! waiting writer sleeps). Entries that arrive while a batch is being written go into the next
 //! batch, one transaction each. A request waits until its entry is committed, so an answered
-//! view is always on record.
+//! view is always on record. On SQLite the writer is the store's own thread and connection
+//! ([`clientele_store::SqliteAuditWriter`]); on PostgreSQL a task writing through the pool.
 
-use clientele_store::{NewAuditEntry, Store};
+use clientele_store::{NewAuditEntry, SqliteAuditWriter, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
 
 type Job = (NewAuditEntry, oneshot::Sender<Result<(), String>>);
 
-/// A handle to the audit writer task.
+/// A handle to the audit writer.
 #[derive(Clone, Debug)]
-pub struct AuditLog {
-    tx: mpsc::Sender<Job>,
+pub enum AuditLog {
+    /// SQLite: the store's writer thread.
+    Thread(SqliteAuditWriter),
+    /// PostgreSQL: a task appending batches through the pool.
+    Task(mpsc::Sender<Job>),
 }
 
 /// Entries written in one transaction at most.
 const MAX_BATCH: usize = 1000;
 
 impl AuditLog {
-    /// Starts the writer task on the current runtime.
-    pub fn start(store: Store) -> AuditLog {
+    /// Starts the writer: a thread on SQLite, else a task on the current runtime.
+    pub fn start(store: Store) -> Result<AuditLog, StoreError> {
+        if let Some(writer) = store.sqlite_audit_writer()? {
+            return Ok(AuditLog::Thread(writer));
+        }
         let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
         tokio::spawn(async move {
             let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
@@ -34,7 +41,7 @@ impl AuditLog {
                 }
             }
         });
-        AuditLog { tx }
+        Ok(AuditLog::Task(tx))
     }
 
     /// Records an entry and waits until it is committed.
@@ -45,15 +52,18 @@ impl AuditLog {
         customer_id: Option<i64>,
         detail: &str,
     ) -> Result<(), ApiError> {
-        let (done, committed) = oneshot::channel();
         let entry = NewAuditEntry {
             actor: actor.to_string(),
             action: action.to_string(),
             customer_id,
             detail: detail.to_string(),
         };
-        self.tx
-            .send((entry, done))
+        let tx = match self {
+            AuditLog::Thread(writer) => return Ok(writer.record(entry).await?),
+            AuditLog::Task(tx) => tx,
+        };
+        let (done, committed) = oneshot::channel();
+        tx.send((entry, done))
             .await
             .map_err(|_| ApiError::Internal("the audit writer has stopped".into()))?;
         committed

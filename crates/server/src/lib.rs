@@ -49,6 +49,10 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// How long a bearer token's user is cached (0: not at all); see [`auth::TokenCache`].
     pub token_cache_seconds: u64,
+    /// Threads reading customer cards straight from a SQLite file, each with its own read-only
+    /// connection (one per core by default; 0 reads cards through the pool like other queries).
+    /// See [`clientele_store::CardReader`].
+    pub sqlite_card_readers: usize,
 }
 
 impl Default for Settings {
@@ -62,6 +66,7 @@ impl Default for Settings {
             default_limit: 50,
             max_body_bytes: 64 << 20,
             token_cache_seconds: 5,
+            sqlite_card_readers: std::thread::available_parallelism().map_or(2, |n| n.get()),
         }
     }
 }
@@ -75,6 +80,8 @@ pub struct AppState {
     pub audit: audit::AuditLog,
     /// Bearer tokens recently checked.
     pub tokens: Arc<auth::TokenCache>,
+    /// Reads customer cards (on SQLite without the pool; see [`Settings::sqlite_card_readers`]).
+    pub cards: clientele_store::CardReader,
 }
 
 /// Why the server could not start.
@@ -115,11 +122,16 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
         addr: settings.listen,
         source,
     })?;
+    let cards = match std::num::NonZeroUsize::new(settings.sqlite_card_readers) {
+        Some(threads) => store.card_reader(Some(threads))?,
+        None => store.pooled_card_reader(),
+    };
     Ok(Server {
         listener,
         addr,
         state: AppState {
-            audit: audit::AuditLog::start(store.clone()),
+            cards,
+            audit: audit::AuditLog::start(store.clone())?,
             tokens: Arc::new(auth::TokenCache::new(std::time::Duration::from_secs(
                 settings.token_cache_seconds,
             ))),

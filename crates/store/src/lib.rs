@@ -20,6 +20,8 @@ use sqlx::{PgPool, SqlitePool};
 
 pub use clientele_core::{Day, Money};
 
+mod audit_writer;
+mod card;
 pub mod dashboard;
 mod import;
 mod model;
@@ -30,6 +32,8 @@ mod sessions;
 mod users;
 mod views;
 
+pub use audit_writer::SqliteAuditWriter;
+pub use card::{CARD_ORDERS, CARD_SNAPSHOTS, CardReader, CardSnapshot, CustomerCard, OrderSummary};
 pub use dashboard::{
     ActionItem, ActionList, ActionPage, CardHistory, Cursor, DashboardCustomer, DashboardFilter,
     DashboardPage, DateKind, LadderAggregate, MovementAggregate, ParetoPoint, SegmentCount,
@@ -47,9 +51,8 @@ pub use score::{ChurnRow, Movement, SnapshotRow, StoredSummaries, TransitionCell
 pub use sessions::NewSession;
 pub use users::{NewUser, Role, User};
 pub use views::{
-    CARD_ORDERS, CARD_SNAPSHOTS, CardSnapshot, CustomerCard, CustomerEdit, CustomerFilter,
-    CustomerListItem, CustomerPage, LadderCell, NewAuditEntry, OrderSummary, Scope, ValueList,
-    ValuePage,
+    CustomerEdit, CustomerFilter, CustomerListItem, CustomerPage, LadderCell, NewAuditEntry, Scope,
+    ValueList, ValuePage,
 };
 
 /// What can go wrong in the store. [`StoreError::NotFound`] is apart so callers (the server's
@@ -68,6 +71,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A failure of the SQLite card readers (`card.rs`) or audit writer (`audit_writer.rs`),
+    /// which do not go through sqlx.
+    #[error("SQLite: {0}")]
+    SqliteDirect(String),
 }
 
 impl StoreError {

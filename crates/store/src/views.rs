@@ -1,6 +1,6 @@
 //! Read models and audited edits for the server: the customer list with filters and keyset
-//! pagination, the customer card, the ladder summary, the at-risk and lost lists, transitions
-//! limited to what a user may see, and notes and profile edits written together with their audit
+//! pagination, the ladder summary, the at-risk and lost lists, transitions
+//! limited to what a user may see (the customer card is in `card.rs`), and notes and profile edits written together with their audit
 //! entry in one transaction.
 //!
 //! Every query here takes a [`Scope`]: a manager's scope adds `manager_user_id = $n` to the
@@ -10,12 +10,10 @@
 use clientele_core::{Rung, Status};
 use sqlx::QueryBuilder;
 
-use crate::model::CustomerRow;
-use crate::recurrence::DateRule;
 use crate::score::compute_transitions;
 use crate::{
-    Channel, ConsentRecord, ContactRecord, Day, Money, NoteRecord, PersonalDateRecord, Result,
-    SnapshotRow, Store, StoreError, Transitions, User, day_from_db, day_to_db, dispatch, now,
+    Day, Money, NoteRecord, Result, SnapshotRow, Store, StoreError, Transitions, User, day_from_db,
+    day_to_db, dispatch, now,
 };
 
 /// Which customers a user may see and edit.
@@ -28,7 +26,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn manager(self) -> Option<i64> {
+    pub(crate) fn manager(self) -> Option<i64> {
         match self {
             Scope::All => None,
             Scope::Manager(id) => Some(id),
@@ -72,51 +70,6 @@ pub struct CustomerPage {
     pub items: Vec<CustomerListItem>,
     pub next_after: Option<i64>,
 }
-
-/// One order of a customer (its lines summed).
-#[derive(Clone, Debug, PartialEq)]
-pub struct OrderSummary {
-    pub order_ref: String,
-    pub day: Day,
-    pub lines: i64,
-    pub amount: Money,
-}
-
-/// One of the customer's snapshot rows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CardSnapshot {
-    pub as_of: Day,
-    pub rung: String,
-    pub status: Option<String>,
-    pub subgroup: Option<String>,
-    pub turn: i64,
-    pub orders: i64,
-    pub revenue: Money,
-    pub profit: Money,
-    pub abc: Option<String>,
-    pub rfm: Option<String>,
-}
-
-/// Everything the customer card shows.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CustomerCard {
-    pub customer: CustomerRow,
-    pub manager_user: Option<String>,
-    pub contacts: Vec<ContactRecord>,
-    pub consents: Vec<ConsentRecord>,
-    pub tags: Vec<String>,
-    pub personal_dates: Vec<PersonalDateRecord>,
-    pub notes: Vec<NoteRecord>,
-    /// The latest orders first, at most [`CARD_ORDERS`].
-    pub orders: Vec<OrderSummary>,
-    /// The latest snapshots first, at most [`CARD_SNAPSHOTS`].
-    pub snapshots: Vec<CardSnapshot>,
-}
-
-/// Orders shown on a card.
-pub const CARD_ORDERS: i64 = 50;
-/// Snapshots shown on a card.
-pub const CARD_SNAPSHOTS: i64 = 12;
 
 /// Customers on one rung and status of a snapshot.
 #[derive(Clone, Debug, PartialEq)]
@@ -302,231 +255,6 @@ impl Store {
             .await?
         });
         found.map(|_| ()).ok_or_else(|| not_found(id))
-    }
-
-    /// The customer card; `NotFound` for a customer outside `scope`. All of its reads run on one
-    /// pooled connection, one after the other (the card is the hottest read of the server).
-    pub async fn customer_card(&self, scope: Scope, id: i64) -> Result<CustomerCard> {
-        type C = (
-            i64,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            Option<i64>,
-            bool,
-            i64,
-            Option<i64>,
-            Option<String>,
-        );
-        type D = (
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            i64,
-        );
-        type O = (String, i64, i64, i64);
-        type S = (
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            i64,
-            i64,
-            i64,
-            i64,
-            Option<String>,
-            Option<String>,
-        );
-        type Rows = (
-            C,
-            Vec<(String, String)>,
-            Vec<(String, bool, i64, String)>,
-            Vec<String>,
-            Vec<D>,
-            Vec<(i64, String, Option<i64>, i64, String)>,
-            Vec<O>,
-            Vec<S>,
-        );
-        let rows: Option<Rows> = dispatch!(self, pool => {
-            let mut conn = pool.acquire().await?;
-            let row: Option<C> = sqlx::query_as(
-                "SELECT c.id, c.external_id, c.kind, c.name, c.preferred_channel, c.manager,
-                        c.manager_user_id, c.referrer_id, c.image_client, c.created_at, c.erased_at, u.name
-                 FROM customers c LEFT JOIN users u ON u.id = c.manager_user_id
-                 WHERE c.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)",
-            )
-            .bind(id)
-            .bind(scope.manager())
-            .fetch_optional(&mut *conn)
-            .await?;
-            match row {
-                None => None,
-                Some(row) => {
-                    let contacts = sqlx::query_as(
-                        "SELECT channel, value FROM customer_contacts WHERE customer_id = $1 ORDER BY channel, value",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    let consents = sqlx::query_as(
-                        "SELECT channel, granted, day, source FROM consents WHERE customer_id = $1 ORDER BY day, id",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    let tags = sqlx::query_scalar(
-                        "SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    let dates = sqlx::query_as(
-                        "SELECT label, rule, year, month, day, weekday, nth, offset_days
-                         FROM personal_dates WHERE customer_id = $1 ORDER BY id",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    let notes = sqlx::query_as(
-                        "SELECT id, author, author_user_id, created_at, body FROM notes
-                         WHERE customer_id = $1 ORDER BY created_at, id",
-                    )
-                    .bind(id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    let orders = sqlx::query_as(
-                        "SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines, CAST(SUM(amount) AS BIGINT) AS amount
-                         FROM order_lines WHERE customer_id = $1
-                         GROUP BY order_ref ORDER BY MIN(day) DESC, order_ref LIMIT $2",
-                    )
-                    .bind(id)
-                    .bind(CARD_ORDERS)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    let snapshots = sqlx::query_as(
-                        "SELECT as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm
-                         FROM score_snapshots WHERE customer_id = $1 ORDER BY as_of DESC LIMIT $2",
-                    )
-                    .bind(id)
-                    .bind(CARD_SNAPSHOTS)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                    Some((row, contacts, consents, tags, dates, notes, orders, snapshots))
-                }
-            }
-        });
-        let (row, contacts, consents, tags, dates, notes, orders, snapshots) =
-            rows.ok_or_else(|| not_found(id))?;
-        let (
-            cid,
-            external_id,
-            kind,
-            name,
-            preferred_channel,
-            manager,
-            manager_user_id,
-            referrer_id,
-            image_client,
-            created_at,
-            erased_at,
-            manager_user,
-        ) = row;
-        Ok(CustomerCard {
-            customer: CustomerRow {
-                id: cid,
-                external_id,
-                kind: if kind == "company" {
-                    crate::CustomerKind::Company
-                } else {
-                    crate::CustomerKind::Person
-                },
-                name,
-                preferred_channel: preferred_channel.as_deref().and_then(Channel::parse),
-                manager,
-                manager_user_id,
-                referrer_id,
-                image_client,
-                created_at,
-                erased_at,
-            },
-            manager_user,
-            contacts: contacts
-                .into_iter()
-                .filter_map(|(c, value)| {
-                    Some(ContactRecord {
-                        channel: Channel::parse(&c)?,
-                        value,
-                    })
-                })
-                .collect(),
-            consents: consents
-                .into_iter()
-                .filter_map(|(c, granted, day, source)| {
-                    Some(ConsentRecord {
-                        channel: Channel::parse(&c)?,
-                        granted,
-                        day: day_from_db(day),
-                        source,
-                    })
-                })
-                .collect(),
-            tags,
-            personal_dates: dates
-                .into_iter()
-                .map(|(label, rule, year, month, day, weekday, nth, offset)| {
-                    let rule =
-                        DateRule::from_columns(&rule, year, month, day, weekday, nth, offset)?;
-                    Ok(PersonalDateRecord { label, rule })
-                })
-                .collect::<Result<_>>()?,
-            notes: notes
-                .into_iter()
-                .map(
-                    |(id, author, author_user_id, created_at, body)| NoteRecord {
-                        id,
-                        author,
-                        author_user_id,
-                        created_at,
-                        body,
-                    },
-                )
-                .collect(),
-            orders: orders
-                .into_iter()
-                .map(|(order_ref, day, lines, amount)| OrderSummary {
-                    order_ref,
-                    day: day_from_db(day),
-                    lines,
-                    amount: Money::from_units(amount),
-                })
-                .collect(),
-            snapshots: snapshots
-                .into_iter()
-                .map(
-                    |(as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm)| {
-                        CardSnapshot {
-                            as_of: day_from_db(as_of),
-                            rung,
-                            status,
-                            subgroup,
-                            turn,
-                            orders,
-                            revenue: Money::from_units(revenue),
-                            profit: Money::from_units(profit),
-                            abc,
-                            rfm,
-                        }
-                    },
-                )
-                .collect(),
-        })
     }
 
     /// Counts, revenue and profit per rung and status of a snapshot (the latest when `as_of` is

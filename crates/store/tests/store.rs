@@ -584,3 +584,188 @@ fn sqlite_backup_restores_to_the_same_data() {
         assert_eq!(store.count("customers").await.unwrap(), 3);
     });
 }
+
+/// The server reads cards through `Store::card_reader`: on SQLite, reader threads with their own
+/// read-only connections; on PostgreSQL, the pool. Either way it must give exactly the card
+/// `Store::customer_card` gives: every list, its order and limits, and the same refusals (a
+/// manager asking for another manager's customer, a missing id).
+#[test]
+fn the_card_reader_gives_the_same_cards_as_the_pool() {
+    use clientele_store::{CARD_ORDERS, CARD_SNAPSHOTS, CustomerEdit, Scope};
+    on_both(|store| async move {
+        let reader = store.card_reader(None).unwrap();
+        assert_eq!(
+            reader.is_direct(),
+            store.backend() == clientele_store::Backend::Sqlite
+        );
+        let manager = store.add_user("mila", Role::Manager).await.unwrap().user;
+        let other_manager = store.add_user("oleg", Role::Manager).await.unwrap().user;
+        let full = store
+            .upsert_customer(&NewCustomer {
+                external_id: "full".into(),
+                name: Some("Фёдор Иванов".into()),
+                preferred_channel: Some(Channel::Phone),
+                manager: Some("Mila".into()),
+                image_client: true,
+                ..NewCustomer::default()
+            })
+            .await
+            .unwrap();
+        let bare = store.upsert_customer_id_only("bare").await.unwrap();
+        for (channel, value) in [
+            (Channel::Phone, "+7 900 000-00-02"),
+            (Channel::Email, "z@example.com"),
+            (Channel::Email, "a@example.com"),
+        ] {
+            store.add_contact(full, channel, value).await.unwrap();
+        }
+        for (granted, d) in [(true, day(2025, 2, 1)), (false, day(2025, 1, 1))] {
+            let consent = ConsentRecord {
+                channel: Channel::Sms,
+                granted,
+                day: d,
+                source: "call".into(),
+            };
+            store.record_consent(full, &consent).await.unwrap();
+        }
+        for tag in ["vip", "b2b", "москва"] {
+            store.add_tag(full, tag).await.unwrap();
+        }
+        for (label, rule) in [
+            (
+                "birthday",
+                DateRule::Yearly {
+                    month: 2,
+                    day: 29,
+                    since: Some(1988),
+                },
+            ),
+            (
+                "wedding",
+                DateRule::Once {
+                    day: day(2015, 6, 20),
+                },
+            ),
+            (
+                "mother's day",
+                DateRule::NthWeekday {
+                    month: 11,
+                    weekday: 7,
+                    nth: -1,
+                },
+            ),
+            ("pentecost", DateRule::Easter { offset_days: 49 }),
+            (
+                "orthodox easter",
+                DateRule::OrthodoxEaster { offset_days: 0 },
+            ),
+        ] {
+            let date = PersonalDateRecord {
+                label: label.into(),
+                rule,
+            };
+            store.add_personal_date(full, &date).await.unwrap();
+        }
+        for body in ["first", "second", "third"] {
+            store.add_note(full, "ana", None, body).await.unwrap();
+        }
+        // 52 orders on 52 days (o00 on day 0 .. o51 on day 51), o51 with a second line and a
+        // return of 5: only the 50 newest show.
+        let first = day(2024, 1, 1);
+        let mut lines: Vec<NewOrderLine> = (0..52)
+            .map(|i| {
+                let d = Day::from_days_since_epoch(first.days_since_epoch() + i);
+                line("full", Some(&format!("o{i:02}")), "p", d, i64::from(i) + 1)
+            })
+            .collect();
+        let last = Day::from_days_since_epoch(first.days_since_epoch() + 51);
+        lines.push(line("full", Some("o51"), "q", last, 10));
+        lines.push(line("full", Some("o51"), "q", last, -5));
+        let mut tx = store.begin_import("t.csv").await.unwrap();
+        tx.add(&lines).await.unwrap();
+        tx.commit(lines.len() as u64, 0).await.unwrap();
+        // 13 monthly snapshots: only the 12 newest show.
+        for m in 0..13u32 {
+            let (y, mm) = if m < 11 {
+                (2024, m + 2)
+            } else {
+                (2025, m - 10)
+            };
+            score(&store, day(y, mm, 1)).await;
+        }
+        store
+            .edit_customer_audited(
+                Scope::All,
+                full,
+                "test",
+                &CustomerEdit {
+                    manager_user_id: Some(Some(manager.id)),
+                    ..CustomerEdit::default()
+                },
+            )
+            .await
+            .unwrap();
+
+        let pooled = store.customer_card(Scope::All, full).await.unwrap();
+        assert_eq!(
+            reader.customer_card(Scope::All, full).await.unwrap(),
+            pooled
+        );
+        // The card holds what was written (so the equality above compares real content).
+        assert_eq!(pooled.customer.name.as_deref(), Some("Фёдор Иванов"));
+        assert_eq!(pooled.manager_user.as_deref(), Some("mila"));
+        assert_eq!(pooled.contacts.len(), 3);
+        assert_eq!(pooled.contacts[0].value, "a@example.com");
+        assert_eq!(
+            pooled
+                .consents
+                .iter()
+                .map(|c| c.granted)
+                .collect::<Vec<_>>(),
+            vec![false, true]
+        );
+        assert_eq!(pooled.tags, vec!["b2b", "vip", "москва"]);
+        assert_eq!(pooled.personal_dates.len(), 5);
+        assert_eq!(pooled.personal_dates[0].label, "birthday");
+        assert_eq!(pooled.notes.len(), 3);
+        assert_eq!(pooled.orders.len() as i64, CARD_ORDERS);
+        // o51: 52 + 10 - 5 = 57 over three lines; the oldest shown is o02 (3).
+        assert_eq!(pooled.orders[0].order_ref, "o51");
+        assert_eq!(pooled.orders[0].lines, 3);
+        assert_eq!(pooled.orders[0].amount, Money::from_major(57));
+        assert_eq!(pooled.orders[49].order_ref, "o02");
+        assert_eq!(pooled.orders[49].amount, Money::from_major(3));
+        assert_eq!(pooled.snapshots.len() as i64, CARD_SNAPSHOTS);
+        assert_eq!(pooled.snapshots[0].as_of, day(2025, 2, 1));
+        assert_eq!(pooled.snapshots[11].as_of, day(2024, 3, 1));
+
+        // A customer with nothing but an id, and the manager's own scope.
+        let pooled_bare = store.customer_card(Scope::All, bare).await.unwrap();
+        assert_eq!(
+            reader.customer_card(Scope::All, bare).await.unwrap(),
+            pooled_bare
+        );
+        assert!(pooled_bare.contacts.is_empty() && pooled_bare.orders.is_empty());
+        let mine = Scope::Manager(manager.id);
+        assert_eq!(reader.customer_card(mine, full).await.unwrap(), pooled);
+        // Refusals: another manager's customer, an unassigned one, a missing id.
+        let theirs = Scope::Manager(other_manager.id);
+        for (scope, id) in [(theirs, full), (mine, bare), (Scope::All, 999_999)] {
+            let from_pool = store.customer_card(scope, id).await;
+            let from_reader = reader.customer_card(scope, id).await;
+            assert!(
+                matches!(from_pool, Err(StoreError::NotFound { .. })),
+                "{scope:?} {id}: {from_pool:?}"
+            );
+            assert!(
+                matches!(from_reader, Err(StoreError::NotFound { .. })),
+                "{scope:?} {id}: {from_reader:?}"
+            );
+        }
+        // A change made through the pool shows in the reader's next card.
+        store.add_note(full, "ana", None, "fourth").await.unwrap();
+        let after = reader.customer_card(Scope::All, full).await.unwrap();
+        assert_eq!(after.notes.last().map(|n| n.body.as_str()), Some("fourth"));
+        assert_eq!(after, store.customer_card(Scope::All, full).await.unwrap());
+    });
+}

@@ -357,7 +357,7 @@ async fn customer_card(
     auth: Auth,
     CustomerId(id): CustomerId,
 ) -> Result<Json<Card>, ApiError> {
-    let card = state.store.customer_card(auth.scope(), id).await?;
+    let card = state.cards.customer_card(auth.scope(), id).await?;
     state
         .audit
         .record(&auth.user.name, "view", Some(id), "card")
@@ -410,6 +410,6 @@ async fn edit_customer(
         .store
         .edit_customer_audited(auth.scope(), id, &auth.user.name, &edit)
         .await?;
-    let card = state.store.customer_card(auth.scope(), id).await?;
+    let card = state.cards.customer_card(auth.scope(), id).await?;
     Ok(Json(card.into()))
 }
