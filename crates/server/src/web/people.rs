@@ -410,7 +410,7 @@ pub async fn card(
         .filter(|&n| n > 0)
         .ok_or_else(|| WebError::invalid(tr, "id", format!("'{id}' is not a customer id")))?;
     let card = state
-        .store
+        .cards
         .customer_card(user.scope(), id)
         .await
         .map_err(err)?;
