@@ -3,67 +3,43 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+mod common;
+
 use std::future::Future;
 
 use clientele_core::{Day, Money};
-use clientele_server::Settings;
 use clientele_store::{
     Channel, ConsentRecord, CustomerEdit, DateRule, NewCustomer, NewOrderLine, PersonalDateRecord,
     Role, Scope, Store,
 };
-use clientele_testdb::{Backend, TestDb};
+use clientele_testdb::Backend;
+use common::RunningServer;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A running server over a fresh database, with typed request helpers.
 struct TestApp {
-    base: String,
-    store: Store,
+    server: RunningServer,
     client: reqwest::Client,
-    backend: Backend,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _db: TestDb,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = RunningServer;
+    fn deref(&self) -> &RunningServer {
+        &self.server
+    }
 }
 
 impl TestApp {
     async fn spawn(backend: Backend) -> TestApp {
-        let db = TestDb::new(backend);
-        let settings = Settings {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database_url: db.url.clone(),
-            max_limit: 100,
-            default_limit: 20,
-            ..Settings::default()
-        };
-        let server = clientele_server::build(settings)
-            .await
-            .unwrap_or_else(|e| panic!("{backend:?}: building the server: {e}"));
-        let store = server.store().clone();
-        let base = format!("http://127.0.0.1:{}", server.port());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(server.run(async {
-            let _ = rx.await;
-        }));
         TestApp {
-            base,
-            store,
+            server: RunningServer::start(backend, 20).await,
             client: reqwest::Client::new(),
-            backend,
-            shutdown: Some(tx),
-            server: Some(handle),
-            _db: db,
         }
     }
 
-    async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(h) = self.server.take() {
-            h.await.unwrap().unwrap();
-        }
-        self.store.close().await;
+    async fn stop(self) {
+        self.server.stop().await;
     }
 
     /// Creates a user and returns its API token.

@@ -3,16 +3,18 @@
 //! on SQLite and once on a real PostgreSQL server. The fixture's numbers are small enough to
 //! compute by hand; the expected values below are written out, not read from the server.
 
+mod common;
+
 use std::future::Future;
 
 use clientele_core::{Day, Money, Rung};
-use clientele_server::Settings;
 use clientele_server::web::i18n::{EN_FTL, RU_FTL, message_ids};
 use clientele_store::{
     Channel, Cursor, CustomerEdit, DashboardFilter, DashboardPage, DateRule, NewCustomer,
     NewOrderLine, PersonalDateRecord, Role, Scope, Store,
 };
-use clientele_testdb::{Backend, TestDb};
+use clientele_testdb::Backend;
+use common::RunningServer;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, LOCATION};
 
@@ -21,12 +23,14 @@ const PASSWORD: &str = "correct horse battery";
 const NNBSP: char = '\u{202f}';
 
 struct TestApp {
-    base: String,
-    store: Store,
-    backend: Backend,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _db: TestDb,
+    server: RunningServer,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = RunningServer;
+    fn deref(&self) -> &RunningServer {
+        &self.server
+    }
 }
 
 /// A browser: keeps cookies, does not follow redirects (the tests check them).
@@ -197,41 +201,13 @@ struct Fixture {
 
 impl TestApp {
     async fn spawn(backend: Backend) -> TestApp {
-        let db = TestDb::new(backend);
-        let settings = Settings {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database_url: db.url.clone(),
-            max_limit: 100,
-            default_limit: 2,
-            ..Settings::default()
-        };
-        let server = clientele_server::build(settings)
-            .await
-            .unwrap_or_else(|e| panic!("{backend:?}: building the server: {e}"));
-        let store = server.store().clone();
-        let base = format!("http://127.0.0.1:{}", server.port());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(server.run(async {
-            let _ = rx.await;
-        }));
         TestApp {
-            base,
-            store,
-            backend,
-            shutdown: Some(tx),
-            server: Some(handle),
-            _db: db,
+            server: RunningServer::start(backend, 2).await,
         }
     }
 
-    async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(h) = self.server.take() {
-            h.await.unwrap().unwrap();
-        }
-        self.store.close().await;
+    async fn stop(self) {
+        self.server.stop().await;
     }
 
     async fn user(&self, name: &str, role: Role) {
