@@ -98,23 +98,6 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
     })
 }
 
-fn to_new_line(row: OrderRow) -> NewOrderLine {
-    NewOrderLine {
-        customer: row.customer,
-        order_id: row.order_id,
-        product: row.product.unwrap_or_default(),
-        day: row.line.day,
-        amount: row.line.amount,
-        cost: row.line.cost,
-        quantity: row.quantity,
-        price: row.price,
-        list_price: row.list_price,
-        category: row.category,
-        full_price: row.line.full_price,
-        row_line: row.line.row.line,
-    }
-}
-
 /// A tokio runtime for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
@@ -212,7 +195,7 @@ async fn import_file(
     let parse_options = options.clone();
     let parser = std::thread::spawn(move || {
         let mut sink = |rows: Vec<OrderRow>| {
-            let lines: Vec<NewOrderLine> = rows.into_iter().map(to_new_line).collect();
+            let lines: Vec<NewOrderLine> = rows.into_iter().map(NewOrderLine::from).collect();
             sender.blocking_send(lines).is_ok()
         };
         read_order_rows(&parse_path, index, &parse_options, BATCH, &mut sink)

@@ -30,6 +30,27 @@ pub struct NewOrderLine {
     pub row_line: u64,
 }
 
+/// A row as `clientele_ingest::rows` reads it from an export, as both importers (the
+/// `import` command and the upload endpoint) store it.
+impl From<clientele_ingest::rows::OrderRow> for NewOrderLine {
+    fn from(row: clientele_ingest::rows::OrderRow) -> NewOrderLine {
+        NewOrderLine {
+            customer: row.customer,
+            order_id: row.order_id,
+            product: row.product.unwrap_or_default(),
+            day: row.line.day,
+            amount: row.line.amount,
+            cost: row.line.cost,
+            quantity: row.quantity,
+            price: row.price,
+            list_price: row.list_price,
+            category: row.category,
+            full_price: row.line.full_price,
+            row_line: row.line.row.line,
+        }
+    }
+}
+
 impl NewOrderLine {
     fn is_return(&self) -> bool {
         self.amount.is_negative()

@@ -159,23 +159,6 @@ fn reader_error(e: ImportError) -> ApiError {
     }
 }
 
-fn to_new_line(row: OrderRow) -> NewOrderLine {
-    NewOrderLine {
-        customer: row.customer,
-        order_id: row.order_id,
-        product: row.product.unwrap_or_default(),
-        day: row.line.day,
-        amount: row.line.amount,
-        cost: row.line.cost,
-        quantity: row.quantity,
-        price: row.price,
-        list_price: row.list_price,
-        category: row.category,
-        full_price: row.line.full_price,
-        row_line: row.line.row.line,
-    }
-}
-
 /// Uploads an order export (CSV, TSV, semicolon, fixed width or .xlsx, optionally gzipped;
 /// UTF-8 or Windows-1251) as the raw body or as the `file` part of a multipart form. Rejected
 /// rows are returned with line, column and reason; accepted rows are written in one
@@ -208,7 +191,7 @@ async fn upload(
     let path = upload.file.path().to_path_buf();
     let parser = tokio::task::spawn_blocking(move || {
         let mut sink = |rows: Vec<OrderRow>| {
-            let lines: Vec<NewOrderLine> = rows.into_iter().map(to_new_line).collect();
+            let lines: Vec<NewOrderLine> = rows.into_iter().map(NewOrderLine::from).collect();
             sender.blocking_send(lines).is_ok()
         };
         read_order_rows(&path, 0, &ImportOptions::default(), BATCH, &mut sink)
