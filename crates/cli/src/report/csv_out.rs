@@ -73,13 +73,7 @@ pub fn customer_columns(horizon_days: u32) -> Vec<String> {
 /// Writes `value` with `decimals` places, rounding half away from zero; empty when undefined.
 /// (Integer formatting: `format!("{:.4}")` on floats is several times slower, and this file has
 /// millions of rows.)
-fn push_fixed(buf: &mut String, value: Option<f64>, decimals: u32) {
-    let mut bytes = std::mem::take(buf).into_bytes();
-    push_fixed_bytes(&mut bytes, value, decimals);
-    *buf = String::from_utf8(bytes).expect("ASCII digits");
-}
-
-fn push_fixed_bytes(buf: &mut Vec<u8>, value: Option<f64>, decimals: u32) {
+fn push_fixed(buf: &mut Vec<u8>, value: Option<f64>, decimals: u32) {
     let Some(v) = value.filter(|v| v.is_finite()) else {
         return;
     };
@@ -138,6 +132,13 @@ fn push_day(buf: &mut Vec<u8>, day: Day) {
     push_zero_padded(buf, u64::from(m), 2);
     buf.push(b'-');
     push_zero_padded(buf, u64::from(d), 2);
+}
+
+/// [`push_fixed`] as text, for the small files written through the `csv` crate.
+fn fixed_text(value: Option<f64>, decimals: u32) -> String {
+    let mut bytes = Vec::new();
+    push_fixed(&mut bytes, value, decimals);
+    String::from_utf8(bytes).expect("ASCII digits")
 }
 
 /// One `customers.csv` row being written straight into a byte buffer: numbers, days and fixed
@@ -213,7 +214,7 @@ impl RowWriter<'_> {
 
     fn fixed(&mut self, value: Option<f64>, decimals: u32) {
         let out = self.next_field();
-        push_fixed_bytes(out, value, decimals);
+        push_fixed(out, value, decimals);
     }
 
     fn end(self) {
@@ -406,7 +407,6 @@ pub fn write_alerts_csv(
         "revenue",
         "strategy",
     ])?;
-    let mut buf = String::new();
     for c in alerts {
         let Some((status, reason)) = c.placement.status else {
             continue;
@@ -417,11 +417,6 @@ pub fn write_alerts_csv(
         let (Some(last), Some(since)) = (s.last_purchase, s.days_since_last()) else {
             continue;
         };
-        let fixed = |buf: &mut String, v: Option<f64>, d: u32| {
-            buf.clear();
-            push_fixed(buf, v, d);
-            buf.clone()
-        };
         let f = c.forecast.as_ref();
         w.write_record([
             c.id.clone(),
@@ -431,12 +426,12 @@ pub fn write_alerts_csv(
             last.to_string(),
             last.plus_days(r.mean_gap.round() as i32).to_string(),
             format!("{}", r.days_late(since).round().max(0.0) as i64),
-            fixed(&mut buf, Some(r.mean_gap), 1),
-            fixed(&mut buf, Some(r.spread), 1),
-            fixed(&mut buf, Some(r.late_after), 1),
-            fixed(&mut buf, Some(r.regularity), 2),
-            fixed(&mut buf, f.map(|f| f.p_alive), 4),
-            fixed(&mut buf, f.and_then(|f| f.clv), 2),
+            fixed_text(Some(r.mean_gap), 1),
+            fixed_text(Some(r.spread), 1),
+            fixed_text(Some(r.late_after), 1),
+            fixed_text(Some(r.regularity), 2),
+            fixed_text(f.map(|f| f.p_alive), 4),
+            fixed_text(f.and_then(|f| f.clv), 2),
             c.revenue().to_string(),
             c.placement.strategy().as_str().to_string(),
         ])?;
@@ -526,7 +521,7 @@ mod tests {
         #[test]
         fn fixed_point_matches_format(v in -1e6f64..1e6, decimals in 0u32..5) {
             let mut bytes = Vec::new();
-            push_fixed_bytes(&mut bytes, Some(v), decimals);
+            push_fixed(&mut bytes, Some(v), decimals);
             let expected = format!("{:.*}", decimals as usize, v);
             // Rounding differs from `format!` only within an ulp of a tie (`v * 10^d` is rounded
             // before it is rounded to an integer); below 1e6 × 10^4 that is ~1e-6 of the cases.
