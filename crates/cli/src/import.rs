@@ -13,10 +13,9 @@ use clap::Args;
 use clientele_ingest::columns::parse_map_arg;
 use clientele_ingest::customers::read_customers;
 use clientele_ingest::pipeline::{ImportOptions, Reject};
-use clientele_ingest::rows::{OrderRow, read_order_rows};
 use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::DateFormat;
-use clientele_store::{Day, NewOrderLine, Store};
+use clientele_store::{Day, Store, StreamError};
 
 /// Where the store is: `--db`, else `CLIENTELE_DATABASE_URL`, else `clientele.db` here.
 #[derive(Debug, Args)]
@@ -63,9 +62,6 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 }
-
-/// Rows handed from the parsing thread to the writer at a time.
-const BATCH: usize = 8192;
 
 fn options(args: &ImportArgs) -> Result<ImportOptions> {
     let map = args
@@ -186,46 +182,19 @@ async fn import_file(
     options: &ImportOptions,
 ) -> Result<Vec<Reject>> {
     let started = Instant::now();
-    let mut tx = store
+    let tx = store
         .begin_import(&path.display().to_string())
         .await
         .with_context(|| format!("{}: starting the import", path.display()))?;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<NewOrderLine>>(4);
-    let parse_path = path.to_path_buf();
-    let parse_options = options.clone();
-    let parser = std::thread::spawn(move || {
-        let mut sink = |rows: Vec<OrderRow>| {
-            let lines: Vec<NewOrderLine> = rows.into_iter().map(NewOrderLine::from).collect();
-            sender.blocking_send(lines).is_ok()
-        };
-        read_order_rows(&parse_path, index, &parse_options, BATCH, &mut sink)
-    });
-    let mut write_error = None;
-    while let Some(lines) = receiver.recv().await {
-        if let Err(e) = tx.add(&lines).await {
-            write_error = Some(e);
-            break;
-        }
-    }
-    drop(receiver);
-    let parsed = parser
-        .join()
-        .map_err(|_| anyhow!("{}: the parser thread panicked", path.display()))?;
-    if let Some(e) = write_error {
-        tx.rollback().await.ok();
-        return Err(anyhow!(e)).with_context(|| {
-            format!(
-                "{}: writing to the database; nothing of this file was kept",
-                path.display()
-            )
-        });
-    }
-    let outcome = match parsed {
-        Ok(o) => o,
-        Err(e) => {
-            tx.rollback().await.ok();
+    let (tx, outcome) = match tx
+        .stream_file(path.to_path_buf(), index, options.clone())
+        .await
+    {
+        Ok(streamed) => streamed,
+        Err(StreamError::Read(e)) => {
             return Err(anyhow!(e)).context("nothing of this file was kept");
         }
+        Err(e) => bail!("{}: {e}; nothing of this file was kept", path.display()),
     };
     if options.strict
         && let Some(r) = outcome.rejects.first()

@@ -2,7 +2,10 @@
 //! identity that makes a second import of the same rows change nothing.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
+use clientele_ingest::pipeline::{ImportError, ImportOptions};
+use clientele_ingest::rows::{OrderRow, RowsOutcome, read_order_rows};
 use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 
 use crate::{Day, Money, Result, Store, StoreError, day_to_db, now};
@@ -103,6 +106,23 @@ impl std::fmt::Debug for ImportTx {
             .field("counts", &self.counts)
             .finish()
     }
+}
+
+/// Rows per batch that [`ImportTx::stream_file`] hands from the parser to the database.
+pub const STREAM_BATCH: usize = 8192;
+
+/// Why [`ImportTx::stream_file`] stopped; the import has been rolled back.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// Writing a batch to the database failed.
+    #[error("writing to the database: {0}")]
+    Write(#[source] StoreError),
+    /// The file could not be read (the reader's error names the file and the place).
+    #[error("{0}")]
+    Read(#[source] ImportError),
+    /// The parser thread panicked (a bug); its message went to standard error.
+    #[error("the parser thread panicked")]
+    ParserPanicked,
 }
 
 /// Rows per INSERT statement: 13 parameters each stays under SQLite's 32,766 and PostgreSQL's
@@ -255,6 +275,48 @@ impl ImportTx {
             Tx::Postgres(t) => t.commit().await?,
         }
         Ok(counts)
+    }
+
+    /// Reads the order rows of `path` on a blocking thread and writes them into this import
+    /// batch by batch as they are parsed, so the file is never held in memory (at most four
+    /// batches of [`STREAM_BATCH`] rows wait between the parser and the database). On any
+    /// failure the import is rolled back and nothing of the file is kept. On success the
+    /// import is still open, so the caller decides from the reader's outcome (its rejects)
+    /// whether to commit it or refuse the file.
+    pub async fn stream_file(
+        mut self,
+        path: PathBuf,
+        file_index: u32,
+        options: ImportOptions,
+    ) -> std::result::Result<(ImportTx, RowsOutcome), StreamError> {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<NewOrderLine>>(4);
+        let parser = tokio::task::spawn_blocking(move || {
+            let mut sink = |rows: Vec<OrderRow>| {
+                let lines: Vec<NewOrderLine> = rows.into_iter().map(NewOrderLine::from).collect();
+                // False once the writer below has stopped: the reader stops at this batch.
+                sender.blocking_send(lines).is_ok()
+            };
+            read_order_rows(&path, file_index, &options, STREAM_BATCH, &mut sink)
+        });
+        let mut write_error = None;
+        while let Some(lines) = receiver.recv().await {
+            if let Err(e) = self.add(&lines).await {
+                write_error = Some(e);
+                break;
+            }
+        }
+        drop(receiver);
+        let parsed = parser.await;
+        let failure = match (write_error, parsed) {
+            (Some(e), _) => StreamError::Write(e),
+            (None, Err(_)) => StreamError::ParserPanicked,
+            (None, Ok(Err(e))) => StreamError::Read(e),
+            (None, Ok(Ok(outcome))) => return Ok((self, outcome)),
+        };
+        // The failure is what the caller needs to hear; a rollback that fails as well leaves
+        // nothing behind either (the transaction ends with its connection).
+        self.rollback().await.ok();
+        Err(failure)
     }
 
     /// Abandons the import: nothing of it is kept.

@@ -39,7 +39,7 @@ pub use dashboard::{
     DashboardPage, DateKind, LadderAggregate, MovementAggregate, ParetoPoint, SegmentCount,
     UpcomingDate,
 };
-pub use import::{ImportCounts, ImportTx, NewOrderLine};
+pub use import::{ImportCounts, ImportTx, NewOrderLine, STREAM_BATCH, StreamError};
 pub use model::{
     Channel, ConsentRecord, ContactRecord, CustomerKind, CustomerProfileUpdate, CustomerRow,
     FeedbackRecord, NewCustomer, NoteRecord, PersonalDateRecord, SurveyRecord, TouchKind,

@@ -13,8 +13,7 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use bytes::Bytes;
 use clientele_ingest::pipeline::{ImportError, ImportOptions, Reject};
-use clientele_ingest::rows::{OrderRow, read_order_rows};
-use clientele_store::{NewOrderLine, Role};
+use clientele_store::{Role, StreamError};
 use http_body_util::BodyExt;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -28,9 +27,6 @@ use crate::extract::Json;
 
 /// Rejects listed in the answer at most (all are counted).
 pub const MAX_LISTED_REJECTS: usize = 1000;
-
-/// Rows handed from the parsing thread to the writer at a time (as `clientele import`).
-const BATCH: usize = 8192;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RejectedRow {
@@ -181,45 +177,20 @@ async fn upload(
     if upload.bytes == 0 {
         return Err(ApiError::invalid("file", "the file is empty"));
     }
-    let mut tx = state
+    let tx = state
         .store
         .begin_import(&format!("api: upload by {}", auth.user.name))
         .await?;
-    // Parsing is CPU work on its own thread; batches come back in input order and are written
-    // here, as `clientele import` does.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<NewOrderLine>>(4);
+    // Parsing is CPU work on its own thread; batches are written as they come, as `clientele
+    // import` does.
     let path = upload.file.path().to_path_buf();
-    let parser = tokio::task::spawn_blocking(move || {
-        let mut sink = |rows: Vec<OrderRow>| {
-            let lines: Vec<NewOrderLine> = rows.into_iter().map(NewOrderLine::from).collect();
-            sender.blocking_send(lines).is_ok()
-        };
-        read_order_rows(&path, 0, &ImportOptions::default(), BATCH, &mut sink)
-    });
-    let mut write_error = None;
-    while let Some(lines) = receiver.recv().await {
-        if let Err(e) = tx.add(&lines).await {
-            write_error = Some(e);
-            break;
-        }
-    }
-    // A write error stops the parser at its next batch.
-    drop(receiver);
-    let parsed = parser
-        .await
-        .map_err(|e| ApiError::Internal(format!("the upload's parser failed: {e}")));
+    let streamed = tx.stream_file(path, 0, ImportOptions::default()).await;
     drop(upload);
-    if let Some(e) = write_error {
-        tx.rollback().await.ok();
-        return Err(e.into());
-    }
-    let outcome = match parsed.and_then(|p| p.map_err(reader_error)) {
-        Ok(outcome) => outcome,
-        Err(e) => {
-            tx.rollback().await.ok();
-            return Err(e);
-        }
-    };
+    let (tx, outcome) = streamed.map_err(|e| match e {
+        StreamError::Read(e) => reader_error(e),
+        StreamError::Write(e) => e.into(),
+        StreamError::ParserPanicked => ApiError::Internal(e.to_string()),
+    })?;
     let report = outcome.report;
     let counts = tx.commit(report.rows, report.rejected).await?;
     state
