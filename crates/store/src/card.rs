@@ -79,14 +79,15 @@ const CUSTOMER_SQL: &str =
         c.manager_user_id, c.referrer_id, c.image_client, c.created_at, c.erased_at, u.name
  FROM customers c LEFT JOIN users u ON u.id = c.manager_user_id
  WHERE c.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)";
-const CONTACTS_SQL: &str =
+pub(crate) const CONTACTS_SQL: &str =
     "SELECT channel, value FROM customer_contacts WHERE customer_id = $1 ORDER BY channel, value";
-const CONSENTS_SQL: &str =
+pub(crate) const CONSENTS_SQL: &str =
     "SELECT channel, granted, day, source FROM consents WHERE customer_id = $1 ORDER BY day, id";
-const TAGS_SQL: &str = "SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag";
-const DATES_SQL: &str = "SELECT label, rule, year, month, day, weekday, nth, offset_days
+pub(crate) const TAGS_SQL: &str =
+    "SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag";
+pub(crate) const DATES_SQL: &str = "SELECT label, rule, year, month, day, weekday, nth, offset_days
  FROM personal_dates WHERE customer_id = $1 ORDER BY id";
-const NOTES_SQL: &str = "SELECT id, author, author_user_id, created_at, body FROM notes
+pub(crate) const NOTES_SQL: &str = "SELECT id, author, author_user_id, created_at, body FROM notes
  WHERE customer_id = $1 ORDER BY created_at, id";
 const ORDERS_SQL: &str =
     "SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines, CAST(SUM(amount) AS BIGINT) AS amount
@@ -110,9 +111,9 @@ type CustomerColumns = (
     Option<i64>,
     Option<String>,
 );
-type ContactColumns = (String, String);
-type ConsentColumns = (String, bool, i64, String);
-type DateColumns = (
+pub(crate) type ContactColumns = (String, String);
+pub(crate) type ConsentColumns = (String, bool, i64, String);
+pub(crate) type DateColumns = (
     String,
     String,
     Option<i64>,
@@ -122,7 +123,7 @@ type DateColumns = (
     Option<i64>,
     i64,
 );
-type NoteColumns = (i64, String, Option<i64>, i64, String);
+pub(crate) type NoteColumns = (i64, String, Option<i64>, i64, String);
 type OrderColumns = (String, i64, i64, i64);
 type SnapshotColumns = (
     i64,
@@ -188,48 +189,20 @@ impl CardRows {
             contacts: self
                 .contacts
                 .into_iter()
-                .filter_map(|(c, value)| {
-                    Some(ContactRecord {
-                        channel: Channel::parse(&c)?,
-                        value,
-                    })
-                })
+                .filter_map(contact_record)
                 .collect(),
             consents: self
                 .consents
                 .into_iter()
-                .filter_map(|(c, granted, day, source)| {
-                    Some(ConsentRecord {
-                        channel: Channel::parse(&c)?,
-                        granted,
-                        day: day_from_db(day),
-                        source,
-                    })
-                })
+                .filter_map(consent_record)
                 .collect(),
             tags: self.tags,
             personal_dates: self
                 .dates
                 .into_iter()
-                .map(|(label, rule, year, month, day, weekday, nth, offset)| {
-                    let rule =
-                        DateRule::from_columns(&rule, year, month, day, weekday, nth, offset)?;
-                    Ok(PersonalDateRecord { label, rule })
-                })
+                .map(date_record)
                 .collect::<Result<_>>()?,
-            notes: self
-                .notes
-                .into_iter()
-                .map(
-                    |(id, author, author_user_id, created_at, body)| NoteRecord {
-                        id,
-                        author,
-                        author_user_id,
-                        created_at,
-                        body,
-                    },
-                )
-                .collect(),
+            notes: self.notes.into_iter().map(note_record).collect(),
             orders: self
                 .orders
                 .into_iter()
@@ -261,6 +234,49 @@ impl CardRows {
                 )
                 .collect(),
         })
+    }
+}
+
+// One row of each list the card shares with the store's own readers (`Store::contacts` and
+// the like in `model.rs`), which run the same statements.
+
+/// `None` for a channel this version does not know (skipped, as everywhere else).
+pub(crate) fn contact_record((channel, value): ContactColumns) -> Option<ContactRecord> {
+    Some(ContactRecord {
+        channel: Channel::parse(&channel)?,
+        value,
+    })
+}
+
+/// `None` for a channel this version does not know.
+pub(crate) fn consent_record(
+    (channel, granted, day, source): ConsentColumns,
+) -> Option<ConsentRecord> {
+    Some(ConsentRecord {
+        channel: Channel::parse(&channel)?,
+        granted,
+        day: day_from_db(day),
+        source,
+    })
+}
+
+/// Fails on columns that make no rule.
+pub(crate) fn date_record(
+    (label, rule, year, month, day, weekday, nth, offset): DateColumns,
+) -> Result<PersonalDateRecord> {
+    let rule = DateRule::from_columns(&rule, year, month, day, weekday, nth, offset)?;
+    Ok(PersonalDateRecord { label, rule })
+}
+
+pub(crate) fn note_record(
+    (id, author, author_user_id, created_at, body): NoteColumns,
+) -> NoteRecord {
+    NoteRecord {
+        id,
+        author,
+        author_user_id,
+        created_at,
+        body,
     }
 }
 
@@ -472,28 +488,14 @@ fn read_rows(
         .prepare_cached(CUSTOMER_SQL)?
         .query_row(
             rusqlite::named_params! {"$1": id, "$2": scope.manager()},
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(11)?,
-                ))
-            },
+            |r| r.try_into(),
         )
         .optional()?;
     let Some(customer) = customer else {
         return Ok(None);
     };
-    // Every list statement takes the customer as `$1`; the last two their limit as `$2`.
+    // Every list statement takes the customer as `$1`; the last two their limit as `$2`. The
+    // row tuples of `CardRows` convert from a rusqlite row column by column (`try_into`).
     fn list<T>(
         conn: &rusqlite::Connection,
         sql: &str,
@@ -505,50 +507,22 @@ fn read_rows(
     let by_id = rusqlite::named_params! {"$1": id};
     let rows = CardRows {
         customer,
-        contacts: list(conn, CONTACTS_SQL, by_id, |r| Ok((r.get(0)?, r.get(1)?)))?,
-        consents: list(conn, CONSENTS_SQL, by_id, |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?,
+        contacts: list(conn, CONTACTS_SQL, by_id, |r| r.try_into())?,
+        consents: list(conn, CONSENTS_SQL, by_id, |r| r.try_into())?,
         tags: list(conn, TAGS_SQL, by_id, |r| r.get(0))?,
-        dates: list(conn, DATES_SQL, by_id, |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })?,
-        notes: list(conn, NOTES_SQL, by_id, |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?,
+        dates: list(conn, DATES_SQL, by_id, |r| r.try_into())?,
+        notes: list(conn, NOTES_SQL, by_id, |r| r.try_into())?,
         orders: list(
             conn,
             ORDERS_SQL,
             rusqlite::named_params! {"$1": id, "$2": CARD_ORDERS},
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| r.try_into(),
         )?,
         snapshots: list(
             conn,
             SNAPSHOTS_SQL,
             rusqlite::named_params! {"$1": id, "$2": CARD_SNAPSHOTS},
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
-            },
+            |r| r.try_into(),
         )?,
     };
     Ok(Some(rows))

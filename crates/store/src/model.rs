@@ -4,6 +4,10 @@
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::card::{
+    CONSENTS_SQL, CONTACTS_SQL, ConsentColumns, ContactColumns, DATES_SQL, DateColumns, NOTES_SQL,
+    NoteColumns, TAGS_SQL, consent_record, contact_record, date_record, note_record,
+};
 use crate::recurrence::DateRule;
 use crate::{Day, Result, Store, StoreError, day_from_db, day_to_db, dispatch, now};
 
@@ -517,46 +521,18 @@ impl Store {
     }
 
     pub async fn contacts(&self, customer: i64) -> Result<Vec<ContactRecord>> {
-        let rows: Vec<(String, String)> = dispatch!(self, pool => {
-            sqlx::query_as(
-                "SELECT channel, value FROM customer_contacts WHERE customer_id = $1 ORDER BY channel, value",
-            )
-            .bind(customer)
-            .fetch_all(pool)
-            .await?
+        let rows: Vec<ContactColumns> = dispatch!(self, pool => {
+            sqlx::query_as(CONTACTS_SQL).bind(customer).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(|(c, value)| {
-                Some(ContactRecord {
-                    channel: Channel::parse(&c)?,
-                    value,
-                })
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(contact_record).collect())
     }
 
     /// Consent history, oldest first.
     pub async fn consents(&self, customer: i64) -> Result<Vec<ConsentRecord>> {
-        let rows: Vec<(String, bool, i64, String)> = dispatch!(self, pool => {
-            sqlx::query_as(
-                "SELECT channel, granted, day, source FROM consents WHERE customer_id = $1 ORDER BY day, id",
-            )
-            .bind(customer)
-            .fetch_all(pool)
-            .await?
+        let rows: Vec<ConsentColumns> = dispatch!(self, pool => {
+            sqlx::query_as(CONSENTS_SQL).bind(customer).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(|(c, granted, day, source)| {
-                Some(ConsentRecord {
-                    channel: Channel::parse(&c)?,
-                    granted,
-                    day: day_from_db(day),
-                    source,
-                })
-            })
-            .collect())
+        Ok(rows.into_iter().filter_map(consent_record).collect())
     }
 
     /// Whether the customer may be contacted on `channel` on `day`: the latest consent recorded
@@ -572,65 +548,24 @@ impl Store {
 
     pub async fn tags(&self, customer: i64) -> Result<Vec<String>> {
         let tags: Vec<String> = dispatch!(self, pool => {
-            sqlx::query_scalar("SELECT tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag")
-                .bind(customer)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_scalar(TAGS_SQL).bind(customer).fetch_all(pool).await?
         });
         Ok(tags)
     }
 
     pub async fn personal_dates(&self, customer: i64) -> Result<Vec<PersonalDateRecord>> {
-        type R = (
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            i64,
-        );
-        let rows: Vec<R> = dispatch!(self, pool => {
-            sqlx::query_as(
-                "SELECT label, rule, year, month, day, weekday, nth, offset_days
-                 FROM personal_dates WHERE customer_id = $1 ORDER BY id",
-            )
-            .bind(customer)
-            .fetch_all(pool)
-            .await?
+        let rows: Vec<DateColumns> = dispatch!(self, pool => {
+            sqlx::query_as(DATES_SQL).bind(customer).fetch_all(pool).await?
         });
-        rows.into_iter()
-            .map(|(label, rule, year, month, day, weekday, nth, offset)| {
-                let rule = DateRule::from_columns(&rule, year, month, day, weekday, nth, offset)?;
-                Ok(PersonalDateRecord { label, rule })
-            })
-            .collect()
+        rows.into_iter().map(date_record).collect()
     }
 
     /// Dossier notes, oldest first.
     pub async fn notes(&self, customer: i64) -> Result<Vec<NoteRecord>> {
-        let rows: Vec<(i64, String, Option<i64>, i64, String)> = dispatch!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, author, author_user_id, created_at, body FROM notes
-                 WHERE customer_id = $1 ORDER BY created_at, id",
-            )
-            .bind(customer)
-            .fetch_all(pool)
-            .await?
+        let rows: Vec<NoteColumns> = dispatch!(self, pool => {
+            sqlx::query_as(NOTES_SQL).bind(customer).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, author, author_user_id, created_at, body)| NoteRecord {
-                    id,
-                    author,
-                    author_user_id,
-                    created_at,
-                    body,
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(note_record).collect())
     }
 
     pub async fn touches(&self, customer: i64) -> Result<Vec<TouchRecord>> {
