@@ -171,11 +171,7 @@ impl CardRows {
             customer: CustomerRow {
                 id,
                 external_id,
-                kind: if kind == "company" {
-                    CustomerKind::Company
-                } else {
-                    CustomerKind::Person
-                },
+                kind: CustomerKind::parse(&kind),
                 name,
                 preferred_channel: preferred_channel.as_deref().and_then(Channel::parse),
                 manager,

@@ -65,7 +65,7 @@ impl CustomerKind {
         }
     }
 
-    fn parse(s: &str) -> CustomerKind {
+    pub(crate) fn parse(s: &str) -> CustomerKind {
         if s == "company" {
             CustomerKind::Company
         } else {
