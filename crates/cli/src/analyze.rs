@@ -153,7 +153,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     if let Some(dir) = &args.out {
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         write_file(&dir.join("customers.csv"), |w| {
-            report::write_customers_csv(w, &analysis.customers, &import.categories, args.horizon)
+            report::write_customers_csv(w, &analysis, &import.categories, args.horizon)
         })?;
         write_file(&dir.join("rejects.csv"), |w| {
             report::write_rejects_csv(w, &rejects)

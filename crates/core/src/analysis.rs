@@ -40,15 +40,12 @@ pub struct Forecast {
     pub next_purchase: Option<Day>,
 }
 
-/// Everything Clientele concludes about one customer.
+/// What the analysis concludes about one customer, kept apart from the customer's inputs (id,
+/// summary, forecast, profile) so that millions of customers are never copied into result rows:
+/// fresh memory is the dearest thing a large run touches (the kernel zeroes every new page).
 #[derive(Clone, Debug)]
-pub struct CustomerResult {
-    pub id: String,
-    pub summary: Option<CustomerSummary>,
-    /// Boxed: most customers have none, and the result vector holds millions of rows.
-    pub profile: Option<Box<CustomerProfile>>,
+pub struct Verdict {
     pub placement: Placement,
-    pub forecast: Option<Forecast>,
     pub subgroup: Option<Subgroup>,
     /// ABC class by revenue; `None` for people without purchases.
     pub abc: Option<AbcClass>,
@@ -59,13 +56,32 @@ pub struct CustomerResult {
     pub referred_revenue: Money,
 }
 
-impl CustomerResult {
+/// Everything Clientele concludes about one customer: a view of one position of [`Analysis`]'s
+/// columns, built on demand (a few pointers and copies).
+#[derive(Clone, Copy, Debug)]
+pub struct CustomerResult<'a> {
+    pub id: &'a str,
+    pub summary: Option<&'a CustomerSummary>,
+    pub profile: Option<&'a CustomerProfile>,
+    pub forecast: Option<&'a Forecast>,
+    pub placement: &'a Placement,
+    pub subgroup: Option<Subgroup>,
+    /// ABC class by revenue; `None` for people without purchases.
+    pub abc: Option<AbcClass>,
+    pub rfm: Option<Rfm>,
+    pub stability: Option<f64>,
+    /// Customers who name this one as their referrer, and what they brought in.
+    pub referrals: u32,
+    pub referred_revenue: Money,
+}
+
+impl CustomerResult<'_> {
     pub fn revenue(&self) -> Money {
-        self.summary.as_ref().map_or(Money::ZERO, |s| s.revenue)
+        self.summary.map_or(Money::ZERO, |s| s.revenue)
     }
 
     pub fn profit(&self) -> Money {
-        self.summary.as_ref().map_or(Money::ZERO, |s| s.profit())
+        self.summary.map_or(Money::ZERO, |s| s.profit())
     }
 
     /// The customer's rhythm, when their status was judged by it.
@@ -78,7 +94,7 @@ impl CustomerResult {
     /// When the next purchase is expected: one mean gap after the last purchase for a customer
     /// with a rhythm, else when the model expects it.
     pub fn expected_next_purchase(&self) -> Option<Day> {
-        let last = self.summary.as_ref().and_then(|s| s.last_purchase);
+        let last = self.summary.and_then(|s| s.last_purchase);
         match (self.rhythm(), last) {
             (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
             _ => self.forecast.and_then(|f| f.next_purchase),
@@ -88,7 +104,7 @@ impl CustomerResult {
     /// Whole days past the expected next purchase (0 when not yet due), for customers with a
     /// rhythm.
     pub fn days_late(&self) -> Option<i64> {
-        let since = self.summary.as_ref()?.days_since_last()?;
+        let since = self.summary?.days_since_last()?;
         Some(self.rhythm()?.days_late(since).round().max(0.0) as i64)
     }
 }
@@ -102,10 +118,12 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, r: &CustomerResult) {
+    fn add(&mut self, summary: Option<&CustomerSummary>) {
         self.customers += 1;
-        self.revenue += r.revenue();
-        self.profit += r.profit();
+        if let Some(s) = summary {
+            self.revenue += s.revenue;
+            self.profit += s.profit();
+        }
     }
 }
 
@@ -124,8 +142,13 @@ pub struct RungRow {
 #[derive(Clone, Debug)]
 pub struct Analysis {
     pub as_of: Day,
-    /// Sorted by customer id.
-    pub customers: Vec<CustomerResult>,
+    /// The customers, by customer id, in columns: position k of each describes one customer.
+    /// Read them through [`Analysis::customers`] and [`Analysis::customer`].
+    summaries: Vec<(String, Option<CustomerSummary>)>,
+    /// One per customer, or empty when no model was fitted.
+    forecasts: Vec<Option<Forecast>>,
+    profiles: Vec<Option<Box<CustomerProfile>>>,
+    verdicts: Vec<Verdict>,
     pub ladder: Vec<RungRow>,
     pub returners: u64,
     pub revenue_pareto: Option<Pareto>,
@@ -137,25 +160,61 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Number of customers (buyers and people from the customers file).
+    pub fn len(&self) -> usize {
+        self.summaries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.summaries.is_empty()
+    }
+
+    /// The customer at position `k` (customers are sorted by id).
+    ///
+    /// # Panics
+    /// When `k >= self.len()`.
+    pub fn customer(&self, k: usize) -> CustomerResult<'_> {
+        let (id, summary) = &self.summaries[k];
+        let verdict = &self.verdicts[k];
+        CustomerResult {
+            id,
+            summary: summary.as_ref(),
+            profile: self.profiles[k].as_deref(),
+            forecast: self.forecasts.get(k).and_then(Option::as_ref),
+            placement: &verdict.placement,
+            subgroup: verdict.subgroup,
+            abc: verdict.abc,
+            rfm: verdict.rfm,
+            stability: verdict.stability,
+            referrals: verdict.referrals,
+            referred_revenue: verdict.referred_revenue,
+        }
+    }
+
+    /// Every customer, by id.
+    pub fn customers(
+        &self,
+    ) -> impl ExactSizeIterator<Item = CustomerResult<'_>> + DoubleEndedIterator + Clone + '_ {
+        (0..self.len()).map(|k| self.customer(k))
+    }
+
     /// Slipping or lost regulars and advocates, by profit at stake (largest first), then id.
-    pub fn regulars_at_risk(&self, limit: usize) -> Vec<&CustomerResult> {
-        let mut at_risk: Vec<&CustomerResult> = self
-            .customers
-            .iter()
+    pub fn regulars_at_risk(&self, limit: usize) -> Vec<CustomerResult<'_>> {
+        let mut at_risk: Vec<CustomerResult> = self
+            .customers()
             .filter(|c| matches!(c.placement.rung, Rung::Regular | Rung::Advocate))
             .filter(|c| matches!(c.placement.status(), Some(Status::Slipping)))
             .collect();
-        at_risk.sort_by(|a, b| b.revenue().cmp(&a.revenue()).then_with(|| a.id.cmp(&b.id)));
+        at_risk.sort_by(|a, b| b.revenue().cmp(&a.revenue()).then_with(|| a.id.cmp(b.id)));
         at_risk.truncate(limit);
         at_risk
     }
 
     /// Customers late by their own rhythm (not yet lost): the day's alerts, by value at stake —
     /// the forecast CLV when a model was fitted, else revenue — largest first, then id.
-    pub fn rhythm_alerts(&self) -> Vec<&CustomerResult> {
-        let mut alerts: Vec<&CustomerResult> = self
-            .customers
-            .iter()
+    pub fn rhythm_alerts(&self) -> Vec<CustomerResult<'_>> {
+        let mut alerts: Vec<CustomerResult> = self
+            .customers()
             .filter(|c| {
                 matches!(
                     c.placement.status,
@@ -168,7 +227,7 @@ impl Analysis {
                 .and_then(|f| f.clv)
                 .unwrap_or_else(|| c.revenue().to_f64())
         };
-        alerts.sort_by(|a, b| stake(b).total_cmp(&stake(a)).then_with(|| a.id.cmp(&b.id)));
+        alerts.sort_by(|a, b| stake(b).total_cmp(&stake(a)).then_with(|| a.id.cmp(b.id)));
         alerts
     }
 
@@ -235,6 +294,7 @@ pub fn analyze(
 
 /// [`analyze`] for customers given as two parallel vectors (id and summary, forecast), as the
 /// importer and the model step produce them: millions of customers are not copied into records.
+/// `forecasts` holds one entry per customer, or none at all when no model was fitted.
 pub fn analyze_columns(
     summaries: Vec<(String, Option<CustomerSummary>)>,
     forecasts: Vec<Option<Forecast>>,
@@ -242,10 +302,9 @@ pub fn analyze_columns(
     rules: &LadderRules,
     as_of: Day,
 ) -> Analysis {
-    assert_eq!(
-        summaries.len(),
-        forecasts.len(),
-        "one forecast (or None) per customer"
+    assert!(
+        forecasts.is_empty() || forecasts.len() == summaries.len(),
+        "one forecast (or None) per customer, or no forecasts"
     );
     let mut profiles_by_id: HashMap<String, Box<CustomerProfile>> = profiles
         .into_iter()
@@ -260,7 +319,7 @@ pub fn analyze_columns(
     let any_referrer = !referrals.is_empty();
     // Each customer's profile, by position; people with a profile but no purchase are appended.
     let (mut summaries, mut forecasts) = (summaries, forecasts);
-    let mut profile_of: Vec<Option<Box<CustomerProfile>>> = if profiles_by_id.is_empty() {
+    let mut profiles: Vec<Option<Box<CustomerProfile>>> = if profiles_by_id.is_empty() {
         (0..summaries.len()).map(|_| None).collect()
     } else {
         summaries
@@ -268,39 +327,44 @@ pub fn analyze_columns(
             .map(|(id, _)| profiles_by_id.remove(id))
             .collect()
     };
+    let forecasts_given = !forecasts.is_empty();
     for (id, profile) in profiles_by_id {
         summaries.push((id, None));
-        forecasts.push(None);
-        profile_of.push(Some(profile));
+        if forecasts_given {
+            forecasts.push(None);
+        }
+        profiles.push(Some(profile));
     }
 
     if let Some(order) = id_order(summaries.iter().map(|(id, _)| id.as_str())) {
-        permute_in_place(&mut profile_of, order.clone());
-        permute_in_place(&mut forecasts, order.clone());
+        permute_in_place(&mut profiles, order.clone());
+        if forecasts_given {
+            permute_in_place(&mut forecasts, order.clone());
+        }
         permute_in_place(&mut summaries, order);
     }
 
-    let mut results: Vec<CustomerResult> = summaries
-        .into_par_iter()
-        .zip(forecasts)
-        .zip(profile_of)
-        .map(|(((id, summary), forecast), profile)| {
+    let mut verdicts: Vec<Verdict> = summaries
+        .par_iter()
+        .enumerate()
+        .map(|(k, (id, summary))| {
+            let profile = profiles[k].as_deref();
             let signals = AdvocacySignals {
-                nps: profile.as_ref().and_then(|p| p.nps),
-                referrals: referrals.get(&id).copied().unwrap_or(0),
-                last_touch: profile.as_ref().and_then(|p| p.last_touch),
+                nps: profile.and_then(|p| p.nps),
+                referrals: if any_referrer {
+                    referrals.get(id).copied().unwrap_or(0)
+                } else {
+                    0
+                },
+                last_touch: profile.and_then(|p| p.last_touch),
             };
-            let p_alive = forecast.map(|f| f.p_alive);
+            let p_alive = forecasts.get(k).and_then(|f| f.map(|f| f.p_alive));
             let placement = place(summary.as_ref(), &signals, p_alive, rules);
             let stability = summary
                 .as_ref()
                 .and_then(|s| stability(s.intervals().and_then(|i| i.cv)));
-            CustomerResult {
-                id,
-                summary,
-                profile,
+            Verdict {
                 placement,
-                forecast,
                 subgroup: None,
                 abc: None,
                 rfm: None,
@@ -310,79 +374,69 @@ pub fn analyze_columns(
             }
         })
         .collect();
+    let summary_at = |k: usize| summaries[k].1.as_ref();
+    let revenue_at = |k: usize| summary_at(k).map_or(Money::ZERO, |s| s.revenue);
 
     // Referred revenue: what the customers each referrer brought in.
     if any_referrer {
-        let index: HashMap<&str, usize> = results
+        let index: HashMap<&str, usize> = summaries
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.id.as_str(), i))
+            .map(|(k, (id, _))| (id.as_str(), k))
             .collect();
-        let mut referred: Vec<(usize, Money)> = Vec::new();
-        for r in &results {
-            if let Some(by) = r.profile.as_ref().and_then(|p| p.referred_by.as_deref())
-                && let Some(&i) = index.get(by).filter(|_| by != r.id)
+        for (k, (id, _)) in summaries.iter().enumerate() {
+            if let Some(by) = profiles[k].as_ref().and_then(|p| p.referred_by.as_deref())
+                && let Some(&referrer) = index.get(by).filter(|_| by != id)
             {
-                referred.push((i, r.revenue()));
+                verdicts[referrer].referred_revenue += revenue_at(k);
             }
-        }
-        drop(index);
-        for (i, revenue) in referred {
-            results[i].referred_revenue += revenue;
         }
     }
 
     // Sub-groups inside each rung.
     for rung in Rung::ALL {
-        let members: Vec<usize> = (0..results.len())
-            .filter(|&i| results[i].placement.rung == rung)
+        let members: Vec<usize> = (0..verdicts.len())
+            .filter(|&k| verdicts[k].placement.rung == rung)
             .collect();
         let profits: Vec<Option<Money>> = members
             .iter()
-            .map(|&i| {
-                results[i]
-                    .summary
-                    .as_ref()
+            .map(|&k| {
+                summary_at(k)
                     .filter(|s| !s.days.is_empty())
                     .map(|s| s.profit())
             })
             .collect();
-        for (&i, g) in members
+        for (&k, g) in members
             .iter()
             .zip(assign_subgroups(&profits, rules.subgroups))
         {
-            results[i].subgroup = g;
+            verdicts[k].subgroup = g;
         }
     }
 
     // ABC and RFM among buyers.
-    let buyers: Vec<usize> = (0..results.len())
-        .filter(|&i| {
-            results[i]
-                .summary
-                .as_ref()
-                .is_some_and(|s| !s.days.is_empty())
-        })
+    let buyers: Vec<usize> = (0..summaries.len())
+        .filter(|&k| summary_at(k).is_some_and(|s| !s.days.is_empty()))
         .collect();
-    let revenue: Vec<Money> = buyers.iter().map(|&i| results[i].revenue()).collect();
-    let abc = abc_classes(&revenue, |k| buyers[k]); // results are id-sorted, so index = id order
-    let summary = |i: usize| results[i].summary.as_ref().expect("buyer");
+    let revenue: Vec<Money> = buyers.iter().map(|&k| revenue_at(k)).collect();
+    let abc = abc_classes(&revenue, |b| buyers[b]); // customers are id-sorted, so index = id order
+    let buyer = |k: usize| summary_at(k).expect("buyer");
     let since: Vec<i64> = buyers
         .iter()
-        .map(|&i| i64::from(summary(i).days_since_last().unwrap_or(0)))
+        .map(|&k| i64::from(buyer(k).days_since_last().unwrap_or(0)))
         .collect();
     let days: Vec<i64> = buyers
         .iter()
-        .map(|&i| i64::from(summary(i).purchase_days()))
+        .map(|&k| i64::from(buyer(k).purchase_days()))
         .collect();
     let money: Vec<i64> = revenue.iter().map(|m| m.units()).collect();
     let rfm = rfm_scores(&since, &days, &money);
-    for ((&i, class), score) in buyers.iter().zip(abc).zip(rfm) {
-        results[i].abc = Some(class);
-        results[i].rfm = Some(score);
+    for ((&k, class), score) in buyers.iter().zip(abc).zip(rfm) {
+        verdicts[k].abc = Some(class);
+        verdicts[k].rfm = Some(score);
     }
 
-    let profit: Vec<Money> = buyers.iter().map(|&i| results[i].profit()).collect();
+    let profit: Vec<Money> = buyers.iter().map(|&k| buyer(k).profit()).collect();
     let mut ladder: Vec<RungRow> = Rung::ALL
         .iter()
         .map(|&rung| RungRow {
@@ -397,32 +451,37 @@ pub fn analyze_columns(
     let mut image_clients = Tally::default();
     let mut referred_customers = Tally::default();
     let mut cost_complete = true;
-    for r in &results {
-        let row = &mut ladder[r.placement.rung as usize];
-        row.total.add(r);
-        if let Some(g) = r.subgroup {
-            row.subgroups[g as usize].add(r);
+    for (k, v) in verdicts.iter().enumerate() {
+        let summary = summary_at(k);
+        let profile = profiles[k].as_deref();
+        let row = &mut ladder[v.placement.rung as usize];
+        row.total.add(summary);
+        if let Some(g) = v.subgroup {
+            row.subgroups[g as usize].add(summary);
         }
-        if let Some(s) = r.placement.status() {
-            row.statuses[s as usize].add(r);
+        if let Some(s) = v.placement.status() {
+            row.statuses[s as usize].add(summary);
         }
-        if r.placement.is_returner() {
+        if v.placement.is_returner() {
             row.returners += 1;
             returners += 1;
         }
-        if r.profile.as_ref().is_some_and(|p| p.image_client) {
-            image_clients.add(r);
+        if profile.is_some_and(|p| p.image_client) {
+            image_clients.add(summary);
         }
-        if r.profile.as_ref().is_some_and(|p| p.referred_by.is_some()) {
-            referred_customers.add(r);
+        if profile.is_some_and(|p| p.referred_by.is_some()) {
+            referred_customers.add(summary);
         }
-        if r.summary.as_ref().is_some_and(|s| !s.cost_complete) {
+        if summary.is_some_and(|s| !s.cost_complete) {
             cost_complete = false;
         }
     }
     Analysis {
         as_of,
-        customers: results,
+        summaries,
+        forecasts,
+        profiles,
+        verdicts,
         ladder,
         returners,
         revenue_pareto: pareto(&revenue),

@@ -32,5 +32,6 @@ pub use value::{
 };
 mod analysis;
 pub use analysis::{
-    Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, analyze, analyze_columns,
+    Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, Verdict, analyze,
+    analyze_columns,
 };

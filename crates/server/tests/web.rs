@@ -1098,8 +1098,8 @@ async fn scoring_writes_aggregates_that_agree_with_the_transitions() {
             let analysis = analyze(records, profiles, &LadderRules::default(), as_of);
             app.store.write_snapshot(&analysis).await.unwrap();
             // Every snapshot row keeps the rung's reason in its language-free form.
-            for c in &analysis.customers {
-                let id = app.store.customer_id(&c.id).await.unwrap();
+            for c in analysis.customers() {
+                let id = app.store.customer_id(c.id).await.unwrap();
                 let history = app.store.card_history(id, 10).await.unwrap();
                 let row = history.iter().find(|h| h.as_of == as_of).unwrap();
                 assert_eq!(

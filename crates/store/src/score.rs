@@ -317,9 +317,8 @@ impl Store {
         let ids: HashMap<String, i64> = ids.into_iter().map(|(id, e)| (e, id)).collect();
         let scored_at = now();
         let rows: Vec<_> = analysis
-            .customers
-            .iter()
-            .filter_map(|c| Some((ids.get(&c.id).copied()?, c)))
+            .customers()
+            .filter_map(|c| Some((ids.get(c.id).copied()?, c)))
             .collect();
         dispatch!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -332,7 +331,7 @@ impl Store {
                     "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late, rung_reason) ",
                 );
                 q.push_values(chunk, |mut b, (id, c)| {
-                    let s = c.summary.as_ref();
+                    let s = c.summary;
                     b.push_bind(as_of)
                         .push_bind(*id)
                         .push_bind(c.placement.rung.as_str())

@@ -89,14 +89,16 @@ pub struct ForecastSettings {
     pub annual_discount_rate: f64,
 }
 
-/// Fits the models on `customers` (id, summary) and forecasts each one, in the same order.
+/// Fits the models on `customers` (id, summary) and forecasts each one, in the same order; no
+/// forecasts at all (an empty vector, not millions of `None`s) when no model was asked for or the
+/// fit was refused.
 pub fn forecast_all(
     customers: &[(String, CustomerSummary)],
     as_of: Day,
     settings: ForecastSettings,
 ) -> (Vec<Option<Forecast>>, ModelOutcome) {
     let Some(kind) = settings.kind else {
-        return (vec![None; customers.len()], ModelOutcome::Skipped);
+        return (Vec::new(), ModelOutcome::Skipped);
     };
     let rows: Vec<Option<ModelInputs>> = customers
         .par_iter()
@@ -109,7 +111,7 @@ pub fn forecast_all(
                 kind,
                 reason: e.to_string(),
             };
-            return (vec![None; customers.len()], outcome);
+            return (Vec::new(), outcome);
         }
     };
     let spend_data = spend_rows_of(rows.iter().flatten().copied());

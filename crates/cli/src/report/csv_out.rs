@@ -8,7 +8,7 @@ use clientele_core::Day;
 use rayon::prelude::*;
 
 use anyhow::Result;
-use clientele_core::CustomerResult;
+use clientele_core::{Analysis, CustomerResult};
 use clientele_ingest::pipeline::Reject;
 
 /// The fixed columns of `customers.csv`, in order; the forecast columns follow
@@ -251,19 +251,16 @@ fn write_customer(
     c: &CustomerResult,
     categories: &[String],
 ) {
-    let s = c
-        .summary
-        .as_ref()
-        .filter(|s| !s.days.is_empty() || s.returns > 0);
+    let s = c.summary.filter(|s| !s.days.is_empty() || s.returns > 0);
     let p = &c.placement;
     let iv = s.and_then(|s| s.intervals());
-    let profile = c.profile.as_ref();
+    let profile = c.profile;
     let mut w = RowWriter {
         out,
         scratch: std::mem::take(scratch),
         first: true,
     };
-    w.text(&c.id);
+    w.text(c.id);
     w.word(p.rung.as_str());
     w.display(Some(p.reason));
     w.word(p.status().map_or("", |s| s.as_str()));
@@ -324,7 +321,7 @@ fn write_customer(
     });
     w.text(profile.and_then(|p| p.manager.as_deref()).unwrap_or(""));
     w.display(profile.and_then(|p| p.nps.map(|n| n.get())));
-    let f = c.forecast.as_ref();
+    let f = c.forecast;
     w.fixed(f.map(|f| f.p_alive), 4);
     w.fixed(f.map(|f| f.expected_purchases), 4);
     w.fixed(f.map(|f| f.prob_no_purchase), 4);
@@ -342,7 +339,7 @@ fn write_customer(
 /// order: the file's writing overlaps the formatting of what follows.
 pub fn write_customers_csv(
     mut out: impl Write,
-    customers: &[CustomerResult],
+    analysis: &Analysis,
     categories: &[String],
     horizon_days: u32,
 ) -> Result<()> {
@@ -354,14 +351,22 @@ pub fn write_customers_csv(
         // A few batches in flight bound the memory held by formatted text.
         let (formatted, to_write) = std::sync::mpsc::sync_channel::<Vec<u8>>(64);
         scope.spawn(move || {
-            for batch in customers.chunks(CHUNK * 32) {
-                let buffers: Vec<Vec<u8>> = batch
-                    .par_chunks(CHUNK)
+            let n = analysis.len();
+            for batch in (0..n).step_by(CHUNK * 32) {
+                let buffers: Vec<Vec<u8>> = (batch..n.min(batch + CHUNK * 32))
+                    .into_par_iter()
+                    .step_by(CHUNK)
                     .map(|chunk| {
+                        let chunk = chunk..n.min(chunk + CHUNK);
                         let mut buf = Vec::with_capacity(chunk.len() * 256);
                         let mut scratch = String::new();
-                        for c in chunk {
-                            write_customer(&mut buf, &mut scratch, c, categories);
+                        for k in chunk {
+                            write_customer(
+                                &mut buf,
+                                &mut scratch,
+                                &analysis.customer(k),
+                                categories,
+                            );
                         }
                         buf
                     })
@@ -385,7 +390,7 @@ pub fn write_customers_csv(
 /// Writes `alerts.csv`: customers late by their own purchase rhythm, by value at stake.
 pub fn write_alerts_csv(
     out: impl Write,
-    alerts: &[&CustomerResult],
+    alerts: &[CustomerResult],
     horizon_days: u32,
 ) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
@@ -411,15 +416,15 @@ pub fn write_alerts_csv(
         let Some((status, reason)) = c.placement.status else {
             continue;
         };
-        let (Some(r), Some(s)) = (reason.rhythm(), c.summary.as_ref()) else {
+        let (Some(r), Some(s)) = (reason.rhythm(), c.summary) else {
             continue;
         };
         let (Some(last), Some(since)) = (s.last_purchase, s.days_since_last()) else {
             continue;
         };
-        let f = c.forecast.as_ref();
+        let f = c.forecast;
         w.write_record([
-            c.id.clone(),
+            c.id.to_string(),
             c.placement.rung.as_str().to_string(),
             status.as_str().to_string(),
             reason.to_string(),

@@ -92,7 +92,7 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
         .collect();
     json!({
         "as_of": a.as_of.to_string(),
-        "customers": a.customers.len(),
+        "customers": a.len(),
         "cost_complete": a.cost_complete,
         "categories": input.categories,
         "files": files,
