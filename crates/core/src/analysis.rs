@@ -255,10 +255,10 @@ fn id_order<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Option<Vec<u32>> 
 }
 
 /// Rearranges `items` in place so that position k holds the old `items[order[k]]`, following
-/// the permutation's cycles with swaps. In place because the records are hundreds of bytes each
+/// the permutation's cycles with swaps (`order` must be a permutation of `0..items.len()`). In place because the records are hundreds of bytes each
 /// and there are millions: a permuted copy would double their memory for a moment, and fresh
 /// memory is costly (the kernel zeroes every new page).
-fn permute_in_place<T>(items: &mut [T], mut order: Vec<u32>) {
+pub fn permute_in_place<T>(items: &mut [T], mut order: Vec<u32>) {
     debug_assert_eq!(items.len(), order.len());
     for start in 0..order.len() {
         let mut current = start;

@@ -33,5 +33,5 @@ pub use value::{
 mod analysis;
 pub use analysis::{
     Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, Verdict, analyze,
-    analyze_columns,
+    analyze_columns, permute_in_place,
 };

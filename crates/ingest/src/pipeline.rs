@@ -8,6 +8,7 @@
 //! file is ever held whole.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::collections::binary_heap::PeekMut;
 use std::collections::{BinaryHeap, HashMap};
 use std::fs::File;
@@ -20,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use ahash::RandomState;
 use clientele_core::{
     CategoryId, CustomerSummary, Day, DuplicateLine, Money, OrderLine, RowRef, SummaryScratch,
-    dedup_lines_with, summarize_with,
+    dedup_lines_with, permute_in_place, summarize_with,
 };
 use hashbrown::HashTable;
 use rayon::prelude::*;
@@ -170,21 +171,36 @@ pub fn import_orders(
         }
     };
 
-    // Merge shard k of every worker, in parallel over k; dedup and summarise each customer.
-    let per_shard: Vec<ShardOutcome> = (0..SHARDS)
+    // Shard k of every worker, in parallel over k: its customers numbered across workers, their
+    // ids sorted.
+    let plans: Vec<ShardPlan> = (0..SHARDS)
         .into_par_iter()
-        .map_init(MergeScratch::default, |scratch, k| {
-            merge_shard(&shards, k, as_of, scratch)
-        })
+        .map(|k| plan_shard(&shards, k))
         .collect();
-    let total_customers = per_shard.iter().map(|(c, _)| c.len()).sum();
-    let mut runs = Vec::with_capacity(per_shard.len());
-    let mut duplicates = Vec::new();
-    for (c, d) in per_shard {
-        runs.push(c);
-        duplicates.extend(d);
+    let order = id_order_of_shards(&plans);
+    // Each shard summarises its customers into its own part of one vector (each summary is
+    // written once, and no second vector of millions of summaries is ever allocated: fresh
+    // memory costs a page fault and a zeroed page per 4 KiB), then the vector is put in id order
+    // in place.
+    let mut customers: Vec<(String, CustomerSummary)> = (0..order.len())
+        .map(|_| (String::new(), placeholder_summary(as_of)))
+        .collect();
+    let mut parts: Vec<&mut [(String, CustomerSummary)]> = Vec::with_capacity(plans.len());
+    let mut rest = customers.as_mut_slice();
+    for plan in &plans {
+        let (part, tail) = rest.split_at_mut(plan.by_id.len());
+        parts.push(part);
+        rest = tail;
     }
-    let mut customers = merge_sorted_runs(runs, total_customers);
+    let duplicates: Vec<DuplicateLine> = plans
+        .into_par_iter()
+        .zip(parts)
+        .map_init(MergeScratch::default, |scratch, (plan, part)| {
+            summarise_shard(plan, part, as_of, scratch)
+        })
+        .flatten_iter()
+        .collect();
+    permute_in_place(&mut customers, order);
     for d in &duplicates {
         let report = &mut files[d.duplicate.file as usize];
         report.duplicates += 1;
@@ -394,15 +410,15 @@ struct MergeScratch {
     summary: SummaryScratch,
 }
 
-/// Merges shard `k` of every worker: numbers its customers across workers, buckets their lines
-/// by customer (a counting sort: two passes over the lines, no per-customer allocation), then
-/// deduplicates and summarises each customer. The customers come out sorted by id.
-fn merge_shard(
-    shards: &[Shards],
-    k: usize,
-    as_of: Day,
-    scratch: &mut MergeScratch,
-) -> ShardOutcome {
+/// Shard `k` of every worker, its customers numbered across workers: their ids in id order (with
+/// each one's number) and every worker's lines with the map from its local numbers to these.
+struct ShardPlan {
+    by_id: Vec<(Box<str>, u32)>,
+    parts: Vec<(Vec<u32>, ChunkedLines)>,
+}
+
+/// Takes shard `k` from every worker and numbers its customers across workers.
+fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
     let maps: Vec<ShardMap> = shards
         .iter()
         .map(|worker| {
@@ -438,6 +454,75 @@ fn merge_shard(
         }
         parts.push((global, map.lines));
     }
+    let mut by_id: Vec<(Box<str>, u32)> = ids.into_iter().map(|e| (e.id, e.number)).collect();
+    by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    ShardPlan { by_id, parts }
+}
+
+/// The customers of all shards in id order, as positions in the shards' concatenation (shard
+/// after shard, each in id order): a k-way merge of the shards' sorted ids, which moves nothing
+/// but indices. Ids are unique across shards (a customer lives in one shard), so no tie needs
+/// breaking.
+fn id_order_of_shards(plans: &[ShardPlan]) -> Vec<u32> {
+    let mut offsets = Vec::with_capacity(plans.len());
+    let mut total = 0usize;
+    for plan in plans {
+        offsets.push(total);
+        total += plan.by_id.len();
+    }
+    assert!(
+        u32::try_from(total).is_ok(),
+        "more than 4,294,967,295 customers in one import"
+    );
+    let mut heap: BinaryHeap<Reverse<(&str, usize, usize)>> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(s, plan)| Some(Reverse((plan.by_id.first()?.0.as_ref(), s, 0))))
+        .collect();
+    let mut order = Vec::with_capacity(total);
+    while let Some(mut top) = heap.peek_mut() {
+        let Reverse((_, s, i)) = *top;
+        order.push((offsets[s] + i) as u32);
+        match plans[s].by_id.get(i + 1) {
+            Some((id, _)) => *top = Reverse((id.as_ref(), s, i + 1)),
+            None => {
+                PeekMut::pop(top);
+            }
+        }
+    }
+    order
+}
+
+/// Stands in for a summary until its customer's is written (no allocation).
+fn placeholder_summary(as_of: Day) -> CustomerSummary {
+    CustomerSummary {
+        orders: 0,
+        returns: 0,
+        days: Vec::new(),
+        day_amounts: Vec::new(),
+        first_purchase: None,
+        last_purchase: None,
+        as_of,
+        gross_sales: Money::ZERO,
+        revenue: Money::ZERO,
+        cost: Money::ZERO,
+        cost_complete: true,
+        categories: Vec::new(),
+        full_price_share: None,
+    }
+}
+
+/// Buckets a shard's lines by customer (a counting sort: two passes over the lines, no
+/// per-customer allocation), then deduplicates and summarises each customer into `out`, in id
+/// order. Returns the duplicate lines dropped on the way.
+fn summarise_shard(
+    plan: ShardPlan,
+    out: &mut [(String, CustomerSummary)],
+    as_of: Day,
+    scratch: &mut MergeScratch,
+) -> Vec<DuplicateLine> {
+    let ShardPlan { by_id, parts } = plan;
+    let customers = by_id.len();
     let MergeScratch {
         starts,
         fill,
@@ -446,7 +531,7 @@ fn merge_shard(
         summary,
     } = scratch;
     starts.clear();
-    starts.resize(ids.len() + 1, 0);
+    starts.resize(customers + 1, 0);
     for (global, chunked) in &parts {
         for l in chunked.iter() {
             starts[global[l.customer as usize] as usize + 1] += 1;
@@ -455,9 +540,9 @@ fn merge_shard(
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let total = starts[ids.len()];
+    let total = starts[customers];
     fill.clear();
-    fill.extend_from_slice(&starts[..ids.len()]);
+    fill.extend_from_slice(&starts[..customers]);
     sorted.clear();
     sorted.resize(total, CompactLine::EMPTY);
     for (global, chunked) in parts {
@@ -467,75 +552,20 @@ fn merge_shard(
             fill[c] += 1;
         }
     }
-    // Summarise in id order, so the shard's result is sorted without moving summaries around.
-    let mut by_id: Vec<(Box<str>, u32)> = ids.into_iter().map(|e| (e.id, e.number)).collect();
-    by_id.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut duplicates = Vec::new();
-    let customers = by_id
-        .into_iter()
-        .map(|(id, c)| {
-            let c = c as usize;
-            lines.clear();
-            lines.extend(
-                sorted[starts[c]..starts[c + 1]]
-                    .iter()
-                    .map(CompactLine::expand),
-            );
-            duplicates.extend(dedup_lines_with(lines, summary));
-            (id.into_string(), summarize_with(lines, as_of, summary))
-        })
-        .collect();
-    (customers, duplicates)
+    for (slot, (id, c)) in out.iter_mut().zip(by_id) {
+        let c = c as usize;
+        lines.clear();
+        lines.extend(
+            sorted[starts[c]..starts[c + 1]]
+                .iter()
+                .map(CompactLine::expand),
+        );
+        duplicates.extend(dedup_lines_with(lines, summary));
+        *slot = (id.into_string(), summarize_with(lines, as_of, summary));
+    }
+    duplicates
 }
-
-/// Merges runs each sorted by customer id into one sorted list, moving every customer once.
-/// (Concatenating and sorting moved each 180-byte summary about twenty times.)
-fn merge_sorted_runs(
-    runs: Vec<Vec<(String, CustomerSummary)>>,
-    total: usize,
-) -> Vec<(String, CustomerSummary)> {
-    /// The next customer of a run; the heap's top is the smallest id.
-    struct Head {
-        customer: (String, CustomerSummary),
-        run: usize,
-    }
-    impl PartialEq for Head {
-        fn eq(&self, other: &Head) -> bool {
-            self.customer.0 == other.customer.0
-        }
-    }
-    impl Eq for Head {}
-    impl PartialOrd for Head {
-        fn partial_cmp(&self, other: &Head) -> Option<std::cmp::Ordering> {
-            Some(self.cmp(other))
-        }
-    }
-    impl Ord for Head {
-        fn cmp(&self, other: &Head) -> std::cmp::Ordering {
-            // Reversed: `BinaryHeap` is a max-heap. Ids are unique across runs (a customer lives
-            // in one shard), so no tie needs breaking.
-            other.customer.0.cmp(&self.customer.0)
-        }
-    }
-    let mut sources: Vec<_> = runs.into_iter().map(Vec::into_iter).collect();
-    let mut heap: BinaryHeap<Head> = sources
-        .iter_mut()
-        .enumerate()
-        .filter_map(|(run, source)| source.next().map(|customer| Head { customer, run }))
-        .collect();
-    let mut merged = Vec::with_capacity(total);
-    while let Some(mut top) = heap.peek_mut() {
-        let run = top.run;
-        match sources[run].next() {
-            Some(next) => merged.push(std::mem::replace(&mut top.customer, next)),
-            None => merged.push(PeekMut::pop(top).customer),
-        }
-    }
-    merged
-}
-
-/// A merged shard: its customers' summaries and the duplicate lines dropped on the way.
-type ShardOutcome = (Vec<(String, CustomerSummary)>, Vec<DuplicateLine>);
 
 /// One worker's lines of one shard: each customer gets a local number, and lines are appended to
 /// chunked storage tagged with it. (One growing vector per customer cost a reallocation and a
