@@ -200,35 +200,44 @@ impl Analysis {
 
     /// Slipping or lost regulars and advocates, by profit at stake (largest first), then id.
     pub fn regulars_at_risk(&self, limit: usize) -> Vec<CustomerResult<'_>> {
-        let mut at_risk: Vec<CustomerResult> = self
-            .customers()
-            .filter(|c| matches!(c.placement.rung, Rung::Regular | Rung::Advocate))
-            .filter(|c| matches!(c.placement.status(), Some(Status::Slipping)))
+        let mut at_risk: Vec<(Money, usize)> = (0..self.len())
+            .into_par_iter()
+            .filter(|&k| {
+                let p = &self.verdicts[k].placement;
+                matches!(p.rung, Rung::Regular | Rung::Advocate)
+                    && matches!(p.status(), Some(Status::Slipping))
+            })
+            .map(|k| (self.customer(k).revenue(), k))
             .collect();
-        at_risk.sort_by(|a, b| b.revenue().cmp(&a.revenue()).then_with(|| a.id.cmp(b.id)));
+        // Positions are in id order, so ordering by position breaks ties by id.
+        at_risk.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         at_risk.truncate(limit);
-        at_risk
+        at_risk.into_iter().map(|(_, k)| self.customer(k)).collect()
     }
 
     /// Customers late by their own rhythm (not yet lost): the day's alerts, by value at stake —
     /// the forecast CLV when a model was fitted, else revenue — largest first, then id.
     pub fn rhythm_alerts(&self) -> Vec<CustomerResult<'_>> {
-        let mut alerts: Vec<CustomerResult> = self
-            .customers()
-            .filter(|c| {
+        let mut alerts: Vec<(f64, usize)> = (0..self.len())
+            .into_par_iter()
+            .filter(|&k| {
                 matches!(
-                    c.placement.status,
+                    self.verdicts[k].placement.status,
                     Some((_, crate::StatusReason::LateByRhythm { .. }))
                 )
             })
+            .map(|k| {
+                let c = self.customer(k);
+                let stake = c
+                    .forecast
+                    .and_then(|f| f.clv)
+                    .unwrap_or_else(|| c.revenue().to_f64());
+                (stake, k)
+            })
             .collect();
-        let stake = |c: &CustomerResult| {
-            c.forecast
-                .and_then(|f| f.clv)
-                .unwrap_or_else(|| c.revenue().to_f64())
-        };
-        alerts.sort_by(|a, b| stake(b).total_cmp(&stake(a)).then_with(|| a.id.cmp(b.id)));
-        alerts
+        // Positions are in id order, so ordering by position breaks ties by id.
+        alerts.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        alerts.into_iter().map(|(_, k)| self.customer(k)).collect()
     }
 
     pub fn status_totals(&self) -> [Tally; 3] {

@@ -13,7 +13,7 @@ use std::collections::binary_heap::PeekMut;
 use std::collections::{BinaryHeap, HashMap};
 use std::fs::File;
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -140,6 +140,7 @@ pub fn import_orders(
     let mut rejects: Vec<Reject> = Vec::new();
     let mut files: Vec<FileReport> = Vec::new();
     let mut consumed = 0u64;
+    let mut block_starts: Vec<Option<Vec<BlockStart>>> = Vec::with_capacity(paths.len());
     for (index, path) in paths.iter().enumerate() {
         let ctx = FileContext {
             index: index as u32,
@@ -149,8 +150,9 @@ pub fn import_orders(
         };
         let base = consumed;
         let report_progress = |bytes: u64| progress(base + bytes);
-        let (file_shards, file_rejects, report, bytes) =
+        let (file_shards, file_rejects, report, bytes, starts) =
             import_file(&ctx, &options.overrides, &report_progress)?;
+        block_starts.push(starts);
         consumed += bytes;
         shards.extend(file_shards);
         rejects.extend(file_rejects);
@@ -163,7 +165,7 @@ pub fn import_orders(
         (Some(d), _) => d,
         (None, Some(d)) => d,
         (None, None) => {
-            finish_rejects(&mut rejects, paths)?;
+            finish_rejects(&mut rejects, paths, &block_starts)?;
             if options.strict {
                 strict_error(&rejects)?;
             }
@@ -177,14 +179,21 @@ pub fn import_orders(
         .into_par_iter()
         .map(|k| plan_shard(&shards, k))
         .collect();
-    let order = id_order_of_shards(&plans);
     // Each shard summarises its customers into its own part of one vector (each summary is
     // written once, and no second vector of millions of summaries is ever allocated: fresh
     // memory costs a page fault and a zeroed page per 4 KiB), then the vector is put in id order
-    // in place.
-    let mut customers: Vec<(String, CustomerSummary)> = (0..order.len())
-        .map(|_| (String::new(), placeholder_summary(as_of)))
-        .collect();
+    // in place. The vector is laid out by every thread (its page faults are most of its cost)
+    // while one of them merges the ids.
+    let total = plans.iter().map(|p| p.by_id.len()).sum();
+    let (order, mut customers): (Vec<u32>, Vec<(String, CustomerSummary)>) = rayon::join(
+        || id_order_of_shards(&plans),
+        || {
+            (0..total)
+                .into_par_iter()
+                .map(|_| (String::new(), placeholder_summary(as_of)))
+                .collect()
+        },
+    );
     let mut parts: Vec<&mut [(String, CustomerSummary)]> = Vec::with_capacity(plans.len());
     let mut rest = customers.as_mut_slice();
     for plan in &plans {
@@ -216,7 +225,7 @@ pub fn import_orders(
             raw: String::new(),
         });
     }
-    finish_rejects(&mut rejects, paths)?;
+    finish_rejects(&mut rejects, paths, &block_starts)?;
     if options.strict {
         strict_error(&rejects)?;
     }
@@ -263,8 +272,13 @@ fn strict_error(rejects: &[Reject]) -> Result<(), ImportError> {
 }
 
 /// Sorts rejects into input order and fills in the raw text of duplicates, which the parallel
-/// readers did not keep (re-reading those lines costs one sequential pass, only when needed).
-fn finish_rejects(rejects: &mut [Reject], paths: &[PathBuf]) -> Result<(), ImportError> {
+/// readers did not keep (re-reading those lines costs one pass over the file, only when needed:
+/// over the blocks holding them, in parallel, when the file is plain text).
+fn finish_rejects(
+    rejects: &mut [Reject],
+    paths: &[PathBuf],
+    block_starts: &[Option<Vec<BlockStart>>],
+) -> Result<(), ImportError> {
     rejects.sort_by_key(|r| r.row);
     for (index, path) in paths.iter().enumerate() {
         let wanted: Vec<u64> = rejects
@@ -275,7 +289,10 @@ fn finish_rejects(rejects: &mut [Reject], paths: &[PathBuf]) -> Result<(), Impor
         if wanted.is_empty() {
             continue;
         }
-        let found = read_raw_lines(path, &wanted)?;
+        let found = match block_starts.get(index).and_then(Option::as_deref) {
+            Some(starts) if !starts.is_empty() => read_raw_lines_by_block(path, &wanted, starts)?,
+            _ => read_raw_lines(path, &wanted)?,
+        };
         for r in rejects
             .iter_mut()
             .filter(|r| r.row.file == index as u32 && r.raw.is_empty())
@@ -286,6 +303,69 @@ fn finish_rejects(rejects: &mut [Reject], paths: &[PathBuf]) -> Result<(), Impor
         }
     }
     Ok(())
+}
+
+/// [`read_raw_lines`] for a plain file whose blocks are known: only the blocks holding wanted
+/// lines are read, in parallel, each from its own offset. `wanted` is ascending.
+fn read_raw_lines_by_block(
+    path: &Path,
+    wanted: &[u64],
+    starts: &[BlockStart],
+) -> Result<HashMap<u64, String>, ImportError> {
+    let file_len = std::fs::metadata(path).map_err(io_err(path))?.len();
+    let encoding = {
+        let mut head = vec![0u8; SAMPLE_SIZE.min(file_len as usize)];
+        File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .map_err(io_err(path))?;
+        detect_encoding(&head)
+    };
+    // Wanted lines grouped by the block that holds them.
+    let mut groups: Vec<(usize, &[u64])> = Vec::new();
+    let mut rest = wanted;
+    while let Some(&first) = rest.first() {
+        let block = starts
+            .partition_point(|b| b.first_line <= first)
+            .saturating_sub(1);
+        let next_first = starts.get(block + 1).map_or(u64::MAX, |b| b.first_line);
+        let n = rest.partition_point(|&l| l < next_first);
+        groups.push((block, &rest[..n]));
+        rest = &rest[n..];
+    }
+    let found: Vec<Vec<(u64, String)>> = groups
+        .par_iter()
+        .map_init(Vec::new, |buf: &mut Vec<u8>, &(block, lines)| {
+            let start = starts[block].offset;
+            let end = starts.get(block + 1).map_or(file_len, |b| b.offset);
+            buf.resize((end - start) as usize, 0);
+            let mut file = File::open(path)?;
+            file.seek(io::SeekFrom::Start(start))?;
+            file.read_exact(buf)?;
+            let mut out = Vec::with_capacity(lines.len());
+            let mut wanted = lines.iter().copied().peekable();
+            let mut line = starts[block].first_line;
+            let mut pos = 0usize;
+            while let Some(&want) = wanted.peek() {
+                let end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |i| pos + i + 1);
+                if line == want {
+                    let text = match decode_chunk(&buf[pos..end], encoding) {
+                        Ok(t) => t.into_owned(),
+                        Err(_) => String::from_utf8_lossy(&buf[pos..end]).into_owned(),
+                    };
+                    out.push((line, text.trim_end_matches(['\r', '\n']).to_string()));
+                    wanted.next();
+                }
+                if end == buf.len() {
+                    break;
+                }
+                pos = end;
+                line += 1;
+            }
+            Ok(out)
+        })
+        .collect::<io::Result<_>>()
+        .map_err(io_err(path))?;
+    Ok(found.into_iter().flatten().collect())
 }
 
 fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, ImportError> {
@@ -1105,7 +1185,15 @@ impl RowParser {
     }
 }
 
-type FileOutcome = (Vec<Shards>, Vec<Reject>, FileReport, u64);
+/// A file's shards, rejects, report and size, and where its blocks start when it is plain text
+/// (offsets in a compressed file cannot be sought to).
+type FileOutcome = (
+    Vec<Shards>,
+    Vec<Reject>,
+    FileReport,
+    u64,
+    Option<Vec<BlockStart>>,
+);
 
 fn import_file(
     ctx: &FileContext<'_>,
@@ -1138,7 +1226,7 @@ fn import_file(
         let bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
         progress(bytes);
         let (shards, rejects, report) = worker.into_parts();
-        return Ok((vec![shards], rejects, report, bytes));
+        return Ok((vec![shards], rejects, report, bytes, None));
     }
 
     let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -1163,21 +1251,25 @@ fn import_file(
     let pool: &BufferPool = &Mutex::new(Vec::new());
     let receiver = Mutex::new(receiver);
     let workers = rayon::current_num_threads().max(1);
-    let outcome: Result<Vec<Worker>, ImportError> = std::thread::scope(|scope| {
-        let reading = scope
-            .spawn(move || split_blocks(reader, sample, quote, &sender, progress, &count, pool));
-        let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| run_worker(&receiver, &parser, &layout, encoding, ctx, pool)))
-            .collect();
-        let read_result = reading.join().expect("reader thread panicked");
-        let results: Vec<Worker> = handles
-            .into_iter()
-            .map(|h| h.join().expect("worker thread panicked"))
-            .collect();
-        read_result.map_err(io_err(ctx.path))?;
-        Ok(results)
-    });
-    let mut workers = outcome?;
+    let outcome: Result<(Vec<Worker>, Vec<BlockStart>), ImportError> =
+        std::thread::scope(|scope| {
+            let reading = scope.spawn(move || {
+                split_blocks(reader, sample, quote, &sender, progress, &count, pool)
+            });
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| run_worker(&receiver, &parser, &layout, encoding, ctx, pool))
+                })
+                .collect();
+            let read_result = reading.join().expect("reader thread panicked");
+            let results: Vec<Worker> = handles
+                .into_iter()
+                .map(|h| h.join().expect("worker thread panicked"))
+                .collect();
+            let block_starts = read_result.map_err(io_err(ctx.path))?;
+            Ok((results, block_starts))
+        });
+    let (mut workers, block_starts) = outcome?;
     let mut report = FileReport {
         path: ctx.path.to_path_buf(),
         notes: parser.notes.clone(),
@@ -1196,7 +1288,8 @@ fn import_file(
         shards.push(s);
     }
     let total_bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
-    Ok((shards, rejects, report, total_bytes))
+    let block_starts = (container == Container::Plain).then_some(block_starts);
+    Ok((shards, rejects, report, total_bytes, block_starts))
 }
 
 /// Block buffers handed back by the workers for the reader to fill again: fresh 4 MiB buffers
@@ -1211,7 +1304,15 @@ pub(crate) struct Block {
     pub(crate) is_first: bool,
 }
 
+/// Where a block starts in the (decompressed) input, and the line number of its first line.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BlockStart {
+    offset: u64,
+    first_line: u64,
+}
+
 /// Reads the input in blocks that end at a record boundary and hands them to the workers.
+/// Returns where each block started.
 pub(crate) fn split_blocks(
     mut reader: impl Read,
     sample: Vec<u8>,
@@ -1220,9 +1321,11 @@ pub(crate) fn split_blocks(
     progress: &(dyn Fn(u64) + Sync),
     count: &std::sync::atomic::AtomicU64,
     pool: &BufferPool,
-) -> io::Result<()> {
+) -> io::Result<Vec<BlockStart>> {
     let mut pending = sample;
     let mut line = 1u64;
+    let mut offset = 0u64;
+    let mut starts = Vec::new();
     let mut is_first = true;
     let mut eof = false;
     loop {
@@ -1236,7 +1339,7 @@ pub(crate) fn split_blocks(
         }
         progress(count.load(std::sync::atomic::Ordering::Relaxed));
         if pending.is_empty() {
-            return Ok(());
+            return Ok(starts);
         }
         let cut = if eof {
             pending.len()
@@ -1261,6 +1364,11 @@ pub(crate) fn split_blocks(
         pending.truncate(cut);
         let bytes = std::mem::replace(&mut pending, rest);
         let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        starts.push(BlockStart {
+            offset,
+            first_line: line,
+        });
+        offset += bytes.len() as u64;
         let block = Block {
             first_line: line,
             bytes,
@@ -1269,7 +1377,7 @@ pub(crate) fn split_blocks(
         line += lines;
         is_first = false;
         if sender.send(block).is_err() {
-            return Ok(()); // the workers stopped; they report their own errors
+            return Ok(starts); // the workers stopped; they report their own errors
         }
     }
 }

@@ -287,6 +287,7 @@ pub fn read_order_rows(
         drop(receiver);
         reading.join().expect("reader thread panicked")
     });
+    // Rows carry their own raw text: where the blocks started is not needed.
     read_result.map_err(io_err(path))?;
     reader.flush(sink);
     Ok(finish(reader))
