@@ -402,13 +402,14 @@ pub fn analyze_columns(
         }
     }
 
-    // Sub-groups inside each rung.
-    for rung in Rung::ALL {
-        let members: Vec<usize> = (0..verdicts.len())
-            .filter(|&k| verdicts[k].placement.rung == rung)
-            .collect();
+    // Sub-groups inside each rung (the members of every rung found in one pass).
+    let mut by_rung: Vec<Vec<usize>> = vec![Vec::new(); Rung::ALL.len()];
+    for (k, v) in verdicts.iter().enumerate() {
+        by_rung[v.placement.rung as usize].push(k);
+    }
+    for members in by_rung {
         let profits: Vec<Option<Money>> = members
-            .iter()
+            .par_iter()
             .map(|&k| {
                 summary_at(k)
                     .filter(|s| !s.days.is_empty())

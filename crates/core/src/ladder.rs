@@ -452,10 +452,28 @@ impl StatusReason {
     }
 }
 
+/// `value` as `format!("{value:.0}")` writes it (ties to even, the sign of a negative zero
+/// kept), through integer formatting: the float formatter's exact path is several times slower,
+/// and `customers.csv` writes a few of these per customer.
+fn write_whole(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
+    if !(value.is_finite() && value.abs() < 1e15) {
+        return write!(f, "{value:.0}");
+    }
+    let rounded = value.round_ties_even();
+    if rounded == 0.0 && value.is_sign_negative() {
+        return f.write_str("-0");
+    }
+    write!(f, "{}", rounded as i64)
+}
+
 impl fmt::Display for StatusReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let every = |f: &mut fmt::Formatter<'_>, r: &Rhythm| {
-            write!(f, "buys every {:.0} ± {:.0} days", r.mean_gap, r.spread)
+            f.write_str("buys every ")?;
+            write_whole(f, r.mean_gap)?;
+            f.write_str(" ± ")?;
+            write_whole(f, r.spread)?;
+            f.write_str(" days")
         };
         match *self {
             StatusReason::WithinRhythm {
@@ -470,18 +488,18 @@ impl fmt::Display for StatusReason {
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                write!(f, "; {:.0} days late", rhythm.days_late(days_since_last))
+                f.write_str("; ")?;
+                write_whole(f, rhythm.days_late(days_since_last))?;
+                f.write_str(" days late")
             }
             StatusReason::FarBeyondRhythm {
                 ref rhythm,
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                write!(
-                    f,
-                    "; silent for {days_since_last} days (lost after {:.0})",
-                    rhythm.lost_after
-                )
+                write!(f, "; silent for {days_since_last} days (lost after ")?;
+                write_whole(f, rhythm.lost_after)?;
+                f.write_str(")")
             }
             StatusReason::Recent {
                 days_since_last,
@@ -786,6 +804,40 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn whole_numbers_are_written_as_the_float_formatter_writes_them() {
+        struct Whole(f64);
+        impl fmt::Display for Whole {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                super::write_whole(f, self.0)
+            }
+        }
+        // Ties (x.5 round to even), near-ties, negative zeros, huge and non-finite values.
+        let mut values = vec![
+            0.0,
+            -0.0,
+            -0.3,
+            -0.5,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            2.499_999_999_999_999_6,
+            2.500_000_000_000_000_4,
+            1e15,
+            -3e17,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MAX,
+        ];
+        values.extend((-4000..4000).map(|k| f64::from(k) / 8.0));
+        values.extend((1..2000).map(|k| f64::from(k) * 0.731_3));
+        for v in values {
+            assert_eq!(Whole(v).to_string(), format!("{v:.0}"), "{v:e}");
+        }
+    }
     use super::*;
     use crate::{OrderLine, RowRef, summarize};
 
