@@ -57,22 +57,23 @@ pub struct Verdict {
 }
 
 /// Everything Clientele concludes about one customer: a view of one position of [`Analysis`]'s
-/// columns, built on demand (a few pointers and copies).
+/// columns, built on demand (a few pointers). The verdict's fields read through it
+/// (`c.placement`, `c.rfm`, ...).
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerResult<'a> {
     pub id: &'a str,
     pub summary: Option<&'a CustomerSummary>,
     pub profile: Option<&'a CustomerProfile>,
     pub forecast: Option<&'a Forecast>,
-    pub placement: &'a Placement,
-    pub subgroup: Option<Subgroup>,
-    /// ABC class by revenue; `None` for people without purchases.
-    pub abc: Option<AbcClass>,
-    pub rfm: Option<Rfm>,
-    pub stability: Option<f64>,
-    /// Customers who name this one as their referrer, and what they brought in.
-    pub referrals: u32,
-    pub referred_revenue: Money,
+    pub verdict: &'a Verdict,
+}
+
+impl std::ops::Deref for CustomerResult<'_> {
+    type Target = Verdict;
+
+    fn deref(&self) -> &Verdict {
+        self.verdict
+    }
 }
 
 impl CustomerResult<'_> {
@@ -175,19 +176,12 @@ impl Analysis {
     /// When `k >= self.len()`.
     pub fn customer(&self, k: usize) -> CustomerResult<'_> {
         let (id, summary) = &self.summaries[k];
-        let verdict = &self.verdicts[k];
         CustomerResult {
             id,
             summary: summary.as_ref(),
             profile: self.profiles[k].as_deref(),
             forecast: self.forecasts.get(k).and_then(Option::as_ref),
-            placement: &verdict.placement,
-            subgroup: verdict.subgroup,
-            abc: verdict.abc,
-            rfm: verdict.rfm,
-            stability: verdict.stability,
-            referrals: verdict.referrals,
-            referred_revenue: verdict.referred_revenue,
+            verdict: &self.verdicts[k],
         }
     }
 
