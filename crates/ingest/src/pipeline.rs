@@ -209,7 +209,6 @@ pub fn import_orders(
         })
         .flatten_iter()
         .collect();
-    permute_in_place(&mut customers, order);
     for d in &duplicates {
         let report = &mut files[d.duplicate.file as usize];
         report.duplicates += 1;
@@ -225,7 +224,13 @@ pub fn import_orders(
             raw: String::new(),
         });
     }
-    finish_rejects(&mut rejects, paths, &block_starts)?;
+    // The permutation follows its cycles on one thread; the re-reading of duplicates' lines
+    // (a parallel pass over the file) goes on beside it.
+    let ((), finished) = rayon::join(
+        || permute_in_place(&mut customers, order),
+        || finish_rejects(&mut rejects, paths, &block_starts),
+    );
+    finished?;
     if options.strict {
         strict_error(&rejects)?;
     }
