@@ -347,6 +347,12 @@ pub fn write_customers_csv(
     header.write_record(customer_columns(horizon_days))?;
     out.write_all(&header.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?;
     const CHUNK: usize = 8_192;
+    // Room for a typical row (280-340 bytes with the forecast columns), so that a chunk's buffer
+    // is not copied into a larger one halfway through.
+    const ROW_BYTES: usize = 384;
+    // Written buffers go back to the formatters: a fresh multi-megabyte buffer per chunk would
+    // cost its page faults again and again.
+    let pool: &std::sync::Mutex<Vec<Vec<u8>>> = &std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| -> Result<()> {
         // A few batches in flight bound the memory held by formatted text.
         let (formatted, to_write) = std::sync::mpsc::sync_channel::<Vec<u8>>(64);
@@ -358,7 +364,13 @@ pub fn write_customers_csv(
                     .step_by(CHUNK)
                     .map(|chunk| {
                         let chunk = chunk..n.min(chunk + CHUNK);
-                        let mut buf = Vec::with_capacity(chunk.len() * 256);
+                        let mut buf = pool
+                            .lock()
+                            .expect("no formatter panicked")
+                            .pop()
+                            .unwrap_or_default();
+                        buf.clear();
+                        buf.reserve(chunk.len() * ROW_BYTES);
                         let mut scratch = String::new();
                         for k in chunk {
                             write_customer(
@@ -380,6 +392,7 @@ pub fn write_customers_csv(
         });
         for b in to_write {
             out.write_all(&b)?;
+            pool.lock().expect("no formatter panicked").push(b);
         }
         Ok(())
     })?;
