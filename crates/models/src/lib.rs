@@ -50,5 +50,5 @@ mod quad;
 pub mod sbg;
 pub mod special;
 
-pub use data::{DataError, DiscreteTriple, SpendRow, Triple, compress};
+pub use data::{DataError, DiscreteTriple, SpendRow, Triple, compress, compress_owned};
 pub use fit::{Fit, FitError, FitOptions, FitReport, ModelKind, ParamError};

@@ -11,7 +11,7 @@ pub mod transaction;
 use std::io::Write;
 
 use anyhow::{Context, Result, bail};
-use clientele_models::{FitOptions, FitReport, Triple, compress};
+use clientele_models::{FitOptions, FitReport, Triple, compress_owned};
 use serde_json::{Map, Value, json};
 
 use crate::analyze::write_file;
@@ -80,8 +80,7 @@ pub fn report_json(cli_name: &str, report: &FitReport, time_unit: Option<&str>) 
 }
 
 fn weighted_triples(rows: &[CustomerRow]) -> Vec<(Triple, f64)> {
-    let triples: Vec<Triple> = rows.iter().map(|r| r.triple).collect();
-    compress(&triples)
+    compress_owned(rows.iter().map(|r| r.triple).collect())
 }
 
 fn spend_rows(rows: &[CustomerRow]) -> Vec<(clientele_models::SpendRow, f64)> {
@@ -310,5 +309,5 @@ pub fn fit_for_analyze(
     inputs: &[Option<ModelInputs>],
 ) -> Result<(TransactionModel, FitReport), clientele_models::FitError> {
     let triples: Vec<Triple> = inputs.iter().flatten().map(|r| r.triple).collect();
-    transaction::fit(kind, &compress(&triples), &FitOptions::default())
+    transaction::fit(kind, &compress_owned(triples), &FitOptions::default())
 }
