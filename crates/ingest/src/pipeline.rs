@@ -140,7 +140,7 @@ pub fn import_orders(
     let mut rejects: Vec<Reject> = Vec::new();
     let mut files: Vec<FileReport> = Vec::new();
     let mut consumed = 0u64;
-    let mut block_starts: Vec<Option<Vec<BlockStart>>> = Vec::with_capacity(paths.len());
+    let mut block_indexes: Vec<Option<BlockIndex>> = Vec::with_capacity(paths.len());
     for (index, path) in paths.iter().enumerate() {
         let ctx = FileContext {
             index: index as u32,
@@ -150,9 +150,9 @@ pub fn import_orders(
         };
         let base = consumed;
         let report_progress = |bytes: u64| progress(base + bytes);
-        let (file_shards, file_rejects, report, bytes, starts) =
+        let (file_shards, file_rejects, report, bytes, block_index) =
             import_file(&ctx, &options.overrides, &report_progress)?;
-        block_starts.push(starts);
+        block_indexes.push(block_index);
         consumed += bytes;
         shards.extend(file_shards);
         rejects.extend(file_rejects);
@@ -165,7 +165,7 @@ pub fn import_orders(
         (Some(d), _) => d,
         (None, Some(d)) => d,
         (None, None) => {
-            finish_rejects(&mut rejects, paths, &block_starts)?;
+            finish_rejects(&mut rejects, paths, &block_indexes)?;
             if options.strict {
                 strict_error(&rejects)?;
             }
@@ -228,7 +228,7 @@ pub fn import_orders(
     // (a parallel pass over the file) goes on beside it.
     let ((), finished) = rayon::join(
         || permute_in_place(&mut customers, order),
-        || finish_rejects(&mut rejects, paths, &block_starts),
+        || finish_rejects(&mut rejects, paths, &block_indexes),
     );
     finished?;
     if options.strict {
@@ -282,7 +282,7 @@ fn strict_error(rejects: &[Reject]) -> Result<(), ImportError> {
 fn finish_rejects(
     rejects: &mut [Reject],
     paths: &[PathBuf],
-    block_starts: &[Option<Vec<BlockStart>>],
+    block_indexes: &[Option<BlockIndex>],
 ) -> Result<(), ImportError> {
     rejects.sort_by_key(|r| r.row);
     for (index, path) in paths.iter().enumerate() {
@@ -294,8 +294,10 @@ fn finish_rejects(
         if wanted.is_empty() {
             continue;
         }
-        let found = match block_starts.get(index).and_then(Option::as_deref) {
-            Some(starts) if !starts.is_empty() => read_raw_lines_by_block(path, &wanted, starts)?,
+        let found = match block_indexes.get(index).and_then(Option::as_ref) {
+            Some(blocks) if !blocks.starts.is_empty() => {
+                read_raw_lines_by_block(path, &wanted, blocks)?
+            }
             _ => read_raw_lines(path, &wanted)?,
         };
         for r in rejects
@@ -315,16 +317,10 @@ fn finish_rejects(
 fn read_raw_lines_by_block(
     path: &Path,
     wanted: &[u64],
-    starts: &[BlockStart],
+    blocks: &BlockIndex,
 ) -> Result<HashMap<u64, String>, ImportError> {
     let file_len = std::fs::metadata(path).map_err(io_err(path))?.len();
-    let encoding = {
-        let mut head = vec![0u8; SAMPLE_SIZE.min(file_len as usize)];
-        File::open(path)
-            .and_then(|mut f| f.read_exact(&mut head))
-            .map_err(io_err(path))?;
-        detect_encoding(&head)
-    };
+    let starts = &blocks.starts;
     // Wanted lines grouped by the block that holds them.
     let mut groups: Vec<(usize, &[u64])> = Vec::new();
     let mut rest = wanted;
@@ -353,11 +349,7 @@ fn read_raw_lines_by_block(
             while let Some(&want) = wanted.peek() {
                 let end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |i| pos + i + 1);
                 if line == want {
-                    let text = match decode_chunk(&buf[pos..end], encoding) {
-                        Ok(t) => t.into_owned(),
-                        Err(_) => String::from_utf8_lossy(&buf[pos..end]).into_owned(),
-                    };
-                    out.push((line, text.trim_end_matches(['\r', '\n']).to_string()));
+                    out.push((line, raw_line_text(&buf[pos..end], blocks.encoding)));
                     wanted.next();
                 }
                 if end == buf.len() {
@@ -371,6 +363,16 @@ fn read_raw_lines_by_block(
         .collect::<io::Result<_>>()
         .map_err(io_err(path))?;
     Ok(found.into_iter().flatten().collect())
+}
+
+/// One line of the file as a reject shows it: decoded (bytes that do not decode are shown
+/// replaced rather than lost), without its line end.
+fn raw_line_text(bytes: &[u8], encoding: TextEncoding) -> String {
+    let text = match decode_chunk(bytes, encoding) {
+        Ok(t) => t.into_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    };
+    text.trim_end_matches(['\r', '\n']).to_string()
 }
 
 fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, ImportError> {
@@ -391,11 +393,7 @@ fn read_raw_lines(path: &Path, wanted: &[u64]) -> Result<HashMap<u64, String>, I
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let encoding = detect_encoding(reader.fill_buf().map_err(io_err(path))?);
     let mut keep = |line: u64, bytes: &[u8]| {
-        let text = match decode_chunk(bytes, encoding) {
-            Ok(t) => t.into_owned(),
-            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-        };
-        found.insert(line, text.trim_end_matches(['\r', '\n']).to_string());
+        found.insert(line, raw_line_text(bytes, encoding));
     };
     // Newlines are found with memchr over whole buffers (a line-by-line read of a 10M-row file
     // cost most of a second); only the wanted lines are copied out.
@@ -1190,14 +1188,14 @@ impl RowParser {
     }
 }
 
-/// A file's shards, rejects, report and size, and where its blocks start when it is plain text
+/// A file's shards, rejects, report and size, and its block index when it is plain text
 /// (offsets in a compressed file cannot be sought to).
 type FileOutcome = (
     Vec<Shards>,
     Vec<Reject>,
     FileReport,
     u64,
-    Option<Vec<BlockStart>>,
+    Option<BlockIndex>,
 );
 
 fn import_file(
@@ -1293,8 +1291,11 @@ fn import_file(
         shards.push(s);
     }
     let total_bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
-    let block_starts = (container == Container::Plain).then_some(block_starts);
-    Ok((shards, rejects, report, total_bytes, block_starts))
+    let index = (container == Container::Plain).then_some(BlockIndex {
+        encoding,
+        starts: block_starts,
+    });
+    Ok((shards, rejects, report, total_bytes, index))
 }
 
 /// Block buffers handed back by the workers for the reader to fill again: fresh 4 MiB buffers
@@ -1314,6 +1315,13 @@ pub(crate) struct Block {
 pub(crate) struct BlockStart {
     offset: u64,
     first_line: u64,
+}
+
+/// Where a plain text file's blocks start, and the encoding the import read it with: enough to
+/// read any of its lines again without another pass over the file.
+struct BlockIndex {
+    encoding: TextEncoding,
+    starts: Vec<BlockStart>,
 }
 
 /// Reads the input in blocks that end at a record boundary and hands them to the workers.
