@@ -153,6 +153,23 @@ fn cmp_triple(a: &Triple, b: &Triple) -> Ordering {
         .then(a.t.total_cmp(&b.t))
 }
 
+/// Adds up the weights of neighbouring rows that `same` calls identical: `sorted` must list
+/// identical rows together. The one merging step of every `compress` below.
+fn add_up_runs<T>(
+    sorted: impl IntoIterator<Item = (T, f64)>,
+    capacity: usize,
+    same: impl Fn(&T, &T) -> bool,
+) -> Vec<(T, f64)> {
+    let mut out: Vec<(T, f64)> = Vec::with_capacity(capacity);
+    for (r, w) in sorted {
+        match out.last_mut() {
+            Some((last, lw)) if same(last, &r) => *lw += w,
+            _ => out.push((r, w)),
+        }
+    }
+    out
+}
+
 /// Groups identical triples (exact equality) into `(triple, count)` pairs, sorted by
 /// `(x, t_x, T)`: the order depends only on the set of rows, never on their input order.
 pub fn compress(rows: &[Triple]) -> Vec<(Triple, f64)> {
@@ -170,14 +187,9 @@ pub fn compress_owned(mut rows: Vec<Triple>) -> Vec<(Triple, f64)> {
         .filter(|w| cmp_triple(&w[0], &w[1]) != Ordering::Equal)
         .count()
         + usize::from(!rows.is_empty());
-    let mut out: Vec<(Triple, f64)> = Vec::with_capacity(distinct);
-    for r in rows {
-        match out.last_mut() {
-            Some((last, count)) if cmp_triple(last, &r) == Ordering::Equal => *count += 1.0,
-            _ => out.push((r, 1.0)),
-        }
-    }
-    out
+    add_up_runs(rows.into_iter().map(|r| (r, 1.0)), distinct, |a, b| {
+        cmp_triple(a, b) == Ordering::Equal
+    })
 }
 
 /// Like [`compress`] for rows that already carry weights; weights of identical rows add up and
@@ -186,14 +198,8 @@ pub fn compress_weighted(rows: &[(Triple, f64)]) -> Vec<(Triple, f64)> {
     let mut sorted: Vec<(Triple, f64)> = rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
     // Stable, so the weights of identical rows add up in input order, as on one thread.
     sorted.par_sort_by(|a, b| cmp_triple(&a.0, &b.0));
-    let mut out: Vec<(Triple, f64)> = Vec::with_capacity(sorted.len() / 2 + 1);
-    for (r, w) in sorted {
-        match out.last_mut() {
-            Some((last, lw)) if cmp_triple(last, &r) == Ordering::Equal => *lw += w,
-            _ => out.push((r, w)),
-        }
-    }
-    out
+    let capacity = sorted.len() / 2 + 1;
+    add_up_runs(sorted, capacity, |a, b| cmp_triple(a, b) == Ordering::Equal)
 }
 
 /// [`compress_weighted`] for spend rows.
@@ -204,14 +210,8 @@ pub fn compress_spend(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
             .then(a.mean_value.total_cmp(&b.mean_value))
     };
     sorted.par_sort_by(|a, b| cmp(&a.0, &b.0));
-    let mut out: Vec<(SpendRow, f64)> = Vec::with_capacity(sorted.len());
-    for (r, w) in sorted {
-        match out.last_mut() {
-            Some((last, lw)) if cmp(last, &r) == Ordering::Equal => *lw += w,
-            _ => out.push((r, w)),
-        }
-    }
-    out
+    let capacity = sorted.len();
+    add_up_runs(sorted, capacity, |a, b| cmp(a, b) == Ordering::Equal)
 }
 
 /// [`compress_weighted`] for discrete rows.
@@ -219,14 +219,8 @@ pub fn compress_discrete(rows: &[(DiscreteTriple, f64)]) -> Vec<(DiscreteTriple,
     let mut sorted: Vec<(DiscreteTriple, f64)> =
         rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
     sorted.sort_by_key(|r| r.0);
-    let mut out: Vec<(DiscreteTriple, f64)> = Vec::with_capacity(sorted.len());
-    for (r, w) in sorted {
-        match out.last_mut() {
-            Some((last, lw)) if *last == r => *lw += w,
-            _ => out.push((r, w)),
-        }
-    }
-    out
+    let capacity = sorted.len();
+    add_up_runs(sorted, capacity, |a, b| a == b)
 }
 
 #[cfg(test)]
