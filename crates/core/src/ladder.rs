@@ -804,6 +804,8 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::{OrderLine, RowRef, summarize};
 
     #[test]
     fn whole_numbers_are_written_as_the_float_formatter_writes_them() {
@@ -838,8 +840,6 @@ mod tests {
             assert_eq!(Whole(v).to_string(), format!("{v:.0}"), "{v:e}");
         }
     }
-    use super::*;
-    use crate::{OrderLine, RowRef, summarize};
 
     fn day(y: i32, m: u32, d: u32) -> Day {
         Day::from_ymd(y, m, d).unwrap()
