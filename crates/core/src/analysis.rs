@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::{
     AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
     Placement, Rfm, Rhythm, Rung, Status, Subgroup, abc_classes, assign_subgroups, pareto, place,
-    rfm_scores, stability,
+    quintile_scores, rfm_from_quintiles, stability,
 };
 
 /// One customer as the importer found them: purchases (if any), and what a fitted customer-base
@@ -418,29 +418,35 @@ pub fn analyze_columns(
         }
     }
 
-    // ABC and RFM among buyers.
-    let buyers: Vec<usize> = (0..summaries.len())
-        .filter(|&k| summary_at(k).is_some_and(|s| !s.days.is_empty()))
+    // ABC and RFM among buyers. The rankings' inputs are built one at a time and dropped after
+    // use: with tens of millions of customers they are the analysis's largest temporaries.
+    let buyers: Vec<u32> = (0..summaries.len() as u32)
+        .filter(|&k| summary_at(k as usize).is_some_and(|s| !s.days.is_empty()))
         .collect();
-    let revenue: Vec<Money> = buyers.iter().map(|&k| revenue_at(k)).collect();
-    let abc = abc_classes(&revenue, |b| buyers[b]); // customers are id-sorted, so index = id order
-    let buyer = |k: usize| summary_at(k).expect("buyer");
-    let since: Vec<i64> = buyers
-        .iter()
-        .map(|&k| i64::from(buyer(k).days_since_last().unwrap_or(0)))
-        .collect();
-    let days: Vec<i64> = buyers
-        .iter()
-        .map(|&k| i64::from(buyer(k).purchase_days()))
-        .collect();
-    let money: Vec<i64> = revenue.iter().map(|m| m.units()).collect();
-    let rfm = rfm_scores(&since, &days, &money);
+    let buyer = |b: &u32| summary_at(*b as usize).expect("buyer");
+    let revenue: Vec<Money> = buyers.iter().map(|b| buyer(b).revenue).collect();
+    // Customers are id-sorted and `buyers` ascends, so a buyer's index is its id order.
+    let abc = abc_classes(&revenue, |b| b as u32);
+    let recency = {
+        let since: Vec<i32> = buyers
+            .iter()
+            .map(|b| buyer(b).days_since_last().unwrap_or(0))
+            .collect();
+        quintile_scores(&since, false)
+    };
+    let frequency = {
+        let days: Vec<u32> = buyers.iter().map(|b| buyer(b).purchase_days()).collect();
+        quintile_scores(&days, true)
+    };
+    let monetary = quintile_scores(&revenue, true);
+    let rfm = rfm_from_quintiles(recency, frequency, monetary);
     for ((&k, class), score) in buyers.iter().zip(abc).zip(rfm) {
-        verdicts[k].abc = Some(class);
-        verdicts[k].rfm = Some(score);
+        verdicts[k as usize].abc = Some(class);
+        verdicts[k as usize].rfm = Some(score);
     }
 
-    let profit: Vec<Money> = buyers.iter().map(|&k| buyer(k).profit()).collect();
+    let profit: Vec<Money> = buyers.iter().map(|b| buyer(b).profit()).collect();
+    drop(buyers);
     let mut ladder: Vec<RungRow> = Rung::ALL
         .iter()
         .map(|&rung| RungRow {

@@ -794,7 +794,7 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
                     Subgroup::Profitable
                 };
                 for &k in members {
-                    groups[known[k].0] = Some(group);
+                    groups[known[k as usize].0] = Some(group);
                 }
             });
             groups

@@ -28,7 +28,8 @@ pub use summary::{
     interval_stats, summarize, summarize_with,
 };
 pub use value::{
-    AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_scores, stability,
+    AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_from_quintiles,
+    rfm_scores, stability,
 };
 mod analysis;
 pub use analysis::{

@@ -40,18 +40,38 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
     let mut sorted: Vec<i64> = values.iter().map(|m| m.units()).collect();
     sorted.par_sort_unstable_by_key(|&v| Reverse(v));
     let n = sorted.len();
-    let mut cumulative = Vec::with_capacity(n + 1);
-    cumulative.push(0i128);
-    for &v in &sorted {
-        cumulative.push(cumulative.last().expect("seeded") + i128::from(v));
-    }
     let total_f = total.units() as f64;
-    let share_of_top = |k: usize| cumulative[k] as f64 / total_f;
-    let curve: Vec<f64> = (0..=100)
-        .map(|pct| share_of_top((pct * n).div_ceil(100)))
+    // One running sum over the descending values instead of a vector of all prefix sums (16
+    // bytes a customer at tens of millions): the curve's points are read as the sum passes them.
+    // The running sum never falls below the total after it first reaches 80% of it (only the
+    // negative values at the tail make it fall, and they end at the total), so the first prefix
+    // that reaches 80% is the point where it stays there.
+    let curve_points: Vec<usize> = (0..=100)
+        .map(|pct: usize| (pct * n).div_ceil(100))
         .collect();
+    let top20 = (20 * n).div_ceil(100);
     let needed = i128::from(total.units()) * 8;
-    let k80 = cumulative.partition_point(|&c| c * 10 < needed);
+    let mut curve = Vec::with_capacity(curve_points.len());
+    let mut top20_sum = 0i128;
+    let mut k80 = None;
+    let mut running = 0i128;
+    let mut next_point = curve_points.iter().peekable();
+    for k in 0..=n {
+        // Here `running` is the sum of the top k values.
+        while next_point.next_if(|&&p| p == k).is_some() {
+            curve.push(running as f64 / total_f);
+        }
+        if k == top20 {
+            top20_sum = running;
+        }
+        if k80.is_none() && running * 10 >= needed {
+            k80 = Some(k);
+        }
+        if let Some(&v) = sorted.get(k) {
+            running += i128::from(v);
+        }
+    }
+    let k80 = k80.unwrap_or(n + 1);
     let ascending_weighted: f64 = sorted
         .iter()
         .rev()
@@ -61,7 +81,7 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
     Some(Pareto {
         customers: n,
         total,
-        top20_share: share_of_top((20 * n).div_ceil(100)),
+        top20_share: top20_sum as f64 / total_f,
         customers_for_80: k80 as f64 / n as f64,
         curve,
         gini: ascending_weighted / (n as f64 * total_f),
@@ -94,16 +114,21 @@ pub fn abc_classes<K: Ord + Copy + Send>(
 ) -> Vec<AbcClass> {
     // Contiguous (value, key, index) triples sort without a cache miss per comparison; the index
     // last makes equal keys keep their input order, as a stable sort would.
-    let mut order: Vec<(Reverse<i64>, K, usize)> = values
+    assert!(
+        u32::try_from(values.len()).is_ok(),
+        "more than 4,294,967,295 values to class"
+    );
+    let mut order: Vec<(Reverse<i64>, K, u32)> = values
         .iter()
         .enumerate()
-        .map(|(i, v)| (Reverse(v.units()), tie_key(i), i))
+        .map(|(i, v)| (Reverse(v.units()), tie_key(i), i as u32))
         .collect();
     order.par_sort_unstable();
     let total: i128 = values.iter().map(|m| i128::from(m.units().max(0))).sum();
     let mut classes = vec![AbcClass::C; values.len()];
     let mut running: i128 = 0;
     for (_, _, i) in order {
+        let i = i as usize;
         // Classify by the running total *before* this customer, so the one who crosses 80% is A.
         classes[i] = if total == 0 || running * 100 < total * 80 {
             AbcClass::A
@@ -125,7 +150,7 @@ pub fn abc_classes<K: Ord + Copy + Send>(
 /// # Formula
 /// score = 1 + ⌊5·(b + e/2)/n⌋ clamped to 1..=5, with b the number of values strictly worse and
 /// e the number equal (mid-rank), so ties share a score.
-pub fn quintile_scores(values: &[i64], higher_is_better: bool) -> Vec<u8> {
+pub fn quintile_scores<T: Ord + Copy + Send>(values: &[T], higher_is_better: bool) -> Vec<u8> {
     let n = values.len() as u64;
     let mut scores = vec![0u8; values.len()];
     for_each_tie_run(values, |less, equal, members| {
@@ -137,7 +162,7 @@ pub fn quintile_scores(values: &[i64], higher_is_better: bool) -> Vec<u8> {
         let twice_rank = 2 * worse + equal;
         let score = (1 + (5 * twice_rank / (2 * n)).min(4)) as u8;
         for &i in members {
-            scores[i] = score;
+            scores[i as usize] = score;
         }
     });
     scores
@@ -150,11 +175,16 @@ pub fn quintile_scores(values: &[i64], higher_is_better: bool) -> Vec<u8> {
 /// searching a sorted copy for every customer costs a cache miss per probe on millions of rows.
 pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
     values: &[T],
-    mut f: impl FnMut(u64, u64, &[usize]),
+    mut f: impl FnMut(u64, u64, &[u32]),
 ) {
     // Sort contiguous (value, index) pairs: an index sort comparing through `values` would
-    // miss the cache on every comparison.
-    let mut pairs: Vec<(T, usize)> = values.iter().copied().zip(0..).collect();
+    // miss the cache on every comparison. A u32 index keeps a pair of a 32-bit value in 8 bytes
+    // (the sort's buffer is one of the analysis's largest temporaries at tens of millions).
+    assert!(
+        u32::try_from(values.len()).is_ok(),
+        "more than 4,294,967,295 values to rank"
+    );
+    let mut pairs: Vec<(T, u32)> = values.iter().copied().zip(0..).collect();
     pairs.par_sort_unstable();
     let mut members = Vec::new();
     let mut start = 0;
@@ -247,10 +277,16 @@ impl RfmSegment {
 }
 
 /// RFM scores from days since the last purchase (fewer is better), purchase days and revenue.
-pub fn rfm_scores(days_since_last: &[i64], purchase_days: &[i64], revenue: &[i64]) -> Vec<Rfm> {
-    let r = quintile_scores(days_since_last, false);
-    let f = quintile_scores(purchase_days, true);
-    let m = quintile_scores(revenue, true);
+pub fn rfm_scores(days_since_last: &[i32], purchase_days: &[u32], revenue: &[i64]) -> Vec<Rfm> {
+    rfm_from_quintiles(
+        quintile_scores(days_since_last, false),
+        quintile_scores(purchase_days, true),
+        quintile_scores(revenue, true),
+    )
+}
+
+/// Joins the three quintile columns of [`rfm_scores`], customer by customer.
+pub fn rfm_from_quintiles(r: Vec<u8>, f: Vec<u8>, m: Vec<u8>) -> Vec<Rfm> {
     r.into_iter()
         .zip(f)
         .zip(m)
@@ -367,5 +403,38 @@ mod tests {
         assert_eq!(stability(Some(0.0)), Some(1.0));
         assert_eq!(stability(Some(1.0)), Some(0.5));
         assert_eq!(stability(None), None);
+    }
+
+    /// The Pareto figures from the whole vector of prefix sums, as the definition reads.
+    fn pareto_by_prefix_sums(values: &[Money]) -> (f64, f64, Vec<f64>) {
+        let mut sorted: Vec<i64> = values.iter().map(|m| m.units()).collect();
+        sorted.sort_unstable_by_key(|&v| Reverse(v));
+        let n = sorted.len();
+        let total: i128 = sorted.iter().map(|&v| i128::from(v)).sum();
+        let mut cumulative = vec![0i128];
+        for &v in &sorted {
+            cumulative.push(cumulative.last().unwrap() + i128::from(v));
+        }
+        let share = |k: usize| cumulative[k] as f64 / total as f64;
+        let k80 = (0..=n).find(|&k| cumulative[k] * 10 >= total * 8).unwrap();
+        let curve = (0..=100)
+            .map(|pct| share((pct * n).div_ceil(100)))
+            .collect();
+        (share((20 * n).div_ceil(100)), k80 as f64 / n as f64, curve)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn running_pareto_matches_prefix_sums(
+            units in proptest::collection::vec(-5_000i64..50_000, 1..300)
+        ) {
+            let values: Vec<Money> = units.iter().map(|&u| Money::from_units(u)).collect();
+            if let Some(p) = pareto(&values) {
+                let (top20, for_80, curve) = pareto_by_prefix_sums(&values);
+                proptest::prop_assert_eq!(p.top20_share, top20);
+                proptest::prop_assert_eq!(p.customers_for_80, for_80);
+                proptest::prop_assert_eq!(p.curve, curve);
+            }
+        }
     }
 }
