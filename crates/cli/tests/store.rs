@@ -197,7 +197,7 @@ fn row(s: &clientele_core::CustomerSummary, names: &[String]) -> Row {
     (
         s.orders,
         s.returns,
-        s.days.clone(),
+        s.days.to_vec(),
         s.day_amounts.iter().map(|m| m.units()).collect(),
         s.gross_sales.units(),
         s.revenue.units(),

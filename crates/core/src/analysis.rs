@@ -148,6 +148,7 @@ pub struct Analysis {
     summaries: Vec<(String, Option<CustomerSummary>)>,
     /// One per customer, or empty when no model was fitted.
     forecasts: Vec<Option<Forecast>>,
+    /// One per customer, or empty when no customers file was given.
     profiles: Vec<Option<Box<CustomerProfile>>>,
     verdicts: Vec<Verdict>,
     pub ladder: Vec<RungRow>,
@@ -179,7 +180,7 @@ impl Analysis {
         CustomerResult {
             id,
             summary: summary.as_ref(),
-            profile: self.profiles[k].as_deref(),
+            profile: profile_at(&self.profiles, k),
             forecast: self.forecasts.get(k).and_then(Option::as_ref),
             verdict: &self.verdicts[k],
         }
@@ -278,6 +279,11 @@ pub fn permute_in_place<T>(items: &mut [T], mut order: Vec<u32>) {
     }
 }
 
+/// Position `k`'s profile in a column that is either one per customer or empty.
+fn profile_at(profiles: &[Option<Box<CustomerProfile>>], k: usize) -> Option<&CustomerProfile> {
+    profiles.get(k).and_then(Option::as_deref)
+}
+
 /// Runs the ladder and the value analysis over all customers.
 ///
 /// `customers` are the buyers (and anyone else the order log names); `profiles` come from the
@@ -320,10 +326,11 @@ pub fn analyze_columns(
         }
     }
     let any_referrer = !referrals.is_empty();
-    // Each customer's profile, by position; people with a profile but no purchase are appended.
+    // Each customer's profile, by position (none at all without a customers file, rather than
+    // millions of `None`s); people with a profile but no purchase are appended.
     let (mut summaries, mut forecasts) = (summaries, forecasts);
     let mut profiles: Vec<Option<Box<CustomerProfile>>> = if profiles_by_id.is_empty() {
-        (0..summaries.len()).map(|_| None).collect()
+        Vec::new()
     } else {
         summaries
             .iter()
@@ -340,7 +347,9 @@ pub fn analyze_columns(
     }
 
     if let Some(order) = id_order(summaries.iter().map(|(id, _)| id.as_str())) {
-        permute_in_place(&mut profiles, order.clone());
+        if !profiles.is_empty() {
+            permute_in_place(&mut profiles, order.clone());
+        }
         if forecasts_given {
             permute_in_place(&mut forecasts, order.clone());
         }
@@ -351,7 +360,7 @@ pub fn analyze_columns(
         .par_iter()
         .enumerate()
         .map(|(k, (id, summary))| {
-            let profile = profiles[k].as_deref();
+            let profile = profile_at(&profiles, k);
             let signals = AdvocacySignals {
                 nps: profile.and_then(|p| p.nps),
                 referrals: if any_referrer {
@@ -388,7 +397,7 @@ pub fn analyze_columns(
             .map(|(k, (id, _))| (id.as_str(), k))
             .collect();
         for (k, (id, _)) in summaries.iter().enumerate() {
-            if let Some(by) = profiles[k].as_ref().and_then(|p| p.referred_by.as_deref())
+            if let Some(by) = profile_at(&profiles, k).and_then(|p| p.referred_by.as_deref())
                 && let Some(&referrer) = index.get(by).filter(|_| by != id)
             {
                 verdicts[referrer].referred_revenue += revenue_at(k);
@@ -463,7 +472,7 @@ pub fn analyze_columns(
     let mut cost_complete = true;
     for (k, v) in verdicts.iter().enumerate() {
         let summary = summary_at(k);
-        let profile = profiles[k].as_deref();
+        let profile = profile_at(&profiles, k);
         let row = &mut ladder[v.placement.rung as usize];
         row.total.add(summary);
         if let Some(g) = v.subgroup {

@@ -74,14 +74,17 @@ pub fn dedup_lines_with(
 }
 
 /// Everything Clientele derives from one customer's order lines as of one day.
+///
+/// The lists are boxed slices, not vectors: they never grow after summarising, and at tens of
+/// millions of customers the capacity words alone would be half a gigabyte.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSummary {
     pub orders: u32,
     pub returns: u32,
     /// Distinct purchase days, ascending.
-    pub days: Vec<Day>,
+    pub days: Box<[Day]>,
     /// Amount bought on each of `days` (same index), returns not subtracted.
-    pub day_amounts: Vec<Money>,
+    pub day_amounts: Box<[Money]>,
     pub first_purchase: Option<Day>,
     pub last_purchase: Option<Day>,
     pub as_of: Day,
@@ -92,7 +95,7 @@ pub struct CustomerSummary {
     pub cost: Money,
     /// Whether every line carried a cost; otherwise cost and profit are understated.
     pub cost_complete: bool,
-    pub categories: Vec<CategoryId>,
+    pub categories: Box<[CategoryId]>,
     /// Share of purchase lines sold at full price, among lines where the export tells.
     pub full_price_share: Option<f64>,
 }
@@ -264,14 +267,15 @@ pub fn summarize_with(
         returns,
         first_purchase: days.first().copied(),
         last_purchase: days.last().copied(),
-        days,
-        day_amounts: amounts,
+        // Both were allocated at their final length, so boxing them copies nothing.
+        days: days.into_boxed_slice(),
+        day_amounts: amounts.into_boxed_slice(),
         as_of,
         gross_sales,
         revenue,
         cost,
         cost_complete,
-        categories: categories.to_vec(),
+        categories: categories.as_slice().into(),
         full_price_share: (known > 0).then(|| f64::from(full) / f64::from(known)),
     }
 }

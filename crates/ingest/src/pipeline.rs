@@ -581,8 +581,8 @@ fn placeholder_summary(as_of: Day) -> CustomerSummary {
     CustomerSummary {
         orders: 0,
         returns: 0,
-        days: Vec::new(),
-        day_amounts: Vec::new(),
+        days: Box::default(),
+        day_amounts: Box::default(),
         first_purchase: None,
         last_purchase: None,
         as_of,
@@ -590,7 +590,7 @@ fn placeholder_summary(as_of: Day) -> CustomerSummary {
         revenue: Money::ZERO,
         cost: Money::ZERO,
         cost_complete: true,
-        categories: Vec::new(),
+        categories: Box::default(),
         full_price_share: None,
     }
 }

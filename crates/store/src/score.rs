@@ -204,42 +204,53 @@ impl Store {
             .map(|(i, n)| (n.as_str(), i as u32))
             .collect();
         let ext: HashMap<i64, String> = ids.into_iter().collect();
-        let mut by_customer: HashMap<i64, CustomerSummary> = HashMap::with_capacity(aggs.len());
+        // Each customer's summary with its lists, gathered as vectors and boxed at the end.
+        type Lists = (Vec<Day>, Vec<Money>, Vec<CategoryId>);
+        let mut by_customer: HashMap<i64, (CustomerSummary, Lists)> =
+            HashMap::with_capacity(aggs.len());
         for (id, a) in aggs {
             by_customer.insert(
                 id,
-                CustomerSummary {
-                    orders: a.orders,
-                    returns: a.returns,
-                    days: Vec::new(),
-                    day_amounts: Vec::new(),
-                    first_purchase: None,
-                    last_purchase: None,
-                    as_of,
-                    gross_sales: Money::from_units(a.gross),
-                    revenue: Money::from_units(a.revenue),
-                    cost: Money::from_units(a.cost),
-                    cost_complete: a.missing_cost == 0,
-                    categories: Vec::new(),
-                    full_price_share: (a.fp_known > 0)
-                        .then(|| a.fp_full as f64 / a.fp_known as f64),
-                },
+                (
+                    CustomerSummary {
+                        orders: a.orders,
+                        returns: a.returns,
+                        days: Box::default(),
+                        day_amounts: Box::default(),
+                        first_purchase: None,
+                        last_purchase: None,
+                        as_of,
+                        gross_sales: Money::from_units(a.gross),
+                        revenue: Money::from_units(a.revenue),
+                        cost: Money::from_units(a.cost),
+                        cost_complete: a.missing_cost == 0,
+                        categories: Box::default(),
+                        full_price_share: (a.fp_known > 0)
+                            .then(|| a.fp_full as f64 / a.fp_known as f64),
+                    },
+                    Lists::default(),
+                ),
             );
         }
         for (id, day, amount) in days {
-            if let Some(s) = by_customer.get_mut(&id) {
-                s.days.push(day_from_db(day));
-                s.day_amounts.push(Money::from_units(amount));
+            if let Some((_, (days, amounts, _))) = by_customer.get_mut(&id) {
+                days.push(day_from_db(day));
+                amounts.push(Money::from_units(amount));
             }
         }
         for (id, cat) in cats {
-            if let (Some(s), Some(&c)) = (by_customer.get_mut(&id), category_id.get(cat.as_str())) {
-                s.categories.push(CategoryId(c));
+            if let (Some((_, (_, _, categories))), Some(&c)) =
+                (by_customer.get_mut(&id), category_id.get(cat.as_str()))
+            {
+                categories.push(CategoryId(c));
             }
         }
         let mut customers: Vec<(String, CustomerSummary)> = by_customer
             .into_iter()
-            .map(|(id, mut s)| {
+            .map(|(id, (mut s, (days, amounts, categories)))| {
+                s.days = days.into_boxed_slice();
+                s.day_amounts = amounts.into_boxed_slice();
+                s.categories = categories.into_boxed_slice();
                 s.first_purchase = s.days.first().copied();
                 s.last_purchase = s.days.last().copied();
                 s.categories.sort_unstable();

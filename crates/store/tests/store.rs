@@ -162,18 +162,15 @@ fn sql_summary_matches_a_hand_computed_customer() {
         assert_eq!(a.orders, 5);
         assert_eq!(a.returns, 1);
         assert_eq!(
-            a.days,
-            vec![
+            *a.days,
+            [
                 day(2024, 1, 1),
                 day(2024, 1, 11),
                 day(2024, 1, 31),
                 day(2024, 3, 2)
             ]
         );
-        assert_eq!(
-            a.day_amounts,
-            [150, 200, 10, 40].map(Money::from_major).to_vec()
-        );
+        assert_eq!(*a.day_amounts, [150, 200, 10, 40].map(Money::from_major));
         assert_eq!(a.gross_sales, Money::from_major(400));
         assert_eq!(a.revenue, Money::from_major(350));
         // Costs: 50 + 10 + 15 + 100 + (none) − 25 + 20 = 170; one line without cost.

@@ -33,12 +33,18 @@ fn key(c: &clientele_models::Triple) -> (u64, u64) {
 impl SharedForecasts {
     fn new(
         model: &TransactionModel,
-        rows: &[Option<ModelInputs>],
+        customers: &[(String, CustomerSummary)],
+        as_of: Day,
         settings: ForecastSettings,
     ) -> Self {
-        let mut keys: Vec<(u64, u64)> = rows.iter().flatten().map(|r| key(&r.triple)).collect();
+        let mut keys: Vec<(u64, u64)> = customers
+            .par_iter()
+            .filter_map(|(_, s)| model_inputs(s, as_of, 1.0))
+            .map(|r| key(&r.triple))
+            .collect();
         keys.par_sort_unstable();
         keys.dedup();
+        keys.shrink_to_fit();
         let h = settings.horizon_days;
         let options = transaction::clv_options(h, 1.0, settings.annual_discount_rate, 0.0);
         let values = keys
@@ -126,17 +132,21 @@ pub fn forecast_all(
             });
         (rev > 0.0).then(|| profit / rev)
     };
+    // The model inputs are cheap to derive again from the summaries, and at tens of millions of
+    // customers holding them (64 bytes each) beside the forecasts being written would add a
+    // sixth to the run's peak memory.
+    drop(rows);
     let spend_model = gg.as_ref().ok().map(|f| &f.model);
-    let shared = SharedForecasts::new(&model, &rows, settings);
-    let forecasts = rows
+    let shared = SharedForecasts::new(&model, customers, as_of, settings);
+    let forecasts = customers
         .par_iter()
-        .map(|row| {
-            let row = row.as_ref()?;
+        .map(|(_, s)| {
+            let row = model_inputs(s, as_of, 1.0)?;
             Some(forecast_one(
                 &model,
                 spend_model,
                 shared.get(&row.triple)?,
-                row,
+                &row,
                 as_of,
                 mean_margin,
             ))
