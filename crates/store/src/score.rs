@@ -356,7 +356,7 @@ impl Store {
                         .push_bind(c.profit().units())
                         .push_bind(c.abc.map(|a| format!("{a:?}")))
                         .push_bind(c.rfm.map(|r| format!("{}{}{}", r.recency, r.frequency, r.monetary)))
-                        .push_bind(c.stability)
+                        .push_bind(c.stability())
                         .push_bind(scored_at)
                         .push_bind(c.placement.status.map(|(_, why)| why.to_string()))
                         .push_bind(c.forecast.map(|f| f.p_alive))

@@ -8,7 +8,7 @@ use clientele_core::Day;
 use rayon::prelude::*;
 
 use anyhow::Result;
-use clientele_core::{Analysis, CustomerResult};
+use clientele_core::{Analysis, CustomerResult, stability};
 use clientele_ingest::pipeline::Reject;
 
 /// The fixed columns of `customers.csv`, in order; the forecast columns follow
@@ -286,7 +286,9 @@ fn write_customer(
     w.fixed(iv.map(|i| i.mean), 2);
     w.fixed(iv.map(|i| i.median), 1);
     w.fixed(iv.and_then(|i| i.cv), 4);
-    w.fixed(c.stability, 4);
+    // The stability from the gap statistics already at hand (`c.stability()` would compute them
+    // again).
+    w.fixed(stability(iv.and_then(|i| i.cv)), 4);
     {
         let mut joined = std::mem::take(&mut w.scratch);
         joined.clear();
