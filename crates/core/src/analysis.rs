@@ -101,7 +101,7 @@ impl CustomerResult<'_> {
     /// When the next purchase is expected: one mean gap after the last purchase for a customer
     /// with a rhythm, else when the model expects it.
     pub fn expected_next_purchase(&self) -> Option<Day> {
-        let last = self.summary.and_then(|s| s.last_purchase);
+        let last = self.summary.and_then(|s| s.last_purchase());
         match (self.rhythm(), last) {
             (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
             _ => self.forecast.and_then(|f| f.next_purchase),

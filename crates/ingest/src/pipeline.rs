@@ -583,8 +583,6 @@ fn placeholder_summary(as_of: Day) -> CustomerSummary {
         returns: 0,
         days: Box::default(),
         day_amounts: Box::default(),
-        first_purchase: None,
-        last_purchase: None,
         as_of,
         gross_sales: Money::ZERO,
         revenue: Money::ZERO,

@@ -217,8 +217,6 @@ impl Store {
                         returns: a.returns,
                         days: Box::default(),
                         day_amounts: Box::default(),
-                        first_purchase: None,
-                        last_purchase: None,
                         as_of,
                         gross_sales: Money::from_units(a.gross),
                         revenue: Money::from_units(a.revenue),
@@ -251,8 +249,6 @@ impl Store {
                 s.days = days.into_boxed_slice();
                 s.day_amounts = amounts.into_boxed_slice();
                 s.categories = categories.into_boxed_slice();
-                s.first_purchase = s.days.first().copied();
-                s.last_purchase = s.days.last().copied();
                 s.categories.sort_unstable();
                 (ext.get(&id).cloned().unwrap_or_default(), s)
             })

@@ -274,8 +274,8 @@ fn write_customer(
     w.uint(s.map(|s| u64::from(s.returns)));
     w.uint(s.map(|s| u64::from(s.purchase_days())));
     w.uint(s.map(|s| u64::from(s.frequency())));
-    w.day(s.and_then(|s| s.first_purchase));
-    w.day(s.and_then(|s| s.last_purchase));
+    w.day(s.and_then(|s| s.first_purchase()));
+    w.day(s.and_then(|s| s.last_purchase()));
     w.int(s.and_then(|s| s.recency_days()).map(i64::from));
     w.int(s.and_then(|s| s.tenure_days()).map(i64::from));
     w.int(s.and_then(|s| s.days_since_last()).map(i64::from));
@@ -434,7 +434,7 @@ pub fn write_alerts_csv(
         let (Some(r), Some(s)) = (reason.rhythm(), c.summary) else {
             continue;
         };
-        let (Some(last), Some(since)) = (s.last_purchase, s.days_since_last()) else {
+        let (Some(last), Some(since)) = (s.last_purchase(), s.days_since_last()) else {
             continue;
         };
         let f = c.forecast;
