@@ -29,7 +29,7 @@ pub use summary::{
 };
 pub use value::{
     AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_from_quintiles,
-    rfm_scores, stability,
+    stability,
 };
 mod analysis;
 pub use analysis::{

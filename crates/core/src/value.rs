@@ -49,10 +49,8 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
     let curve_points: Vec<usize> = (0..=100)
         .map(|pct: usize| (pct * n).div_ceil(100))
         .collect();
-    let top20 = (20 * n).div_ceil(100);
     let needed = i128::from(total.units()) * 8;
     let mut curve = Vec::with_capacity(curve_points.len());
-    let mut top20_sum = 0i128;
     let mut k80 = None;
     let mut running = 0i128;
     let mut next_point = curve_points.iter().peekable();
@@ -61,9 +59,6 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
         while next_point.next_if(|&&p| p == k).is_some() {
             curve.push(running as f64 / total_f);
         }
-        if k == top20 {
-            top20_sum = running;
-        }
         if k80.is_none() && running * 10 >= needed {
             k80 = Some(k);
         }
@@ -71,7 +66,7 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
             running += i128::from(v);
         }
     }
-    let k80 = k80.unwrap_or(n + 1);
+    let k80 = k80.expect("the sum of all values is the total, which reaches 80% of itself");
     let ascending_weighted: f64 = sorted
         .iter()
         .rev()
@@ -81,7 +76,8 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
     Some(Pareto {
         customers: n,
         total,
-        top20_share: top20_sum as f64 / total_f,
+        // The curve's point at 20% is the top 20% (the same `(20 * n).div_ceil(100)` customers).
+        top20_share: curve[20],
         customers_for_80: k80 as f64 / n as f64,
         curve,
         gini: ascending_weighted / (n as f64 * total_f),
@@ -276,16 +272,10 @@ impl RfmSegment {
     }
 }
 
-/// RFM scores from days since the last purchase (fewer is better), purchase days and revenue.
-pub fn rfm_scores(days_since_last: &[i32], purchase_days: &[u32], revenue: &[i64]) -> Vec<Rfm> {
-    rfm_from_quintiles(
-        quintile_scores(days_since_last, false),
-        quintile_scores(purchase_days, true),
-        quintile_scores(revenue, true),
-    )
-}
-
-/// Joins the three quintile columns of [`rfm_scores`], customer by customer.
+/// RFM scores from the three quintile columns, customer by customer: recency scored from days
+/// since the last purchase (fewer is better), frequency from purchase days and monetary from
+/// revenue (more is better), each by [`quintile_scores`]. The columns come in separately so that
+/// their inputs can be built and dropped one at a time.
 pub fn rfm_from_quintiles(r: Vec<u8>, f: Vec<u8>, m: Vec<u8>) -> Vec<Rfm> {
     r.into_iter()
         .zip(f)
