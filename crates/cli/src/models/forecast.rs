@@ -33,15 +33,10 @@ fn key(c: &clientele_models::Triple) -> (u64, u64) {
 impl SharedForecasts {
     fn new(
         model: &TransactionModel,
-        customers: &[(String, CustomerSummary)],
-        as_of: Day,
+        rows: &[Option<ModelInputs>],
         settings: ForecastSettings,
     ) -> Self {
-        let mut keys: Vec<(u64, u64)> = customers
-            .par_iter()
-            .filter_map(|(_, s)| model_inputs(s, as_of, 1.0))
-            .map(|r| key(&r.triple))
-            .collect();
+        let mut keys: Vec<(u64, u64)> = rows.iter().flatten().map(|r| key(&r.triple)).collect();
         keys.par_sort_unstable();
         keys.dedup();
         keys.shrink_to_fit();
@@ -132,12 +127,12 @@ pub fn forecast_all(
             });
         (rev > 0.0).then(|| profit / rev)
     };
+    let shared = SharedForecasts::new(&model, &rows, settings);
     // The model inputs are cheap to derive again from the summaries, and at tens of millions of
     // customers holding them (64 bytes each) beside the forecasts being written would add a
     // sixth to the run's peak memory.
     drop(rows);
     let spend_model = gg.as_ref().ok().map(|f| &f.model);
-    let shared = SharedForecasts::new(&model, customers, as_of, settings);
     let forecasts = customers
         .par_iter()
         .map(|(_, s)| {
