@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use crate::{
     AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
-    Placement, Rfm, Rhythm, Rung, Status, Subgroup, abc_classes, assign_subgroups, pareto, place,
-    quintile_scores, rfm_from_quintiles, stability,
+    Placement, Rfm, Rhythm, Rung, Standing, Status, StatusBasis, Subgroup, abc_classes,
+    assign_subgroups, pareto, place, quintile_scores, rfm_from_quintiles, stability,
 };
 
 /// One customer as the importer found them: purchases (if any), and what a fitted customer-base
@@ -45,7 +45,8 @@ pub struct Forecast {
 /// fresh memory is the dearest thing a large run touches (the kernel zeroes every new page).
 #[derive(Clone, Debug)]
 pub struct Verdict {
-    pub placement: Placement,
+    /// Rung and status without their reasons: [`CustomerResult::placement`] derives those.
+    pub standing: Standing,
     pub subgroup: Option<Subgroup>,
     /// ABC class by revenue; `None` for people without purchases.
     pub abc: Option<AbcClass>,
@@ -57,7 +58,7 @@ pub struct Verdict {
 
 /// Everything Clientele concludes about one customer: a view of one position of [`Analysis`]'s
 /// columns, built on demand (a few pointers). The verdict's fields read through it
-/// (`c.placement`, `c.rfm`, ...).
+/// (`c.standing`, `c.rfm`, ...).
 #[derive(Clone, Copy, Debug)]
 pub struct CustomerResult<'a> {
     pub id: &'a str,
@@ -65,6 +66,8 @@ pub struct CustomerResult<'a> {
     pub profile: Option<&'a CustomerProfile>,
     pub forecast: Option<&'a Forecast>,
     pub verdict: &'a Verdict,
+    /// The rules the customer was placed by, to derive the placement's reasons again.
+    pub rules: &'a LadderRules,
 }
 
 impl std::ops::Deref for CustomerResult<'_> {
@@ -91,28 +94,61 @@ impl CustomerResult<'_> {
             .and_then(|s| stability(s.intervals().and_then(|i| i.cv)))
     }
 
-    /// The customer's rhythm, when their status was judged by it.
+    /// The customer's full placement, with the reasons for rung and status: derived again by
+    /// [`place`] from the inputs that gave the verdict's standing (the analysis keeps only the
+    /// standing, for memory). Costs one placement; read it once per customer.
+    pub fn placement(&self) -> Placement {
+        let placement = place(
+            self.summary,
+            &advocacy_signals(self.profile, self.verdict.referrals),
+            self.forecast.map(|f| f.p_alive),
+            self.rules,
+        );
+        debug_assert_eq!(
+            placement.standing(),
+            self.verdict.standing,
+            "placement is a function of its inputs"
+        );
+        placement
+    }
+
+    /// The customer's rhythm, when their status was judged by it (derives the placement).
     pub fn rhythm(&self) -> Option<Rhythm> {
-        self.placement
-            .status
-            .and_then(|(_, why)| why.rhythm().copied())
+        match self.standing.status {
+            Some((
+                _,
+                StatusBasis::WithinRhythm
+                | StatusBasis::LateByRhythm
+                | StatusBasis::FarBeyondRhythm,
+            )) => self.placement().rhythm().copied(),
+            _ => None,
+        }
     }
 
     /// When the next purchase is expected: one mean gap after the last purchase for a customer
-    /// with a rhythm, else when the model expects it.
-    pub fn expected_next_purchase(&self) -> Option<Day> {
+    /// with a rhythm (`rhythm`, as [`Self::rhythm`] gives it), else when the model expects it.
+    pub fn expected_next_purchase(&self, rhythm: Option<&Rhythm>) -> Option<Day> {
         let last = self.summary.and_then(|s| s.last_purchase());
-        match (self.rhythm(), last) {
+        match (rhythm, last) {
             (Some(r), Some(last)) => Some(last.plus_days(r.mean_gap.round() as i32)),
             _ => self.forecast.and_then(|f| f.next_purchase),
         }
     }
 
     /// Whole days past the expected next purchase (0 when not yet due), for customers with a
-    /// rhythm.
-    pub fn days_late(&self) -> Option<i64> {
+    /// rhythm (`rhythm`, as [`Self::rhythm`] gives it).
+    pub fn days_late(&self, rhythm: Option<&Rhythm>) -> Option<i64> {
         let since = self.summary?.days_since_last()?;
-        Some(self.rhythm()?.days_late(since).round().max(0.0) as i64)
+        Some(rhythm?.days_late(since).round().max(0.0) as i64)
+    }
+}
+
+/// What the advocate rules read besides purchases.
+fn advocacy_signals(profile: Option<&CustomerProfile>, referrals: u32) -> AdvocacySignals {
+    AdvocacySignals {
+        nps: profile.and_then(|p| p.nps),
+        referrals,
+        last_touch: profile.and_then(|p| p.last_touch),
     }
 }
 
@@ -157,6 +193,7 @@ pub struct Analysis {
     /// One per customer, or empty when no customers file was given.
     profiles: Vec<Option<Box<CustomerProfile>>>,
     verdicts: Vec<Verdict>,
+    rules: LadderRules,
     pub ladder: Vec<RungRow>,
     pub returners: u64,
     pub revenue_pareto: Option<Pareto>,
@@ -189,6 +226,7 @@ impl Analysis {
             profile: profile_at(&self.profiles, k),
             forecast: self.forecasts.get(k).and_then(Option::as_ref),
             verdict: &self.verdicts[k],
+            rules: &self.rules,
         }
     }
 
@@ -204,7 +242,7 @@ impl Analysis {
         let mut at_risk: Vec<(Money, usize)> = (0..self.len())
             .into_par_iter()
             .filter(|&k| {
-                let p = &self.verdicts[k].placement;
+                let p = &self.verdicts[k].standing;
                 matches!(p.rung, Rung::Regular | Rung::Advocate)
                     && matches!(p.status(), Some(Status::Slipping))
             })
@@ -223,8 +261,8 @@ impl Analysis {
             .into_par_iter()
             .filter(|&k| {
                 matches!(
-                    self.verdicts[k].placement.status,
-                    Some((_, crate::StatusReason::LateByRhythm { .. }))
+                    self.verdicts[k].standing.status,
+                    Some((_, StatusBasis::LateByRhythm))
                 )
             })
             .map(|k| {
@@ -366,20 +404,16 @@ pub fn analyze_columns(
         .par_iter()
         .enumerate()
         .map(|(k, (id, summary))| {
-            let profile = profile_at(&profiles, k);
-            let signals = AdvocacySignals {
-                nps: profile.and_then(|p| p.nps),
-                referrals: if any_referrer {
-                    referrals.get(id).copied().unwrap_or(0)
-                } else {
-                    0
-                },
-                last_touch: profile.and_then(|p| p.last_touch),
+            let referrals = if any_referrer {
+                referrals.get(id).copied().unwrap_or(0)
+            } else {
+                0
             };
+            let signals = advocacy_signals(profile_at(&profiles, k), referrals);
             let p_alive = forecasts.get(k).and_then(|f| f.map(|f| f.p_alive));
             let placement = place(summary.as_ref(), &signals, p_alive, rules);
             Verdict {
-                placement,
+                standing: placement.standing(),
                 subgroup: None,
                 abc: None,
                 rfm: None,
@@ -410,7 +444,7 @@ pub fn analyze_columns(
     // Sub-groups inside each rung (the members of every rung found in one pass).
     let mut by_rung: Vec<Vec<usize>> = vec![Vec::new(); Rung::ALL.len()];
     for (k, v) in verdicts.iter().enumerate() {
-        by_rung[v.placement.rung as usize].push(k);
+        by_rung[v.standing.rung as usize].push(k);
     }
     for members in by_rung {
         let profits: Vec<Option<Money>> = members
@@ -475,15 +509,15 @@ pub fn analyze_columns(
     for (k, v) in verdicts.iter().enumerate() {
         let summary = summary_at(k);
         let profile = profile_at(&profiles, k);
-        let row = &mut ladder[v.placement.rung as usize];
+        let row = &mut ladder[v.standing.rung as usize];
         row.total.add(summary);
         if let Some(g) = v.subgroup {
             row.subgroups[g as usize].add(summary);
         }
-        if let Some(s) = v.placement.status() {
+        if let Some(s) = v.standing.status() {
             row.statuses[s as usize].add(summary);
         }
-        if v.placement.is_returner() {
+        if v.standing.is_returner() {
             row.returners += 1;
             returners += 1;
         }
@@ -503,6 +537,7 @@ pub fn analyze_columns(
         forecasts,
         profiles,
         verdicts,
+        rules: rules.clone(),
         ladder,
         returners,
         revenue_pareto: pareto(&revenue),

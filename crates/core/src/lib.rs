@@ -19,8 +19,9 @@ mod summary;
 mod value;
 
 pub use ladder::{
-    AdvocacySignals, LadderRules, Period, Placement, Rung, RungReason, Status, StatusReason,
-    StatusRules, Strategy, Subgroup, SubgroupRule, assign_subgroups, place,
+    AdvocacySignals, LadderRules, Period, Placement, Rung, RungReason, Standing, Status,
+    StatusBasis, StatusReason, StatusRules, Strategy, Subgroup, SubgroupRule, assign_subgroups,
+    place,
 };
 pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{

@@ -1104,7 +1104,7 @@ async fn scoring_writes_aggregates_that_agree_with_the_transitions() {
                 let row = history.iter().find(|h| h.as_of == as_of).unwrap();
                 assert_eq!(
                     row.rung_reason.as_deref(),
-                    Some(c.placement.reason.code().as_str())
+                    Some(c.placement().reason.code().as_str())
                 );
             }
         }

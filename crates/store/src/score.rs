@@ -339,13 +339,15 @@ impl Store {
                 );
                 q.push_values(chunk, |mut b, (id, c)| {
                     let s = c.summary;
+                    let placement = c.placement();
+                    let rhythm = placement.rhythm();
                     b.push_bind(as_of)
                         .push_bind(*id)
-                        .push_bind(c.placement.rung.as_str())
-                        .push_bind(c.placement.status().map(Status::as_str))
+                        .push_bind(placement.rung.as_str())
+                        .push_bind(placement.status().map(Status::as_str))
                         .push_bind(c.subgroup.map(|g| g.as_str()))
-                        .push_bind(i64::from(c.placement.turn))
-                        .push_bind(c.placement.previous_rung.map(Rung::as_str))
+                        .push_bind(i64::from(placement.turn))
+                        .push_bind(placement.previous_rung.map(Rung::as_str))
                         .push_bind(s.map_or(0, |s| i64::from(s.orders)))
                         .push_bind(s.map_or(0, |s| i64::from(s.purchase_days())))
                         .push_bind(c.revenue().units())
@@ -354,13 +356,13 @@ impl Store {
                         .push_bind(c.rfm.map(|r| format!("{}{}{}", r.recency, r.frequency, r.monetary)))
                         .push_bind(c.stability())
                         .push_bind(scored_at)
-                        .push_bind(c.placement.status.map(|(_, why)| why.to_string()))
+                        .push_bind(placement.status.map(|(_, why)| why.to_string()))
                         .push_bind(c.forecast.map(|f| f.p_alive))
                         .push_bind(c.forecast.map(|f| f.expected_purchases))
                         .push_bind(c.forecast.and_then(|f| f.clv))
-                        .push_bind(c.expected_next_purchase().map(day_to_db))
-                        .push_bind(c.days_late())
-                        .push_bind(c.placement.reason.code());
+                        .push_bind(c.expected_next_purchase(rhythm).map(day_to_db))
+                        .push_bind(c.days_late(rhythm))
+                        .push_bind(placement.reason.code());
                 });
                 q.build().execute(&mut *tx).await?;
             }

@@ -252,7 +252,7 @@ fn write_customer(
     categories: &[String],
 ) {
     let s = c.summary.filter(|s| !s.days.is_empty() || s.returns > 0);
-    let p = &c.placement;
+    let p = c.placement();
     let iv = s.and_then(|s| s.intervals());
     let profile = c.profile;
     let mut w = RowWriter {
@@ -330,8 +330,8 @@ fn write_customer(
     w.fixed(f.and_then(|f| f.expected_spend), 2);
     w.fixed(f.and_then(|f| f.clv), 2);
     w.fixed(f.and_then(|f| f.clv_profit), 2);
-    w.day(c.expected_next_purchase());
-    w.int(c.days_late());
+    w.day(c.expected_next_purchase(p.rhythm()));
+    w.int(c.days_late(p.rhythm()));
     *scratch = std::mem::take(&mut w.scratch);
     w.end();
 }
@@ -428,7 +428,8 @@ pub fn write_alerts_csv(
         "strategy",
     ])?;
     for c in alerts {
-        let Some((status, reason)) = c.placement.status else {
+        let placement = c.placement();
+        let Some((status, reason)) = placement.status else {
             continue;
         };
         let (Some(r), Some(s)) = (reason.rhythm(), c.summary) else {
@@ -440,7 +441,7 @@ pub fn write_alerts_csv(
         let f = c.forecast;
         w.write_record([
             c.id.to_string(),
-            c.placement.rung.as_str().to_string(),
+            placement.rung.as_str().to_string(),
             status.as_str().to_string(),
             reason.to_string(),
             last.to_string(),
@@ -453,7 +454,7 @@ pub fn write_alerts_csv(
             fixed_text(f.map(|f| f.p_alive), 4),
             fixed_text(f.and_then(|f| f.clv), 2),
             c.revenue().to_string(),
-            c.placement.strategy().as_str().to_string(),
+            placement.strategy().as_str().to_string(),
         ])?;
     }
     w.flush()?;

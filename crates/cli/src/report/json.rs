@@ -84,9 +84,9 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
         .map(|c| {
             json!({
                 "customer_id": c.id,
-                "rung": c.placement.rung.as_str(),
+                "rung": c.standing.rung.as_str(),
                 "revenue": money(c.revenue()),
-                "reason": c.placement.status.map(|(_, why)| why.to_string()),
+                "reason": c.placement().status.map(|(_, why)| why.to_string()),
             })
         })
         .collect();

@@ -148,7 +148,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
         out.push_str("Top regulars and advocates slipping away (by revenue):\n");
         for c in at_risk {
             let why = c
-                .placement
+                .placement()
                 .status
                 .map(|(_, why)| why.to_string())
                 .unwrap_or_default();
@@ -156,7 +156,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
                 out,
                 "  {:<16} {:<9} revenue {:>12}  {why}",
                 c.id,
-                c.placement.rung.as_str(),
+                c.standing.rung.as_str(),
                 whole_money(c.revenue()),
             );
         }
