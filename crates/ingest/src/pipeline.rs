@@ -179,36 +179,27 @@ pub fn import_orders(
         .into_par_iter()
         .map(|k| plan_shard(&shards, k))
         .collect();
-    // Each shard summarises its customers into its own part of one vector (each summary is
-    // written once, and no second vector of millions of summaries is ever allocated: fresh
-    // memory costs a page fault and a zeroed page per 4 KiB), then the vector is put in id order
-    // in place. The vector is laid out by every thread (its page faults are most of its cost)
-    // while one of them merges the ids.
+    // Each shard summarises its customers, in id order, into a vector of its own while its lines
+    // are freed; the shards' vectors are then appended one after another, each freed as it is
+    // moved, and the whole is put in id order in place. So summaries only ever take the room
+    // that lines gave up, and no second vector of millions of summaries exists at any moment
+    // (an earlier layout wrote every summary's slot before the shards began, beside all the
+    // lines: with a hundred million lines that was the import's peak).
     let total = plans.iter().map(|p| p.by_id.len()).sum();
-    let (order, mut customers): (Vec<u32>, Vec<(String, CustomerSummary)>) = rayon::join(
-        || id_order_of_shards(&plans),
-        || {
-            (0..total)
-                .into_par_iter()
-                .map(|_| (String::new(), placeholder_summary(as_of)))
-                .collect()
-        },
-    );
-    let mut parts: Vec<&mut [(String, CustomerSummary)]> = Vec::with_capacity(plans.len());
-    let mut rest = customers.as_mut_slice();
-    for plan in &plans {
-        let (part, tail) = rest.split_at_mut(plan.by_id.len());
-        parts.push(part);
-        rest = tail;
-    }
-    let duplicates: Vec<DuplicateLine> = plans
+    let summarised: Vec<SummarisedShard> = plans
         .into_par_iter()
-        .zip(parts)
-        .map_init(MergeScratch::default, |scratch, (plan, part)| {
-            summarise_shard(plan, part, as_of, scratch)
+        .map_init(MergeScratch::default, |scratch, plan| {
+            summarise_shard(plan, as_of, scratch)
         })
-        .flatten_iter()
         .collect();
+    let mut customers: Vec<(String, CustomerSummary)> = Vec::with_capacity(total);
+    let mut part_lens = Vec::with_capacity(summarised.len());
+    let mut duplicates: Vec<DuplicateLine> = Vec::new();
+    for shard in summarised {
+        part_lens.push(shard.customers.len());
+        customers.extend(shard.customers);
+        duplicates.extend(shard.duplicates);
+    }
     for d in &duplicates {
         let report = &mut files[d.duplicate.file as usize];
         report.duplicates += 1;
@@ -224,10 +215,13 @@ pub fn import_orders(
             raw: String::new(),
         });
     }
-    // The permutation follows its cycles on one thread; the re-reading of duplicates' lines
-    // (a parallel pass over the file) goes on beside it.
+    // The ids' merge and the permutation run on one thread; the re-reading of duplicates' lines
+    // (a parallel pass over the file) goes on beside them.
     let ((), finished) = rayon::join(
-        || permute_in_place(&mut customers, order),
+        || {
+            let order = id_order_of_parts(&customers, &part_lens);
+            permute_in_place(&mut customers, order);
+        },
         || finish_rejects(&mut rejects, paths, &block_indexes),
     );
     finished?;
@@ -542,66 +536,48 @@ fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
     ShardPlan { by_id, parts }
 }
 
-/// The customers of all shards in id order, as positions in the shards' concatenation (shard
-/// after shard, each in id order): a k-way merge of the shards' sorted ids, which moves nothing
-/// but indices. Ids are unique across shards (a customer lives in one shard), so no tie needs
+/// The customers in id order, as positions in `customers`: parts of lengths `part_lens`, one
+/// after another, each in id order. A k-way merge of the parts' ids, which moves nothing but
+/// indices. Ids are unique across parts (a customer lives in one shard), so no tie needs
 /// breaking.
-fn id_order_of_shards(plans: &[ShardPlan]) -> Vec<u32> {
-    let mut offsets = Vec::with_capacity(plans.len());
-    let mut total = 0usize;
-    for plan in plans {
-        offsets.push(total);
-        total += plan.by_id.len();
-    }
+fn id_order_of_parts<T>(customers: &[(String, T)], part_lens: &[usize]) -> Vec<u32> {
+    assert_eq!(part_lens.iter().sum::<usize>(), customers.len());
     assert!(
-        u32::try_from(total).is_ok(),
+        u32::try_from(customers.len()).is_ok(),
         "more than 4,294,967,295 customers in one import"
     );
-    let mut heap: BinaryHeap<Reverse<(&str, usize, usize)>> = plans
-        .iter()
-        .enumerate()
-        .filter_map(|(s, plan)| Some(Reverse((plan.by_id.first()?.0.as_ref(), s, 0))))
-        .collect();
-    let mut order = Vec::with_capacity(total);
+    // (id, position, end of its part)
+    let mut heap: BinaryHeap<Reverse<(&str, usize, usize)>> = BinaryHeap::new();
+    let mut start = 0;
+    for &len in part_lens {
+        if len > 0 {
+            heap.push(Reverse((customers[start].0.as_str(), start, start + len)));
+        }
+        start += len;
+    }
+    let mut order = Vec::with_capacity(customers.len());
     while let Some(mut top) = heap.peek_mut() {
-        let Reverse((_, s, i)) = *top;
-        order.push((offsets[s] + i) as u32);
-        match plans[s].by_id.get(i + 1) {
-            Some((id, _)) => *top = Reverse((id.as_ref(), s, i + 1)),
-            None => {
-                PeekMut::pop(top);
-            }
+        let Reverse((_, k, end)) = *top;
+        order.push(k as u32);
+        if k + 1 < end {
+            *top = Reverse((customers[k + 1].0.as_str(), k + 1, end));
+        } else {
+            PeekMut::pop(top);
         }
     }
     order
 }
 
-/// Stands in for a summary until its customer's is written (no allocation).
-fn placeholder_summary(as_of: Day) -> CustomerSummary {
-    CustomerSummary {
-        orders: 0,
-        returns: 0,
-        days: Box::default(),
-        day_amounts: Box::default(),
-        as_of,
-        gross_sales: Money::ZERO,
-        revenue: Money::ZERO,
-        cost: Money::ZERO,
-        cost_complete: true,
-        categories: Box::default(),
-        full_price_share: None,
-    }
+/// One shard's customers, summarised in id order, and the duplicate lines dropped on the way.
+struct SummarisedShard {
+    customers: Vec<(String, CustomerSummary)>,
+    duplicates: Vec<DuplicateLine>,
 }
 
 /// Buckets a shard's lines by customer (a counting sort: two passes over the lines, no
-/// per-customer allocation), then deduplicates and summarises each customer into `out`, in id
-/// order. Returns the duplicate lines dropped on the way.
-fn summarise_shard(
-    plan: ShardPlan,
-    out: &mut [(String, CustomerSummary)],
-    as_of: Day,
-    scratch: &mut MergeScratch,
-) -> Vec<DuplicateLine> {
+/// per-customer allocation; the lines are freed as they are bucketed), then deduplicates and
+/// summarises each customer.
+fn summarise_shard(plan: ShardPlan, as_of: Day, scratch: &mut MergeScratch) -> SummarisedShard {
     let ShardPlan { by_id, parts } = plan;
     let customers = by_id.len();
     let MergeScratch {
@@ -634,7 +610,8 @@ fn summarise_shard(
         }
     }
     let mut duplicates = Vec::new();
-    for (slot, (id, c)) in out.iter_mut().zip(by_id) {
+    let mut out = Vec::with_capacity(customers);
+    for (id, c) in by_id {
         let c = c as usize;
         lines.clear();
         lines.extend(
@@ -643,9 +620,12 @@ fn summarise_shard(
                 .map(CompactLine::expand),
         );
         duplicates.extend(dedup_lines_with(lines, summary));
-        *slot = (id.into_string(), summarize_with(lines, as_of, summary));
+        out.push((id.into_string(), summarize_with(lines, as_of, summary)));
     }
-    duplicates
+    SummarisedShard {
+        customers: out,
+        duplicates,
+    }
 }
 
 /// One worker's lines of one shard: each customer gets a local number, and lines are appended to
@@ -1500,4 +1480,44 @@ fn run_worker(
         pool.lock().expect("no worker panicked").push(block.bytes);
     }
     worker
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_order_of_parts;
+    use proptest::prelude::*;
+
+    #[test]
+    fn merges_the_parts_ids_by_hand() {
+        let customers: Vec<(String, ())> = ["a", "d", "b", "c", "e"]
+            .map(|id| (id.to_string(), ()))
+            .into();
+        assert_eq!(id_order_of_parts(&customers, &[2, 0, 3]), [0, 2, 3, 1, 4]);
+    }
+
+    proptest! {
+        #[test]
+        fn merging_sorted_parts_sorts_the_whole(
+            mut ids in proptest::collection::btree_set("[a-z]{1,4}", 0..60)
+                .prop_map(|s| s.into_iter().collect::<Vec<_>>())
+                .prop_shuffle(),
+            cuts in proptest::collection::vec(0usize..60, 0..6),
+        ) {
+            // Cut the shuffled ids into parts and sort each part, as the shards are.
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(ids.len())).collect();
+            cuts.push(0);
+            cuts.push(ids.len());
+            cuts.sort_unstable();
+            let part_lens: Vec<usize> = cuts.windows(2).map(|w| w[1] - w[0]).collect();
+            for w in cuts.windows(2) {
+                ids[w[0]..w[1]].sort();
+            }
+            let customers: Vec<(String, ())> = ids.iter().map(|id| (id.clone(), ())).collect();
+            let order = id_order_of_parts(&customers, &part_lens);
+            let merged: Vec<&str> = order.iter().map(|&k| customers[k as usize].0.as_str()).collect();
+            let mut expected: Vec<&str> = ids.iter().map(String::as_str).collect();
+            expected.sort_unstable();
+            prop_assert_eq!(merged, expected);
+        }
+    }
 }
