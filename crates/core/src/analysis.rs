@@ -30,14 +30,37 @@ pub struct Forecast {
     pub expected_purchases: f64,
     /// Probability of no purchase at all over the horizon.
     pub prob_no_purchase: f64,
-    /// Expected value of one purchase (Gamma-Gamma), when a spend model was fitted.
-    pub expected_spend: Option<f64>,
-    /// Discounted revenue expected over the horizon.
-    pub clv: Option<f64>,
-    /// `clv` times the customer's margin.
-    pub clv_profit: Option<f64>,
+    /// Spend and lifetime value, when a spend model was fitted and gives this customer a spend.
+    pub value: Option<ValueForecast>,
     /// When the model expects the next purchase (the median wait, given the customer is alive).
     pub next_purchase: Option<Day>,
+}
+
+/// What a spend model (Gamma-Gamma) adds to a customer's forecast. One optional part rather than
+/// three optional numbers: they are present together, and the forecast of every customer is
+/// 16 bytes smaller for it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ValueForecast {
+    /// Expected value of one purchase.
+    pub expected_spend: f64,
+    /// Discounted revenue expected over the horizon.
+    pub clv: f64,
+    /// `clv` times the customer's margin, when a margin is known.
+    pub clv_profit: Option<f64>,
+}
+
+impl Forecast {
+    pub fn expected_spend(&self) -> Option<f64> {
+        self.value.map(|v| v.expected_spend)
+    }
+
+    pub fn clv(&self) -> Option<f64> {
+        self.value.map(|v| v.clv)
+    }
+
+    pub fn clv_profit(&self) -> Option<f64> {
+        self.value.and_then(|v| v.clv_profit)
+    }
 }
 
 /// What the analysis concludes about one customer, kept apart from the customer's inputs (id,
@@ -269,7 +292,7 @@ impl Analysis {
                 let c = self.customer(k);
                 let stake = c
                     .forecast
-                    .and_then(|f| f.clv)
+                    .and_then(Forecast::clv)
                     .unwrap_or_else(|| c.revenue().to_f64());
                 (stake, k)
             })
@@ -442,15 +465,15 @@ pub fn analyze_columns(
     }
 
     // Sub-groups inside each rung (the members of every rung found in one pass).
-    let mut by_rung: Vec<Vec<usize>> = vec![Vec::new(); Rung::ALL.len()];
-    for (k, v) in verdicts.iter().enumerate() {
+    let mut by_rung: Vec<Vec<u32>> = vec![Vec::new(); Rung::ALL.len()];
+    for (k, v) in (0u32..).zip(&verdicts) {
         by_rung[v.standing.rung as usize].push(k);
     }
     for members in by_rung {
         let profits: Vec<Option<Money>> = members
             .par_iter()
             .map(|&k| {
-                summary_at(k)
+                summary_at(k as usize)
                     .filter(|s| !s.days.is_empty())
                     .map(|s| s.profit())
             })
@@ -459,7 +482,7 @@ pub fn analyze_columns(
             .iter()
             .zip(assign_subgroups(&profits, rules.subgroups))
         {
-            verdicts[k].subgroup = g;
+            verdicts[k as usize].subgroup = g;
         }
     }
 

@@ -34,6 +34,6 @@ pub use value::{
 };
 mod analysis;
 pub use analysis::{
-    Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, Verdict, analyze,
-    analyze_columns, permute_in_place,
+    Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, ValueForecast, Verdict,
+    analyze, analyze_columns, permute_in_place,
 };

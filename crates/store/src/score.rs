@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use clientele_core::{
-    Analysis, CategoryId, CustomerProfile, CustomerSummary, NpsScore, Rung, Status,
+    Analysis, CategoryId, CustomerProfile, CustomerSummary, Forecast, NpsScore, Rung, Status,
 };
 use sqlx::{QueryBuilder, Row};
 
@@ -359,7 +359,7 @@ impl Store {
                         .push_bind(placement.status.map(|(_, why)| why.to_string()))
                         .push_bind(c.forecast.map(|f| f.p_alive))
                         .push_bind(c.forecast.map(|f| f.expected_purchases))
-                        .push_bind(c.forecast.and_then(|f| f.clv))
+                        .push_bind(c.forecast.and_then(Forecast::clv))
                         .push_bind(c.expected_next_purchase(rhythm).map(day_to_db))
                         .push_bind(c.days_late(rhythm))
                         .push_bind(placement.reason.code());

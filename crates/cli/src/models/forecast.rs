@@ -1,7 +1,7 @@
 //! `analyze`'s model step: fit a transaction model (and Gamma-Gamma for spend) on every buyer in
 //! days, then compute each customer's forecast for the ladder and `customers.csv`.
 
-use clientele_core::{CustomerSummary, Day, Forecast};
+use clientele_core::{CustomerSummary, Day, Forecast, ValueForecast};
 use clientele_models::clv::{ClvFactors, FactoredPurchaseModel, clv_factors, clv_from_factors};
 use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{FitOptions, FitReport};
@@ -179,9 +179,13 @@ fn forecast_one(
         p_alive,
         expected_purchases: p_alive * given_alive.purchases,
         prob_no_purchase: (1.0 - p_alive * given_alive.purchase_probability).clamp(0.0, 1.0),
-        expected_spend,
-        clv: value.map(|v| v.revenue),
-        clv_profit: value.filter(|_| margin.is_some()).map(|v| v.profit),
+        value: expected_spend
+            .zip(value)
+            .map(|(expected_spend, value)| ValueForecast {
+                expected_spend,
+                clv: value.revenue,
+                clv_profit: margin.is_some().then_some(value.profit),
+            }),
         next_purchase,
     }
 }

@@ -8,7 +8,7 @@ use clientele_core::Day;
 use rayon::prelude::*;
 
 use anyhow::Result;
-use clientele_core::{Analysis, CustomerResult, stability};
+use clientele_core::{Analysis, CustomerResult, Forecast, stability};
 use clientele_ingest::pipeline::Reject;
 
 /// The fixed columns of `customers.csv`, in order; the forecast columns follow
@@ -327,9 +327,9 @@ fn write_customer(
     w.fixed(f.map(|f| f.p_alive), 4);
     w.fixed(f.map(|f| f.expected_purchases), 4);
     w.fixed(f.map(|f| f.prob_no_purchase), 4);
-    w.fixed(f.and_then(|f| f.expected_spend), 2);
-    w.fixed(f.and_then(|f| f.clv), 2);
-    w.fixed(f.and_then(|f| f.clv_profit), 2);
+    w.fixed(f.and_then(Forecast::expected_spend), 2);
+    w.fixed(f.and_then(Forecast::clv), 2);
+    w.fixed(f.and_then(Forecast::clv_profit), 2);
     w.day(c.expected_next_purchase(p.rhythm()));
     w.int(c.days_late(p.rhythm()));
     *scratch = std::mem::take(&mut w.scratch);
@@ -452,7 +452,7 @@ pub fn write_alerts_csv(
             fixed_text(Some(r.late_after), 1),
             fixed_text(Some(r.regularity), 2),
             fixed_text(f.map(|f| f.p_alive), 4),
-            fixed_text(f.and_then(|f| f.clv), 2),
+            fixed_text(f.and_then(Forecast::clv), 2),
             c.revenue().to_string(),
             placement.strategy().as_str().to_string(),
         ])?;
