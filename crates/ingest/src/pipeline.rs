@@ -180,26 +180,44 @@ pub fn import_orders(
         .map(|k| plan_shard(&shards, k))
         .collect();
     // Each shard summarises its customers, in id order, into a vector of its own while its lines
-    // are freed; the shards' vectors are then appended one after another, each freed as it is
-    // moved, and the whole is put in id order in place. So summaries only ever take the room
-    // that lines gave up, and no second vector of millions of summaries exists at any moment
-    // (an earlier layout wrote every summary's slot before the shards began, beside all the
-    // lines: with a hundred million lines that was the import's peak).
+    // are freed; a few shards at a time, whose vectors are then appended to the whole (and
+    // freed), which is put in id order in place at the end. So summaries only take the room
+    // the lines gave up, and at no moment do all the shards' vectors exist beside the whole (an
+    // earlier layout wrote every summary's slot before the shards began, beside all the lines:
+    // with a hundred million lines that was the import's peak).
     let total = plans.iter().map(|p| p.by_id.len()).sum();
-    let summarised: Vec<SummarisedShard> = plans
-        .into_par_iter()
-        .map_init(MergeScratch::default, |scratch, plan| {
-            summarise_shard(plan, as_of, scratch)
-        })
-        .collect();
     let mut customers: Vec<(String, CustomerSummary)> = Vec::with_capacity(total);
-    let mut part_lens = Vec::with_capacity(summarised.len());
+    let mut part_lens = Vec::with_capacity(plans.len());
     let mut duplicates: Vec<DuplicateLine> = Vec::new();
-    for shard in summarised {
-        part_lens.push(shard.customers.len());
-        customers.extend(shard.customers);
-        duplicates.extend(shard.duplicates);
+    // Scratch buffers outlive the batches: fresh ones would cost their page faults again.
+    let scratch_pool: Mutex<Vec<MergeScratch>> = Mutex::new(Vec::new());
+    let batch_len = 2 * rayon::current_num_threads();
+    let mut plans = plans.into_iter();
+    loop {
+        let batch: Vec<ShardPlan> = plans.by_ref().take(batch_len).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let summarised: Vec<SummarisedShard> = batch
+            .into_par_iter()
+            .map(|plan| {
+                let pooled = scratch_pool.lock().expect("no merger panicked").pop();
+                let mut scratch = pooled.unwrap_or_default();
+                let shard = summarise_shard(plan, as_of, &mut scratch);
+                scratch_pool
+                    .lock()
+                    .expect("no merger panicked")
+                    .push(scratch);
+                shard
+            })
+            .collect();
+        for shard in summarised {
+            part_lens.push(shard.customers.len());
+            customers.extend(shard.customers);
+            duplicates.extend(shard.duplicates);
+        }
     }
+    drop(scratch_pool);
     for d in &duplicates {
         let report = &mut files[d.duplicate.file as usize];
         report.duplicates += 1;
