@@ -13,6 +13,7 @@ use clientele_ingest::pipeline::{ImportOptions, Reject, import_orders};
 use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::{DateFormat, parse_date};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::args::{AnalyzeArgs, ImportFlags, OutputFormat};
 use crate::models::forecast::{ForecastSettings, forecast_all};
@@ -130,9 +131,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     }
     let (forecasts, model) = forecast_all(&import.customers, import.as_of, settings);
     let modelled = started.elapsed();
+    // The models were the last readers of the amounts per purchase day.
+    let mut customers = import.customers;
+    customers
+        .par_iter_mut()
+        .for_each(|(_, summary)| summary.release_day_amounts());
     // Same size with and without the `Some`, so this reuses the vector in place.
-    let summaries = import
-        .customers
+    let summaries = customers
         .into_iter()
         .map(|(id, summary)| (id, Some(summary)))
         .collect();

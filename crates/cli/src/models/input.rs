@@ -173,6 +173,11 @@ fn calibration(s: &CustomerSummary, cut: Day, unit: f64) -> Option<(ModelInputs,
     let n = s.days.partition_point(|&d| d <= cut);
     let last = s.days[n - 1];
     let x = (n - 1) as f64;
+    assert_eq!(
+        s.day_amounts.len(),
+        s.days.len(),
+        "model inputs need the amounts per purchase day (not released)"
+    );
     let repeat_value: f64 = s.day_amounts[1..n].iter().map(|m| m.to_f64()).sum();
     let mean_value = (n > 1 && repeat_value > 0.0).then(|| repeat_value / x);
     let revenue = s.revenue.to_f64();
