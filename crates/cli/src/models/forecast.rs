@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::input::{ModelInputs, model_inputs};
 use super::transaction::{self, TransactionKind, TransactionModel};
+use clientele_models::{Triple, compress_owned};
 
 /// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
 /// distinct `(x, T)` (tens of thousands among millions of customers in days) and multiplied by
@@ -26,17 +27,19 @@ struct SharedForecasts {
     values: Vec<GivenAlive>,
 }
 
-fn key(c: &clientele_models::Triple) -> (u64, u64) {
+fn key(c: &Triple) -> (u64, u64) {
     (c.x.to_bits(), c.t.to_bits())
 }
 
 impl SharedForecasts {
+    /// The forecasts of every distinct `(x, T)` among the distinct (x, t_x, T) triples
+    /// `triples` (those of all customers, compressed: the same pairs, far fewer rows).
     fn new(
         model: &TransactionModel,
-        rows: &[Option<ModelInputs>],
+        triples: &[(Triple, f64)],
         settings: ForecastSettings,
     ) -> Self {
-        let mut keys: Vec<(u64, u64)> = rows.iter().flatten().map(|r| key(&r.triple)).collect();
+        let mut keys: Vec<(u64, u64)> = triples.iter().map(|(c, _)| key(c)).collect();
         keys.par_sort_unstable();
         keys.dedup();
         keys.shrink_to_fit();
@@ -56,14 +59,14 @@ impl SharedForecasts {
         SharedForecasts { keys, values }
     }
 
-    fn get(&self, c: &clientele_models::Triple) -> Option<&GivenAlive> {
+    fn get(&self, c: &Triple) -> Option<&GivenAlive> {
         self.keys
             .binary_search(&key(c))
             .ok()
             .map(|i| &self.values[i])
     }
 }
-use super::{fit_for_analyze, spend_rows_of};
+use super::{fit_for_analyze, spend_row};
 
 /// What the model step tells the report.
 #[derive(Debug)]
@@ -101,11 +104,16 @@ pub fn forecast_all(
     let Some(kind) = settings.kind else {
         return (Vec::new(), ModelOutcome::Skipped);
     };
-    let rows: Vec<Option<ModelInputs>> = customers
+    // What the fits need is derived from the summaries for each use rather than held per
+    // customer (64 bytes each, a sixth of the peak at tens of millions of customers): the
+    // triples are compressed into distinct rows at once, and the spend rows are only the repeat
+    // buyers'.
+    let triples: Vec<Triple> = customers
         .par_iter()
-        .map(|(_, s)| model_inputs(s, as_of, 1.0))
+        .filter_map(|(_, s)| Some(model_inputs(s, as_of, 1.0)?.triple))
         .collect();
-    let (model, report) = match fit_for_analyze(kind, &rows) {
+    let compressed = compress_owned(triples);
+    let (model, report) = match fit_for_analyze(kind, &compressed) {
         Ok(fitted) => fitted,
         Err(e) => {
             let outcome = ModelOutcome::Refused {
@@ -115,7 +123,10 @@ pub fn forecast_all(
             return (Vec::new(), outcome);
         }
     };
-    let spend_data = spend_rows_of(rows.iter().flatten().copied());
+    let spend_data: Vec<_> = customers
+        .par_iter()
+        .filter_map(|(_, s)| spend_row(&model_inputs(s, as_of, 1.0)?))
+        .collect();
     let gg = clientele_models::gamma_gamma::fit_weighted(&spend_data, &FitOptions::default())
         .map_err(|e| e.to_string());
     let mean_margin = {
@@ -127,11 +138,8 @@ pub fn forecast_all(
             });
         (rev > 0.0).then(|| profit / rev)
     };
-    let shared = SharedForecasts::new(&model, &rows, settings);
-    // The model inputs are cheap to derive again from the summaries, and at tens of millions of
-    // customers holding them (64 bytes each) beside the forecasts being written would add a
-    // sixth to the run's peak memory.
-    drop(rows);
+    let shared = SharedForecasts::new(&model, &compressed, settings);
+    drop(compressed);
     let spend_model = gg.as_ref().ok().map(|f| &f.model);
     let forecasts = customers
         .par_iter()

@@ -91,18 +91,19 @@ fn spend_rows(rows: &[CustomerRow]) -> Vec<(clientele_models::SpendRow, f64)> {
 fn spend_rows_of(
     inputs: impl Iterator<Item = ModelInputs>,
 ) -> Vec<(clientele_models::SpendRow, f64)> {
-    inputs
-        .filter_map(|r| {
-            let v = r.mean_value?;
-            (r.triple.x >= 1.0).then_some((
-                clientele_models::SpendRow {
-                    x: r.triple.x,
-                    mean_value: v,
-                },
-                1.0,
-            ))
-        })
-        .collect()
+    inputs.filter_map(|r| spend_row(&r)).collect()
+}
+
+/// A customer's row for the spend model: repeat buyers with a positive repeat spend.
+fn spend_row(r: &ModelInputs) -> Option<(clientele_models::SpendRow, f64)> {
+    let v = r.mean_value?;
+    (r.triple.x >= 1.0).then_some((
+        clientele_models::SpendRow {
+            x: r.triple.x,
+            mean_value: v,
+        },
+        1.0,
+    ))
 }
 
 fn run_fit(args: ModelFitArgs) -> Result<()> {
@@ -306,8 +307,7 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
 /// Used by `analyze`: a transaction model fitted in days on every buyer.
 pub fn fit_for_analyze(
     kind: TransactionKind,
-    inputs: &[Option<ModelInputs>],
+    compressed: &[(Triple, f64)],
 ) -> Result<(TransactionModel, FitReport), clientele_models::FitError> {
-    let triples: Vec<Triple> = inputs.iter().flatten().map(|r| r.triple).collect();
-    transaction::fit(kind, &compress_owned(triples), &FitOptions::default())
+    transaction::fit(kind, compressed, &FitOptions::default())
 }
