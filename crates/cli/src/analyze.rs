@@ -113,6 +113,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         b.finish_and_clear();
     }
     let imported = started.elapsed();
+    let peak_imported = peak_rss_bytes();
 
     let (profiles, customer_rejects): (Vec<CustomerProfile>, Vec<Reject>) = match &args.customers {
         Some(path) => read_customers(path, options.strict)?,
@@ -131,6 +132,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     }
     let (forecasts, model) = forecast_all(&import.customers, import.as_of, settings);
     let modelled = started.elapsed();
+    let peak_modelled = peak_rss_bytes();
     // The models were the last readers of the amounts per purchase day.
     let mut customers = import.customers;
     customers
@@ -143,6 +145,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         .collect();
     let analysis = analyze_columns(summaries, forecasts, profiles, &rules, import.as_of);
     let analysed = started.elapsed();
+    let peak_analysed = peak_rss_bytes();
 
     let mut rejects = import.rejects;
     rejects.extend(customer_rejects);
@@ -191,6 +194,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     std::mem::forget(analysis);
     std::mem::forget(rejects);
     if args.timings {
+        let mib = |b: Option<u64>| b.map_or("unknown".to_string(), |b| (b >> 20).to_string());
         eprintln!(
             "timings: import {:.3} s, models {:.3} s, analysis {:.3} s, output {:.3} s, total {:.3} s; peak memory {} MB",
             imported.as_secs_f64(),
@@ -198,7 +202,16 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             (analysed - modelled).as_secs_f64(),
             (started.elapsed() - analysed).as_secs_f64(),
             started.elapsed().as_secs_f64(),
-            peak_rss_bytes().map_or("unknown".to_string(), |b| (b >> 20).to_string()),
+            mib(peak_rss_bytes()),
+        );
+        // The high-water mark only rises, so the stage that raised it to the peak is the first
+        // whose figure equals it.
+        eprintln!(
+            "peak memory (MiB) by the end of: import {}, models {}, analysis {}, output {}",
+            mib(peak_imported),
+            mib(peak_modelled),
+            mib(peak_analysed),
+            mib(peak_rss_bytes()),
         );
     }
     Ok(())

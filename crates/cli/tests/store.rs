@@ -224,7 +224,7 @@ fn sql_summaries_agree_with_the_file_path_on_both_backends() {
     let expected: BTreeMap<String, Row> = file_path
         .customers
         .iter()
-        .map(|(id, s)| (id.clone(), row(s, &file_path.categories)))
+        .map(|(id, s)| (id.to_string(), row(s, &file_path.categories)))
         .collect();
     assert!(expected.len() > 2_900);
     assert!(file_path.customers.iter().any(|(_, s)| s.returns > 0));
@@ -240,7 +240,7 @@ fn sql_summaries_agree_with_the_file_path_on_both_backends() {
         let got: BTreeMap<String, Row> = stored
             .customers
             .iter()
-            .map(|(id, s)| (id.clone(), row(s, &stored.categories)))
+            .map(|(id, s)| (id.to_string(), row(s, &stored.categories)))
             .collect();
         assert_eq!(got.len(), expected.len(), "{backend:?}");
         for (id, want) in &expected {

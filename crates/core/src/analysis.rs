@@ -219,7 +219,7 @@ pub struct Analysis {
     pub as_of: Day,
     /// The customers, by customer id, in columns: position k of each describes one customer.
     /// Read them through [`Analysis::customers`] and [`Analysis::customer`].
-    summaries: Vec<(String, Option<CustomerSummary>)>,
+    summaries: Vec<(Box<str>, Option<CustomerSummary>)>,
     /// One per customer, or empty when no model was fitted.
     forecasts: Vec<Option<Forecast>>,
     /// One per customer, or empty when no customers file was given.
@@ -377,7 +377,7 @@ pub fn analyze(
 ) -> Analysis {
     let (summaries, forecasts) = customers
         .into_iter()
-        .map(|c| ((c.id, c.summary), c.forecast))
+        .map(|c| ((c.id.into_boxed_str(), c.summary), c.forecast))
         .unzip();
     analyze_columns(summaries, forecasts, profiles, rules, as_of)
 }
@@ -386,7 +386,7 @@ pub fn analyze(
 /// importer and the model step produce them: millions of customers are not copied into records.
 /// `forecasts` holds one entry per customer, or none at all when no model was fitted.
 pub fn analyze_columns(
-    summaries: Vec<(String, Option<CustomerSummary>)>,
+    summaries: Vec<(Box<str>, Option<CustomerSummary>)>,
     forecasts: Vec<Option<Forecast>>,
     profiles: Vec<CustomerProfile>,
     rules: &LadderRules,
@@ -415,19 +415,19 @@ pub fn analyze_columns(
     } else {
         summaries
             .iter()
-            .map(|(id, _)| profiles_by_id.remove(id))
+            .map(|(id, _)| profiles_by_id.remove(&**id))
             .collect()
     };
     let forecasts_given = !forecasts.is_empty();
     for (id, profile) in profiles_by_id {
-        summaries.push((id, None));
+        summaries.push((id.into_boxed_str(), None));
         if forecasts_given {
             forecasts.push(None);
         }
         profiles.push(Some(profile));
     }
 
-    if let Some(order) = id_order(summaries.iter().map(|(id, _)| id.as_str())) {
+    if let Some(order) = id_order(summaries.iter().map(|(id, _)| &**id)) {
         if !profiles.is_empty() {
             permute_in_place(&mut profiles, order.clone());
         }
@@ -441,7 +441,7 @@ pub fn analyze_columns(
         summaries
             .iter()
             .map(|(id, _)| Referrals {
-                count: referrals.get(id).copied().unwrap_or(0),
+                count: referrals.get(&**id).copied().unwrap_or(0),
                 revenue: Money::ZERO,
             })
             .collect()
@@ -473,11 +473,11 @@ pub fn analyze_columns(
         let index: HashMap<&str, usize> = summaries
             .iter()
             .enumerate()
-            .map(|(k, (id, _))| (id.as_str(), k))
+            .map(|(k, (id, _))| (&**id, k))
             .collect();
         for (k, (id, _)) in summaries.iter().enumerate() {
             if let Some(by) = profile_at(&profiles, k).and_then(|p| p.referred_by.as_deref())
-                && let Some(&referrer) = index.get(by).filter(|_| by != id)
+                && let Some(&referrer) = index.get(by).filter(|_| by != &**id)
             {
                 referral_column[referrer].revenue += revenue_at(k);
             }

@@ -83,7 +83,7 @@ pub struct FileReport {
 #[derive(Debug)]
 pub struct OrderImport {
     /// Customers by id, ascending.
-    pub customers: Vec<(String, CustomerSummary)>,
+    pub customers: Vec<(Box<str>, CustomerSummary)>,
     pub categories: Vec<String>,
     pub rejects: Vec<Reject>,
     pub files: Vec<FileReport>,
@@ -186,7 +186,7 @@ pub fn import_orders(
     // earlier layout wrote every summary's slot before the shards began, beside all the lines:
     // with a hundred million lines that was the import's peak).
     let total = plans.iter().map(|p| p.by_id.len()).sum();
-    let mut customers: Vec<(String, CustomerSummary)> = Vec::with_capacity(total);
+    let mut customers: Vec<(Box<str>, CustomerSummary)> = Vec::with_capacity(total);
     let mut part_lens = Vec::with_capacity(plans.len());
     let mut duplicates: Vec<DuplicateLine> = Vec::new();
     // Scratch buffers outlive the batches: fresh ones would cost their page faults again.
@@ -581,7 +581,7 @@ fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
 /// after another, each in id order. A k-way merge of the parts' ids, which moves nothing but
 /// indices. Ids are unique across parts (a customer lives in one shard), so no tie needs
 /// breaking.
-fn id_order_of_parts<T>(customers: &[(String, T)], part_lens: &[usize]) -> Vec<u32> {
+fn id_order_of_parts<T>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> Vec<u32> {
     assert_eq!(part_lens.iter().sum::<usize>(), customers.len());
     assert!(
         u32::try_from(customers.len()).is_ok(),
@@ -592,7 +592,7 @@ fn id_order_of_parts<T>(customers: &[(String, T)], part_lens: &[usize]) -> Vec<u
     let mut start = 0;
     for &len in part_lens {
         if len > 0 {
-            heap.push(Reverse((customers[start].0.as_str(), start, start + len)));
+            heap.push(Reverse((&*customers[start].0, start, start + len)));
         }
         start += len;
     }
@@ -601,7 +601,7 @@ fn id_order_of_parts<T>(customers: &[(String, T)], part_lens: &[usize]) -> Vec<u
         let Reverse((_, k, end)) = *top;
         order.push(k as u32);
         if k + 1 < end {
-            *top = Reverse((customers[k + 1].0.as_str(), k + 1, end));
+            *top = Reverse((&*customers[k + 1].0, k + 1, end));
         } else {
             PeekMut::pop(top);
         }
@@ -611,7 +611,7 @@ fn id_order_of_parts<T>(customers: &[(String, T)], part_lens: &[usize]) -> Vec<u
 
 /// One shard's customers, summarised in id order, and the duplicate lines dropped on the way.
 struct SummarisedShard {
-    customers: Vec<(String, CustomerSummary)>,
+    customers: Vec<(Box<str>, CustomerSummary)>,
     duplicates: Vec<DuplicateLine>,
 }
 
@@ -665,7 +665,7 @@ fn summarise_shard(plan: ShardPlan, as_of: Day, scratch: &mut MergeScratch) -> S
                 .map(CompactLine::expand),
         );
         duplicates.extend(dedup_lines_with(lines, summary));
-        let id = span.id(&arenas).to_owned();
+        let id = Box::from(span.id(&arenas));
         out.push((id, summarize_with(lines, as_of, summary)));
     }
     SummarisedShard {
@@ -1551,9 +1551,8 @@ mod tests {
 
     #[test]
     fn merges_the_parts_ids_by_hand() {
-        let customers: Vec<(String, ())> = ["a", "d", "b", "c", "e"]
-            .map(|id| (id.to_string(), ()))
-            .into();
+        let customers: Vec<(Box<str>, ())> =
+            ["a", "d", "b", "c", "e"].map(|id| (id.into(), ())).into();
         assert_eq!(id_order_of_parts(&customers, &[2, 0, 3]), [0, 2, 3, 1, 4]);
     }
 
@@ -1574,9 +1573,9 @@ mod tests {
             for w in cuts.windows(2) {
                 ids[w[0]..w[1]].sort();
             }
-            let customers: Vec<(String, ())> = ids.iter().map(|id| (id.clone(), ())).collect();
+            let customers: Vec<(Box<str>, ())> = ids.iter().map(|id| (id.as_str().into(), ())).collect();
             let order = id_order_of_parts(&customers, &part_lens);
-            let merged: Vec<&str> = order.iter().map(|&k| customers[k as usize].0.as_str()).collect();
+            let merged: Vec<&str> = order.iter().map(|&k| &*customers[k as usize].0).collect();
             let mut expected: Vec<&str> = ids.iter().map(String::as_str).collect();
             expected.sort_unstable();
             prop_assert_eq!(merged, expected);

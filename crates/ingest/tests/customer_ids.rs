@@ -43,7 +43,7 @@ fn short_long_and_multibyte_ids_stay_distinct_and_sorted() {
     let got: Vec<(String, Money)> = import
         .customers
         .iter()
-        .map(|(id, s)| (id.clone(), s.revenue))
+        .map(|(id, s)| (id.to_string(), s.revenue))
         .collect();
     assert_eq!(got, expected);
 }

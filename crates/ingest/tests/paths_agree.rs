@@ -20,7 +20,7 @@ fn through_pipeline(path: &Path) -> (u64, BTreeMap<String, Money>, RejectKeys) {
     let revenue = import
         .customers
         .iter()
-        .map(|(id, s)| (id.clone(), s.revenue))
+        .map(|(id, s)| (id.to_string(), s.revenue))
         .collect();
     let mut rejects: RejectKeys = import
         .rejects
@@ -120,7 +120,7 @@ fn space_padded_columns() {
     let from_pipeline: BTreeMap<String, Money> = import
         .customers
         .iter()
-        .map(|(id, s)| (id.clone(), s.revenue))
+        .map(|(id, s)| (id.to_string(), s.revenue))
         .collect();
     assert_eq!(from_pipeline, revenue);
     assert_eq!(outcome.report.accepted, 3);

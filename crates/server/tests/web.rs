@@ -1089,7 +1089,7 @@ async fn scoring_writes_aggregates_that_agree_with_the_transitions() {
                 .customers
                 .into_iter()
                 .map(|(id, summary)| CustomerRecord {
-                    id,
+                    id: id.into_string(),
                     summary: Some(summary),
                     forecast: None,
                 })

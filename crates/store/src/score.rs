@@ -15,7 +15,7 @@ use crate::{Day, Money, Result, Store, day_from_db, day_to_db, dispatch, now};
 #[derive(Debug)]
 pub struct StoredSummaries {
     /// By external id, ascending.
-    pub customers: Vec<(String, CustomerSummary)>,
+    pub customers: Vec<(Box<str>, CustomerSummary)>,
     /// Category names; `CategoryId(i)` in a summary is `categories[i]` (name order).
     pub categories: Vec<String>,
     pub as_of: Day,
@@ -243,14 +243,18 @@ impl Store {
                 categories.push(CategoryId(c));
             }
         }
-        let mut customers: Vec<(String, CustomerSummary)> = by_customer
+        let mut customers: Vec<(Box<str>, CustomerSummary)> = by_customer
             .into_iter()
             .map(|(id, (mut s, (days, amounts, categories)))| {
                 s.days = days.into_boxed_slice();
                 s.day_amounts = amounts.into_boxed_slice();
                 s.categories = categories.into_boxed_slice();
                 s.categories.sort_unstable();
-                (ext.get(&id).cloned().unwrap_or_default(), s)
+                (
+                    ext.get(&id)
+                        .map_or_else(Box::default, |e| e.as_str().into()),
+                    s,
+                )
             })
             .collect();
         customers.sort_by(|a, b| a.0.cmp(&b.0));

@@ -158,7 +158,7 @@ fn sql_summary_matches_a_hand_computed_customer() {
         let s = store.summaries(as_of).await.unwrap();
         assert_eq!(s.customers.len(), 1);
         let (id, a) = &s.customers[0];
-        assert_eq!(id, "a");
+        assert_eq!(&**id, "a");
         assert_eq!(a.orders, 5);
         assert_eq!(a.returns, 1);
         assert_eq!(
@@ -382,7 +382,7 @@ async fn score(store: &Store, as_of: Day) {
         .customers
         .into_iter()
         .map(|(id, summary)| CustomerRecord {
-            id,
+            id: id.into_string(),
             summary: Some(summary),
             forecast: None,
         })

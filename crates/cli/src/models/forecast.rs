@@ -97,7 +97,7 @@ pub struct ForecastSettings {
 /// forecasts at all (an empty vector, not millions of `None`s) when no model was asked for or the
 /// fit was refused.
 pub fn forecast_all(
-    customers: &[(String, CustomerSummary)],
+    customers: &[(Box<str>, CustomerSummary)],
     as_of: Day,
     settings: ForecastSettings,
 ) -> (Vec<Option<Forecast>>, ModelOutcome) {
