@@ -173,34 +173,34 @@ pub fn import_orders(
         }
     };
 
-    // Shard k of every worker, in parallel over k: its customers numbered across workers, their
-    // ids sorted.
-    let plans: Vec<ShardPlan> = (0..SHARDS)
-        .into_par_iter()
-        .map(|k| plan_shard(&shards, k))
-        .collect();
-    // Each shard summarises its customers, in id order, into a vector of its own while its lines
-    // are freed; a few shards at a time, whose vectors are then appended to the whole (and
-    // freed), which is put in id order in place at the end. So summaries only take the room
-    // the lines gave up, and at no moment do all the shards' vectors exist beside the whole (an
-    // earlier layout wrote every summary's slot before the shards began, beside all the lines:
-    // with a hundred million lines that was the import's peak).
-    let total = plans.iter().map(|p| p.by_id.len()).sum();
-    let mut customers: Vec<(Box<str>, CustomerSummary)> = Vec::with_capacity(total);
-    let mut part_lens = Vec::with_capacity(plans.len());
+    // Shard by shard, a few at a time in parallel: the shard's customers are numbered across
+    // workers and their ids sorted (its plan), then summarised, in id order, into a vector of
+    // the shard's own while its lines are freed; after each batch those vectors are appended to
+    // the whole (and freed), which is put in id order in place at the end. So summaries only
+    // take the room the lines gave up, a shard's plan exists only while it is summarised, and
+    // at no moment do all the shards' vectors exist beside the whole (an earlier layout wrote
+    // every summary's slot before the shards began, beside all the lines: with a hundred million
+    // lines that was the import's peak).
+    //
+    // The whole's capacity counts a customer once per worker that met them: an upper bound,
+    // reserved but not touched beyond what is written (untouched pages cost nothing), so no
+    // growth copies the summaries.
+    let upper_bound: usize = shards
+        .iter()
+        .flat_map(|worker| &worker.maps)
+        .map(|map| map.lock().expect("no worker panicked").customers.len())
+        .sum();
+    let mut customers: Vec<(Box<str>, CustomerSummary)> = Vec::with_capacity(upper_bound);
+    let mut part_lens = Vec::with_capacity(SHARDS);
     let mut duplicates: Vec<DuplicateLine> = Vec::new();
     // Scratch buffers outlive the batches: fresh ones would cost their page faults again.
     let scratch_pool: Mutex<Vec<MergeScratch>> = Mutex::new(Vec::new());
     let batch_len = 2 * rayon::current_num_threads();
-    let mut plans = plans.into_iter();
-    loop {
-        let batch: Vec<ShardPlan> = plans.by_ref().take(batch_len).collect();
-        if batch.is_empty() {
-            break;
-        }
-        let summarised: Vec<SummarisedShard> = batch
+    for batch_start in (0..SHARDS).step_by(batch_len) {
+        let summarised: Vec<SummarisedShard> = (batch_start..SHARDS.min(batch_start + batch_len))
             .into_par_iter()
-            .map(|plan| {
+            .map(|k| {
+                let plan = plan_shard(&shards, k);
                 let pooled = scratch_pool.lock().expect("no merger panicked").pop();
                 let mut scratch = pooled.unwrap_or_default();
                 let shard = summarise_shard(plan, as_of, &mut scratch);
