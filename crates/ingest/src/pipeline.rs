@@ -195,7 +195,9 @@ pub fn import_orders(
     let mut duplicates: Vec<DuplicateLine> = Vec::new();
     // Scratch buffers outlive the batches: fresh ones would cost their page faults again.
     let scratch_pool: Mutex<Vec<MergeScratch>> = Mutex::new(Vec::new());
-    let batch_len = 2 * rayon::current_num_threads();
+    // One shard per thread: every shard of a batch holds its vector until the batch is
+    // appended, and the first batch's come on top of all the lines (the import's peak).
+    let batch_len = rayon::current_num_threads();
     for batch_start in (0..SHARDS).step_by(batch_len) {
         let summarised: Vec<SummarisedShard> = (batch_start..SHARDS.min(batch_start + batch_len))
             .into_par_iter()
