@@ -18,7 +18,10 @@ use clap::Parser;
 use args::{Cli, Command};
 
 // Analysis of millions of customers makes millions of small allocations from several threads;
-// mimalloc halves the time glibc's allocator spends on them (measured, BENCHMARKS.md).
+// mimalloc halves the time glibc's allocator spends on them (measured, BENCHMARKS.md). Built
+// with `no_thp`: it does not ask for transparent huge pages, which kept a whole 2 MiB page
+// resident for every partly used one (at 100M orders the import's peak was 1 GiB higher) and
+// bought no speed that the benchmarks could see.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
