@@ -574,11 +574,11 @@ pub struct Placement {
 impl Placement {
     /// Came back after being lost at least once.
     pub fn is_returner(&self) -> bool {
-        self.turn > 1
+        self.standing().is_returner()
     }
 
     pub fn status(&self) -> Option<Status> {
-        self.status.map(|(s, _)| s)
+        self.standing().status()
     }
 
     pub fn strategy(&self) -> Strategy {
