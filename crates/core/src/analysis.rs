@@ -144,21 +144,9 @@ impl CustomerResult<'_> {
         placement
     }
 
-    /// The customer's rhythm, when their status was judged by it (derives the placement).
-    pub fn rhythm(&self) -> Option<Rhythm> {
-        match self.standing.status {
-            Some((
-                _,
-                StatusBasis::WithinRhythm
-                | StatusBasis::LateByRhythm
-                | StatusBasis::FarBeyondRhythm,
-            )) => self.placement().rhythm().copied(),
-            _ => None,
-        }
-    }
-
     /// When the next purchase is expected: one mean gap after the last purchase for a customer
-    /// with a rhythm (`rhythm`, as [`Self::rhythm`] gives it), else when the model expects it.
+    /// with a rhythm (`rhythm`, as [`Placement::rhythm`] of [`Self::placement`] gives it), else
+    /// when the model expects it.
     pub fn expected_next_purchase(&self, rhythm: Option<&Rhythm>) -> Option<Day> {
         let last = self.summary.and_then(|s| s.last_purchase());
         match (rhythm, last) {
@@ -168,7 +156,7 @@ impl CustomerResult<'_> {
     }
 
     /// Whole days past the expected next purchase (0 when not yet due), for customers with a
-    /// rhythm (`rhythm`, as [`Self::rhythm`] gives it).
+    /// rhythm (`rhythm`, as [`Placement::rhythm`] of [`Self::placement`] gives it).
     pub fn days_late(&self, rhythm: Option<&Rhythm>) -> Option<i64> {
         let since = self.summary?.days_since_last()?;
         Some(rhythm?.days_late(since).round().max(0.0) as i64)

@@ -435,7 +435,11 @@ pub fn write_alerts_csv(
         let (Some(r), Some(s)) = (reason.rhythm(), c.summary) else {
             continue;
         };
-        let (Some(last), Some(since)) = (s.last_purchase(), s.days_since_last()) else {
+        let (Some(last), Some(expected), Some(days_late)) = (
+            s.last_purchase(),
+            c.expected_next_purchase(Some(r)),
+            c.days_late(Some(r)),
+        ) else {
             continue;
         };
         let f = c.forecast;
@@ -445,8 +449,8 @@ pub fn write_alerts_csv(
             status.as_str().to_string(),
             reason.to_string(),
             last.to_string(),
-            last.plus_days(r.mean_gap.round() as i32).to_string(),
-            format!("{}", r.days_late(since).round().max(0.0) as i64),
+            expected.to_string(),
+            days_late.to_string(),
             fixed_text(Some(r.mean_gap), 1),
             fixed_text(Some(r.spread), 1),
             fixed_text(Some(r.late_after), 1),
