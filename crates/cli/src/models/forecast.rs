@@ -4,12 +4,11 @@
 use clientele_core::{CustomerSummary, Day, Forecast, ValueForecast};
 use clientele_models::clv::{ClvFactors, FactoredPurchaseModel, clv_factors, clv_from_factors};
 use clientele_models::gamma_gamma::GammaGamma;
-use clientele_models::{FitOptions, FitReport};
+use clientele_models::{FitOptions, FitReport, Triple, compress_owned};
 use rayon::prelude::*;
 
 use super::input::{ModelInputs, model_inputs};
 use super::transaction::{self, TransactionKind, TransactionModel};
-use clientele_models::{Triple, compress_owned};
 
 /// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
 /// distinct `(x, T)` (tens of thousands among millions of customers in days) and multiplied by
