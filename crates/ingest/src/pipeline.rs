@@ -902,6 +902,16 @@ pub(crate) trait Cells<'a> {
     fn all_blank(&self) -> bool;
 }
 
+/// `str::trim`, without decoding characters for the usual cell that starts and ends with a
+/// visible ASCII character (nothing to trim): this runs for every cell a row is read from.
+#[inline]
+fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 impl<'a> Cells<'a> for &'a csv::StringRecord {
     #[inline]
     fn cell(&self, i: usize) -> Option<&'a str> {
@@ -1001,7 +1011,7 @@ impl RowParser {
     #[inline]
     pub(crate) fn get<'a>(&self, fields: &impl Cells<'a>, field: Field) -> Option<&'a str> {
         let i = self.col[field as usize]?;
-        fields.cell(i).map(str::trim).filter(|s| !s.is_empty())
+        fields.cell(i).map(trim_cell).filter(|s| !s.is_empty())
     }
 
     /// Parses one row; `Ok(None)` for a row that is valid but after the as-of date.

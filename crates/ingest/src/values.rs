@@ -459,7 +459,7 @@ impl Default for NumberFormat {
 }
 
 /// A number as written: sign, all digits as one integer, and how many of them are decimals.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Scanned {
     neg: bool,
     mantissa: u128,
@@ -504,7 +504,7 @@ fn not_a_number(t: &str, reason: Option<&'static str>) -> ValueError {
 /// and never more than `MAX_SCALE` decimals; `None` sends any other text to the general scanner,
 /// which gives the same result on these texts (a property test checks it).
 #[inline]
-fn scan_plain(b: &[u8], decimal: u8) -> Option<Scanned> {
+fn scan_plain(b: &[u8], decimal: u8) -> Option<PlainNumber> {
     if b.len() > 19 {
         return None;
     }
@@ -520,12 +520,44 @@ fn scan_plain(b: &[u8], decimal: u8) -> Option<Scanned> {
             return None;
         }
     }
-    any_digit.then_some(Scanned {
-        neg: false,
-        mantissa: u128::from(mantissa),
-        scale,
-        percent: false,
-    })
+    any_digit.then_some(PlainNumber { mantissa, scale })
+}
+
+/// What [`scan_plain`] reads: `mantissa / 10^scale`, not negative.
+#[derive(Clone, Copy)]
+struct PlainNumber {
+    mantissa: u64,
+    scale: u32,
+}
+
+impl PlainNumber {
+    fn scanned(self) -> Scanned {
+        Scanned {
+            neg: false,
+            mantissa: u128::from(self.mantissa),
+            scale: self.scale,
+            percent: false,
+        }
+    }
+
+    /// The amount when it has at most money's four decimals and fits; `None` leaves rounding and
+    /// overflow to the general route. The same value as that route, in 64-bit steps instead of
+    /// 128-bit ones (a property test checks it).
+    #[inline]
+    fn money(self) -> Option<Money> {
+        const POW10: [u64; 5] = [1, 10, 100, 1_000, 10_000];
+        let units = self
+            .mantissa
+            .checked_mul(*POW10.get(4usize.checked_sub(self.scale as usize)?)?)?;
+        i64::try_from(units).ok().map(Money::from_units)
+    }
+
+    /// The same `f64` as [`scanned_to_f64`]: the mantissa is the same integer, converted with
+    /// the same rounding.
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.scale as i32)
+    }
 }
 
 /// Strips sign, accounting parentheses, currency marks and a percent sign, then reads the digits,
@@ -536,7 +568,7 @@ fn scan_number(s: &str, decimal: u8) -> Result<Scanned, ValueError> {
         return Err(ValueError::Empty);
     }
     if let Some(plain) = scan_plain(orig.as_bytes(), decimal) {
-        return Ok(plain);
+        return Ok(plain.scanned());
     }
     scan_number_general(orig, decimal)
 }
@@ -692,6 +724,15 @@ fn scanned_to_money(sc: &Scanned, text: &str) -> Result<Money, ValueError> {
 /// Parses an amount of money exactly. Accepts signs (`-`, `+`, `−`), accounting parentheses,
 /// thousands separators in groups of three, and currency marks before or after the number.
 pub fn parse_money(s: &str, f: NumberFormat) -> Result<Money, ValueError> {
+    // Returns are written with a minus sign: they take the fast path too.
+    let t = trim_value(s).as_bytes();
+    let (negative, digits) = match t.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, t),
+    };
+    if let Some(money) = scan_plain(digits, f.decimal).and_then(PlainNumber::money) {
+        return Ok(if negative { -money } else { money });
+    }
     let sc = scan_number(s, f.decimal)?;
     if sc.percent {
         return Err(ValueError::Percent {
@@ -708,6 +749,9 @@ fn scanned_to_f64(sc: &Scanned) -> f64 {
 
 /// Parses a plain number (a quantity) with the same rules as [`parse_money`]; `%` is an error.
 pub fn parse_decimal_f64(s: &str, f: NumberFormat) -> Result<f64, ValueError> {
+    if let Some(plain) = scan_plain(trim_value(s).as_bytes(), f.decimal) {
+        return Ok(plain.to_f64());
+    }
     let sc = scan_number(s, f.decimal)?;
     if sc.percent {
         return Err(ValueError::Percent {
@@ -1157,8 +1201,9 @@ mod tests {
 
     #[test]
     fn fast_paths_take_the_common_shapes() {
+        let plain = |text: &str| scan_plain(text.as_bytes(), b'.').map(PlainNumber::scanned);
         assert_eq!(
-            scan_plain(b"1234.56", b'.'),
+            plain("1234.56"),
             Some(Scanned {
                 neg: false,
                 mantissa: 123_456,
@@ -1166,10 +1211,21 @@ mod tests {
                 percent: false
             })
         );
-        assert_eq!(scan_plain(b"1234,56", b'.'), None);
-        assert_eq!(scan_plain(b"1.2.3", b'.'), None);
-        assert_eq!(scan_plain(b".", b'.'), None);
-        assert_eq!(scan_plain(b"-5", b'.'), None);
+        assert_eq!(plain("1234,56"), None);
+        assert_eq!(plain("1.2.3"), None);
+        assert_eq!(plain("."), None);
+        assert_eq!(plain("-5"), None);
+        let money = |text: &str| scan_plain(text.as_bytes(), b'.').and_then(PlainNumber::money);
+        assert_eq!(money("1234.56"), Some(Money::from_units(12_345_600)));
+        assert_eq!(money("0.0001"), Some(Money::from_units(1)));
+        // Five decimals need rounding, and 10^16 units × 10^4 overflows: the general route's.
+        assert_eq!(money("0.00005"), None);
+        assert_eq!(money("9999999999999999"), None);
+        assert_eq!(
+            money("922337203685477"),
+            Some(Money::from_units(9_223_372_036_854_770_000))
+        );
+        assert_eq!(money("922337203685478"), None);
         assert_eq!(
             fixed_width_date(b"2024-03-01", DateFormat::Iso),
             Some((2024, 3, 1))
@@ -1223,8 +1279,28 @@ mod tests {
         ) {
             let decimal = if comma { b',' } else { b'.' };
             if let Some(plain) = scan_plain(text.as_bytes(), decimal) {
-                prop_assert_eq!(Ok(plain), scan_number_general(&text, decimal));
+                let general = scan_number_general(&text, decimal);
+                prop_assert_eq!(Ok(plain.scanned()), general.clone());
+                let general = general.unwrap();
+                if let Some(money) = plain.money() {
+                    prop_assert_eq!(Ok(money), scanned_to_money(&general, &text));
+                }
+                prop_assert_eq!(plain.to_f64().to_bits(), scanned_to_f64(&general).to_bits());
             }
+        }
+
+        /// Money read through the fast path (signed or not) is what the general route reads,
+        /// errors included.
+        #[test]
+        fn money_fast_path_agrees_with_general(
+            text in "[-+]?[0-9]{0,16}[.,]?[0-9]{0,6}",
+            comma in any::<bool>(),
+        ) {
+            let (f, decimal) = if comma { (C, b',') } else { (P, b'.') };
+            let general = scan_number_general(&text, decimal)
+                .and_then(|sc| scanned_to_money(&sc, &text));
+            let general = if text.is_empty() { Err(ValueError::Empty) } else { general };
+            prop_assert_eq!(parse_money(&text, f), general);
         }
 
         /// The fixed-width date fast path gives what the general parser gives, impossible dates
