@@ -507,12 +507,13 @@ struct MergeScratch {
     summary: SummaryScratch,
 }
 
-/// Shard `k` of every worker, its customers numbered across workers: their ids in id order (each
-/// with its number; the ids themselves stay in the workers' arenas) and every worker's lines with
-/// the map from its local numbers to these.
+/// Shard `k` of every worker, its customers numbered across workers in id order: their ids (which
+/// stay in the workers' arenas) and every worker's lines with the map from its local numbers to
+/// these.
 struct ShardPlan {
     arenas: Vec<String>,
-    by_id: Vec<(IdSpan, u32)>,
+    /// Customer `n`'s id is `by_id[n]`.
+    by_id: Vec<IdSpan>,
     parts: Vec<(Vec<u32>, ChunkedLines)>,
 }
 
@@ -570,13 +571,43 @@ fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
         }
         parts.push((global, map.lines));
     }
-    let mut by_id: Vec<(IdSpan, u32)> = merged.into_iter().collect();
-    by_id.sort_unstable_by(|a, b| a.0.id(&arenas).cmp(b.0.id(&arenas)));
+    // Sorted by the ids' first eight bytes as one integer, and by the whole ids only where those
+    // tie: most comparisons then follow no pointer into the arenas.
+    let mut keyed: Vec<(u64, IdSpan, u32)> = merged
+        .into_iter()
+        .map(|(span, number)| (id_prefix(span.id(&arenas)), span, number))
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.id(&arenas).cmp(b.1.id(&arenas)))
+    });
+    // Customers are numbered again in id order, so that the lines are bucketed in the order
+    // they are summarised: read in sequence then, not by jumping to each customer's bucket.
+    let mut rank = vec![0u32; keyed.len()];
+    for (position, &(_, _, number)) in (0u32..).zip(&keyed) {
+        rank[number as usize] = position;
+    }
+    for (global, _) in &mut parts {
+        for number in global.iter_mut() {
+            *number = rank[*number as usize];
+        }
+    }
+    let by_id = keyed.into_iter().map(|(_, span, _)| span).collect();
     ShardPlan {
         arenas,
         by_id,
         parts,
     }
+}
+
+/// The first eight bytes of `id`, zero-padded, as a big-endian integer. Integers ordered this
+/// way are ordered as their ids are, except that ids equal in their first eight bytes (or equal
+/// but for trailing zero bytes) tie.
+fn id_prefix(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = id.len().min(8);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 /// The customers in id order, as positions in `customers`: parts of lengths `part_lens`, one
@@ -658,8 +689,7 @@ fn summarise_shard(plan: ShardPlan, as_of: Day, scratch: &mut MergeScratch) -> S
     }
     let mut duplicates = Vec::new();
     let mut out = Vec::with_capacity(customers);
-    for (span, c) in by_id {
-        let c = c as usize;
+    for (c, span) in by_id.into_iter().enumerate() {
         lines.clear();
         lines.extend(
             sorted[starts[c]..starts[c + 1]]
@@ -1569,6 +1599,13 @@ mod tests {
     }
 
     proptest! {
+        /// Ordering by the prefix and then by the whole id is ordering by the id.
+        #[test]
+        fn prefix_then_id_orders_as_ids_do(a in "[a-c\\x00é]{0,10}", b in "[a-c\\x00é]{0,10}") {
+            let by_prefix = super::id_prefix(&a).cmp(&super::id_prefix(&b)).then_with(|| a.cmp(&b));
+            prop_assert_eq!(by_prefix, a.cmp(&b));
+        }
+
         #[test]
         fn merging_sorted_parts_sorts_the_whole(
             mut ids in proptest::collection::btree_set("[a-z]{1,4}", 0..60)
