@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use crate::{
     AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
     Placement, Rfm, Rhythm, Rung, Standing, Status, StatusBasis, Subgroup, abc_classes,
-    assign_subgroups, pareto, place, quintile_scores, rfm_from_quintiles, stability,
+    assign_subgroups, pareto, place, quintile_scores, quintile_scores_of_counts,
+    rfm_from_quintiles, stability,
 };
 
 /// One customer as the importer found them: purchases (if any), and what a fitted customer-base
@@ -508,11 +509,11 @@ pub fn analyze_columns(
             .iter()
             .map(|b| buyer(b).days_since_last().unwrap_or(0))
             .collect();
-        quintile_scores(&since, false)
+        quintile_scores_of_counts(&since, false)
     };
     let frequency = {
         let days: Vec<u32> = buyers.iter().map(|b| buyer(b).purchase_days()).collect();
-        quintile_scores(&days, true)
+        quintile_scores_of_counts(&days, true)
     };
     let monetary = quintile_scores(&revenue, true);
     let rfm = rfm_from_quintiles(recency, frequency, monetary);

@@ -29,8 +29,8 @@ pub use summary::{
     interval_stats, summarize, summarize_with,
 };
 pub use value::{
-    AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores, rfm_from_quintiles,
-    stability,
+    AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores,
+    quintile_scores_of_counts, rfm_from_quintiles, stability,
 };
 mod analysis;
 pub use analysis::{

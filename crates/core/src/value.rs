@@ -147,9 +147,15 @@ pub fn abc_classes<K: Ord + Copy + Send>(
 /// score = 1 + ⌊5·(b + e/2)/n⌋ clamped to 1..=5, with b the number of values strictly worse and
 /// e the number equal (mid-rank), so ties share a score.
 pub fn quintile_scores<T: Ord + Copy + Send>(values: &[T], higher_is_better: bool) -> Vec<u8> {
-    let n = values.len() as u64;
     let mut scores = vec![0u8; values.len()];
-    for_each_tie_run(values, |less, equal, members| {
+    for_each_tie_run(values, score_quintiles(&mut scores, higher_is_better));
+    scores
+}
+
+/// Sets the quintile score of each run of equal values that [`for_each_tie_run`] reports.
+fn score_quintiles(scores: &mut [u8], higher_is_better: bool) -> impl FnMut(u64, u64, &[u32]) + '_ {
+    let n = scores.len() as u64;
+    move |less, equal, members| {
         let worse = if higher_is_better {
             less
         } else {
@@ -160,8 +166,7 @@ pub fn quintile_scores<T: Ord + Copy + Send>(values: &[T], higher_is_better: boo
         for &i in members {
             scores[i as usize] = score;
         }
-    });
-    scores
+    }
 }
 
 /// Calls `f(less, equal, members)` for every run of equal values: `less` values are strictly
@@ -195,6 +200,63 @@ pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
         f(start as u64, (end - start) as u64, &members);
         start = end;
     }
+}
+
+/// [`quintile_scores`] for whole numbers in a narrow range (days, purchase counts): the same
+/// scores, from a counting sort instead of a comparison sort when the range allows it.
+pub fn quintile_scores_of_counts<T: Ord + Copy + Send + Into<i64>>(
+    values: &[T],
+    higher_is_better: bool,
+) -> Vec<u8> {
+    let mut scores = vec![0u8; values.len()];
+    if !for_each_tie_run_counting(values, score_quintiles(&mut scores, higher_is_better)) {
+        return quintile_scores(values, higher_is_better);
+    }
+    scores
+}
+
+/// [`for_each_tie_run`] by a counting sort: the same calls in the same order (runs by value,
+/// members by index), in time linear in the values and their range. Returns `false`, calling
+/// nothing, when the range is too wide for counting to pay (more slots than a few per value).
+fn for_each_tie_run_counting<T: Copy + Into<i64>>(
+    values: &[T],
+    mut f: impl FnMut(u64, u64, &[u32]),
+) -> bool {
+    assert!(
+        u32::try_from(values.len()).is_ok(),
+        "more than 4,294,967,295 values to rank"
+    );
+    let Some(min) = values.iter().map(|&v| v.into()).min() else {
+        return true;
+    };
+    let max = values.iter().map(|&v| v.into()).max().unwrap_or(min);
+    let slots = max.abs_diff(min) + 1;
+    if slots > 4 * values.len() as u64 + 1024 {
+        return false;
+    }
+    let slot = |v: T| (v.into() - min) as usize;
+    // starts[s] = how many values fall in slots before s.
+    let mut starts = vec![0u32; slots as usize + 1];
+    for &v in values {
+        starts[slot(v) + 1] += 1;
+    }
+    for s in 1..starts.len() {
+        starts[s] += starts[s - 1];
+    }
+    let mut fill = starts.clone();
+    let mut members = vec![0u32; values.len()];
+    for (i, &v) in (0u32..).zip(values) {
+        let at = &mut fill[slot(v)];
+        members[*at as usize] = i;
+        *at += 1;
+    }
+    for w in starts.windows(2) {
+        let (start, end) = (w[0] as usize, w[1] as usize);
+        if end > start {
+            f(start as u64, (end - start) as u64, &members[start..end]);
+        }
+    }
+    true
 }
 
 /// RFM scores of one customer: recency, frequency, monetary, each 1..=5.
@@ -414,6 +476,33 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Counting gives the tie runs and scores that sorting gives, on narrow ranges (counted)
+        /// and wide ones (sorted after all).
+        #[test]
+        fn counting_runs_match_sorted_runs(
+            values in proptest::collection::vec(-5i32..40, 0..300),
+            wide in proptest::bool::ANY,
+            higher in proptest::bool::ANY,
+        ) {
+            let values: Vec<i32> = values
+                .iter()
+                .map(|&v| if wide && v > 30 { v * 1_000_000 } else { v })
+                .collect();
+            let mut sorted_runs = Vec::new();
+            for_each_tie_run(&values, |l, e, m| sorted_runs.push((l, e, m.to_vec())));
+            let mut counted_runs = Vec::new();
+            let counted = for_each_tie_run_counting(&values, |l, e, m| counted_runs.push((l, e, m.to_vec())));
+            if counted {
+                proptest::prop_assert_eq!(&counted_runs, &sorted_runs);
+            } else {
+                proptest::prop_assert!(counted_runs.is_empty());
+            }
+            proptest::prop_assert_eq!(
+                quintile_scores_of_counts(&values, higher),
+                quintile_scores(&values, higher)
+            );
+        }
+
         #[test]
         fn running_pareto_matches_prefix_sums(
             units in proptest::collection::vec(-5_000i64..50_000, 1..300)

@@ -6,8 +6,9 @@ use clientele_models::clv::{ClvFactors, FactoredPurchaseModel, clv_factors, clv_
 use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{FitOptions, FitReport, Triple, compress_owned};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
-use super::input::{ModelInputs, model_inputs};
+use super::input::{ModelInputs, model_inputs, model_triple};
 use super::transaction::{self, TransactionKind, TransactionModel};
 
 /// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
@@ -20,10 +21,10 @@ struct GivenAlive {
     clv: ClvFactors,
 }
 
-/// Distinct `(x, T)` keys in order, with their [`GivenAlive`] forecasts.
+/// Distinct `(x, T)` keys with their [`GivenAlive`] forecasts, found by hashing: one lookup per
+/// customer, where a binary search through the keys missed the cache at most of its steps.
 struct SharedForecasts {
-    keys: Vec<(u64, u64)>,
-    values: Vec<GivenAlive>,
+    values: HashMap<(u64, u64), GivenAlive, ahash::RandomState>,
 }
 
 fn key(c: &Triple) -> (u64, u64) {
@@ -54,15 +55,16 @@ impl SharedForecasts {
                     clv: clv_factors(model, x, t, &options),
                 }
             })
-            .collect();
-        SharedForecasts { keys, values }
+            .collect::<Vec<GivenAlive>>();
+        // Fixed seeds: nothing here depends on them, and runs stay repeatable to the byte.
+        let hasher = ahash::RandomState::with_seeds(0x5eed, 0xf0ca, 0x57ed, 0xca11);
+        let mut map = HashMap::with_capacity_and_hasher(keys.len(), hasher);
+        map.extend(keys.into_iter().zip(values));
+        SharedForecasts { values: map }
     }
 
     fn get(&self, c: &Triple) -> Option<&GivenAlive> {
-        self.keys
-            .binary_search(&key(c))
-            .ok()
-            .map(|i| &self.values[i])
+        self.values.get(&key(c))
     }
 }
 use super::{fit_for_analyze, spend_row};
@@ -109,7 +111,7 @@ pub fn forecast_all(
     // buyers'.
     let triples: Vec<Triple> = customers
         .par_iter()
-        .filter_map(|(_, s)| Some(model_inputs(s, as_of, 1.0)?.triple))
+        .filter_map(|(_, s)| model_triple(s, as_of, 1.0))
         .collect();
     let compressed = compress_owned(triples);
     let (model, report) = match fit_for_analyze(kind, &compressed) {
