@@ -7,9 +7,8 @@ use rayon::prelude::*;
 
 use crate::{
     AbcClass, AdvocacySignals, CustomerProfile, CustomerSummary, Day, LadderRules, Money, Pareto,
-    Placement, Rfm, Rhythm, Rung, Standing, Status, StatusBasis, Subgroup, abc_classes,
-    assign_subgroups, pareto, place, quintile_scores, quintile_scores_of_counts,
-    rfm_from_quintiles, stability,
+    Placement, Rfm, Rhythm, Rung, Standing, Status, StatusBasis, Subgroup, ValueOrder,
+    assign_subgroups, pareto, place, quintile_scores_of_counts, rfm_from_quintiles, stability,
 };
 
 /// One customer as the importer found them: purchases (if any), and what a fitted customer-base
@@ -501,9 +500,10 @@ pub fn analyze_columns(
         .filter(|&k| summary_at(k as usize).is_some_and(|s| !s.days.is_empty()))
         .collect();
     let buyer = |b: &u32| summary_at(*b as usize).expect("buyer");
-    let revenue: Vec<Money> = buyers.iter().map(|b| buyer(b).revenue).collect();
-    // Customers are id-sorted and `buyers` ascends, so a buyer's index is its id order.
-    let abc = abc_classes(&revenue, |b| b as u32);
+    // Revenue is sorted once for its three rankings. Customers are id-sorted and `buyers`
+    // ascends, so breaking ties by a buyer's position breaks them by id.
+    let revenue = ValueOrder::new(buyers.iter().map(|b| buyer(b).revenue).collect());
+    let abc = revenue.abc_classes();
     let recency = {
         let since: Vec<i32> = buyers
             .iter()
@@ -515,7 +515,7 @@ pub fn analyze_columns(
         let days: Vec<u32> = buyers.iter().map(|b| buyer(b).purchase_days()).collect();
         quintile_scores_of_counts(&days, true)
     };
-    let monetary = quintile_scores(&revenue, true);
+    let monetary = revenue.quintile_scores(true);
     let rfm = rfm_from_quintiles(recency, frequency, monetary);
     for ((&k, class), score) in buyers.iter().zip(abc).zip(rfm) {
         verdicts[k as usize].abc = Some(class);
@@ -523,7 +523,7 @@ pub fn analyze_columns(
     }
 
     // Each Pareto sorts a copy of its column: one column and its copy at a time.
-    let revenue_pareto = pareto(&revenue);
+    let revenue_pareto = revenue.pareto();
     drop(revenue);
     let profit: Vec<Money> = buyers.iter().map(|b| buyer(b).profit()).collect();
     drop(buyers);

@@ -29,7 +29,7 @@ pub use summary::{
     interval_stats, summarize, summarize_with,
 };
 pub use value::{
-    AbcClass, Pareto, Rfm, RfmSegment, abc_classes, pareto, quintile_scores,
+    AbcClass, Pareto, Rfm, RfmSegment, ValueOrder, abc_classes, pareto, quintile_scores,
     quintile_scores_of_counts, rfm_from_quintiles, stability,
 };
 mod analysis;

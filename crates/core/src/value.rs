@@ -39,7 +39,12 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
     }
     let mut sorted: Vec<i64> = values.iter().map(|m| m.units()).collect();
     sorted.par_sort_unstable_by_key(|&v| Reverse(v));
-    let n = sorted.len();
+    Some(pareto_of_ranked(sorted.len(), total, |k| sorted[k]))
+}
+
+/// [`pareto`] of `n` values totalling `total` (positive), where `top(k)` is the value of rank k
+/// from the top (0-based).
+fn pareto_of_ranked(n: usize, total: Money, top: impl Fn(usize) -> i64) -> Pareto {
     let total_f = total.units() as f64;
     // One running sum over the descending values instead of a vector of all prefix sums (16
     // bytes a customer at tens of millions): the curve's points are read as the sum passes them.
@@ -62,18 +67,15 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
         if k80.is_none() && running * 10 >= needed {
             k80 = Some(k);
         }
-        if let Some(&v) = sorted.get(k) {
-            running += i128::from(v);
+        if k < n {
+            running += i128::from(top(k));
         }
     }
     let k80 = k80.expect("the sum of all values is the total, which reaches 80% of itself");
-    let ascending_weighted: f64 = sorted
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &v)| (2.0 * (i + 1) as f64 - n as f64 - 1.0) * v as f64)
+    let ascending_weighted: f64 = (0..n)
+        .map(|i| (2.0 * (i + 1) as f64 - n as f64 - 1.0) * top(n - 1 - i) as f64)
         .sum();
-    Some(Pareto {
+    Pareto {
         customers: n,
         total,
         // The curve's point at 20% is the top 20% (the same `(20 * n).div_ceil(100)` customers).
@@ -81,7 +83,7 @@ pub fn pareto(values: &[Money]) -> Option<Pareto> {
         customers_for_80: k80 as f64 / n as f64,
         curve,
         gini: ascending_weighted / (n as f64 * total_f),
-    })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,11 +122,15 @@ pub fn abc_classes<K: Ord + Copy + Send>(
         .map(|(i, v)| (Reverse(v.units()), tie_key(i), i as u32))
         .collect();
     order.par_sort_unstable();
+    classify_abc(values, order.into_iter().map(|(_, _, i)| i as usize))
+}
+
+/// ABC classes of `values`, taken in `order` (every position once, largest value first).
+fn classify_abc(values: &[Money], order: impl Iterator<Item = usize>) -> Vec<AbcClass> {
     let total: i128 = values.iter().map(|m| i128::from(m.units().max(0))).sum();
     let mut classes = vec![AbcClass::C; values.len()];
     let mut running: i128 = 0;
-    for (_, _, i) in order {
-        let i = i as usize;
+    for i in order {
         // Classify by the running total *before* this customer, so the one who crosses 80% is A.
         classes[i] = if total == 0 || running * 100 < total * 80 {
             AbcClass::A
@@ -176,7 +182,7 @@ fn score_quintiles(scores: &mut [u8], higher_is_better: bool) -> impl FnMut(u64,
 /// searching a sorted copy for every customer costs a cache miss per probe on millions of rows.
 pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
     values: &[T],
-    mut f: impl FnMut(u64, u64, &[u32]),
+    f: impl FnMut(u64, u64, &[u32]),
 ) {
     // Sort contiguous (value, index) pairs: an index sort comparing through `values` would
     // miss the cache on every comparison. A u32 index keeps a pair of a 32-bit value in 8 bytes
@@ -187,6 +193,14 @@ pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
     );
     let mut pairs: Vec<(T, u32)> = values.iter().copied().zip(0..).collect();
     pairs.par_sort_unstable();
+    tie_runs_of_sorted(&pairs, f);
+}
+
+/// [`for_each_tie_run`]'s walk over (value, index) pairs already sorted.
+fn tie_runs_of_sorted<T: PartialEq + Copy>(
+    pairs: &[(T, u32)],
+    mut f: impl FnMut(u64, u64, &[u32]),
+) {
     let mut members = Vec::new();
     let mut start = 0;
     while start < pairs.len() {
@@ -199,6 +213,54 @@ pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
         members.extend(pairs[start..end].iter().map(|&(_, i)| i));
         f(start as u64, (end - start) as u64, &members);
         start = end;
+    }
+}
+
+/// Customers in order of one money value, sorted once for the rankings that all read it
+/// (revenue's monetary quintiles, ABC classes and Pareto curve): (value, position) ascending.
+/// Each ranking gives what its own function gives on the same values, ties broken by position.
+pub struct ValueOrder {
+    values: Vec<Money>,
+    pairs: Vec<(i64, u32)>,
+}
+
+impl ValueOrder {
+    pub fn new(values: Vec<Money>) -> ValueOrder {
+        assert!(
+            u32::try_from(values.len()).is_ok(),
+            "more than 4,294,967,295 values to rank"
+        );
+        let mut pairs: Vec<(i64, u32)> = values.iter().map(|m| m.units()).zip(0..).collect();
+        pairs.par_sort_unstable();
+        ValueOrder { values, pairs }
+    }
+
+    /// [`quintile_scores`] of the values.
+    pub fn quintile_scores(&self, higher_is_better: bool) -> Vec<u8> {
+        let mut scores = vec![0u8; self.pairs.len()];
+        tie_runs_of_sorted(&self.pairs, score_quintiles(&mut scores, higher_is_better));
+        scores
+    }
+
+    /// [`abc_classes`] of the values with ties broken by position: runs of equal values from the
+    /// largest down, each run in position order.
+    pub fn abc_classes(&self) -> Vec<AbcClass> {
+        let pairs = &self.pairs;
+        let descending = pairs
+            .chunk_by(|a, b| a.0 == b.0)
+            .rev()
+            .flat_map(|run| run.iter().map(|&(_, i)| i as usize));
+        classify_abc(&self.values, descending)
+    }
+
+    /// [`pareto`] of the values.
+    pub fn pareto(&self) -> Option<Pareto> {
+        let total: Money = self.values.iter().copied().sum();
+        if self.values.is_empty() || total <= Money::ZERO {
+            return None;
+        }
+        let n = self.pairs.len();
+        Some(pareto_of_ranked(n, total, |k| self.pairs[n - 1 - k].0))
     }
 }
 
@@ -476,6 +538,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// One sort serves the three revenue rankings: each equals its own function's result.
+        #[test]
+        fn value_order_matches_the_separate_rankings(
+            units in proptest::collection::vec(-3i64..12, 1..200),
+            higher in proptest::bool::ANY,
+        ) {
+            let values: Vec<Money> = units.iter().map(|&u| m(u * 1_000)).collect();
+            let order = ValueOrder::new(values.clone());
+            proptest::prop_assert_eq!(order.quintile_scores(higher), quintile_scores(&values, higher));
+            proptest::prop_assert_eq!(order.abc_classes(), abc_classes(&values, |i| i));
+            proptest::prop_assert_eq!(order.pareto(), pareto(&values));
+        }
+
         /// Counting gives the tie runs and scores that sorting gives, on narrow ranges (counted)
         /// and wide ones (sorted after all).
         #[test]

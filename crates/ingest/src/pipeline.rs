@@ -620,21 +620,26 @@ fn id_order_of_parts<T>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> Vec
         u32::try_from(customers.len()).is_ok(),
         "more than 4,294,967,295 customers in one import"
     );
-    // (id, position, end of its part)
-    let mut heap: BinaryHeap<Reverse<(&str, usize, usize)>> = BinaryHeap::new();
+    // (id prefix, id, position, end of its part): the prefix settles most comparisons without
+    // reading the ids (see `id_prefix`).
+    let entry = |k: usize, end: usize| {
+        let id = &*customers[k].0;
+        Reverse((id_prefix(id), id, k, end))
+    };
+    let mut heap: BinaryHeap<Reverse<(u64, &str, usize, usize)>> = BinaryHeap::new();
     let mut start = 0;
     for &len in part_lens {
         if len > 0 {
-            heap.push(Reverse((&*customers[start].0, start, start + len)));
+            heap.push(entry(start, start + len));
         }
         start += len;
     }
     let mut order = Vec::with_capacity(customers.len());
     while let Some(mut top) = heap.peek_mut() {
-        let Reverse((_, k, end)) = *top;
+        let Reverse((_, _, k, end)) = *top;
         order.push(k as u32);
         if k + 1 < end {
-            *top = Reverse((&*customers[k + 1].0, k + 1, end));
+            *top = entry(k + 1, end);
         } else {
             PeekMut::pop(top);
         }
