@@ -56,7 +56,8 @@ impl SharedForecasts {
                 }
             })
             .collect::<Vec<GivenAlive>>();
-        // Fixed seeds: nothing here depends on them, and runs stay repeatable to the byte.
+        // Fixed seeds, like the importer's hashers: no result depends on them, and no run draws
+        // randomness it does not need.
         let hasher = ahash::RandomState::with_seeds(0x5eed, 0xf0ca, 0x57ed, 0xca11);
         let mut map = HashMap::with_capacity_and_hasher(keys.len(), hasher);
         map.extend(keys.into_iter().zip(values));
