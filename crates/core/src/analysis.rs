@@ -522,7 +522,8 @@ pub fn analyze_columns(
         verdicts[k as usize].rfm = Some(score);
     }
 
-    // Each Pareto sorts a copy of its column: one column and its copy at a time.
+    // Revenue's order is dropped before the profit column is built and sorted for its Pareto:
+    // one column and its sorted copy at a time.
     let revenue_pareto = revenue.pareto();
     drop(revenue);
     let profit: Vec<Money> = buyers.iter().map(|b| buyer(b).profit()).collect();

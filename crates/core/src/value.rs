@@ -2,7 +2,8 @@
 //!
 //! Every function takes values in the caller's customer order and returns results in that order.
 //! Rankings break ties by the caller-supplied key, never by input position, so results do not
-//! depend on row order.
+//! depend on row order. [`ValueOrder`] is the one exception: it breaks ties by position, so its
+//! caller passes the values in an order that does not depend on the rows (by customer id).
 
 use std::cmp::Reverse;
 
@@ -272,7 +273,7 @@ pub fn quintile_scores_of_counts<T: Ord + Copy + Send + Into<i64>>(
 ) -> Vec<u8> {
     let mut scores = vec![0u8; values.len()];
     if !for_each_tie_run_counting(values, score_quintiles(&mut scores, higher_is_better)) {
-        return quintile_scores(values, higher_is_better);
+        for_each_tie_run(values, score_quintiles(&mut scores, higher_is_better));
     }
     scores
 }

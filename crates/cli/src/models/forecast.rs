@@ -42,7 +42,6 @@ impl SharedForecasts {
         let mut keys: Vec<(u64, u64)> = triples.iter().map(|(c, _)| key(c)).collect();
         keys.par_sort_unstable();
         keys.dedup();
-        keys.shrink_to_fit();
         let h = settings.horizon_days;
         let options = transaction::clv_options(h, 1.0, settings.annual_discount_rate, 0.0);
         let values = keys
