@@ -347,57 +347,71 @@ impl RungReason {
 }
 
 impl fmt::Display for RungReason {
+    // Pieces go out through `write_str` and `write_int` rather than `write!`: `customers.csv`
+    // writes a reason for every customer, and the formatting machinery costs several times more.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            RungReason::NoTouch => write!(f, "known contact, no purchase and no recorded touch"),
+            RungReason::NoTouch => f.write_str("known contact, no purchase and no recorded touch"),
             RungReason::TouchOnly { last_touch } => {
                 write!(f, "touched us (last on {last_touch}) but has not bought")
             }
-            RungReason::OnlyReturns => write!(f, "only returns in the data, no purchase"),
-            RungReason::FirstPurchases { purchase_days: 1 } => write!(f, "first purchase"),
+            RungReason::OnlyReturns => f.write_str("only returns in the data, no purchase"),
+            RungReason::FirstPurchases { purchase_days: 1 } => f.write_str("first purchase"),
             RungReason::FirstPurchases { purchase_days } => {
-                write!(f, "{purchase_days} purchase days in this turn")
+                write_int(f, purchase_days.into())?;
+                f.write_str(" purchase days in this turn")
             }
             RungReason::TooFewPeriods {
                 purchase_days,
                 periods,
                 min_periods,
                 period,
-            } => write!(
-                f,
-                "{purchase_days} purchase days, but within {periods} {p}(s); a regular buys in at least {min_periods}",
-                p = period.as_str()
-            ),
+            } => {
+                write_int(f, purchase_days.into())?;
+                f.write_str(" purchase days, but within ")?;
+                write_int(f, periods.into())?;
+                f.write_str(" ")?;
+                f.write_str(period.as_str())?;
+                f.write_str("(s); a regular buys in at least ")?;
+                write_int(f, min_periods.into())
+            }
             RungReason::Regular {
                 purchase_days,
                 periods,
                 period,
-            } => write!(
-                f,
-                "{purchase_days} purchase days over {periods} {p}s",
-                p = period.as_str()
-            ),
+            } => {
+                write_int(f, purchase_days.into())?;
+                f.write_str(" purchase days over ")?;
+                write_int(f, periods.into())?;
+                f.write_str(" ")?;
+                f.write_str(period.as_str())?;
+                f.write_str("s")
+            }
             RungReason::Promoter { purchase_days, nps } => {
-                write!(
-                    f,
-                    "regular ({purchase_days} purchase days) and an NPS promoter ({nps}/10)"
-                )
+                f.write_str("regular (")?;
+                write_int(f, purchase_days.into())?;
+                write!(f, " purchase days) and an NPS promoter ({nps}/10)")
             }
             RungReason::Referrer {
                 purchase_days,
                 referrals,
-            } => write!(
-                f,
-                "regular ({purchase_days} purchase days) who referred {referrals} customer(s)"
-            ),
+            } => {
+                f.write_str("regular (")?;
+                write_int(f, purchase_days.into())?;
+                f.write_str(" purchase days) who referred ")?;
+                write_int(f, referrals.into())?;
+                f.write_str(" customer(s)")
+            }
             RungReason::FullPrice {
                 purchase_days,
                 share,
-            } => write!(
-                f,
-                "regular ({purchase_days} purchase days) buying {:.0}% at full price",
-                share * 100.0
-            ),
+            } => {
+                f.write_str("regular (")?;
+                write_int(f, purchase_days.into())?;
+                f.write_str(" purchase days) buying ")?;
+                write_whole(f, share * 100.0)?;
+                f.write_str("% at full price")
+            }
         }
     }
 }
@@ -489,7 +503,27 @@ fn write_whole(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
     if rounded == 0.0 && value.is_sign_negative() {
         return f.write_str("-0");
     }
-    write!(f, "{}", rounded as i64)
+    write_int(f, rounded as i64)
+}
+
+/// `n` in decimal, as `write!(f, "{n}")` writes it without width or fill, but without the
+/// formatting machinery (argument tables, padding), which costs several times more.
+fn write_int(f: &mut fmt::Formatter<'_>, n: i64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        f.write_str("-")?;
+    }
+    f.write_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"))
 }
 
 impl fmt::Display for StatusReason {
@@ -507,7 +541,9 @@ impl fmt::Display for StatusReason {
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                write!(f, "; last purchase {days_since_last} days ago")
+                f.write_str("; last purchase ")?;
+                write_int(f, days_since_last.into())?;
+                f.write_str(" days ago")
             }
             StatusReason::LateByRhythm {
                 ref rhythm,
@@ -523,31 +559,42 @@ impl fmt::Display for StatusReason {
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                write!(f, "; silent for {days_since_last} days (lost after ")?;
+                f.write_str("; silent for ")?;
+                write_int(f, days_since_last.into())?;
+                f.write_str(" days (lost after ")?;
                 write_whole(f, rhythm.lost_after)?;
                 f.write_str(")")
             }
             StatusReason::Recent {
                 days_since_last,
                 limit,
-            } => write!(
-                f,
-                "last purchase {days_since_last} days ago (slipping after {limit})"
-            ),
+            } => {
+                f.write_str("last purchase ")?;
+                write_int(f, days_since_last.into())?;
+                f.write_str(" days ago (slipping after ")?;
+                write_int(f, limit.into())?;
+                f.write_str(")")
+            }
             StatusReason::Quiet {
                 days_since_last,
                 limit,
-            } => write!(
-                f,
-                "no purchase for {days_since_last} days (lost after {limit})"
-            ),
+            } => {
+                f.write_str("no purchase for ")?;
+                write_int(f, days_since_last.into())?;
+                f.write_str(" days (lost after ")?;
+                write_int(f, limit.into())?;
+                f.write_str(")")
+            }
             StatusReason::Gone {
                 days_since_last,
                 limit,
-            } => write!(
-                f,
-                "no purchase for {days_since_last} days (more than {limit})"
-            ),
+            } => {
+                f.write_str("no purchase for ")?;
+                write_int(f, days_since_last.into())?;
+                f.write_str(" days (more than ")?;
+                write_int(f, limit.into())?;
+                f.write_str(")")
+            }
             StatusReason::Doubtful { p_alive, limit } => {
                 write!(f, "P(alive) {p_alive:.2}, below {limit:.2}")
             }
@@ -877,6 +924,261 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
 mod tests {
     use super::*;
     use crate::{OrderLine, RowRef, summarize};
+    use proptest::prelude::{Just, any, prop_oneof};
+    use proptest::strategy::Strategy as Generator;
+
+    /// The reasons as `format!` writes them: the reference for their hand-written `Display`.
+    fn reference_rung_reason(reason: &RungReason) -> String {
+        match *reason {
+            RungReason::NoTouch => "known contact, no purchase and no recorded touch".into(),
+            RungReason::TouchOnly { last_touch } => {
+                format!("touched us (last on {last_touch}) but has not bought")
+            }
+            RungReason::OnlyReturns => "only returns in the data, no purchase".into(),
+            RungReason::FirstPurchases { purchase_days: 1 } => "first purchase".into(),
+            RungReason::FirstPurchases { purchase_days } => {
+                format!("{purchase_days} purchase days in this turn")
+            }
+            RungReason::TooFewPeriods {
+                purchase_days,
+                periods,
+                min_periods,
+                period,
+            } => format!(
+                "{purchase_days} purchase days, but within {periods} {p}(s); a regular buys in at least {min_periods}",
+                p = period.as_str()
+            ),
+            RungReason::Regular {
+                purchase_days,
+                periods,
+                period,
+            } => format!(
+                "{purchase_days} purchase days over {periods} {p}s",
+                p = period.as_str()
+            ),
+            RungReason::Promoter { purchase_days, nps } => {
+                format!("regular ({purchase_days} purchase days) and an NPS promoter ({nps}/10)")
+            }
+            RungReason::Referrer {
+                purchase_days,
+                referrals,
+            } => format!(
+                "regular ({purchase_days} purchase days) who referred {referrals} customer(s)"
+            ),
+            RungReason::FullPrice {
+                purchase_days,
+                share,
+            } => format!(
+                "regular ({purchase_days} purchase days) buying {:.0}% at full price",
+                share * 100.0
+            ),
+        }
+    }
+
+    fn reference_status_reason(reason: &StatusReason) -> String {
+        let every = |r: &Rhythm| format!("buys every {:.0} ± {:.0} days", r.mean_gap, r.spread);
+        match *reason {
+            StatusReason::WithinRhythm {
+                ref rhythm,
+                days_since_last,
+            } => format!(
+                "{}; last purchase {days_since_last} days ago",
+                every(rhythm)
+            ),
+            StatusReason::LateByRhythm {
+                ref rhythm,
+                days_since_last,
+            } => format!(
+                "{}; {:.0} days late",
+                every(rhythm),
+                rhythm.days_late(days_since_last)
+            ),
+            StatusReason::FarBeyondRhythm {
+                ref rhythm,
+                days_since_last,
+            } => format!(
+                "{}; silent for {days_since_last} days (lost after {:.0})",
+                every(rhythm),
+                rhythm.lost_after
+            ),
+            StatusReason::Recent {
+                days_since_last,
+                limit,
+            } => format!("last purchase {days_since_last} days ago (slipping after {limit})"),
+            StatusReason::Quiet {
+                days_since_last,
+                limit,
+            } => format!("no purchase for {days_since_last} days (lost after {limit})"),
+            StatusReason::Gone {
+                days_since_last,
+                limit,
+            } => format!("no purchase for {days_since_last} days (more than {limit})"),
+            StatusReason::Doubtful { p_alive, limit } => {
+                format!("P(alive) {p_alive:.2}, below {limit:.2}")
+            }
+            StatusReason::ProbablyGone { p_alive, limit } => {
+                format!("P(alive) {p_alive:.2}, below the lost limit {limit:.2}")
+            }
+        }
+    }
+
+    fn any_rung_reason() -> impl Generator<Value = RungReason> {
+        let days = prop_oneof![0u32..40, any::<u32>()];
+        let period = prop_oneof![
+            Just(Period::Week),
+            Just(Period::Month),
+            Just(Period::Quarter),
+            Just(Period::Year)
+        ];
+        prop_oneof![
+            Just(RungReason::NoTouch),
+            Just(RungReason::OnlyReturns),
+            (-800_000i32..800_000).prop_map(|n| RungReason::TouchOnly {
+                last_touch: Day::from_ymd(2000, 1, 1).unwrap().plus_days(n)
+            }),
+            days.clone()
+                .prop_map(|purchase_days| RungReason::FirstPurchases { purchase_days }),
+            (days.clone(), any::<u32>(), any::<u32>(), period.clone()).prop_map(
+                |(purchase_days, periods, min_periods, period)| RungReason::TooFewPeriods {
+                    purchase_days,
+                    periods,
+                    min_periods,
+                    period
+                }
+            ),
+            (days.clone(), 0u32..100, period).prop_map(|(purchase_days, periods, period)| {
+                RungReason::Regular {
+                    purchase_days,
+                    periods,
+                    period,
+                }
+            }),
+            (days.clone(), any::<u8>())
+                .prop_map(|(purchase_days, nps)| RungReason::Promoter { purchase_days, nps }),
+            (days.clone(), any::<u32>()).prop_map(|(purchase_days, referrals)| {
+                RungReason::Referrer {
+                    purchase_days,
+                    referrals,
+                }
+            }),
+            (
+                days,
+                prop_oneof![
+                    0.0f64..=1.0,
+                    (0u32..=200).prop_map(|k| f64::from(k) / 200.0)
+                ]
+            )
+                .prop_map(|(purchase_days, share)| RungReason::FullPrice {
+                    purchase_days,
+                    share
+                }),
+        ]
+    }
+
+    fn any_status_reason() -> impl Generator<Value = StatusReason> {
+        let gap = prop_oneof![0.0f64..400.0, (0u32..800).prop_map(|k| f64::from(k) / 2.0)];
+        let rhythm = (gap.clone(), gap.clone(), gap.clone(), gap).prop_map(
+            |(mean_gap, spread, late_after, lost_after)| Rhythm {
+                gaps: 5,
+                mean_gap,
+                spread,
+                regularity: 2.0,
+                late_after,
+                lost_after,
+            },
+        );
+        let days = prop_oneof![-10i32..2000, any::<i32>()];
+        let p = prop_oneof![
+            0.0f64..=1.0,
+            (0u32..=400).prop_map(|k| f64::from(k) / 400.0)
+        ];
+        prop_oneof![
+            (rhythm.clone(), days.clone()).prop_map(|(rhythm, days_since_last)| {
+                StatusReason::WithinRhythm {
+                    rhythm,
+                    days_since_last,
+                }
+            }),
+            (rhythm.clone(), days.clone()).prop_map(|(rhythm, days_since_last)| {
+                StatusReason::LateByRhythm {
+                    rhythm,
+                    days_since_last,
+                }
+            }),
+            (rhythm, days.clone()).prop_map(|(rhythm, days_since_last)| {
+                StatusReason::FarBeyondRhythm {
+                    rhythm,
+                    days_since_last,
+                }
+            }),
+            (days.clone(), days.clone()).prop_map(|(days_since_last, limit)| {
+                StatusReason::Recent {
+                    days_since_last,
+                    limit,
+                }
+            }),
+            (days.clone(), days.clone()).prop_map(|(days_since_last, limit)| {
+                StatusReason::Quiet {
+                    days_since_last,
+                    limit,
+                }
+            }),
+            (days.clone(), days).prop_map(|(days_since_last, limit)| StatusReason::Gone {
+                days_since_last,
+                limit,
+            }),
+            (p.clone(), p.clone())
+                .prop_map(|(p_alive, limit)| StatusReason::Doubtful { p_alive, limit }),
+            (p.clone(), p)
+                .prop_map(|(p_alive, limit)| StatusReason::ProbablyGone { p_alive, limit }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        #[test]
+        fn periods_are_counted_as_distinct_indices(
+            gaps in proptest::collection::vec(1i32..200, 3..40),
+            start in 0i32..20_000,
+            period in prop_oneof![
+                Just(Period::Week),
+                Just(Period::Month),
+                Just(Period::Quarter),
+                Just(Period::Year)
+            ],
+        ) {
+            let mut day = Day::from_ymd(1990, 1, 1).unwrap().plus_days(start);
+            let mut days = vec![day];
+            for g in gaps {
+                day = day.plus_days(g);
+                days.push(day);
+            }
+            let mut indices: Vec<i32> = days.iter().map(|&d| period.index(d)).collect();
+            indices.dedup();
+            let rules = LadderRules {
+                regular_min_purchase_days: 1,
+                regular_min_periods: 1,
+                period,
+                ..LadderRules::default()
+            };
+            let periods = match purchase_rung(&days, &rules).1 {
+                RungReason::Regular { periods, .. } => periods,
+                other => panic!("{other:?}"),
+            };
+            proptest::prop_assert_eq!(periods as usize, indices.len());
+        }
+
+        #[test]
+        fn rung_reasons_read_as_format_writes_them(reason in any_rung_reason()) {
+            proptest::prop_assert_eq!(reason.to_string(), reference_rung_reason(&reason));
+        }
+
+        #[test]
+        fn status_reasons_read_as_format_writes_them(reason in any_status_reason()) {
+            proptest::prop_assert_eq!(reason.to_string(), reference_status_reason(&reason));
+        }
+    }
 
     #[test]
     fn whole_numbers_are_written_as_the_float_formatter_writes_them() {
