@@ -724,13 +724,29 @@ proptest! {
             shuffled.push_str(lines[i + 1]);
             shuffled.push('\n');
         }
+        // And grouped by customer, as many exports list them: each customer's rows one after
+        // another (the importer skips the lookup for a row of the previous row's customer).
+        let mut grouped_order: Vec<usize> = (0..rows.len()).collect();
+        grouped_order.sort_by_key(|&i| rows[i].customer);
+        let mut grouped = format!("{}\n", lines[0]);
+        for &i in &grouped_order {
+            grouped.push_str(lines[i + 1]);
+            grouped.push('\n');
+        }
         let (a, table) = analyze_text(dir.path(), "a", &text);
         let (b, _) = analyze_text(dir.path(), "b", &shuffled);
+        let (c, _) = analyze_text(dir.path(), "c", &grouped);
         prop_assert!(
             a == b,
             "customers.csv differs after shuffling:\n{}\n---\n{}",
             String::from_utf8_lossy(&a),
             String::from_utf8_lossy(&b)
+        );
+        prop_assert!(
+            a == c,
+            "customers.csv differs with rows grouped by customer:\n{}\n---\n{}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&c)
         );
 
         // No money is lost: the customers' revenue adds up to every amount in the file.

@@ -793,6 +793,18 @@ pub(crate) struct Worker {
     first_day: Option<Day>,
     last_day: Option<Day>,
     categories: HashMap<String, u32, RandomState>,
+    /// The customer of the previous accepted row: the lines of one order, and in many exports
+    /// all of a customer's orders, come one after another, and then the row needs no hash and no
+    /// probe of a table that is far larger than the cache.
+    previous: PreviousCustomer,
+}
+
+/// A customer's id, shard and number, as last found.
+#[derive(Default)]
+struct PreviousCustomer {
+    id: String,
+    shard: usize,
+    number: Option<u32>,
 }
 
 impl Worker {
@@ -807,6 +819,7 @@ impl Worker {
             first_day: None,
             last_day: None,
             categories: HashMap::with_hasher(RandomState::new()),
+            previous: PreviousCustomer::default(),
         }
     }
 
@@ -1217,6 +1230,13 @@ impl RowParser {
         // return is never cut off.
         worker.first_day = Some(worker.first_day.map_or(line.day, |d| d.min(line.day)));
         worker.last_day = Some(worker.last_day.map_or(line.day, |d| d.max(line.day)));
+        let previous = &mut worker.previous;
+        if let Some(number) = previous.number.filter(|_| previous.id == customer.as_ref()) {
+            worker.maps[previous.shard]
+                .lines
+                .push(CompactLine::compact(&line, number));
+            return;
+        }
         // One hash per row picks the shard (bits 32..38, which the table's bucket index and tag
         // bits do not use) and finds the customer in it.
         let hasher = shard_hasher();
@@ -1244,6 +1264,10 @@ impl RowParser {
             }
         };
         lines.push(CompactLine::compact(&line, number));
+        previous.id.clear();
+        previous.id.push_str(&customer);
+        previous.shard = shard;
+        previous.number = Some(number);
     }
 
     fn handle_row<'a>(
