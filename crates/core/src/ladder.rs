@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
+
 use crate::{CustomerSummary, Day, Money, NpsScore, Rhythm, RhythmRules};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -891,15 +893,23 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
             })
             .collect(),
         SubgroupRule::Terciles => {
-            let known: Vec<(usize, Money)> = profits
+            // (profit, position) pairs sorted once, walked by runs of equal profit: each run's
+            // members are written straight to their positions.
+            assert!(
+                u32::try_from(profits.len()).is_ok(),
+                "more than 4,294,967,295 customers on one rung"
+            );
+            let mut pairs: Vec<(Money, u32)> = profits
                 .iter()
-                .enumerate()
-                .filter_map(|(i, p)| p.map(|p| (i, p)))
+                .zip(0u32..)
+                .filter_map(|(p, i)| p.map(|p| (p, i)))
                 .collect();
-            let values: Vec<Money> = known.iter().map(|&(_, p)| p).collect();
-            let n = values.len() as u64;
+            pairs.par_sort_unstable();
+            let n = pairs.len() as u64;
             let mut groups = vec![None; profits.len()];
-            crate::value::for_each_tie_run(&values, |below, equal, members| {
+            let mut below = 0u64;
+            for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+                let equal = run.len() as u64;
                 // Mid-rank quantile q = (below + equal / 2) / n, compared with 1/3 and 2/3 in
                 // integers: a lone customer or a block of equal profits lands in the middle
                 // rather than at the bottom.
@@ -911,10 +921,11 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
                 } else {
                     Subgroup::Profitable
                 };
-                for &k in members {
-                    groups[known[k as usize].0] = Some(group);
+                for &(_, i) in run {
+                    groups[i as usize] = Some(group);
                 }
-            });
+                below += equal;
+            }
             groups
         }
     }
@@ -1136,6 +1147,36 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+
+        #[test]
+        fn terciles_rank_each_customer_by_mid_rank(
+            profits in proptest::collection::vec(
+                proptest::option::of(prop_oneof![-5i64..5, any::<i64>().prop_map(|v| v / 4)]),
+                0..60,
+            )
+        ) {
+            let profits: Vec<Option<Money>> =
+                profits.into_iter().map(|p| p.map(Money::from_units)).collect();
+            let groups = assign_subgroups(&profits, SubgroupRule::Terciles);
+            let known: Vec<Money> = profits.iter().flatten().copied().collect();
+            let n = known.len() as u64;
+            for (p, g) in profits.iter().zip(&groups) {
+                let expected = p.map(|p| {
+                    // By hand: twice the mid-rank against 2n/3 and 4n/3.
+                    let below = known.iter().filter(|&&q| q < p).count() as u64;
+                    let equal = known.iter().filter(|&&q| q == p).count() as u64;
+                    let twice_rank = 2 * below + equal;
+                    if 3 * twice_rank < 2 * n {
+                        Subgroup::Unprofitable
+                    } else if 3 * twice_rank < 4 * n {
+                        Subgroup::Middling
+                    } else {
+                        Subgroup::Profitable
+                    }
+                });
+                proptest::prop_assert_eq!(*g, expected);
+            }
+        }
 
         #[test]
         fn periods_are_counted_as_distinct_indices(
