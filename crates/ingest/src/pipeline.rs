@@ -190,6 +190,16 @@ pub fn import_orders(
         .flat_map(|worker| &worker.maps)
         .map(|map| map.lock().expect("no worker panicked").customers.len())
         .sum();
+    // Category ids were handed out in the order the parallel workers met them; they are
+    // renumbered in name order, so that every output is the same from run to run, as the lines
+    // are summarised (the table is complete once the files are read).
+    let names = categories.into_names();
+    let mut sorted_names: Vec<(String, u32)> = names.into_iter().zip(0..).collect();
+    sorted_names.sort();
+    let mut category_rank = vec![0u32; sorted_names.len()];
+    for (new, (_, old)) in (0u32..).zip(&sorted_names) {
+        category_rank[*old as usize] = new;
+    }
     let mut customers: Vec<(Box<str>, CustomerSummary)> = Vec::with_capacity(upper_bound);
     let mut part_lens = Vec::with_capacity(SHARDS);
     let mut duplicates: Vec<DuplicateLine> = Vec::new();
@@ -205,7 +215,7 @@ pub fn import_orders(
                 let plan = plan_shard(&shards, k);
                 let pooled = scratch_pool.lock().expect("no merger panicked").pop();
                 let mut scratch = pooled.unwrap_or_default();
-                let shard = summarise_shard(plan, as_of, &mut scratch);
+                let shard = summarise_shard(plan, as_of, &category_rank, &mut scratch);
                 scratch_pool
                     .lock()
                     .expect("no merger panicked")
@@ -251,24 +261,9 @@ pub fn import_orders(
     if customers.is_empty() {
         return Err(ImportError::NoOrders);
     }
-    // Category ids were handed out in the order the parallel workers met them; renumber them in
-    // name order so every output is the same from run to run.
-    let names = categories.into_names();
-    let mut sorted: Vec<(String, u32)> = names.into_iter().zip(0..).collect();
-    sorted.sort();
-    let mut new_id = vec![0u32; sorted.len()];
-    for (new, (_, old)) in sorted.iter().enumerate() {
-        new_id[*old as usize] = new as u32;
-    }
-    customers.par_iter_mut().for_each(|(_, summary)| {
-        for c in &mut summary.categories {
-            c.0 = new_id[c.0 as usize];
-        }
-        summary.categories.sort_unstable();
-    });
     Ok(OrderImport {
         customers,
-        categories: sorted.into_iter().map(|(name, _)| name).collect(),
+        categories: sorted_names.into_iter().map(|(name, _)| name).collect(),
         rejects,
         files,
         as_of,
@@ -656,7 +651,13 @@ struct SummarisedShard {
 /// Buckets a shard's lines by customer (a counting sort: two passes over the lines, no
 /// per-customer allocation; the lines are freed as they are bucketed), then deduplicates and
 /// summarises each customer.
-fn summarise_shard(plan: ShardPlan, as_of: Day, scratch: &mut MergeScratch) -> SummarisedShard {
+/// `category_rank` maps the workers' category ids to the final ones.
+fn summarise_shard(
+    plan: ShardPlan,
+    as_of: Day,
+    category_rank: &[u32],
+    scratch: &mut MergeScratch,
+) -> SummarisedShard {
     let ShardPlan {
         arenas,
         by_id,
@@ -699,7 +700,7 @@ fn summarise_shard(plan: ShardPlan, as_of: Day, scratch: &mut MergeScratch) -> S
         lines.extend(
             sorted[starts[c]..starts[c + 1]]
                 .iter()
-                .map(CompactLine::expand),
+                .map(|l| l.expand(category_rank)),
         );
         duplicates.extend(dedup_lines_with(lines, summary));
         let id = Box::from(span.id(&arenas));
@@ -899,7 +900,8 @@ impl CompactLine {
         }
     }
 
-    fn expand(&self) -> OrderLine {
+    /// The line, its category renumbered by `category_rank`.
+    fn expand(&self, category_rank: &[u32]) -> OrderLine {
         let keyed = self.flags & 4 != 0;
         OrderLine {
             row: RowRef {
@@ -909,7 +911,8 @@ impl CompactLine {
             day: self.day,
             amount: Money::from_units(self.amount),
             cost: (self.cost != NO_COST).then(|| Money::from_units(self.cost)),
-            category: (self.category != NO_CATEGORY).then_some(CategoryId(self.category)),
+            category: (self.category != NO_CATEGORY)
+                .then(|| CategoryId(category_rank[self.category as usize])),
             full_price: (self.flags & 1 != 0).then_some(self.flags & 2 != 0),
             line_key: keyed.then_some(self.line_key),
             order_key: keyed.then_some(self.order_key),
