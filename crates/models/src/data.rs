@@ -259,6 +259,40 @@ pub fn compress_weighted(rows: &[(Triple, f64)]) -> Vec<(Triple, f64)> {
 
 /// [`compress_weighted`] for spend rows.
 pub fn compress_spend(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
+    match compress_unit_spend(rows) {
+        Some(compressed) => compressed,
+        None => compress_spend_by_sorting(rows),
+    }
+}
+
+/// [`compress_spend`] for the rows `analyze` makes: every weight 1, `x` a whole number below
+/// 2^21 and the mean spend not negative (sign bit clear, not NaN). Then `(x, mean bits)` packs
+/// into one 128-bit key whose order is the float order, and equal keys are identical rows.
+fn compress_unit_spend(rows: &[(SpendRow, f64)]) -> Option<Vec<(SpendRow, f64)>> {
+    const LIMIT: f64 = (1u64 << KEY_BITS) as f64;
+    let key = |(r, w): &(SpendRow, f64)| -> Option<u128> {
+        let x = r.x;
+        let whole = (0.0..LIMIT).contains(&x) && x.to_bits() >> 63 == 0 && (x as u64) as f64 == x;
+        let mean = r.mean_value.to_bits();
+        let plain = mean >> 63 == 0 && !r.mean_value.is_nan();
+        (*w == 1.0 && whole && plain).then_some((u128::from(x as u64) << 64) | u128::from(mean))
+    };
+    let mut keys: Vec<u128> = rows.par_iter().map(key).collect::<Option<Vec<u128>>>()?;
+    keys.par_sort_unstable();
+    let mut out = Vec::with_capacity(keys.chunk_by(|a, b| a == b).count());
+    for run in keys.chunk_by(|a, b| a == b) {
+        let k = run[0];
+        let row = SpendRow {
+            x: (k >> 64) as u64 as f64,
+            mean_value: f64::from_bits(k as u64),
+        };
+        out.push((row, run.len() as f64));
+    }
+    Some(out)
+}
+
+/// [`compress_spend`] for any rows: the rows themselves sorted.
+fn compress_spend_by_sorting(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
     let mut sorted: Vec<(SpendRow, f64)> = rows.iter().copied().filter(|(_, w)| *w > 0.0).collect();
     let cmp = |a: &SpendRow, b: &SpendRow| {
         a.x.total_cmp(&b.x)
@@ -308,6 +342,44 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn unit_spend_keys_compress_as_sorting_does(
+            rows in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        6 => (0u32..4).prop_map(f64::from),
+                        1 => proptest::prelude::Just(-0.0),
+                        1 => proptest::prelude::Just(2_097_152.0),
+                        1 => proptest::prelude::Just(1.5),
+                    ],
+                    proptest::prop_oneof![
+                        6 => (0u32..6).prop_map(|k| f64::from(k) * 12.5),
+                        1 => proptest::prelude::Just(0.0),
+                        1 => proptest::prelude::Just(-0.0),
+                        1 => proptest::prelude::Just(-3.0),
+                        1 => proptest::prelude::Just(f64::INFINITY),
+                        1 => proptest::prelude::Just(1e300),
+                    ],
+                    proptest::prop_oneof![8 => proptest::prelude::Just(1.0), 1 => proptest::prelude::Just(2.0)],
+                ),
+                0..80,
+            ),
+        ) {
+            let rows: Vec<(SpendRow, f64)> = rows
+                .into_iter()
+                .map(|(x, mean_value, w)| (SpendRow { x, mean_value }, w))
+                .collect();
+            let bits = |v: &[(SpendRow, f64)]| -> Vec<[u64; 3]> {
+                v.iter()
+                    .map(|(r, w)| [r.x.to_bits(), r.mean_value.to_bits(), w.to_bits()])
+                    .collect()
+            };
+            proptest::prop_assert_eq!(
+                bits(&compress_spend(&rows)),
+                bits(&compress_spend_by_sorting(&rows))
+            );
+        }
+
         #[test]
         fn whole_number_keys_compress_as_sorting_does(
             rows in proptest::collection::vec(
