@@ -609,37 +609,99 @@ fn id_prefix(id: &str) -> u64 {
 /// after another, each in id order. A k-way merge of the parts' ids, which moves nothing but
 /// indices. Ids are unique across parts (a customer lives in one shard), so no tie needs
 /// breaking.
-fn id_order_of_parts<T>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> Vec<u32> {
+///
+/// The merge is cut into ranges of ids, merged in parallel: the cuts are ids taken at even
+/// steps through the largest part, and every part is split at them by binary search. With the
+/// customers spread over the parts by hash, each range holds about as many of every part.
+fn id_order_of_parts<T: Sync>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> Vec<u32> {
+    // A range per few hundred thousand customers, a few per thread.
+    let ranges = (customers.len() / 200_000).clamp(1, 4 * rayon::current_num_threads());
+    id_order_of_parts_in(customers, part_lens, ranges)
+}
+
+/// [`id_order_of_parts`] in `ranges` ranges of ids.
+fn id_order_of_parts_in<T: Sync>(
+    customers: &[(Box<str>, T)],
+    part_lens: &[usize],
+    ranges: usize,
+) -> Vec<u32> {
     assert_eq!(part_lens.iter().sum::<usize>(), customers.len());
     assert!(
         u32::try_from(customers.len()).is_ok(),
         "more than 4,294,967,295 customers in one import"
     );
-    // (id prefix, id, position, end of its part): the prefix settles most comparisons without
+    let mut parts: Vec<std::ops::Range<usize>> = Vec::with_capacity(part_lens.len());
+    let mut start = 0;
+    for &len in part_lens {
+        parts.push(start..start + len);
+        start += len;
+    }
+    let largest = parts
+        .iter()
+        .max_by_key(|p| p.len())
+        .cloned()
+        .unwrap_or_default();
+    let ranges = ranges.clamp(1, largest.len().max(1));
+    // Range j holds the ids from cut j − 1 (included) to cut j (excluded).
+    let cuts: Vec<&str> = (1..ranges)
+        .map(|j| &*customers[largest.start + j * largest.len() / ranges].0)
+        .collect();
+    let split = |part: &std::ops::Range<usize>, j: usize| -> usize {
+        match j.checked_sub(1).and_then(|c| cuts.get(c)) {
+            None if j == 0 => part.start,
+            None => part.end,
+            Some(cut) => {
+                part.start + customers[part.clone()].partition_point(|(id, _)| &**id < *cut)
+            }
+        }
+    };
+    let bounds: Vec<Vec<std::ops::Range<usize>>> = (0..ranges)
+        .map(|j| parts.iter().map(|p| split(p, j)..split(p, j + 1)).collect())
+        .collect();
+    // Each range's merge fills its own stretch of the order: no piece is copied.
+    let mut order = vec![0u32; customers.len()];
+    let mut stretches: Vec<&mut [u32]> = Vec::with_capacity(ranges);
+    let mut rest = order.as_mut_slice();
+    for range in &bounds {
+        let (stretch, after) = rest.split_at_mut(range.iter().map(|r| r.len()).sum());
+        stretches.push(stretch);
+        rest = after;
+    }
+    stretches
+        .into_par_iter()
+        .zip(&bounds)
+        .for_each(|(stretch, range)| merge_ranges(customers, range, stretch));
+    order
+}
+
+/// The positions in the ranges `bounds` of `customers`, each range in id order, merged into
+/// id order with a heap and written to `out` (as long as the ranges together).
+fn merge_ranges<T>(
+    customers: &[(Box<str>, T)],
+    bounds: &[std::ops::Range<usize>],
+    out: &mut [u32],
+) {
+    // (id prefix, id, position, end of its range): the prefix settles most comparisons without
     // reading the ids (see `id_prefix`).
     let entry = |k: usize, end: usize| {
         let id = &*customers[k].0;
         Reverse((id_prefix(id), id, k, end))
     };
     let mut heap: BinaryHeap<Reverse<(u64, &str, usize, usize)>> = BinaryHeap::new();
-    let mut start = 0;
-    for &len in part_lens {
-        if len > 0 {
-            heap.push(entry(start, start + len));
-        }
-        start += len;
+    for range in bounds.iter().filter(|r| !r.is_empty()) {
+        heap.push(entry(range.start, range.end));
     }
-    let mut order = Vec::with_capacity(customers.len());
+    let mut slots = out.iter_mut();
     while let Some(mut top) = heap.peek_mut() {
         let Reverse((_, _, k, end)) = *top;
-        order.push(k as u32);
+        *slots.next().expect("as many slots as positions") = k as u32;
         if k + 1 < end {
             *top = entry(k + 1, end);
         } else {
             PeekMut::pop(top);
         }
     }
-    order
+    assert!(slots.next().is_none(), "every slot filled");
 }
 
 /// One shard's customers, summarised in id order, and the duplicate lines dropped on the way.
@@ -1620,7 +1682,7 @@ fn run_worker(
 
 #[cfg(test)]
 mod tests {
-    use super::id_order_of_parts;
+    use super::{id_order_of_parts, id_order_of_parts_in};
     use proptest::prelude::*;
 
     #[test]
@@ -1655,11 +1717,14 @@ mod tests {
                 ids[w[0]..w[1]].sort();
             }
             let customers: Vec<(Box<str>, ())> = ids.iter().map(|id| (id.as_str().into(), ())).collect();
-            let order = id_order_of_parts(&customers, &part_lens);
-            let merged: Vec<&str> = order.iter().map(|&k| &*customers[k as usize].0).collect();
             let mut expected: Vec<&str> = ids.iter().map(String::as_str).collect();
             expected.sort_unstable();
-            prop_assert_eq!(merged, expected);
+            // In one range, and cut into several ranges merged apart.
+            for ranges in [1, 2, 3, 7, 100] {
+                let order = id_order_of_parts_in(&customers, &part_lens, ranges);
+                let merged: Vec<&str> = order.iter().map(|&k| &*customers[k as usize].0).collect();
+                prop_assert_eq!(&merged, &expected, "{} ranges", ranges);
+            }
         }
     }
 }
