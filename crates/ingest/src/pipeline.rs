@@ -855,11 +855,47 @@ pub(crate) struct Worker {
     pub(crate) report: FileReport,
     first_day: Option<Day>,
     last_day: Option<Day>,
-    categories: HashMap<String, u32, RandomState>,
+    categories: KnownCategories,
     /// The customer of the previous accepted row: the lines of one order, and in many exports
     /// all of a customer's orders, come one after another, and then the row needs no hash and no
     /// probe of a table that is far larger than the cache.
     previous: PreviousCustomer,
+}
+
+/// The category ids a worker has met, by name: a short list, scanned, while the categories are
+/// few (a shop has a handful to a few dozen, and comparing a few short names costs less than
+/// hashing one on every row), and a hash map beyond.
+#[derive(Default)]
+struct KnownCategories {
+    few: Vec<(Box<str>, u32)>,
+    many: HashMap<String, u32, RandomState>,
+}
+
+impl KnownCategories {
+    /// Names kept in the scanned list before the map takes over.
+    const FEW: usize = 16;
+
+    fn get(&self, name: &str) -> Option<u32> {
+        if self.many.is_empty() {
+            self.few
+                .iter()
+                .find(|(n, _)| &**n == name)
+                .map(|&(_, id)| id)
+        } else {
+            self.many.get(name).copied()
+        }
+    }
+
+    fn insert(&mut self, name: &str, id: u32) {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.push((name.into(), id));
+            return;
+        }
+        for (n, id) in self.few.drain(..) {
+            self.many.insert(n.into(), id);
+        }
+        self.many.insert(name.to_string(), id);
+    }
 }
 
 /// A customer's id, shard and number, as last found.
@@ -881,7 +917,7 @@ impl Worker {
             },
             first_day: None,
             last_day: None,
-            categories: HashMap::with_hasher(RandomState::new()),
+            categories: KnownCategories::default(),
             previous: PreviousCustomer::default(),
         }
     }
@@ -1216,11 +1252,11 @@ impl RowParser {
             return Ok(None);
         }
         let category = self.get(fields, Field::Category).map(|name| {
-            if let Some(&id) = worker.categories.get(name) {
+            if let Some(id) = worker.categories.get(name) {
                 return CategoryId(id);
             }
             let id = ctx.categories.id(name);
-            worker.categories.insert(name.to_string(), id);
+            worker.categories.insert(name, id);
             CategoryId(id)
         });
         let (line_key, order_key) = match self.get(fields, Field::OrderId) {
@@ -1690,6 +1726,22 @@ mod tests {
         let customers: Vec<(Box<str>, ())> =
             ["a", "d", "b", "c", "e"].map(|id| (id.into(), ())).into();
         assert_eq!(id_order_of_parts(&customers, &[2, 0, 3]), [0, 2, 3, 1, 4]);
+    }
+
+    #[test]
+    fn known_categories_are_found_in_the_list_and_after_it_in_the_map() {
+        let mut known = super::KnownCategories::default();
+        let names: Vec<String> = (0..40).map(|k| format!("category {k}")).collect();
+        for (id, name) in (0u32..).zip(&names) {
+            assert_eq!(known.get(name), None, "{name} before it is added");
+            known.insert(name, id * 7);
+            // Every name added so far, whichever structure holds it now.
+            for (earlier, n) in (0u32..).zip(&names).take(id as usize + 1) {
+                assert_eq!(known.get(n), Some(earlier * 7), "{n} after {id} names");
+            }
+        }
+        assert!(known.few.is_empty() && known.many.len() == 40);
+        assert_eq!(known.get("category"), None);
     }
 
     proptest! {
