@@ -48,7 +48,17 @@ impl Day {
 
     /// The civil (year, month, day) of this day.
     pub fn ymd(self) -> (i32, u32, u32) {
-        civil_from_days(self.0)
+        match month_of_day(self.0) {
+            Some(months) => {
+                let first = MONTHS.first_day[months as usize];
+                (
+                    1970 + (months / 12) as i32,
+                    months % 12 + 1,
+                    (self.0 - first) as u32 + 1,
+                )
+            }
+            None => civil_from_days(self.0),
+        }
     }
 
     pub fn year(self) -> i32 {
@@ -66,9 +76,53 @@ impl Day {
 
     /// Index of the calendar month (year * 12 + month), for counting distinct months.
     pub fn month_index(self) -> i32 {
-        let (y, m, _) = self.ymd();
-        y * 12 + (m as i32 - 1)
+        match month_of_day(self.0) {
+            Some(months) => 1970 * 12 + months as i32,
+            None => {
+                let (y, m, _) = civil_from_days(self.0);
+                y * 12 + (m as i32 - 1)
+            }
+        }
     }
+}
+
+/// Days from 1970-01-01 that [`MONTHS`] covers: 2^16, to 2149-06-06.
+const TABLED_DAYS: usize = 1 << 16;
+
+/// The month of every day from 1970-01-01 for [`TABLED_DAYS`] days, and the first day of each of
+/// those months. A lookup costs a few instructions where the civil-date arithmetic costs about
+/// forty, and the ladder finds the month of every purchase day of every customer (twice, when
+/// `customers.csv` is written), the reports the date of several days a customer. 128 KiB, built
+/// once from [`civil_from_days`].
+struct MonthTable {
+    /// Months since January 1970 of day k.
+    month_of_day: Box<[u16]>,
+    /// First day of month k since January 1970.
+    first_day: Box<[i32]>,
+}
+
+static MONTHS: std::sync::LazyLock<MonthTable> = std::sync::LazyLock::new(|| {
+    let mut month_of_day = Vec::with_capacity(TABLED_DAYS);
+    let mut first_day = Vec::new();
+    for day in 0..TABLED_DAYS as i32 {
+        let (y, m, d) = civil_from_days(day);
+        let months = (y - 1970) * 12 + (m as i32 - 1);
+        if d == 1 || day == 0 {
+            first_day.push(day);
+        }
+        month_of_day.push(months as u16);
+    }
+    MonthTable {
+        month_of_day: month_of_day.into_boxed_slice(),
+        first_day: first_day.into_boxed_slice(),
+    }
+});
+
+/// Months since January 1970 of day `days`, when the table covers it.
+#[inline]
+fn month_of_day(days: i32) -> Option<u32> {
+    let k = usize::try_from(days).ok()?;
+    MONTHS.month_of_day.get(k).map(|&m| u32::from(m))
 }
 
 impl fmt::Display for Day {
@@ -152,6 +206,16 @@ mod tests {
             if (1000..=9999).contains(&y) {
                 assert_eq!(Day::from_ymd(y, m, dd).unwrap(), d);
             }
+        }
+    }
+
+    #[test]
+    fn the_month_table_agrees_with_the_arithmetic_on_every_day_it_covers() {
+        // Past both ends of the table too, where the arithmetic answers alone.
+        for days in -800..TABLED_DAYS as i32 + 800 {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(Day(days).ymd(), (y, m, d), "day {days}");
+            assert_eq!(Day(days).month_index(), y * 12 + m as i32 - 1, "day {days}");
         }
     }
 
