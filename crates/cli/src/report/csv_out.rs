@@ -581,6 +581,20 @@ mod tests {
         assert_eq!(ours, b"\"a,\"\"b\"\"\"");
     }
 
+    #[test]
+    fn integers_at_every_change_of_length() {
+        let mut values = vec![0, u64::MAX, u64::MAX - 1];
+        for k in 0..20 {
+            let p = 10u64.pow(k);
+            values.extend([p - 1, p, p + 1, p.saturating_mul(5)]);
+        }
+        for v in values {
+            let mut ours = b"x".to_vec();
+            push_uint(&mut ours, v);
+            assert_eq!(String::from_utf8(ours).unwrap(), format!("x{v}"));
+        }
+    }
+
     proptest! {
         #[test]
         fn quotes_are_needed_exactly_for_commas_quotes_and_line_breaks(
