@@ -1103,40 +1103,37 @@ mod tests {
             0.0f64..=1.0,
             (0u32..=400).prop_map(|k| f64::from(k) / 400.0)
         ];
+        // One generator per shape of variant, given the variant's constructor.
+        let by_rhythm = |make: fn(Rhythm, i32) -> StatusReason| {
+            (rhythm.clone(), days.clone()).prop_map(move |(r, d)| make(r, d))
+        };
+        let by_days = |make: fn(i32, i32) -> StatusReason| {
+            (days.clone(), days.clone()).prop_map(move |(d, limit)| make(d, limit))
+        };
         prop_oneof![
-            (rhythm.clone(), days.clone()).prop_map(|(rhythm, days_since_last)| {
-                StatusReason::WithinRhythm {
-                    rhythm,
-                    days_since_last,
-                }
+            by_rhythm(|rhythm, days_since_last| StatusReason::WithinRhythm {
+                rhythm,
+                days_since_last
             }),
-            (rhythm.clone(), days.clone()).prop_map(|(rhythm, days_since_last)| {
-                StatusReason::LateByRhythm {
-                    rhythm,
-                    days_since_last,
-                }
+            by_rhythm(|rhythm, days_since_last| StatusReason::LateByRhythm {
+                rhythm,
+                days_since_last
             }),
-            (rhythm, days.clone()).prop_map(|(rhythm, days_since_last)| {
-                StatusReason::FarBeyondRhythm {
-                    rhythm,
-                    days_since_last,
-                }
+            by_rhythm(|rhythm, days_since_last| StatusReason::FarBeyondRhythm {
+                rhythm,
+                days_since_last
             }),
-            (days.clone(), days.clone()).prop_map(|(days_since_last, limit)| {
-                StatusReason::Recent {
-                    days_since_last,
-                    limit,
-                }
-            }),
-            (days.clone(), days.clone()).prop_map(|(days_since_last, limit)| {
-                StatusReason::Quiet {
-                    days_since_last,
-                    limit,
-                }
-            }),
-            (days.clone(), days).prop_map(|(days_since_last, limit)| StatusReason::Gone {
+            by_days(|days_since_last, limit| StatusReason::Recent {
                 days_since_last,
-                limit,
+                limit
+            }),
+            by_days(|days_since_last, limit| StatusReason::Quiet {
+                days_since_last,
+                limit
+            }),
+            by_days(|days_since_last, limit| StatusReason::Gone {
+                days_since_last,
+                limit
             }),
             (p.clone(), p.clone())
                 .prop_map(|(p_alive, limit)| StatusReason::Doubtful { p_alive, limit }),
