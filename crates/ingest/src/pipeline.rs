@@ -646,13 +646,15 @@ fn id_order_of_parts_in<T: Sync>(
     let cuts: Vec<&str> = (1..ranges)
         .map(|j| &*customers[largest.start + j * largest.len() / ranges].0)
         .collect();
+    // Where range j begins in `part`.
     let split = |part: &std::ops::Range<usize>, j: usize| -> usize {
-        match j.checked_sub(1).and_then(|c| cuts.get(c)) {
-            None if j == 0 => part.start,
-            None => part.end,
-            Some(cut) => {
-                part.start + customers[part.clone()].partition_point(|(id, _)| &**id < *cut)
-            }
+        if j == 0 {
+            part.start
+        } else if j == ranges {
+            part.end
+        } else {
+            let cut = cuts[j - 1];
+            part.start + customers[part.clone()].partition_point(|(id, _)| &**id < cut)
         }
     };
     let bounds: Vec<Vec<std::ops::Range<usize>>> = (0..ranges)
