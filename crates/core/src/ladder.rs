@@ -511,21 +511,22 @@ fn write_whole(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
 /// `n` in decimal, as `write!(f, "{n}")` writes it without width or fill, but without the
 /// formatting machinery (argument tables, padding), which costs several times more.
 fn write_int(f: &mut fmt::Formatter<'_>, n: i64) -> fmt::Result {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        f.write_str("-")?;
-    }
-    f.write_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"))
+    f.write_str(itoa::Buffer::new().format(n))
+}
+
+/// `{before}{days}{between}{limit})`: the shape of the reasons that compare days with a limit.
+fn write_days_and_limit(
+    f: &mut fmt::Formatter<'_>,
+    before: &str,
+    days: i32,
+    between: &str,
+    limit: i32,
+) -> fmt::Result {
+    f.write_str(before)?;
+    write_int(f, days.into())?;
+    f.write_str(between)?;
+    write_int(f, limit.into())?;
+    f.write_str(")")
 }
 
 impl fmt::Display for StatusReason {
@@ -570,33 +571,33 @@ impl fmt::Display for StatusReason {
             StatusReason::Recent {
                 days_since_last,
                 limit,
-            } => {
-                f.write_str("last purchase ")?;
-                write_int(f, days_since_last.into())?;
-                f.write_str(" days ago (slipping after ")?;
-                write_int(f, limit.into())?;
-                f.write_str(")")
-            }
+            } => write_days_and_limit(
+                f,
+                "last purchase ",
+                days_since_last,
+                " days ago (slipping after ",
+                limit,
+            ),
             StatusReason::Quiet {
                 days_since_last,
                 limit,
-            } => {
-                f.write_str("no purchase for ")?;
-                write_int(f, days_since_last.into())?;
-                f.write_str(" days (lost after ")?;
-                write_int(f, limit.into())?;
-                f.write_str(")")
-            }
+            } => write_days_and_limit(
+                f,
+                "no purchase for ",
+                days_since_last,
+                " days (lost after ",
+                limit,
+            ),
             StatusReason::Gone {
                 days_since_last,
                 limit,
-            } => {
-                f.write_str("no purchase for ")?;
-                write_int(f, days_since_last.into())?;
-                f.write_str(" days (more than ")?;
-                write_int(f, limit.into())?;
-                f.write_str(")")
-            }
+            } => write_days_and_limit(
+                f,
+                "no purchase for ",
+                days_since_last,
+                " days (more than ",
+                limit,
+            ),
             StatusReason::Doubtful { p_alive, limit } => {
                 write!(f, "P(alive) {p_alive:.2}, below {limit:.2}")
             }
@@ -893,8 +894,8 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
             })
             .collect(),
         SubgroupRule::Terciles => {
-            // (profit, position) pairs sorted once, walked by runs of equal profit: each run's
-            // members are written straight to their positions.
+            // (profit, position) pairs sorted once and walked by runs of equal profit, so that
+            // each run's members are its positions among `profits`.
             assert!(
                 u32::try_from(profits.len()).is_ok(),
                 "more than 4,294,967,295 customers on one rung"
@@ -907,9 +908,7 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
             pairs.par_sort_unstable();
             let n = pairs.len() as u64;
             let mut groups = vec![None; profits.len()];
-            let mut below = 0u64;
-            for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-                let equal = run.len() as u64;
+            crate::value::tie_runs_of_sorted(&pairs, |below, equal, members| {
                 // Mid-rank quantile q = (below + equal / 2) / n, compared with 1/3 and 2/3 in
                 // integers: a lone customer or a block of equal profits lands in the middle
                 // rather than at the bottom.
@@ -921,11 +920,10 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
                 } else {
                     Subgroup::Profitable
                 };
-                for &(_, i) in run {
+                for &i in members {
                     groups[i as usize] = Some(group);
                 }
-                below += equal;
-            }
+            });
             groups
         }
     }

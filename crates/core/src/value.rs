@@ -204,7 +204,7 @@ pub(crate) fn for_each_tie_run<T: Ord + Copy + Send>(
 }
 
 /// [`for_each_tie_run`]'s walk over (value, index) pairs already sorted.
-fn tie_runs_of_sorted<T: PartialEq + Copy>(
+pub(crate) fn tie_runs_of_sorted<T: PartialEq + Copy>(
     pairs: &[(T, u32)],
     mut f: impl FnMut(u64, u64, &[u32]),
 ) {
