@@ -204,21 +204,40 @@ fn compress_by_sorting(mut rows: Vec<Triple>) -> Vec<(Triple, f64)> {
 /// Bits per field of [`compress_whole_numbers`]'s keys.
 const KEY_BITS: u32 = 21;
 
+/// `v` as a key field, when it is a whole number in `0..2^KEY_BITS`; `None` for anything else,
+/// negative zero included (`to_bits` tells it apart: `total_cmp` orders it before +0.0).
+fn whole_key_field(v: f64) -> Option<u64> {
+    const LIMIT: f64 = (1u64 << KEY_BITS) as f64;
+    let whole = (0.0..LIMIT).contains(&v) && v.to_bits() >> 63 == 0 && (v as u64) as f64 == v;
+    whole.then_some(v as u64)
+}
+
+/// Sorted keys as `(row, count)` pairs, `row` unpacking a key: the last step of both packed-key
+/// compressions.
+fn count_sorted_keys<K: Copy + PartialEq, R>(keys: &[K], row: impl Fn(K) -> R) -> Vec<(R, f64)> {
+    let mut out = Vec::with_capacity(keys.chunk_by(|a, b| a == b).count());
+    for run in keys.chunk_by(|a, b| a == b) {
+        out.push((row(run[0]), run.len() as f64));
+    }
+    out
+}
+
 /// [`compress_owned`] for the usual rows in days: when every field is a whole number in
 /// `0..2^21` (positive zero included, negative zero not), each triple packs into one integer
 /// key, `x` highest, whose order is `cmp_triple`'s, and equal keys are bit-identical triples.
 /// Sorting eight-byte keys is several times faster than sorting 24-byte triples three floats
 /// at a time. `None` when some field does not fit: the caller sorts the triples.
 fn compress_whole_numbers(rows: &[Triple]) -> Option<Vec<(Triple, f64)>> {
-    const LIMIT: f64 = (1u64 << KEY_BITS) as f64;
-    let field = |v: f64| -> Option<u64> {
-        // `to_bits` rejects −0.0, which `total_cmp` orders before +0.0.
-        let whole = (0.0..LIMIT).contains(&v) && v.to_bits() >> 63 == 0 && (v as u64) as f64 == v;
-        whole.then_some(v as u64)
-    };
     let mut keys: Vec<u64> = rows
         .par_iter()
-        .map(|r| Some((field(r.x)? << (2 * KEY_BITS)) | (field(r.t_x)? << KEY_BITS) | field(r.t)?))
+        .map(|r| {
+            let (x, t_x, t) = (
+                whole_key_field(r.x)?,
+                whole_key_field(r.t_x)?,
+                whole_key_field(r.t)?,
+            );
+            Some((x << (2 * KEY_BITS)) | (t_x << KEY_BITS) | t)
+        })
         .collect::<Option<Vec<u64>>>()?;
     keys.par_sort_unstable();
     let mask = (1u64 << KEY_BITS) - 1;
@@ -229,12 +248,7 @@ fn compress_whole_numbers(rows: &[Triple]) -> Option<Vec<(Triple, f64)>> {
             (k & mask) as f64,
         )
     };
-    let distinct = keys.chunk_by(|a, b| a == b).count();
-    let mut out = Vec::with_capacity(distinct);
-    for run in keys.chunk_by(|a, b| a == b) {
-        out.push((unpack(run[0]), run.len() as f64));
-    }
-    Some(out)
+    Some(count_sorted_keys(&keys, unpack))
 }
 
 /// Like [`compress`] for rows that already carry weights; weights of identical rows add up and
@@ -269,26 +283,18 @@ pub fn compress_spend(rows: &[(SpendRow, f64)]) -> Vec<(SpendRow, f64)> {
 /// 2^21 and the mean spend not negative (sign bit clear, not NaN). Then `(x, mean bits)` packs
 /// into one 128-bit key whose order is the float order, and equal keys are identical rows.
 fn compress_unit_spend(rows: &[(SpendRow, f64)]) -> Option<Vec<(SpendRow, f64)>> {
-    const LIMIT: f64 = (1u64 << KEY_BITS) as f64;
     let key = |(r, w): &(SpendRow, f64)| -> Option<u128> {
-        let x = r.x;
-        let whole = (0.0..LIMIT).contains(&x) && x.to_bits() >> 63 == 0 && (x as u64) as f64 == x;
+        let x = whole_key_field(r.x)?;
         let mean = r.mean_value.to_bits();
         let plain = mean >> 63 == 0 && !r.mean_value.is_nan();
-        (*w == 1.0 && whole && plain).then_some((u128::from(x as u64) << 64) | u128::from(mean))
+        (*w == 1.0 && plain).then_some((u128::from(x) << 64) | u128::from(mean))
     };
     let mut keys: Vec<u128> = rows.par_iter().map(key).collect::<Option<Vec<u128>>>()?;
     keys.par_sort_unstable();
-    let mut out = Vec::with_capacity(keys.chunk_by(|a, b| a == b).count());
-    for run in keys.chunk_by(|a, b| a == b) {
-        let k = run[0];
-        let row = SpendRow {
-            x: (k >> 64) as u64 as f64,
-            mean_value: f64::from_bits(k as u64),
-        };
-        out.push((row, run.len() as f64));
-    }
-    Some(out)
+    Some(count_sorted_keys(&keys, |k| SpendRow {
+        x: (k >> 64) as u64 as f64,
+        mean_value: f64::from_bits(k as u64),
+    }))
 }
 
 /// [`compress_spend`] for any rows: the rows themselves sorted.
