@@ -564,11 +564,17 @@ impl PlainNumber {
 /// checking that thousands separators form groups of three.
 fn scan_number(s: &str, decimal: u8) -> Result<Scanned, ValueError> {
     let orig = trim_value(s);
+    match scan_plain(orig.as_bytes(), decimal) {
+        Some(plain) => Ok(plain.scanned()),
+        None => scan_not_plain(orig, decimal),
+    }
+}
+
+/// [`scan_number`] for trimmed text that [`scan_plain`] has turned down already (the money and
+/// quantity parsers try it first, on their own).
+fn scan_not_plain(orig: &str, decimal: u8) -> Result<Scanned, ValueError> {
     if orig.is_empty() {
         return Err(ValueError::Empty);
-    }
-    if let Some(plain) = scan_plain(orig.as_bytes(), decimal) {
-        return Ok(plain.scanned());
     }
     scan_number_general(orig, decimal)
 }
@@ -725,18 +731,23 @@ fn scanned_to_money(sc: &Scanned, text: &str) -> Result<Money, ValueError> {
 /// thousands separators in groups of three, and currency marks before or after the number.
 pub fn parse_money(s: &str, f: NumberFormat) -> Result<Money, ValueError> {
     // Returns are written with a minus sign: they take the fast path too.
-    let t = trim_value(s).as_bytes();
-    let (negative, digits) = match t.split_first() {
+    let t = trim_value(s);
+    let (negative, digits) = match t.as_bytes().split_first() {
         Some((b'-', rest)) => (true, rest),
-        _ => (false, t),
+        _ => (false, t.as_bytes()),
     };
-    if let Some(money) = scan_plain(digits, f.decimal).and_then(PlainNumber::money) {
+    let plain = scan_plain(digits, f.decimal);
+    if let Some(money) = plain.and_then(PlainNumber::money) {
         return Ok(if negative { -money } else { money });
     }
-    let sc = scan_number(s, f.decimal)?;
+    // What `scan_number` gives, without scanning the plain shape a second time.
+    let sc = match plain {
+        Some(plain) if !negative => plain.scanned(),
+        _ => scan_not_plain(t, f.decimal)?,
+    };
     if sc.percent {
         return Err(ValueError::Percent {
-            text: trim_value(s).to_string(),
+            text: t.to_string(),
         });
     }
     scanned_to_money(&sc, s)
@@ -749,13 +760,15 @@ fn scanned_to_f64(sc: &Scanned) -> f64 {
 
 /// Parses a plain number (a quantity) with the same rules as [`parse_money`]; `%` is an error.
 pub fn parse_decimal_f64(s: &str, f: NumberFormat) -> Result<f64, ValueError> {
-    if let Some(plain) = scan_plain(trim_value(s).as_bytes(), f.decimal) {
-        return Ok(plain.to_f64());
-    }
-    let sc = scan_number(s, f.decimal)?;
+    let t = trim_value(s);
+    // What `scan_number` does, with the plain shape's own conversion.
+    let sc = match scan_plain(t.as_bytes(), f.decimal) {
+        Some(plain) => return Ok(plain.to_f64()),
+        None => scan_not_plain(t, f.decimal)?,
+    };
     if sc.percent {
         return Err(ValueError::Percent {
-            text: trim_value(s).to_string(),
+            text: t.to_string(),
         });
     }
     Ok(scanned_to_f64(&sc))
