@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod layout;
 pub mod pipeline;
 mod records;
+pub use records::matching_bytes;
 pub mod rows;
 pub mod sniff;
 pub mod values;

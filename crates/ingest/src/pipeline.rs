@@ -1069,7 +1069,7 @@ impl<'a> Cells<'a> for &'a csv::StringRecord {
         self.get(i)
     }
     fn all_blank(&self) -> bool {
-        self.iter().all(|f| f.trim().is_empty())
+        self.iter().all(|f| trim_cell(f).is_empty())
     }
 }
 
@@ -1079,7 +1079,7 @@ impl<'a> Cells<'a> for &[&'a str] {
         self.get(i).copied()
     }
     fn all_blank(&self) -> bool {
-        self.iter().all(|f| f.trim().is_empty())
+        self.iter().all(|f| trim_cell(f).is_empty())
     }
 }
 

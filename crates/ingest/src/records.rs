@@ -192,6 +192,14 @@ impl<'a> ByteHits<'a> {
     }
 }
 
+/// The top bit of every byte of `word` that equals `byte`, and no other bit: [`ByteHits`]'
+/// test, for other word-at-a-time searches (`customers.csv`'s writer looks for the bytes that
+/// make a field need quotes with it).
+#[inline]
+pub fn matching_bytes(word: u64, byte: u8) -> u64 {
+    ByteHits::zero_bytes(word ^ (u64::from(byte) * ByteHits::ONES))
+}
+
 impl Iterator for ByteHits<'_> {
     type Item = usize;
 
