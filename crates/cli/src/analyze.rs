@@ -6,14 +6,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use clientele_core::{CustomerProfile, Day, LadderRules, analyze_columns};
+use clientele_core::{CustomerProfile, Day, DayAmounts, LadderRules, analyze_columns};
 use clientele_ingest::columns::parse_map_arg;
 use clientele_ingest::customers::read_customers;
 use clientele_ingest::pipeline::{ImportOptions, Reject, import_orders};
 use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::{DateFormat, parse_date};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::args::{AnalyzeArgs, ImportFlags, OutputFormat};
 use crate::models::forecast::{ForecastSettings, forecast_all};
@@ -56,6 +55,9 @@ pub fn import_options(args: &ImportFlags) -> Result<ImportOptions> {
         },
         strict: args.strict,
         as_of,
+        // The models read the repeat purchases' value as of the as-of day, which the sums give;
+        // `models` with a calibration end asks for every day's amount itself.
+        day_amounts: DayAmounts::FirstOnly,
     })
 }
 
@@ -133,11 +135,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let (forecasts, model) = forecast_all(&import.customers, import.as_of, settings);
     let modelled = started.elapsed();
     let peak_modelled = peak_rss_bytes();
-    // The models were the last readers of the amounts per purchase day.
-    let mut customers = import.customers;
-    customers
-        .par_iter_mut()
-        .for_each(|(_, summary)| summary.release_day_amounts());
+    let customers = import.customers;
     // Same size with and without the `Some`, so this reuses the vector in place.
     let summaries = customers
         .into_iter()

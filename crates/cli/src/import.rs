@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
+use clientele_core::DayAmounts;
 use clientele_ingest::columns::parse_map_arg;
 use clientele_ingest::customers::read_customers;
 use clientele_ingest::pipeline::{ImportOptions, Reject};
@@ -91,6 +92,7 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         },
         strict: args.strict,
         as_of: None,
+        day_amounts: DayAmounts::FirstOnly,
     })
 }
 

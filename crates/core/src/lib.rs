@@ -25,8 +25,8 @@ pub use ladder::{
 };
 pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{
-    CustomerSummary, DuplicateLine, IntervalStats, SummaryScratch, dedup_lines, dedup_lines_with,
-    interval_stats, summarize, summarize_with,
+    CustomerSummary, DayAmounts, DuplicateLine, IntervalStats, SummaryScratch, dedup_lines,
+    dedup_lines_with, interval_stats, summarize, summarize_with,
 };
 pub use value::{
     AbcClass, Pareto, Rfm, RfmSegment, ValueOrder, abc_classes, pareto, quintile_scores,

@@ -83,8 +83,11 @@ pub struct CustomerSummary {
     pub returns: u32,
     /// Distinct purchase days, ascending.
     pub days: Box<[Day]>,
-    /// Amount bought on each of `days` (same index), returns not subtracted. Empty after
-    /// [`CustomerSummary::release_day_amounts`].
+    /// Amount bought on the first purchase day (zero without a purchase). With `gross_sales` it
+    /// gives the value of every repeat purchase, which is what the spend models need.
+    pub first_day_amount: Money,
+    /// Amount bought on each of `days` (same index), returns not subtracted, when the summary was
+    /// made with [`DayAmounts::Every`]; empty otherwise.
     pub day_amounts: Box<[Money]>,
     pub as_of: Day,
     /// Sum of purchase amounts, before returns.
@@ -110,11 +113,21 @@ pub struct IntervalStats {
 }
 
 impl CustomerSummary {
-    /// Frees the amounts per purchase day, which only the customer-base models' spend inputs
-    /// read, once those are taken: 8 bytes a purchase day plus an allocation, held otherwise
-    /// through the analysis and the output of tens of millions of customers.
-    pub fn release_day_amounts(&mut self) {
-        self.day_amounts = Box::default();
+    /// The value bought on purchase days 2 to `n` (the repeat purchases among the first `n`),
+    /// returns not subtracted. All `n` days' value is known from the sums alone; fewer need the
+    /// amounts per day, so `None` when the summary has no [`DayAmounts::Every`] and `n` is short.
+    pub fn repeat_value(&self, n: usize) -> Option<Money> {
+        if n >= self.days.len() {
+            return Some(self.gross_sales - self.first_day_amount);
+        }
+        if self.day_amounts.len() != self.days.len() {
+            return None;
+        }
+        Some(
+            self.day_amounts[1.min(n)..n]
+                .iter()
+                .fold(Money::ZERO, |sum, &m| sum + m),
+        )
     }
 
     /// The first purchase day (read from `days` rather than stored: 8 bytes a customer each).
@@ -208,16 +221,34 @@ pub fn interval_stats(days: &[Day]) -> Option<IntervalStats> {
     })
 }
 
-/// Summarises one customer's (deduplicated) lines as of `as_of`; lines after `as_of` are ignored.
-pub fn summarize(lines: &[OrderLine], as_of: Day) -> CustomerSummary {
-    summarize_with(lines, as_of, &mut SummaryScratch::default())
+/// Whether a summary keeps the amount bought on each purchase day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DayAmounts {
+    /// Only the first day's: with the gross sales that gives the repeat purchases' value as of
+    /// the summary's day, without an allocation per customer (tens of millions of them).
+    #[default]
+    FirstOnly,
+    /// Every day's: what a calibration period that ends before the as-of day needs.
+    Every,
 }
 
-/// [`summarize`] with buffers reused across customers; the summary's own vectors are allocated
-/// at their final size.
+/// Summarises one customer's (deduplicated) lines as of `as_of`, keeping the amount of every
+/// purchase day; lines after `as_of` are ignored.
+pub fn summarize(lines: &[OrderLine], as_of: Day) -> CustomerSummary {
+    summarize_with(
+        lines,
+        as_of,
+        DayAmounts::Every,
+        &mut SummaryScratch::default(),
+    )
+}
+
+/// [`summarize`] with a choice of [`DayAmounts`] and buffers reused across customers; the
+/// summary's own lists are allocated at their final size.
 pub fn summarize_with(
     lines: &[OrderLine],
     as_of: Day,
+    keep: DayAmounts,
     scratch: &mut SummaryScratch,
 ) -> CustomerSummary {
     let SummaryScratch {
@@ -269,13 +300,24 @@ pub fn summarize_with(
     let distinct = 1 + day_amounts.windows(2).filter(|w| w[0].0 != w[1].0).count();
     let distinct = if day_amounts.is_empty() { 0 } else { distinct };
     let mut days: Vec<Day> = Vec::with_capacity(distinct);
-    let mut amounts: Vec<Money> = Vec::with_capacity(distinct);
+    let mut amounts: Vec<Money> = match keep {
+        DayAmounts::Every => Vec::with_capacity(distinct),
+        DayAmounts::FirstOnly => Vec::new(),
+    };
+    let mut first_day_amount = Money::ZERO;
     for &(day, amount) in day_amounts.iter() {
         if days.last() == Some(&day) {
-            *amounts.last_mut().expect("parallel vectors") += amount;
+            if keep == DayAmounts::Every {
+                *amounts.last_mut().expect("parallel vectors") += amount;
+            }
         } else {
             days.push(day);
-            amounts.push(amount);
+            if keep == DayAmounts::Every {
+                amounts.push(amount);
+            }
+        }
+        if days.len() == 1 {
+            first_day_amount += amount;
         }
     }
     CustomerSummary {
@@ -283,6 +325,7 @@ pub fn summarize_with(
         returns,
         // Both were allocated at their final length, so boxing them copies nothing.
         days: days.into_boxed_slice(),
+        first_day_amount,
         day_amounts: amounts.into_boxed_slice(),
         as_of,
         gross_sales,
@@ -342,6 +385,21 @@ mod tests {
         assert_eq!(s.profit(), Money::from_major(126));
         assert_eq!(s.average_order_value(), Some(Money::from_major(80)));
         assert_eq!(s.day_amounts[0], Money::from_major(150));
+        assert_eq!(s.first_day_amount, Money::from_major(150));
+        // Repeat days Jan 11, Jan 31 and Mar 2: 200 + 10 + 40, and the first two of them.
+        assert_eq!(s.repeat_value(4), Some(Money::from_major(250)));
+        assert_eq!(s.repeat_value(3), Some(Money::from_major(210)));
+        assert_eq!(s.repeat_value(1), Some(Money::ZERO));
+        let first_only = summarize_with(
+            &lines,
+            day(2024, 3, 31),
+            DayAmounts::FirstOnly,
+            &mut SummaryScratch::default(),
+        );
+        assert!(first_only.day_amounts.is_empty());
+        assert_eq!(first_only.first_day_amount, Money::from_major(150));
+        assert_eq!(first_only.repeat_value(4), Some(Money::from_major(250)));
+        assert_eq!(first_only.repeat_value(3), None);
         // Gaps 10, 20, 31: mean 61/3, median 20, sd = sqrt(((10-20.333)^2+(20-20.333)^2+(31-20.333)^2)/2).
         let iv = s.intervals().unwrap();
         assert_eq!(iv.count, 3);

@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 
 use ahash::RandomState;
 use clientele_core::{
-    CategoryId, CustomerSummary, Day, DuplicateLine, Money, OrderLine, RowRef, SummaryScratch,
-    dedup_lines_with, permute_in_place, summarize_with,
+    CategoryId, CustomerSummary, Day, DayAmounts, DuplicateLine, Money, OrderLine, RowRef,
+    SummaryScratch, dedup_lines_with, permute_in_place, summarize_with,
 };
 use hashbrown::HashTable;
 use rayon::prelude::*;
@@ -52,6 +52,9 @@ pub struct ImportOptions {
     pub strict: bool,
     /// Ignore orders after this day; `None` means the last order day in the data.
     pub as_of: Option<Day>,
+    /// Whether the summaries keep the amount of every purchase day (a calibration period that
+    /// ends before the as-of day needs them; nothing else does).
+    pub day_amounts: DayAmounts,
 }
 
 /// A row that was not imported, with where and why.
@@ -215,7 +218,13 @@ pub fn import_orders(
                 let plan = plan_shard(&shards, k);
                 let pooled = scratch_pool.lock().expect("no merger panicked").pop();
                 let mut scratch = pooled.unwrap_or_default();
-                let shard = summarise_shard(plan, as_of, &category_rank, &mut scratch);
+                let shard = summarise_shard(
+                    plan,
+                    as_of,
+                    options.day_amounts,
+                    &category_rank,
+                    &mut scratch,
+                );
                 scratch_pool
                     .lock()
                     .expect("no merger panicked")
@@ -719,6 +728,7 @@ struct SummarisedShard {
 fn summarise_shard(
     plan: ShardPlan,
     as_of: Day,
+    day_amounts: DayAmounts,
     category_rank: &[u32],
     scratch: &mut MergeScratch,
 ) -> SummarisedShard {
@@ -768,7 +778,7 @@ fn summarise_shard(
         );
         duplicates.extend(dedup_lines_with(lines, summary));
         let id = Box::from(span.id(&arenas));
-        out.push((id, summarize_with(lines, as_of, summary)));
+        out.push((id, summarize_with(lines, as_of, day_amounts, summary)));
     }
     SummarisedShard {
         customers: out,

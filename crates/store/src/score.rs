@@ -216,6 +216,7 @@ impl Store {
                         orders: a.orders,
                         returns: a.returns,
                         days: Box::default(),
+                        first_day_amount: Money::ZERO,
                         day_amounts: Box::default(),
                         as_of,
                         gross_sales: Money::from_units(a.gross),
@@ -247,6 +248,7 @@ impl Store {
             .into_iter()
             .map(|(id, (mut s, (days, amounts, categories)))| {
                 s.days = days.into_boxed_slice();
+                s.first_day_amount = amounts.first().copied().unwrap_or(Money::ZERO);
                 s.day_amounts = amounts.into_boxed_slice();
                 s.categories = categories.into_boxed_slice();
                 s.categories.sort_unstable();

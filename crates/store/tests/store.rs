@@ -171,6 +171,7 @@ fn sql_summary_matches_a_hand_computed_customer() {
             ]
         );
         assert_eq!(*a.day_amounts, [150, 200, 10, 40].map(Money::from_major));
+        assert_eq!(a.first_day_amount, Money::from_major(150));
         assert_eq!(a.gross_sales, Money::from_major(400));
         assert_eq!(a.revenue, Money::from_major(350));
         // Costs: 50 + 10 + 15 + 100 + (none) − 25 + 20 = 170; one line without cost.

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use clientele_core::{CustomerSummary, Day};
+use clientele_core::{CustomerSummary, Day, DayAmounts};
 use clientele_ingest::pipeline::import_orders;
 use clientele_models::{DiscreteTriple, Triple};
 
@@ -106,7 +106,12 @@ pub fn load(args: &ModelInputArgs) -> Result<ModelData> {
             }
         );
     }
-    let options = import_options(&args.import)?;
+    let mut options = import_options(&args.import)?;
+    if args.calibration_end.is_some() {
+        // The spend inputs are the repeat purchases up to the calibration end, a part of the
+        // purchase days that the sums alone cannot give.
+        options.day_amounts = DayAmounts::Every;
+    }
     let import = import_orders(&args.orders, &options, &|_| {})?;
     let end = import.as_of;
     let cal_end = match args.calibration_end.as_deref() {
@@ -190,12 +195,10 @@ fn calibration_triple(s: &CustomerSummary, cut: Day, unit: f64) -> Option<(Tripl
 fn calibration(s: &CustomerSummary, cut: Day, unit: f64) -> Option<(ModelInputs, usize)> {
     let (triple, n) = calibration_triple(s, cut, unit)?;
     let x = triple.x;
-    assert_eq!(
-        s.day_amounts.len(),
-        s.days.len(),
-        "model inputs need the amounts per purchase day (not released)"
-    );
-    let repeat_value: f64 = s.day_amounts[1..n].iter().map(|m| m.to_f64()).sum();
+    let repeat_value = s
+        .repeat_value(n)
+        .expect("a calibration end before the data's end imports every day's amount")
+        .to_f64();
     let mean_value = (n > 1 && repeat_value > 0.0).then(|| repeat_value / x);
     let revenue = s.revenue.to_f64();
     let margin = (s.cost_complete && revenue > 0.0).then(|| s.profit().to_f64() / revenue);
