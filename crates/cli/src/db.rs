@@ -13,7 +13,7 @@ use clientele_store::{NewUser, Role, Store, StoreError, Transitions};
 use crate::analyze::{load_rules, parse_user_date};
 use crate::args::AnalyzeModel;
 use crate::import::{DbArgs, open, runtime};
-use crate::models::forecast::{ForecastSettings, ModelOutcome, forecast_all};
+use crate::models::forecast::{ForecastSettings, ModelOutcome, fit_and_forecast};
 use crate::report::group_digits;
 
 #[derive(Debug, Args)]
@@ -129,7 +129,7 @@ pub async fn score_store(
         .await
         .context("summarising in the database")?;
     let profiles = store.profiles(as_of).await?;
-    let (forecasts, model) = forecast_all(&summaries.customers, as_of, settings.forecast);
+    let (forecasts, model) = fit_and_forecast(&summaries.customers, as_of, settings.forecast);
     match &model {
         ModelOutcome::Refused { kind, reason } => {
             eprintln!(

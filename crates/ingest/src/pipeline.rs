@@ -132,6 +132,89 @@ pub fn import_orders(
     options: &ImportOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<OrderImport, ImportError> {
+    import_unordered(paths, options, progress)?.into_id_order()
+}
+
+/// An import whose customers are summarised but not yet in id order. Putting millions of them in
+/// order is mostly one thread's work; what needs no order (the customer-base model fits) can run
+/// on the other cores meanwhile, from [`UnorderedImport::customers`].
+#[derive(Debug)]
+pub struct UnorderedImport {
+    /// Shard after shard, each in id order (`part_lens` long).
+    customers: Vec<(Box<str>, CustomerSummary)>,
+    part_lens: Vec<usize>,
+    categories: Vec<String>,
+    rejects: Vec<Reject>,
+    files: Vec<FileReport>,
+    as_of: Day,
+    first_day: Option<Day>,
+    last_day: Option<Day>,
+    paths: Vec<PathBuf>,
+    block_indexes: Vec<Option<BlockIndex>>,
+    strict: bool,
+}
+
+impl UnorderedImport {
+    /// Every customer, in no particular order.
+    pub fn customers(&self) -> &[(Box<str>, CustomerSummary)] {
+        &self.customers
+    }
+
+    /// The day the summaries are as of.
+    pub fn as_of(&self) -> Day {
+        self.as_of
+    }
+
+    /// Puts the customers in id order and finishes the rejects; refuses the import here when
+    /// `--strict` found bad rows or no row was imported.
+    pub fn into_id_order(self) -> Result<OrderImport, ImportError> {
+        let UnorderedImport {
+            mut customers,
+            part_lens,
+            categories,
+            mut rejects,
+            files,
+            as_of,
+            first_day,
+            last_day,
+            paths,
+            block_indexes,
+            strict,
+        } = self;
+        // The ids' merge and the permutation run mostly on one thread; the re-reading of
+        // duplicates' lines (a parallel pass over the file) goes on beside them.
+        let ((), finished) = rayon::join(
+            || {
+                let order = id_order_of_parts(&customers, &part_lens);
+                permute_in_place(&mut customers, order);
+            },
+            || finish_rejects(&mut rejects, &paths, &block_indexes),
+        );
+        finished?;
+        if strict {
+            strict_error(&rejects)?;
+        }
+        if customers.is_empty() {
+            return Err(ImportError::NoOrders);
+        }
+        Ok(OrderImport {
+            customers,
+            categories,
+            rejects,
+            files,
+            as_of,
+            first_day,
+            last_day,
+        })
+    }
+}
+
+/// [`import_orders`] up to the id order: see [`UnorderedImport`].
+pub fn import_unordered(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<UnorderedImport, ImportError> {
     if paths.len() > usize::from(u16::MAX) {
         return Err(ImportError::TooManyFiles {
             count: paths.len(),
@@ -254,30 +337,18 @@ pub fn import_orders(
             raw: String::new(),
         });
     }
-    // The ids' merge and the permutation run on one thread; the re-reading of duplicates' lines
-    // (a parallel pass over the file) goes on beside them.
-    let ((), finished) = rayon::join(
-        || {
-            let order = id_order_of_parts(&customers, &part_lens);
-            permute_in_place(&mut customers, order);
-        },
-        || finish_rejects(&mut rejects, paths, &block_indexes),
-    );
-    finished?;
-    if options.strict {
-        strict_error(&rejects)?;
-    }
-    if customers.is_empty() {
-        return Err(ImportError::NoOrders);
-    }
-    Ok(OrderImport {
+    Ok(UnorderedImport {
         customers,
+        part_lens,
         categories: sorted_names.into_iter().map(|(name, _)| name).collect(),
         rejects,
         files,
         as_of,
         first_day,
         last_day,
+        paths: paths.to_vec(),
+        block_indexes,
+        strict: options.strict,
     })
 }
 
@@ -1543,6 +1614,7 @@ pub(crate) struct BlockStart {
 
 /// Where a plain text file's blocks start, and the encoding the import read it with: enough to
 /// read any of its lines again without another pass over the file.
+#[derive(Debug)]
 struct BlockIndex {
     encoding: TextEncoding,
     starts: Vec<BlockStart>,

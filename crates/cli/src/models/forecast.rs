@@ -4,7 +4,7 @@
 use clientele_core::{CustomerSummary, Day, Forecast, ValueForecast};
 use clientele_models::clv::{ClvFactors, FactoredPurchaseModel, clv_factors, clv_from_factors};
 use clientele_models::gamma_gamma::GammaGamma;
-use clientele_models::{FitOptions, FitReport, Triple, compress_owned};
+use clientele_models::{Fit, FitOptions, FitReport, SpendRow, Triple, compress_owned};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -94,42 +94,128 @@ pub struct ForecastSettings {
     pub annual_discount_rate: f64,
 }
 
-/// Fits the models on `customers` (id, summary) and forecasts each one, in the same order; no
-/// forecasts at all (an empty vector, not millions of `None`s) when no model was asked for or the
-/// fit was refused.
-pub fn forecast_all(
+/// What the fits read of the customers, gathered in one parallel pass: the distinct (x, t_x, T)
+/// triples and the repeat buyers' spend rows. Both are sorted as they are compressed, so they,
+/// and the fits, do not depend on the order the customers came in: the import can go on putting
+/// them in id order while the models are fitted.
+pub struct FitInputs {
+    kind: Option<TransactionKind>,
+    triples: Vec<(Triple, f64)>,
+    spend: Vec<(SpendRow, f64)>,
+}
+
+impl FitInputs {
+    /// Nothing to fit when no model was asked for.
+    pub fn gather(
+        customers: &[(Box<str>, CustomerSummary)],
+        as_of: Day,
+        kind: Option<TransactionKind>,
+    ) -> FitInputs {
+        let Some(kind) = kind else {
+            return FitInputs {
+                kind: None,
+                triples: Vec::new(),
+                spend: Vec::new(),
+            };
+        };
+        // Derived from the summaries rather than held per customer (64 bytes each, a sixth of
+        // the peak at tens of millions of customers): the triples are compressed into distinct
+        // rows at once, and the spend rows are only the repeat buyers'.
+        let triples: Vec<Triple> = customers
+            .par_iter()
+            .filter_map(|(_, s)| model_triple(s, as_of, 1.0))
+            .collect();
+        let triples = compress_owned(triples);
+        let spend = customers
+            .par_iter()
+            .filter_map(|(_, s)| spend_row(&model_inputs(s, as_of, 1.0)?))
+            .collect();
+        FitInputs {
+            kind: Some(kind),
+            triples,
+            spend,
+        }
+    }
+
+    /// Fits the transaction model, then Gamma-Gamma on the spend rows.
+    pub fn fit(self) -> Fits {
+        let Some(kind) = self.kind else {
+            return Fits::Skipped;
+        };
+        let (model, report) = match fit_for_analyze(kind, &self.triples) {
+            Ok(fitted) => fitted,
+            Err(e) => {
+                return Fits::Refused {
+                    kind,
+                    reason: e.to_string(),
+                };
+            }
+        };
+        let spend =
+            clientele_models::gamma_gamma::fit_weighted(&self.spend, &FitOptions::default())
+                .map_err(|e| e.to_string());
+        Fits::Fitted(Box::new(Fitted {
+            kind,
+            model,
+            report,
+            triples: self.triples,
+            spend,
+        }))
+    }
+}
+
+/// The models fitted for `analyze`, or why there are none.
+pub enum Fits {
+    Skipped,
+    Refused {
+        kind: TransactionKind,
+        reason: String,
+    },
+    Fitted(Box<Fitted>),
+}
+
+pub struct Fitted {
+    kind: TransactionKind,
+    model: TransactionModel,
+    report: FitReport,
+    /// The distinct triples fitted on: their (x, T) pairs are all the forecasts share.
+    triples: Vec<(Triple, f64)>,
+    spend: Result<Fit<GammaGamma>, String>,
+}
+
+/// Fits the models on `customers` (id, summary) and forecasts each one, in the same order.
+pub fn fit_and_forecast(
     customers: &[(Box<str>, CustomerSummary)],
     as_of: Day,
     settings: ForecastSettings,
 ) -> (Vec<Option<Forecast>>, ModelOutcome) {
-    let Some(kind) = settings.kind else {
-        return (Vec::new(), ModelOutcome::Skipped);
-    };
-    // What the fits need is derived from the summaries for each use rather than held per
-    // customer (64 bytes each, a sixth of the peak at tens of millions of customers): the
-    // triples are compressed into distinct rows at once, and the spend rows are only the repeat
-    // buyers'.
-    let triples: Vec<Triple> = customers
-        .par_iter()
-        .filter_map(|(_, s)| model_triple(s, as_of, 1.0))
-        .collect();
-    let compressed = compress_owned(triples);
-    let (model, report) = match fit_for_analyze(kind, &compressed) {
-        Ok(fitted) => fitted,
-        Err(e) => {
-            let outcome = ModelOutcome::Refused {
-                kind,
-                reason: e.to_string(),
-            };
-            return (Vec::new(), outcome);
+    let fits = FitInputs::gather(customers, as_of, settings.kind).fit();
+    forecast_all(customers, as_of, settings, fits)
+}
+
+/// Forecasts each of `customers` (id, summary) with `fits`, in the same order; no forecasts at
+/// all (an empty vector, not millions of `None`s) when no model was asked for or the fit was
+/// refused.
+pub fn forecast_all(
+    customers: &[(Box<str>, CustomerSummary)],
+    as_of: Day,
+    settings: ForecastSettings,
+    fits: Fits,
+) -> (Vec<Option<Forecast>>, ModelOutcome) {
+    let fitted = match fits {
+        Fits::Skipped => return (Vec::new(), ModelOutcome::Skipped),
+        Fits::Refused { kind, reason } => {
+            return (Vec::new(), ModelOutcome::Refused { kind, reason });
         }
+        Fits::Fitted(fitted) => *fitted,
     };
-    let spend_data: Vec<_> = customers
-        .par_iter()
-        .filter_map(|(_, s)| spend_row(&model_inputs(s, as_of, 1.0)?))
-        .collect();
-    let gg = clientele_models::gamma_gamma::fit_weighted(&spend_data, &FitOptions::default())
-        .map_err(|e| e.to_string());
+    let Fitted {
+        kind,
+        model,
+        report,
+        triples,
+        spend,
+    } = fitted;
     let mean_margin = {
         let (rev, profit) = customers
             .iter()
@@ -139,9 +225,9 @@ pub fn forecast_all(
             });
         (rev > 0.0).then(|| profit / rev)
     };
-    let shared = SharedForecasts::new(&model, &compressed, settings);
-    drop(compressed);
-    let spend_model = gg.as_ref().ok().map(|f| &f.model);
+    let shared = SharedForecasts::new(&model, &triples, settings);
+    drop(triples);
+    let spend_model = spend.as_ref().ok().map(|f| &f.model);
     let forecasts = customers
         .par_iter()
         .map(|(_, s)| {
@@ -159,7 +245,7 @@ pub fn forecast_all(
     let outcome = ModelOutcome::Fitted {
         kind,
         report: Box::new(report),
-        spend: gg.map(|f| f.report),
+        spend: spend.map(|f| f.report),
     };
     (forecasts, outcome)
 }
@@ -196,5 +282,50 @@ fn forecast_one(
                 clv_profit: margin.is_some().then_some(value.profit),
             }),
         next_purchase,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clientele_ingest::pipeline::{ImportOptions, import_unordered};
+    use clientele_synth::{SynthConfig, write_orders};
+
+    fn params(fits: Fits) -> Vec<(&'static str, f64)> {
+        let Fits::Fitted(fitted) = fits else {
+            panic!("the fits were refused or skipped");
+        };
+        let spend = fitted.spend.expect("Gamma-Gamma fitted");
+        fitted
+            .report
+            .params
+            .into_iter()
+            .chain(spend.report.params)
+            .collect()
+    }
+
+    #[test]
+    fn fits_do_not_depend_on_the_order_of_the_customers() {
+        // `analyze` fits on the customers before they are put in id order.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orders.csv");
+        let file = std::fs::File::create(&path).unwrap();
+        write_orders(&SynthConfig::new(3_000, 17), std::io::BufWriter::new(file)).unwrap();
+        let unordered = import_unordered(&[path], &ImportOptions::default(), &|_| {}).unwrap();
+        let in_shards = unordered.customers();
+        assert!(
+            in_shards.windows(2).any(|w| w[0].0 > w[1].0),
+            "the shards' customers are not in id order"
+        );
+        let kind = Some(TransactionKind::MbgNbd);
+        let as_of = unordered.as_of();
+        let before = params(FitInputs::gather(in_shards, as_of, kind).fit());
+        let ordered = unordered.into_id_order().unwrap();
+        let after = params(FitInputs::gather(&ordered.customers, as_of, kind).fit());
+        assert_eq!(before.len(), 7);
+        for (a, b) in before.iter().zip(&after) {
+            assert_eq!(a.0, b.0);
+            assert_eq!(a.1.to_bits(), b.1.to_bits(), "{} differs", a.0);
+        }
     }
 }
