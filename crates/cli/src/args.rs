@@ -51,6 +51,9 @@ pub enum ModelsCommand {
     Fit(ModelFitArgs),
     /// Fit a model and write each customer's predictions as CSV.
     Score(ModelScoreArgs),
+    /// Write the per-customer summary the models are fitted on (lifetimes' columns: frequency,
+    /// recency, T, monetary_value), for `models fit --summary` or another library.
+    Summary(ModelSummaryArgs),
 }
 
 /// The models `clientele models` fits.
@@ -128,6 +131,26 @@ pub struct ModelScoreArgs {
     /// Profit margin (a fraction of revenue, e.g. 0.3) for a `clv_profit` column.
     #[arg(long, value_name = "FRACTION")]
     pub margin: Option<f64>,
+    /// Write the CSV here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelSummaryArgs {
+    /// Order exports, read as `clientele analyze` reads them.
+    #[arg(value_name = "ORDERS", required = true)]
+    pub orders: Vec<PathBuf>,
+    /// Unit of recency and T.
+    #[arg(long, value_enum, default_value_t)]
+    pub time_unit: TimeUnit,
+    /// Summarise orders up to this day (YYYY-MM-DD or DD.MM.YYYY) and add each customer's
+    /// purchases after it (`frequency_holdout`, over `duration_holdout`), as lifetimes'
+    /// calibration_and_holdout_data does.
+    #[arg(long, value_name = "DATE")]
+    pub calibration_end: Option<String>,
+    #[command(flatten)]
+    pub import: ImportFlags,
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

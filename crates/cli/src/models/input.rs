@@ -1,14 +1,17 @@
 //! The data a model is fitted on, from either a per-customer summary file or order exports.
 
-use std::path::Path;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clientele_core::{CustomerSummary, Day, DayAmounts};
-use clientele_ingest::pipeline::import_orders;
+use clientele_ingest::pipeline::{OrderImport, import_orders};
 use clientele_models::{DiscreteTriple, Triple};
+use rayon::prelude::*;
 
 use crate::analyze::{import_options, parse_user_date};
-use crate::args::{ModelInputArgs, ModelName, TimeUnit};
+use crate::args::{ImportFlags, ModelInputArgs, ModelName, TimeUnit};
 
 impl TimeUnit {
     /// Days per unit.
@@ -106,25 +109,12 @@ pub fn load(args: &ModelInputArgs) -> Result<ModelData> {
             }
         );
     }
-    let mut options = import_options(&args.import)?;
-    if args.calibration_end.is_some() {
-        // The spend inputs are the repeat purchases up to the calibration end, a part of the
-        // purchase days that the sums alone cannot give.
-        options.day_amounts = DayAmounts::Every;
-    }
-    let import = import_orders(&args.orders, &options, &|_| {})?;
+    let ImportCut {
+        import,
+        cut,
+        calibration_end: cal_end,
+    } = import_cut(&args.orders, &args.import, args.calibration_end.as_deref())?;
     let end = import.as_of;
-    let cal_end = match args.calibration_end.as_deref() {
-        Some(text) => {
-            let day = parse_user_date(text).context("--calibration-end")?;
-            if day >= end {
-                bail!("--calibration-end {day} leaves no holdout: the data end on {end}");
-            }
-            Some(day)
-        }
-        None => None,
-    };
-    let cut = cal_end.unwrap_or(end);
     let rows = import
         .customers
         .iter()
@@ -137,6 +127,110 @@ pub fn load(args: &ModelInputArgs) -> Result<ModelData> {
         rows,
         split: cal_end.map(|c| (c, end)),
     })
+}
+
+/// Order exports imported for a summary up to `cut`: the calibration end when there is one, else
+/// the end of the data.
+pub struct ImportCut {
+    pub import: OrderImport,
+    pub cut: Day,
+    pub calibration_end: Option<Day>,
+}
+
+/// Imports order exports for the models, checking that a calibration end leaves a holdout.
+pub fn import_cut(
+    orders: &[PathBuf],
+    flags: &ImportFlags,
+    calibration_end: Option<&str>,
+) -> Result<ImportCut> {
+    let mut options = import_options(flags)?;
+    if calibration_end.is_some() {
+        // The spend inputs are the repeat purchases up to the calibration end, a part of the
+        // purchase days that the sums alone cannot give.
+        options.day_amounts = DayAmounts::Every;
+    }
+    let import = import_orders(orders, &options, &|_| {})?;
+    let end = import.as_of;
+    let calibration_end = match calibration_end {
+        Some(text) => {
+            let day = parse_user_date(text).context("--calibration-end")?;
+            if day >= end {
+                bail!("--calibration-end {day} leaves no holdout: the data end on {end}");
+            }
+            Some(day)
+        }
+        None => None,
+    };
+    Ok(ImportCut {
+        import,
+        cut: calibration_end.unwrap_or(end),
+        calibration_end,
+    })
+}
+
+/// Writes lifetimes' summary columns for every customer whose first purchase is by `cut`, in id
+/// order: `frequency` (repeat purchase days), `recency` and `T` in units of `unit` days, and
+/// `monetary_value` (the mean amount of the repeat purchase days, 0 without any); with
+/// `holdout_length` (in units) also each customer's purchase days after `cut` and that length.
+/// Rows are formatted in parallel, a chunk at a time.
+pub fn write_summary_csv(
+    out: &mut dyn Write,
+    customers: &[(Box<str>, CustomerSummary)],
+    cut: Day,
+    unit: f64,
+    holdout_length: Option<f64>,
+) -> Result<()> {
+    let mut header = vec!["customer_id", "frequency", "recency", "T", "monetary_value"];
+    if holdout_length.is_some() {
+        header.extend(["frequency_holdout", "duration_holdout"]);
+    }
+    writeln!(out, "{}", header.join(","))?;
+    for batch in customers.chunks(1 << 20) {
+        let parts = batch
+            .par_chunks(1 << 14)
+            .map(|chunk| summary_rows(chunk, cut, unit, holdout_length))
+            .collect::<Result<Vec<Vec<u8>>>>()?;
+        for part in parts {
+            out.write_all(&part)?;
+        }
+    }
+    Ok(())
+}
+
+/// [`write_summary_csv`]'s rows for `customers`, without the header.
+fn summary_rows(
+    customers: &[(Box<str>, CustomerSummary)],
+    cut: Day,
+    unit: f64,
+    holdout_length: Option<f64>,
+) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(customers.len() * 48));
+    let mut number = String::new();
+    let mut field = |w: &mut csv::Writer<Vec<u8>>, v: f64| -> csv::Result<()> {
+        number.clear();
+        write!(number, "{v}").expect("writing to a String");
+        w.write_field(&number)
+    };
+    for (id, s) in customers {
+        let Some((triple, n)) = calibration_triple(s, cut, unit) else {
+            continue;
+        };
+        let repeat_value = s
+            .repeat_value(n)
+            .expect("a calibration end before the data's end imports every day's amount")
+            .to_f64();
+        w.write_field(&**id)?;
+        field(&mut w, triple.x)?;
+        field(&mut w, triple.t_x)?;
+        field(&mut w, triple.t)?;
+        field(&mut w, if n > 1 { repeat_value / triple.x } else { 0.0 })?;
+        if let Some(length) = holdout_length {
+            field(&mut w, (s.days.len() - n) as f64)?;
+            field(&mut w, length)?;
+        }
+        w.write_record(None::<&[u8]>)?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
 }
 
 /// The summary of one customer's purchase days up to `cut`, in units of `unit` days; `None` for

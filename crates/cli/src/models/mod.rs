@@ -15,7 +15,9 @@ use clientele_models::{FitOptions, FitReport, Triple, compress_owned};
 use serde_json::{Map, Value, json};
 
 use crate::analyze::write_file;
-use crate::args::{ModelFitArgs, ModelInputArgs, ModelName, ModelScoreArgs, ModelsCommand};
+use crate::args::{
+    ModelFitArgs, ModelInputArgs, ModelName, ModelScoreArgs, ModelSummaryArgs, ModelsCommand,
+};
 use input::{CustomerRow, ModelData, ModelInputs};
 use transaction::{TransactionKind, TransactionModel};
 
@@ -23,6 +25,37 @@ pub fn run(command: ModelsCommand) -> Result<()> {
     match command {
         ModelsCommand::Fit(args) => run_fit(args),
         ModelsCommand::Score(args) => run_score(args),
+        ModelsCommand::Summary(args) => run_summary(args),
+    }
+}
+
+fn run_summary(args: ModelSummaryArgs) -> Result<()> {
+    let unit = args.time_unit.days();
+    let input::ImportCut {
+        import,
+        cut,
+        calibration_end,
+    } = input::import_cut(&args.orders, &args.import, args.calibration_end.as_deref())?;
+    let holdout_length = calibration_end.map(|c| f64::from(import.as_of.days_since(c)) / unit);
+    let write = |w: &mut dyn Write| {
+        input::write_summary_csv(w, &import.customers, cut, unit, holdout_length)
+    };
+    match &args.out {
+        Some(path) => write_file(path, write),
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+            let written = write(&mut w).and_then(|()| Ok(w.flush()?));
+            // A reader that stops early (`| head`) is not an error.
+            match written {
+                Err(e)
+                    if e.downcast_ref::<std::io::Error>()
+                        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+                {
+                    Ok(())
+                }
+                other => other,
+            }
+        }
     }
 }
 

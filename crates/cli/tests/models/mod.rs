@@ -565,3 +565,108 @@ fn alerts_list_the_steady_buyer_who_is_late_but_not_the_irregular_one() {
     assert_eq!(b["days_late"], "19", "{b:?}");
     assert!(b["status_reason"].starts_with("buys every 111 ± "), "{b:?}");
 }
+
+#[test]
+fn the_summary_of_the_cdnow_sample_is_the_published_one_and_fits_to_the_paper() {
+    // `models summary` writes lifetimes' columns from the order log; cut at the end of the 39
+    // calibration weeks it is the published calibration summary, and it fits to the paper.
+    let sample = fixture("cdnow/CDNOW_sample.txt");
+    let dir = tempdir();
+    let out = dir.path().join("summary.csv");
+    let mut args = vec![
+        "models",
+        "summary",
+        path_str(&sample),
+        "--calibration-end",
+        "1997-09-30",
+        "--time-unit",
+        "week",
+        "--out",
+        path_str(&out),
+    ];
+    args.extend_from_slice(SAMPLE_MAP);
+    run(&args).ok();
+    let table = Table::read(&out);
+    assert_eq!(
+        table.header,
+        [
+            "customer_id",
+            "frequency",
+            "recency",
+            "T",
+            "monetary_value",
+            "frequency_holdout",
+            "duration_holdout"
+        ]
+    );
+    let ours: BTreeMap<&str, &BTreeMap<String, String>> = table
+        .rows
+        .iter()
+        .map(|r| (r["customer_id"].as_str(), r))
+        .collect();
+    // sample id (column 2) → master id (column 1, the customer id under SAMPLE_MAP).
+    let text = fs::read_to_string(&sample).unwrap();
+    let master_of: BTreeMap<&str, &str> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|f| f.len() == 5)
+        .map(|f| (f[1].trim_start_matches('0'), f[0]))
+        .collect();
+    let published = fs::read_to_string(fixture(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    ))
+    .unwrap();
+    let number =
+        |row: &BTreeMap<String, String>, column: &str| -> f64 { row[column].parse().unwrap() };
+    let mut checked = 0;
+    for line in published.lines().skip(1) {
+        let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+        let row = ours[master_of[line.split(',').next().unwrap()]];
+        // The published file rounds t_x, T and z̄ to two decimals.
+        assert_eq!(number(row, "frequency"), f[1], "{line}");
+        for (column, value) in [("recency", f[2]), ("T", f[3]), ("monetary_value", f[4])] {
+            assert!(
+                (number(row, column) - value).abs() <= 0.005 + 1e-9,
+                "{line}: {column} {}",
+                row[column]
+            );
+        }
+        assert_eq!(number(row, "duration_holdout"), 39.0);
+        checked += 1;
+    }
+    assert_eq!(checked, 2_357);
+    assert_eq!(table.rows.len(), 2_357);
+    // The holdout purchase days, counted from the log here.
+    let cal_end = civil_days(1997, 9, 30);
+    let holdout: usize = sample_purchase_days()
+        .values()
+        .map(|d| d.iter().filter(|&&day| day > cal_end).count())
+        .sum();
+    let ours_holdout: f64 = table
+        .rows
+        .iter()
+        .map(|r| number(r, "frequency_holdout"))
+        .sum();
+    assert_eq!(ours_holdout, holdout as f64);
+
+    let json = fit(&[
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&out),
+        "--time-unit",
+        "week",
+    ]);
+    for (name, published) in [
+        ("r", "0.243"),
+        ("alpha", "4.414"),
+        ("a", "0.793"),
+        ("b", "2.426"),
+    ] {
+        assert_published(&json, "params", name, published);
+    }
+    let gg = fit(&["--model", "gg", "--summary", path_str(&out)]);
+    for (name, published) in [("p", "6.25"), ("q", "3.74"), ("gamma", "15.44")] {
+        assert_published(&gg, "params", name, published);
+    }
+}
