@@ -228,6 +228,14 @@ mod tests {
         let text = b"a,b\n,,0123456789,\n\xff,\x80";
         let hits: Vec<usize> = ByteHits::new(text, b',', b'\n').collect();
         assert_eq!(hits, [1, 3, 4, 5, 16, 17, 19]);
+        // Hits at the last byte of a word, the first of the next, and the text's end.
+        let mut long = vec![b'x'; 130];
+        for i in [0, 7, 8, 63, 64, 127, 129] {
+            long[i] = b',';
+        }
+        long[100] = b'\n';
+        let hits: Vec<usize> = ByteHits::new(&long, b',', b'\n').collect();
+        assert_eq!(hits, [0, 7, 8, 63, 64, 100, 127, 129]);
         assert_eq!(ByteHits::new(b"", b',', b'\n').count(), 0);
         assert_eq!(ByteHits::new(b"abc", b',', b'\n').count(), 0);
     }
@@ -235,7 +243,7 @@ mod tests {
     proptest! {
         #[test]
         fn agrees_with_a_byte_by_byte_search(
-            text in proptest::collection::vec(prop_oneof![Just(b','), Just(b'\n'), Just(0u8), Just(0x80u8), any::<u8>()], 0..70),
+            text in proptest::collection::vec(prop_oneof![Just(b','), Just(b'\n'), Just(0u8), Just(0x80u8), any::<u8>()], 0..300),
         ) {
             let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i] == b',' || text[i] == b'\n').collect();
             prop_assert_eq!(ByteHits::new(&text, b',', b'\n').collect::<Vec<_>>(), expected);
