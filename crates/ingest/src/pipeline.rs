@@ -1346,8 +1346,9 @@ impl RowParser {
             Some(order) => {
                 let hasher = key_hasher();
                 let order_key = hasher.hash_one(order);
+                // The line's key hashes the order's rather than the order id again.
                 let mut h = hasher.build_hasher();
-                order.hash(&mut h);
+                order_key.hash(&mut h);
                 self.get(fields, Field::Product).hash(&mut h);
                 // A return may carry its order's id; it is not a copy of the sale.
                 amount.is_negative().hash(&mut h);

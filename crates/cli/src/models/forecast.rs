@@ -8,7 +8,7 @@ use clientele_models::{Fit, FitOptions, FitReport, SpendRow, Triple, compress_ow
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-use super::input::{ModelInputs, model_inputs, model_triple};
+use super::input::{ModelInputs, model_inputs};
 use super::transaction::{self, TransactionKind, TransactionModel};
 
 /// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
@@ -119,17 +119,29 @@ impl FitInputs {
             };
         };
         // Derived from the summaries rather than held per customer (64 bytes each, a sixth of
-        // the peak at tens of millions of customers): the triples are compressed into distinct
-        // rows at once, and the spend rows are only the repeat buyers'.
-        let triples: Vec<Triple> = customers
+        // the peak at tens of millions of customers), in one pass over them: the triples are
+        // compressed into distinct rows at once, and the spend rows are only the repeat buyers'.
+        let (triples, spend) = customers
             .par_iter()
-            .filter_map(|(_, s)| model_triple(s, as_of, 1.0))
-            .collect();
+            .fold(
+                || (Vec::new(), Vec::new()),
+                |(mut triples, mut spend): (Vec<Triple>, Vec<_>), (_, s)| {
+                    if let Some(inputs) = model_inputs(s, as_of, 1.0) {
+                        triples.push(inputs.triple);
+                        spend.extend(spend_row(&inputs));
+                    }
+                    (triples, spend)
+                },
+            )
+            .reduce(
+                || (Vec::new(), Vec::new()),
+                |(mut triples, mut spend), (more_triples, more_spend)| {
+                    triples.extend(more_triples);
+                    spend.extend(more_spend);
+                    (triples, spend)
+                },
+            );
         let triples = compress_owned(triples);
-        let spend = customers
-            .par_iter()
-            .filter_map(|(_, s)| spend_row(&model_inputs(s, as_of, 1.0)?))
-            .collect();
         FitInputs {
             kind: Some(kind),
             triples,

@@ -263,12 +263,6 @@ pub fn model_inputs(s: &CustomerSummary, cut: Day, unit: f64) -> Option<ModelInp
     calibration(s, cut, unit).map(|(inputs, _)| inputs)
 }
 
-/// [`model_inputs`]' triple alone: it reads only the purchase days, not the amounts (the fit's
-/// pass over millions of summaries touches half the memory).
-pub fn model_triple(s: &CustomerSummary, cut: Day, unit: f64) -> Option<Triple> {
-    calibration_triple(s, cut, unit).map(|(triple, _)| triple)
-}
-
 /// The (x, t_x, T) of the purchase days up to `cut`, and how many purchase days that is.
 fn calibration_triple(s: &CustomerSummary, cut: Day, unit: f64) -> Option<(Triple, usize)> {
     let first = *s.days.first()?;
