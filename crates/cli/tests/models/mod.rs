@@ -40,6 +40,17 @@ fn assert_published(json: &serde_json::Value, key: &str, name: &str, published: 
     );
 }
 
+/// Fader, Hardie & Lee's BG/NBD on the CDNOW calibration weeks, as published.
+const BGNBD_PUBLISHED: [(&str, &str); 4] = [
+    ("r", "0.243"),
+    ("alpha", "4.414"),
+    ("a", "0.793"),
+    ("b", "2.426"),
+];
+
+/// Fader, Hardie & Lee's Gamma-Gamma on the CDNOW repeat buyers, as published.
+const GAMMA_GAMMA_PUBLISHED: [(&str, &str); 3] = [("p", "6.25"), ("q", "3.74"), ("gamma", "15.44")];
+
 fn fit(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["models", "fit"];
     all.extend_from_slice(args);
@@ -66,12 +77,7 @@ fn bgnbd_on_the_cdnow_summary_reproduces_the_paper() {
         "week",
     ]);
     assert_eq!(json["model"], "bgnbd");
-    for (name, published) in [
-        ("r", "0.243"),
-        ("alpha", "4.414"),
-        ("a", "0.793"),
-        ("b", "2.426"),
-    ] {
+    for (name, published) in BGNBD_PUBLISHED {
         assert_published(&json, "params", name, published);
         let se = json["std_errors"][name].as_f64().unwrap();
         assert!(se > 0.0 && se.is_finite(), "{name}: {se}");
@@ -108,7 +114,7 @@ fn pareto_nbd_on_the_cdnow_summary_reproduces_the_paper() {
 #[test]
 fn gamma_gamma_on_the_cdnow_repeat_buyers_reproduces_the_paper() {
     let json = fit(&["--model", "gg", "--summary", &summary()]);
-    for (name, published) in [("p", "6.25"), ("q", "3.74"), ("gamma", "15.44")] {
+    for (name, published) in GAMMA_GAMMA_PUBLISHED {
         assert_published(&json, "params", name, published);
     }
     // 946 repeat buyers (x ≥ 1) carry a spend; counted independently from the file.
@@ -142,7 +148,7 @@ fn gamma_gamma_from_the_order_log_with_a_calibration_end_reproduces_the_paper() 
     ];
     args.extend_from_slice(SAMPLE_MAP);
     let json = run(&args).ok().json();
-    for (name, published) in [("p", "6.25"), ("q", "3.74"), ("gamma", "15.44")] {
+    for (name, published) in GAMMA_GAMMA_PUBLISHED {
         assert_published(&json, "params", name, published);
     }
     assert_eq!(json["customers"], 946.0);
@@ -304,12 +310,7 @@ fn calibration_and_holdout_on_the_cdnow_sample() {
     args.extend_from_slice(SAMPLE_MAP);
     let json = run(&args).ok().json();
     // The summary computed from the order log equals the published one, so the fit does too.
-    for (name, published) in [
-        ("r", "0.243"),
-        ("alpha", "4.414"),
-        ("a", "0.793"),
-        ("b", "2.426"),
-    ] {
+    for (name, published) in BGNBD_PUBLISHED {
         assert_published(&json, "params", name, published);
     }
     let cal_end = civil_days(1997, 9, 30);
@@ -657,16 +658,11 @@ fn the_summary_of_the_cdnow_sample_is_the_published_one_and_fits_to_the_paper() 
         "--time-unit",
         "week",
     ]);
-    for (name, published) in [
-        ("r", "0.243"),
-        ("alpha", "4.414"),
-        ("a", "0.793"),
-        ("b", "2.426"),
-    ] {
+    for (name, published) in BGNBD_PUBLISHED {
         assert_published(&json, "params", name, published);
     }
     let gg = fit(&["--model", "gg", "--summary", path_str(&out)]);
-    for (name, published) in [("p", "6.25"), ("q", "3.74"), ("gamma", "15.44")] {
+    for (name, published) in GAMMA_GAMMA_PUBLISHED {
         assert_published(&gg, "params", name, published);
     }
 }
