@@ -10,7 +10,8 @@
 //! fresh `clientele` process cannot, so compare builds by alternating whole processes). Each run
 //! prints its wall time and the digest. The binary
 //! uses mimalloc like the `clientele` binary, so the figures match the `import` figure of
-//! `clientele analyze --timings`.
+//! `clientele analyze --timings` plus the id ordering that `analyze` runs beside the model fits
+//! (`import_orders` does both).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
