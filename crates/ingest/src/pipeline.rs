@@ -1240,7 +1240,7 @@ impl RowParser {
         self.col[field as usize].is_some()
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get<'a>(&self, fields: &impl Cells<'a>, field: Field) -> Option<&'a str> {
         let i = self.col[field as usize]?;
         fields.cell(i).map(trim_cell).filter(|s| !s.is_empty())
