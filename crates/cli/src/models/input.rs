@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clientele_core::{CustomerSummary, Day, DayAmounts};
-use clientele_ingest::pipeline::{OrderImport, import_orders};
+use clientele_ingest::pipeline::{OrderImport, Reject, import_orders};
 use clientele_models::{DiscreteTriple, Triple};
 use rayon::prelude::*;
 
@@ -150,6 +150,7 @@ pub fn import_cut(
         options.day_amounts = DayAmounts::Every;
     }
     let import = import_orders(orders, &options, &|_| {})?;
+    report_rejects(&import.rejects);
     let end = import.as_of;
     let calibration_end = match calibration_end {
         Some(text) => {
@@ -231,6 +232,38 @@ fn summary_rows(
         w.write_record(None::<&[u8]>)?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+}
+
+/// Rows the import did not use, where and why, on standard error (standard output carries the
+/// command's result): the first few in full, then how many more.
+fn report_rejects(rejects: &[Reject]) {
+    const SHOWN: usize = 10;
+    if rejects.is_empty() {
+        return;
+    }
+    eprintln!(
+        "note: {} row(s) not used (a bad value, or a line exported twice):",
+        rejects.len()
+    );
+    for r in rejects.iter().take(SHOWN) {
+        let column = if r.column.is_empty() {
+            String::new()
+        } else {
+            format!(", column '{}'", r.column)
+        };
+        eprintln!(
+            "  {}, line {}{column}: {}",
+            r.file.display(),
+            r.row.line,
+            r.reason
+        );
+    }
+    if rejects.len() > SHOWN {
+        eprintln!(
+            "  and {} more: `clientele analyze … --out DIR` writes every one to DIR/rejects.csv; --strict refuses such files",
+            rejects.len() - SHOWN
+        );
+    }
 }
 
 /// The summary of one customer's purchase days up to `cut`, in units of `unit` days; `None` for

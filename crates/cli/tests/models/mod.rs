@@ -666,3 +666,25 @@ fn the_summary_of_the_cdnow_sample_is_the_published_one_and_fits_to_the_paper() 
         assert_published(&gg, "params", name, published);
     }
 }
+
+#[test]
+fn rows_the_models_do_not_use_are_named_on_standard_error() {
+    let dir = tempdir();
+    let orders = dir.path().join("orders.csv");
+    fs::write(
+        &orders,
+        "customer_id,date,amount\nA,2024-01-05,10\nA,2024-02-05,twelve\nB,2024-01-09,7\nB,2024-03-01,8\n",
+    )
+    .unwrap();
+    let r = run(&["models", "summary", path_str(&orders)]).ok();
+    assert!(r.stderr.contains("1 row(s) not used"), "{}", r.stderr);
+    assert!(r.stderr.contains("line 3, column 'amount'"), "{}", r.stderr);
+    // The good rows are summarised: A bought once, B twice.
+    let rows: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(rows.len(), 3, "{}", r.stdout);
+    assert!(rows[1].starts_with("A,0,0,56,0"), "{}", rows[1]);
+    assert!(rows[2].starts_with("B,1,52,52,8"), "{}", rows[2]);
+    let strict = run(&["models", "summary", path_str(&orders), "--strict"]);
+    assert_eq!(strict.code, Some(2), "{strict:?}");
+    assert!(strict.stdout.is_empty(), "{}", strict.stdout);
+}
