@@ -99,28 +99,61 @@ fn push_fixed<const DECIMALS: u32>(buf: &mut Vec<u8>, value: Option<f64>) {
     let Some(v) = value.filter(|v| v.is_finite()) else {
         return;
     };
-    let scale = 10u64.pow(DECIMALS);
-    let scaled = round_half_away(v * scale as f64);
-    if scaled < 0 {
-        buf.push(b'-');
-    }
-    let abs = scaled.unsigned_abs();
-    push_uint(buf, abs / scale);
-    if DECIMALS > 0 {
-        buf.push(b'.');
-        push_fraction::<DECIMALS>(buf, abs % scale);
-    }
+    let scaled = round_half_away(v * 10u64.pow(DECIMALS) as f64);
+    push_decimal::<DECIMALS>(buf, scaled < 0, scaled.unsigned_abs());
 }
 
-/// `fraction` (below 10^DIGITS) in exactly `DIGITS` digits, zeros in front.
-fn push_fraction<const DIGITS: u32>(buf: &mut Vec<u8>, mut fraction: u64) {
-    let mut digits = [b'0'; 8];
-    let digits = &mut digits[..DIGITS as usize];
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
+/// The two digits of every number below 100.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// `scaled` / 10^DECIMALS with exactly `DECIMALS` places, after a minus sign when `negative`.
+/// Written right to left into one small buffer, two digits at a time, and copied once (a copy
+/// per part cost more than the digits).
+fn push_decimal<const DECIMALS: u32>(buf: &mut Vec<u8>, negative: bool, scaled: u64) {
+    let mut text = [0u8; 40];
+    let mut at = text.len();
+    let scale = 10u64.pow(DECIMALS);
+    let (mut whole, mut fraction) = (scaled / scale, scaled % scale);
+    if DECIMALS > 0 {
+        let mut places = DECIMALS;
+        while places >= 2 {
+            let pair = (fraction % 100) as usize * 2;
+            fraction /= 100;
+            at -= 2;
+            text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+            places -= 2;
+        }
+        if places == 1 {
+            at -= 1;
+            text[at] = b'0' + fraction as u8;
+        }
+        at -= 1;
+        text[at] = b'.';
     }
-    buf.extend_from_slice(digits);
+    while whole >= 100 {
+        let pair = (whole % 100) as usize * 2;
+        whole /= 100;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if whole >= 10 {
+        let pair = whole as usize * 2;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        text[at] = b'0' + whole as u8;
+    }
+    if negative {
+        at -= 1;
+        text[at] = b'-';
+    }
+    buf.extend_from_slice(&text[at..]);
 }
 
 fn push_uint(buf: &mut Vec<u8>, value: u64) {
@@ -144,12 +177,7 @@ fn push_int(buf: &mut Vec<u8>, value: i64) {
 /// As `Money`'s `Display` (two decimals, half away from zero), without the formatter.
 fn push_money(buf: &mut Vec<u8>, m: clientele_core::Money) {
     let cents = (m.units().unsigned_abs() + 50) / 100;
-    if m.units() < 0 && cents != 0 {
-        buf.push(b'-');
-    }
-    push_uint(buf, cents / 100);
-    buf.push(b'.');
-    push_fraction::<2>(buf, cents % 100);
+    push_decimal::<2>(buf, m.units() < 0 && cents != 0, cents);
 }
 
 /// As `Day`'s `Display` (`YYYY-MM-DD`), without the formatter: ten bytes in one copy.
