@@ -213,18 +213,16 @@ fn summary_rows(
         w.write_field(&number)
     };
     for (id, s) in customers {
-        let Some((triple, n)) = calibration_triple(s, cut, unit) else {
+        let Some((inputs, n)) = calibration(s, cut, unit) else {
             continue;
         };
-        let repeat_value = s
-            .repeat_value(n)
-            .expect("a calibration end before the data's end imports every day's amount")
-            .to_f64();
+        let triple = inputs.triple;
         w.write_field(&**id)?;
         field(&mut w, triple.x)?;
         field(&mut w, triple.t_x)?;
         field(&mut w, triple.t)?;
-        field(&mut w, if n > 1 { repeat_value / triple.x } else { 0.0 })?;
+        // lifetimes writes 0 where there is no repeat purchase, or none of any value.
+        field(&mut w, inputs.mean_value.unwrap_or(0.0))?;
         if let Some(length) = holdout_length {
             field(&mut w, (s.days.len() - n) as f64)?;
             field(&mut w, length)?;
