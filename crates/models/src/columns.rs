@@ -112,15 +112,21 @@ impl Columns {
     }
 }
 
-/// `(ln(1 + eᵈ), 1/(1 + e⁻ᵈ))` with one `exp` and one `ln_1p`, without overflow.
+/// `(ln(1 + eᵈ), 1/(1 + e⁻ᵈ))` with one `exp` and one `ln`, without overflow.
+///
+/// `ln(1 + e)` rather than `e.ln_1p()`: the libm's `log1p` costs several times its `log`, and
+/// this is the inner loop of every fit. What the plain form loses is relative accuracy for tiny
+/// `e` (1 + e rounds `e` to a multiple of 2⁻⁵²): the absolute error stays below 1.2·10⁻¹⁶ a row,
+/// and the log-likelihood is a sum, so a million rows move it by less than 10⁻⁹ (against values
+/// in the millions). The sigmoid, which the gradient uses, is exact either way.
 #[inline]
 fn softplus_sigmoid(d: f64) -> (f64, f64) {
     if d > 0.0 {
         let e = (-d).exp();
-        (d + e.ln_1p(), 1.0 / (1.0 + e))
+        (d + (1.0 + e).ln(), 1.0 / (1.0 + e))
     } else {
         let e = d.exp();
-        (e.ln_1p(), e / (1.0 + e))
+        ((1.0 + e).ln(), e / (1.0 + e))
     }
 }
 

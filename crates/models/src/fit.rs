@@ -72,7 +72,8 @@ pub struct FitReport {
     pub converged: bool,
     /// Why not, when `converged` is false.
     pub convergence_note: Option<String>,
-    /// Nelder–Mead plus quasi-Newton iterations over all starts tried.
+    /// Nelder–Mead plus quasi-Newton iterations over all starts tried, on the full data (a fit of
+    /// many rows starts where a fit of a subsample ended; those iterations are not counted).
     pub iterations: usize,
     /// Euclidean norm of the gradient of the objective (`−LL/N + penalty`) with respect to the
     /// log-parameters at the solution.
@@ -188,8 +189,20 @@ pub(crate) struct Problem<'a> {
     pub analytic_gradient: bool,
     /// Built-in starting points, natural parameters.
     pub starts: Vec<Vec<f64>>,
+    /// A fit of a subsample of the same data, tried first.
+    pub warm: Option<WarmStart>,
     pub n_customers: f64,
     pub n_unique: usize,
+}
+
+/// Where a fit on a subsample ended: the log-parameters and the inverse Hessian of the objective
+/// there. The full fit starts at that point with that curvature, so its quasi-Newton steps are
+/// nearly Newton steps from the first (from the identity, BFGS spends a dozen evaluations of the
+/// full likelihood learning what the subsample already knew).
+#[derive(Debug, Clone)]
+pub(crate) struct WarmStart {
+    theta: Vec<f64>,
+    inverse_hessian: Vec<f64>,
 }
 
 /// Unique rows above which a fit first runs on a subsample to find a good start.
@@ -212,25 +225,77 @@ pub(crate) fn subsample<T: Copy>(rows: &[(T, f64)]) -> Option<Vec<(T, f64)>> {
         .then(|| sub.into_iter().map(|(r, w)| (r, w * scale)).collect())
 }
 
-/// The parameters a (subsample) problem fits to at a loose tolerance: a start for the full fit.
-pub(crate) fn warm_start(problem: Problem<'_>, opts: &FitOptions) -> Option<Vec<f64>> {
+/// Which fit a model's solver is asked for: the loose one on a subsample, or the full one.
+pub(crate) enum Step {
+    Subsample,
+    Full(Option<WarmStart>),
+}
+
+/// What a solver returns for its [`Step`].
+pub(crate) enum Solved {
+    Warm(Option<WarmStart>),
+    Fitted(Vec<f64>, FitReport),
+}
+
+/// Runs `problem` as `step` asks: [`warm_start`] on a subsample, [`run`] on the full data from
+/// the warm start (when there is one).
+pub(crate) fn solve(
+    mut problem: Problem<'_>,
+    opts: &FitOptions,
+    step: Step,
+) -> Result<Solved, FitError> {
+    match step {
+        Step::Subsample => Ok(Solved::Warm(warm_start(problem, opts))),
+        Step::Full(warm) => {
+            problem.warm = warm;
+            run(problem, opts).map(|(params, report)| Solved::Fitted(params, report))
+        }
+    }
+}
+
+/// Fits `rows` with `solver` (which builds the model's [`Problem`] on the rows it is given and
+/// hands it to [`solve`]): on a [`subsample`] first when the rows are many, then on all of them
+/// from where the subsample's fit ended.
+pub(crate) fn fit_from_subsample<T: Copy>(
+    rows: &[(T, f64)],
+    solver: impl Fn(&[(T, f64)], Step) -> Result<Solved, FitError>,
+) -> Result<(Vec<f64>, FitReport), FitError> {
+    let warm = subsample(rows).and_then(|sub| match solver(&sub, Step::Subsample) {
+        Ok(Solved::Warm(warm)) => warm,
+        _ => None,
+    });
+    match solver(rows, Step::Full(warm))? {
+        Solved::Fitted(params, report) => Ok((params, report)),
+        Solved::Warm(_) => Err(FitError::NonFiniteLikelihood { starts: 0 }),
+    }
+}
+
+/// Where a (subsample) problem fits to at a loose tolerance: a start for the full fit. The
+/// inverse Hessian is the objective's own, by differences of an analytic gradient, when it is
+/// positive definite; otherwise BFGS's estimate.
+fn warm_start(problem: Problem<'_>, opts: &FitOptions) -> Option<WarmStart> {
     let loose = FitOptions {
         gradient_tolerance: opts.gradient_tolerance.max(1e-5),
         ..opts.clone()
     };
     let min = minimize(&problem, &loose).ok()?;
-    Some(min.theta.iter().map(|t| t.exp()).collect())
+    let exact = problem.analytic_gradient.then(|| {
+        let gradient = objective_gradient(&problem, opts);
+        optimize::hessian_from_gradient_fixed_step(&gradient, &min.theta, 1e-5)
+            .and_then(|h| optimize::inverse_spd(&h))
+            .ok()
+    });
+    Some(WarmStart {
+        inverse_hessian: exact.flatten().unwrap_or(min.inverse_hessian),
+        theta: min.theta,
+    })
 }
 
-/// Minimises `−LL/N + penalty·Σθ²` over θ = ln(params): BFGS on the analytic gradient when the
-/// model has one, falling back to Nelder–Mead then BFGS (central differences) when no start
-/// converges or there is no analytic gradient.
-fn minimize(problem: &Problem<'_>, opts: &FitOptions) -> Result<optimize::Minimum, FitError> {
-    check_options(opts)?;
-    let n = problem.n_customers;
-    let dim = problem.names.len();
-    let ll = problem.log_likelihood;
-    let objective = |theta: &[f64]| -> f64 {
+/// The objective `−LL/N + penalty·Σθ²` over θ = ln(params). Non-finite values become +∞, which
+/// the line searches reject.
+fn objective<'p>(problem: &'p Problem<'_>, opts: &'p FitOptions) -> impl Fn(&[f64]) -> f64 + 'p {
+    let (n, ll) = (problem.n_customers, problem.log_likelihood);
+    move |theta: &[f64]| -> f64 {
         let mut nat = [0.0f64; 8];
         for (k, t) in theta.iter().enumerate() {
             nat[k] = t.exp();
@@ -238,8 +303,17 @@ fn minimize(problem: &Problem<'_>, opts: &FitOptions) -> Result<optimize::Minimu
         let v =
             -ll(&nat[..theta.len()]) / n + opts.penalty * theta.iter().map(|t| t * t).sum::<f64>();
         if v.is_finite() { v } else { f64::INFINITY }
-    };
-    let objective_gradient = |theta: &[f64], g: &mut [f64]| -> f64 {
+    }
+}
+
+/// [`objective`] with its gradient written into the slice (NaN when the problem has no
+/// gradient).
+fn objective_gradient<'p>(
+    problem: &'p Problem<'_>,
+    opts: &'p FitOptions,
+) -> impl Fn(&[f64], &mut [f64]) -> f64 + 'p {
+    let n = problem.n_customers;
+    move |theta: &[f64], g: &mut [f64]| -> f64 {
         let mut nat = [0.0f64; 8];
         for (k, t) in theta.iter().enumerate() {
             nat[k] = t.exp();
@@ -254,8 +328,25 @@ fn minimize(problem: &Problem<'_>, opts: &FitOptions) -> Result<optimize::Minimu
         }
         let v = -v / n + opts.penalty * theta.iter().map(|t| t * t).sum::<f64>();
         if v.is_finite() { v } else { f64::INFINITY }
-    };
+    }
+}
+
+/// Minimises `−LL/N + penalty·Σθ²` over θ = ln(params): BFGS on the analytic gradient when the
+/// model has one, falling back to Nelder–Mead then BFGS (central differences) when no start
+/// converges or there is no analytic gradient. A warm start is tried first, with its curvature.
+fn minimize(problem: &Problem<'_>, opts: &FitOptions) -> Result<optimize::Minimum, FitError> {
+    check_options(opts)?;
+    let dim = problem.names.len();
+    let (objective, objective_gradient) =
+        (objective(problem, opts), objective_gradient(problem, opts));
     let mut starts: Vec<Vec<f64>> = Vec::new();
+    let warm = problem
+        .warm
+        .as_ref()
+        .filter(|w| w.theta.len() == dim && w.theta.iter().all(|t| t.is_finite()));
+    if let Some(w) = warm {
+        starts.push(w.theta.clone());
+    }
     for s in opts.starts.iter().chain(problem.starts.iter()) {
         if s.len() == dim && s.iter().all(|v| v.is_finite() && *v > 0.0) {
             starts.push(s.iter().map(|v| v.ln()).collect());
@@ -270,7 +361,12 @@ fn minimize(problem: &Problem<'_>, opts: &FitOptions) -> Result<optimize::Minimu
         return optimize::minimize(&objective, &starts, &settings)
             .ok_or(FitError::NonFiniteLikelihood { starts: tried });
     }
-    let fast = optimize::minimize_with_gradient(&objective_gradient, &starts, &settings);
+    let fast = optimize::minimize_with_gradient(
+        &objective_gradient,
+        &starts,
+        warm.map(|w| w.inverse_hessian.as_slice()),
+        &settings,
+    );
     if let Some(m) = fast.as_ref().filter(|m| m.converged) {
         return Ok(m.clone());
     }

@@ -126,7 +126,7 @@ pub fn fit_weighted(
         vec![2.0, 3.0, mean],
         vec![1.0, 1.0, 1.0],
     ];
-    let solve = |rows: &[(SpendRow, f64)], starts: Vec<Vec<f64>>, warm: bool| {
+    let (v, report) = fit::fit_from_subsample(&rows, |rows, step| {
         let cols = SpendColumns::new(rows);
         let llg = |v: &[f64], g: &mut [f64]| -> f64 {
             if v.len() != 3 || !v.iter().all(|p| p.is_finite() && *p > 0.0) {
@@ -144,26 +144,13 @@ pub fn fit_weighted(
             log_likelihood: &ll,
             gradient: Some(&llg),
             analytic_gradient: true,
-            starts,
+            starts: starts.clone(),
+            warm: None,
             n_customers: cols.n,
             n_unique: rows.len(),
         };
-        if warm {
-            Ok(fit::warm_start(problem, opts).map(|p| (p, None)))
-        } else {
-            fit::run(problem, opts).map(|(p, r)| Some((p, Some(r))))
-        }
-    };
-    let mut starts = starts;
-    if let Some(sub) = fit::subsample(&rows)
-        && let Ok(Some((p, _))) = solve(&sub, starts.clone(), true)
-    {
-        starts.insert(0, p);
-    }
-    let (v, report) = match solve(&rows, starts, false)? {
-        Some((p, Some(report))) => (p, report),
-        _ => return Err(FitError::NonFiniteLikelihood { starts: 0 }),
-    };
+        fit::solve(problem, opts, step)
+    })?;
     let model = GammaGamma::new(GammaGammaParams {
         p: v[0],
         q: v[1],

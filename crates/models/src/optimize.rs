@@ -37,6 +37,8 @@ pub struct Minimum {
     pub converged: bool,
     /// Why it did not converge.
     pub note: Option<String>,
+    /// BFGS's estimate of the inverse Hessian at `theta`, row-major `n×n`.
+    pub inverse_hessian: Vec<f64>,
 }
 
 /// Step of the central-difference gradient in log-parameter space: balances the truncation
@@ -88,17 +90,19 @@ pub fn minimize(
 pub fn minimize_with_gradient(
     fg: &dyn Fn(&[f64], &mut [f64]) -> f64,
     starts: &[Vec<f64>],
+    first_inverse_hessian: Option<&[f64]>,
     settings: &Settings,
 ) -> Option<Minimum> {
     let mut best: Option<Minimum> = None;
     let mut iterations = 0;
-    for start in starts {
+    for (k, start) in starts.iter().enumerate() {
         let mut g = vec![0.0; start.len()];
         let v = fg(start, &mut g);
         if !(v.is_finite() && g.iter().all(|d| d.is_finite())) {
             continue;
         }
-        let m = bfgs_with_gradient(fg, start, v, g, settings);
+        let h0 = first_inverse_hessian.filter(|h| k == 0 && h.len() == start.len().pow(2));
+        let m = bfgs_with_gradient(fg, start, v, g, h0, settings);
         iterations += m.iterations;
         let better = match &best {
             None => true,
@@ -119,13 +123,16 @@ pub fn minimize_with_gradient(
     best
 }
 
-/// BFGS on an analytic gradient: Armijo backtracking, the initial inverse Hessian scaled by
-/// sᵀy/yᵀy after the first step (Nocedal & Wright eq. 6.20), steps in log-parameters capped at 2.
+/// BFGS on an analytic gradient: Armijo backtracking, steps in log-parameters capped at 2. The
+/// initial inverse Hessian is `h0` when the caller knows the curvature (a fit on a subsample of
+/// the same data), else the identity scaled by sᵀy/yᵀy after the first step (Nocedal & Wright
+/// eq. 6.20).
 fn bfgs_with_gradient(
     fg: &dyn Fn(&[f64], &mut [f64]) -> f64,
     x0: &[f64],
     f0: f64,
     g0: Vec<f64>,
+    h0: Option<&[f64]>,
     settings: &Settings,
 ) -> Minimum {
     let n = x0.len();
@@ -135,8 +142,8 @@ fn bfgs_with_gradient(
             .collect()
     };
     let (mut x, mut fx, mut g) = (x0.to_vec(), f0, g0);
-    let mut h = identity(1.0);
-    let mut fresh = true;
+    let mut h = h0.map_or_else(|| identity(1.0), <[f64]>::to_vec);
+    let mut fresh = h0.is_none();
     let mut it = 0;
     let mut note = None;
     let mut restarted = false;
@@ -227,6 +234,7 @@ fn bfgs_with_gradient(
         gradient_norm: gnorm,
         converged,
         note,
+        inverse_hessian: h,
     }
 }
 
@@ -236,19 +244,40 @@ pub fn hessian_from_gradient(
     fg: &dyn Fn(&[f64], &mut [f64]) -> f64,
     x: &[f64],
 ) -> Result<Vec<f64>, String> {
+    gradient_differences(fg, x, |v| 1e-5 * v.abs().max(1e-8))
+}
+
+/// [`hessian_from_gradient`] with the same step for every coordinate: for log-parameters, where
+/// a fixed step is a fixed relative change of the parameter (and a coordinate near 0 is a
+/// parameter near 1, not a small one).
+pub fn hessian_from_gradient_fixed_step(
+    fg: &dyn Fn(&[f64], &mut [f64]) -> f64,
+    x: &[f64],
+    step: f64,
+) -> Result<Vec<f64>, String> {
+    gradient_differences(fg, x, |_| step)
+}
+
+fn gradient_differences(
+    fg: &dyn Fn(&[f64], &mut [f64]) -> f64,
+    x: &[f64],
+    step: impl Fn(f64) -> f64,
+) -> Result<Vec<f64>, String> {
+    const NOT_FINITE: &str =
+        "the Hessian is not finite at the solution (a parameter is at the edge of its domain)";
     let n = x.len();
     let mut out = vec![0.0; n * n];
     let (mut gp, mut gm) = (vec![0.0; n], vec![0.0; n]);
     let mut p = x.to_vec();
     for i in 0..n {
-        let h = 1e-5 * x[i].abs().max(1e-8);
+        let h = step(x[i]);
         p[i] = x[i] + h;
         let fp = fg(&p, &mut gp);
         p[i] = x[i] - h;
         let fm = fg(&p, &mut gm);
         p[i] = x[i];
         if !(fp.is_finite() && fm.is_finite()) {
-            return Err("the Hessian is not finite at the solution (a parameter is at the edge of its domain)".into());
+            return Err(NOT_FINITE.into());
         }
         for j in 0..n {
             out[j * n + i] = (gp[j] - gm[j]) / (2.0 * h);
@@ -264,10 +293,7 @@ pub fn hessian_from_gradient(
     if out.iter().all(|v| v.is_finite()) {
         Ok(out)
     } else {
-        Err(
-            "the Hessian is not finite at the solution (a parameter is at the edge of its domain)"
-                .into(),
-        )
+        Err(NOT_FINITE.into())
     }
 }
 
@@ -481,6 +507,7 @@ fn bfgs(f: &dyn Fn(&[f64]) -> f64, x0: &[f64], settings: &Settings) -> Minimum {
         gradient_norm: gnorm,
         converged,
         note,
+        inverse_hessian: h,
     }
 }
 

@@ -348,7 +348,7 @@ pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<Par
     for st in &mut starts {
         st[3] = st[1];
     }
-    let solve = |rows: &[(Triple, f64)], starts: Vec<Vec<f64>>, warm: bool| {
+    let (v, report) = fit::fit_from_subsample(&prep.rows, |rows, step| {
         let pc = PnbdColumns::new(rows);
         let ll = |v: &[f64]| -> f64 {
             match ParetoNbd::new(ParetoNbdParams {
@@ -381,25 +381,13 @@ pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<Par
             log_likelihood: &ll,
             gradient: Some(&llg),
             analytic_gradient: false,
-            starts,
+            starts: starts.clone(),
+            warm: None,
             n_customers: pc.cols.n,
             n_unique: rows.len(),
         };
-        if warm {
-            Ok(fit::warm_start(problem, opts).map(|p| (p, None)))
-        } else {
-            fit::run(problem, opts).map(|(p, r)| Some((p, Some(r))))
-        }
-    };
-    if let Some(sub) = fit::subsample(&prep.rows)
-        && let Ok(Some((p, _))) = solve(&sub, starts.clone(), true)
-    {
-        starts.insert(0, p);
-    }
-    let (v, report) = match solve(&prep.rows, starts, false)? {
-        Some((p, Some(report))) => (p, report),
-        _ => return Err(FitError::NonFiniteLikelihood { starts: 0 }),
-    };
+        fit::solve(problem, opts, step)
+    })?;
     let model = ParetoNbd::new(ParetoNbdParams {
         r: v[0],
         alpha: v[1],
