@@ -1,7 +1,7 @@
 //! Pieces shared by the continuous-time models: input checks before a fit, clamping of
 //! prediction inputs, and the beta-geometric expectations BG/NBD and MBG/NBD both need.
 
-use crate::columns::{BgFamily, Columns, bg_log_likelihood};
+use crate::columns::{BgFamily, Columns, bg_log_likelihood, bg_log_likelihood_hessian};
 use crate::data::{Triple, compress_weighted, validate};
 use crate::fit::{self, FitError, FitOptions, FitReport, ModelKind, Problem, Solved, Step};
 use crate::quad;
@@ -98,12 +98,15 @@ fn solve_bg_family(
         value
     };
     let ll = |v: &[f64]| llg(v, &mut [0.0; 4]);
+    let hessian =
+        |v: &[f64]| bg_log_likelihood_hessian(&cols, family, [v[0], v[1], v[2], v[3]]).to_vec();
     let problem = Problem {
         kind,
         names,
         log_likelihood: &ll,
         gradient: Some(&llg),
         analytic_gradient: true,
+        hessian: Some(&hessian),
         starts: starts.to_vec(),
         warm: None,
         n_customers: cols.n,

@@ -258,6 +258,7 @@ pub fn fit(data: &[(DiscreteTriple, f64)], opts: &FitOptions) -> Result<Fit<BgBb
             vec![0.5, 0.5, 0.5, 2.0],
             vec![2.0, 1.0, 1.0, 5.0],
         ],
+        hessian: None,
         warm: None,
         n_customers,
         n_unique: rows.len(),

@@ -3,7 +3,7 @@
 //! Gamma(p, ν) with ν ~ Gamma(q, γ) across customers, independent of the purchase process. Fitted
 //! on repeat buyers only: `x` repeat purchases with mean value `z̄`.
 
-use crate::columns::{SpendColumns, gg_log_likelihood};
+use crate::columns::{SpendColumns, gg_log_likelihood, gg_log_likelihood_hessian};
 use crate::data::{SpendRow, compress_spend, validate_spend};
 use crate::fit::{self, Fit, FitError, FitOptions, ModelKind, ParamError, Problem};
 use crate::special::ln_gamma;
@@ -137,6 +137,7 @@ pub fn fit_weighted(
             g.copy_from_slice(&gr);
             value
         };
+        let hessian = |v: &[f64]| gg_log_likelihood_hessian(&cols, [v[0], v[1], v[2]]).to_vec();
         let ll = |v: &[f64]| llg(v, &mut [0.0; 3]);
         let problem = Problem {
             kind: ModelKind::GammaGamma,
@@ -144,6 +145,7 @@ pub fn fit_weighted(
             log_likelihood: &ll,
             gradient: Some(&llg),
             analytic_gradient: true,
+            hessian: Some(&hessian),
             starts: starts.clone(),
             warm: None,
             n_customers: cols.n,

@@ -382,6 +382,7 @@ pub fn fit_weighted(data: &[(Triple, f64)], opts: &FitOptions) -> Result<Fit<Par
             gradient: Some(&llg),
             analytic_gradient: false,
             starts: starts.clone(),
+            hessian: None,
             warm: None,
             n_customers: pc.cols.n,
             n_unique: rows.len(),

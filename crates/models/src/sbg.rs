@@ -148,6 +148,7 @@ pub fn fit(counts: &SurvivalCounts, opts: &FitOptions) -> Result<Fit<Sbg>, FitEr
         gradient: None,
         analytic_gradient: false,
         starts: vec![vec![1.0, 1.0], vec![0.5, 2.0], vec![2.0, 5.0]],
+        hessian: None,
         warm: None,
         n_customers: a[0],
         n_unique: a.len() - 1,

@@ -99,6 +99,34 @@ pub fn digamma(x: f64) -> f64 {
     acc + x.ln() - 0.5 * inv - series
 }
 
+/// The trigamma function ψ₁(x) = d²/dx² ln Γ(x) for x > 0 (NaN otherwise), about 1e-15
+/// relative; used by the analytic likelihood Hessians (standard errors).
+///
+/// # Formula
+/// The recurrence ψ₁(x) = ψ₁(x+1) + 1/x² up to x ≥ 10, then the asymptotic series
+/// `1/x + 1/(2x²) + Σ B₂ₖ/x²ᵏ⁺¹` through the x⁻¹⁵ term (truncation below 1e-16 at x = 10).
+pub fn trigamma(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return f64::NAN;
+    }
+    let mut x = x;
+    let mut acc = 0.0;
+    while x < 10.0 {
+        acc += 1.0 / (x * x);
+        x += 1.0;
+    }
+    let inv = 1.0 / x;
+    let i2 = inv * inv;
+    let series = inv
+        * i2
+        * (1.0 / 6.0
+            - i2 * (1.0 / 30.0
+                - i2 * (1.0 / 42.0
+                    - i2 * (1.0 / 30.0
+                        - i2 * (5.0 / 66.0 - i2 * (691.0 / 2730.0 - i2 * 7.0 / 6.0))))));
+    acc + inv + 0.5 * i2 + series
+}
+
 /// ln B(a, b) for finite a, b > 0, accurate also when one argument is huge and the other small.
 ///
 /// # Formula
@@ -718,6 +746,37 @@ mod tests {
             assert!((digamma(x) - fd).abs() < 1e-7 * fd.abs().max(1.0), "{x}");
         }
         assert!(digamma(0.0).is_nan() && digamma(-1.0).is_nan());
+    }
+
+    #[test]
+    fn trigamma_known_values_and_derivative_of_digamma() {
+        // scipy.special.polygamma(1, x); ψ₁(1) = π²/6, ψ₁(½) = π²/2, ψ₁(¼) = π² + 8G.
+        for (x, want) in [
+            (1e-3, 1_000_001.642_533_195_9),
+            (0.25, 17.197_329_154_507_113),
+            (0.5, 4.934_802_200_544_679),
+            (1.0, 1.644_934_066_848_226_4),
+            (2.0, 0.644_934_066_848_226_4),
+            (3.7, 0.310_037_857_670_038_33),
+            (9.99, 0.105_276_950_148_241_76),
+            (10.0, 0.105_166_335_681_685_76),
+            (10.5, 0.099_916_956_059_126_73),
+            (50.0, 0.020_201_333_226_697_128),
+            (1234.5, 0.000_810_372_727_126_966_8),
+            (1e6, 1.000_000_500_000_166_7e-6),
+        ] {
+            let got = trigamma(x);
+            assert!(
+                (got - want).abs() < 2e-15 * want.abs(),
+                "ψ₁({x}) = {got}, want {want}"
+            );
+        }
+        for x in [0.3, 2.7, 9.99, 10.01, 57.0, 3000.5] {
+            let h = 1e-5 * x;
+            let fd = (digamma(x + h) - digamma(x - h)) / (2.0 * h);
+            assert!((trigamma(x) - fd).abs() < 1e-7 * fd.abs().max(1.0), "{x}");
+        }
+        assert!(trigamma(0.0).is_nan() && trigamma(-1.0).is_nan());
     }
 
     #[test]
