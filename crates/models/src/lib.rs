@@ -29,10 +29,11 @@
 //! weights ([`data::compress`]), refuses data that cannot support the model ([`FitError`]), and
 //! minimises the negative mean log-likelihood over log-parameters ([`optimize`]). BG/NBD, MBG/NBD
 //! and Gamma-Gamma evaluate their likelihood in structure-of-arrays form (terms of x, T and t_x
-//! computed once per distinct value) with an analytic gradient, run BFGS on it (Nelder–Mead only
-//! as the fallback) and, above 40,000 unique rows, start from a fit on a 5 % subsample; a fit of
-//! 232,000 customers in days takes a few tenths of a second. Pareto/NBD caches its 2F1 terms per
-//! distinct (x, t_x) and (x, T) pair and uses central differences (about ten seconds there). The result is a
+//! computed once per distinct value) with an analytic gradient and Hessian, run BFGS on it
+//! (Nelder–Mead only as the fallback) and, above 40,000 unique rows, start from a fit on a 5 %
+//! subsample, with the curvature found there; a fit of 232,000 customers in days takes a tenth
+//! of a second. Pareto/NBD caches its 2F1 terms per distinct (x, t_x) and (x, T) pair and uses
+//! central differences (about three seconds there). The result is a
 //! [`Fit`]: a prepared model ready for predictions and a [`FitReport`].
 
 mod bg_common;
