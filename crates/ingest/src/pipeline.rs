@@ -39,6 +39,8 @@ use crate::xlsx::{Container, detect_container, read_xlsx};
 
 /// Bytes handed to a worker at a time.
 pub(crate) const BLOCK_SIZE: usize = 4 << 20;
+/// Bytes between entries of the line index that rejected lines are read back by.
+const LINE_INDEX_STEP: usize = 16 << 10;
 /// Bytes the format is guessed from.
 pub(crate) const SAMPLE_SIZE: usize = 64 << 10;
 /// Customer shards per worker; merged shard by shard in parallel at the end.
@@ -1606,15 +1608,17 @@ pub(crate) struct Block {
     pub(crate) is_first: bool,
 }
 
-/// Where a block starts in the (decompressed) input, and the line number of its first line.
+/// Where a piece of the input starts (every block, and about every `LINE_INDEX_STEP` bytes
+/// inside one, at a line start), and the line number of its first line.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BlockStart {
     offset: u64,
     first_line: u64,
 }
 
-/// Where a plain text file's blocks start, and the encoding the import read it with: enough to
-/// read any of its lines again without another pass over the file.
+/// Where a plain text file's pieces start (see [`BlockStart`]), and the encoding the import read
+/// it with: enough to read any of its lines again, a piece at a time, without another pass over
+/// the file.
 #[derive(Debug)]
 struct BlockIndex {
     encoding: TextEncoding,
@@ -1622,7 +1626,8 @@ struct BlockIndex {
 }
 
 /// Reads the input in blocks that end at a record boundary and hands them to the workers.
-/// Returns where each block started.
+/// Returns the line index: where each block, and each piece of about `LINE_INDEX_STEP` bytes
+/// inside one, starts.
 pub(crate) fn split_blocks(
     mut reader: impl Read,
     sample: Vec<u8>,
@@ -1673,18 +1678,31 @@ pub(crate) fn split_blocks(
         rest.extend_from_slice(&pending[cut..]);
         pending.truncate(cut);
         let bytes = std::mem::replace(&mut pending, rest);
-        let lines = memchr::memchr_iter(b'\n', &bytes).count() as u64;
-        starts.push(BlockStart {
-            offset,
-            first_line: line,
-        });
+        let block_line = line;
+        // An index entry every `LINE_INDEX_STEP` bytes or so (at the next line start), counting
+        // the block's lines on the way: reading a rejected line's text back then reads that
+        // much, not its whole block. Rejects are spread through a file, so with one entry per
+        // block the re-reading read nearly the whole file again.
+        let mut piece_start = 0usize;
+        while piece_start < bytes.len() {
+            starts.push(BlockStart {
+                offset: offset + piece_start as u64,
+                first_line: line,
+            });
+            let target = piece_start + LINE_INDEX_STEP;
+            let piece_end = match bytes.get(target..) {
+                Some(after) => memchr::memchr(b'\n', after).map_or(bytes.len(), |i| target + i + 1),
+                None => bytes.len(),
+            };
+            line += memchr::memchr_iter(b'\n', &bytes[piece_start..piece_end]).count() as u64;
+            piece_start = piece_end;
+        }
         offset += bytes.len() as u64;
         let block = Block {
-            first_line: line,
+            first_line: block_line,
             bytes,
             is_first,
         };
-        line += lines;
         is_first = false;
         if sender.send(block).is_err() {
             return Ok(starts); // the workers stopped; they report their own errors
