@@ -40,7 +40,7 @@ fn run_summary(args: ModelSummaryArgs) -> Result<()> {
     let write = |w: &mut dyn Write| {
         input::write_summary_csv(w, &import.customers, cut, unit, holdout_length)
     };
-    match &args.out {
+    let written = match &args.out {
         Some(path) => write_file(path, write),
         None => {
             let mut w = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
@@ -56,7 +56,11 @@ fn run_summary(args: ModelSummaryArgs) -> Result<()> {
                 other => other,
             }
         }
-    }
+    };
+    // Freeing a summary per customer one by one takes longer than the process exit that
+    // reclaims them at once (a twentieth of the command's time at a million orders).
+    std::mem::forget(import);
+    written
 }
 
 fn fit_options(input: &ModelInputArgs) -> Result<FitOptions> {

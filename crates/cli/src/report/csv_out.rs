@@ -316,7 +316,7 @@ fn needs_quotes(text: &[u8]) -> bool {
 }
 
 /// `text` as one CSV field, quoted when it must be (the `csv` crate's `QuoteStyle::Necessary`).
-fn push_csv_text(out: &mut Vec<u8>, text: &str) {
+pub(crate) fn push_csv_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if !needs_quotes(bytes) {
         out.extend_from_slice(bytes);

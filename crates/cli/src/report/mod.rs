@@ -8,6 +8,7 @@ mod csv_out;
 mod json;
 mod text;
 
+pub(crate) use csv_out::push_csv_text;
 pub use csv_out::{write_alerts_csv, write_customers_csv, write_rejects_csv};
 pub use json::json_report;
 pub use text::text_report;
