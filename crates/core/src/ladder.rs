@@ -894,38 +894,71 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
             })
             .collect(),
         SubgroupRule::Terciles => {
-            // (profit, position) pairs sorted once and walked by runs of equal profit, so that
-            // each run's members are its positions among `profits`.
-            assert!(
-                u32::try_from(profits.len()).is_ok(),
-                "more than 4,294,967,295 customers on one rung"
-            );
-            let mut pairs: Vec<(Money, u32)> = profits
-                .iter()
-                .zip(0u32..)
-                .filter_map(|(p, i)| p.map(|p| (p, i)))
-                .collect();
-            pairs.par_sort_unstable();
-            let n = pairs.len() as u64;
-            let mut groups = vec![None; profits.len()];
-            crate::value::tie_runs_of_sorted(&pairs, |below, equal, members| {
-                // Mid-rank quantile q = (below + equal / 2) / n, compared with 1/3 and 2/3 in
-                // integers: a lone customer or a block of equal profits lands in the middle
-                // rather than at the bottom.
-                let twice_rank = 2 * below + equal;
-                let group = if 3 * twice_rank < 2 * n {
-                    Subgroup::Unprofitable
-                } else if 3 * twice_rank < 4 * n {
-                    Subgroup::Middling
-                } else {
-                    Subgroup::Profitable
-                };
-                for &i in members {
-                    groups[i as usize] = Some(group);
-                }
-            });
-            groups
+            // A customer's group depends on twice their mid-rank, 2·below + equal, against 2n/3
+            // and 4n/3; that grows with the profit, so each group is a range of profits and two
+            // thresholds decide everything. Each is found by a selection, not a sort.
+            let known: Vec<Money> = profits.iter().flatten().copied().collect();
+            let n = known.len() as u64;
+            let middling_from = tercile_threshold(&known, 2 * n);
+            let profitable_from = tercile_threshold(&known, 4 * n);
+            profits
+                .par_iter()
+                .map(|p| {
+                    p.map(|p| {
+                        if middling_from.is_none_or(|t| p < t) {
+                            Subgroup::Unprofitable
+                        } else if profitable_from.is_none_or(|t| p < t) {
+                            Subgroup::Middling
+                        } else {
+                            Subgroup::Profitable
+                        }
+                    })
+                })
+                .collect()
         }
+    }
+}
+
+/// The smallest of `values` whose mid-rank reaches `bound`: 3·(2·below + equal) ≥ `bound`, with
+/// `below` and `equal` the numbers of values under and equal to it; `None` when none does.
+///
+/// Twice the mid-rank grows strictly from one distinct value to the next, so the answer is the
+/// value v at sorted position j = ⌊bound/6⌋ or the next distinct value above it: every value
+/// under v has 2·below + equal < 2j ≤ bound/3, and the next one above v has at least
+/// 2(j + 1) + 1 > bound/3. One selection and one counting pass.
+fn tercile_threshold(values: &[Money], bound: u64) -> Option<Money> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let j = ((bound / 6) as usize).min(n - 1);
+    let mut scratch = values.to_vec();
+    let v = *scratch.select_nth_unstable(j).1;
+    drop(scratch);
+    let (below, equal, next) = values
+        .par_iter()
+        .fold(
+            || (0u64, 0u64, None::<Money>),
+            |(below, equal, next), &p| match p.cmp(&v) {
+                std::cmp::Ordering::Less => (below + 1, equal, next),
+                std::cmp::Ordering::Equal => (below, equal + 1, next),
+                std::cmp::Ordering::Greater => (below, equal, Some(next.map_or(p, |q| q.min(p)))),
+            },
+        )
+        .reduce(
+            || (0, 0, None),
+            |a, b| {
+                let next = match (a.2, b.2) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
+                };
+                (a.0 + b.0, a.1 + b.1, next)
+            },
+        );
+    if 3 * (2 * below + equal) >= bound {
+        Some(v)
+    } else {
+        next
     }
 }
 
