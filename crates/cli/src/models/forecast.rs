@@ -19,6 +19,8 @@ struct GivenAlive {
     purchases: f64,
     purchase_probability: f64,
     clv: ClvFactors,
+    /// Median time to the next purchase (a function of x and T too), in days.
+    median_next_purchase: Option<f64>,
 }
 
 /// Distinct `(x, T)` keys with their [`GivenAlive`] forecasts, found by hashing: one lookup per
@@ -52,6 +54,7 @@ impl SharedForecasts {
                     purchases: model.expected_purchases_given_alive(x, t, h),
                     purchase_probability: model.purchase_probability_given_alive(x, t, h),
                     clv: clv_factors(model, x, t, &options),
+                    median_next_purchase: model.median_time_to_next_purchase(x, t),
                 }
             })
             .collect::<Vec<GivenAlive>>();
@@ -278,8 +281,8 @@ fn forecast_one(
     let p_alive = FactoredPurchaseModel::p_alive(model, c.x, c.t_x, c.t);
     let value = expected_spend
         .map(|spend| clv_from_factors(given_alive.clv, p_alive, spend, margin.unwrap_or(0.0)));
-    let next_purchase = model
-        .median_time_to_next_purchase(c)
+    let next_purchase = given_alive
+        .median_next_purchase
         .filter(|d| *d < 36_500.0)
         .map(|d| as_of.plus_days(d.round() as i32));
     Forecast {

@@ -93,8 +93,8 @@ impl TransactionModel {
     }
 
     /// Median wait from T to the next purchase, for a customer who is still active.
-    pub fn median_time_to_next_purchase(&self, c: &Triple) -> Option<f64> {
-        dispatch!(self, m => m.median_time_to_next_purchase(c.x, c.t))
+    pub fn median_time_to_next_purchase(&self, x: f64, t: f64) -> Option<f64> {
+        dispatch!(self, m => m.median_time_to_next_purchase(x, t))
     }
 }
 
