@@ -139,6 +139,59 @@ pub(crate) enum BgFamily {
     MbgNbd,
 }
 
+impl BgFamily {
+    /// The shift c of b: MBG/NBD's dropout chance at time 0 is one more purchase's worth.
+    fn shift(self) -> f64 {
+        match self {
+            BgFamily::BgNbd => 0.0,
+            BgFamily::MbgNbd => 1.0,
+        }
+    }
+}
+
+/// What the BG-family likelihood, its gradient and its Hessian read per distinct value at one
+/// parameter point: per x, k = r + x, B(x) = ln a − ln(b+x+c−1) and its derivative in b; per
+/// time, ln(α + t) and 1/(α + t) for T and for t_x.
+struct BgTables {
+    k_x: Vec<f64>,
+    b_x: Vec<f64>,
+    db_x: Vec<f64>,
+    ln_t: Vec<f64>,
+    ln_tx: Vec<f64>,
+    inv_t: Vec<f64>,
+    inv_tx: Vec<f64>,
+}
+
+impl BgTables {
+    fn new(cols: &Columns, family: BgFamily, [r, alpha, a, b]: [f64; 4]) -> BgTables {
+        let (c, ln_a) = (family.shift(), a.ln());
+        let nx = cols.xs.len();
+        let (mut k_x, mut b_x, mut db_x) = (vec![0.0; nx], vec![0.0; nx], vec![0.0; nx]);
+        for (j, &x) in cols.xs.iter().enumerate() {
+            k_x[j] = r + x;
+            let bx = b + x + c;
+            if family == BgFamily::BgNbd && x == 0.0 {
+                b_x[j] = f64::NEG_INFINITY;
+            } else {
+                b_x[j] = ln_a - (bx - 1.0).ln();
+                db_x[j] = -1.0 / (bx - 1.0);
+            }
+        }
+        let logs = |times: &[f64]| -> Vec<f64> { times.iter().map(|t| (alpha + t).ln()).collect() };
+        let inverses =
+            |times: &[f64]| -> Vec<f64> { times.iter().map(|t| 1.0 / (alpha + t)).collect() };
+        BgTables {
+            k_x,
+            b_x,
+            db_x,
+            ln_t: logs(&cols.ts),
+            ln_tx: logs(&cols.txs),
+            inv_t: inverses(&cols.ts),
+            inv_tx: inverses(&cols.txs),
+        }
+    }
+}
+
 /// Weighted log-likelihood of BG/NBD or MBG/NBD at natural parameters `(r, α, a, b)`, and its
 /// gradient with respect to them written into `grad`.
 ///
@@ -156,42 +209,35 @@ pub(crate) fn bg_log_likelihood(
     grad: &mut [f64; 4],
 ) -> f64 {
     let [r, alpha, a, b] = p;
-    let c = match family {
-        BgFamily::BgNbd => 0.0,
-        BgFamily::MbgNbd => 1.0,
-    };
+    let c = family.shift();
     let (ln_alpha, ln_gamma_r, ln_beta_ab) = (alpha.ln(), ln_gamma(r), ln_beta(a, b));
-    let (psi_r, psi_b, psi_ab, ln_a) = (digamma(r), digamma(b), digamma(a + b), a.ln());
-    let nx = cols.xs.len();
-    let (mut k_x, mut b_x, mut db_x) = (vec![0.0; nx], vec![0.0; nx], vec![0.0; nx]);
+    let (psi_r, psi_b, psi_ab) = (digamma(r), digamma(b), digamma(a + b));
+    let BgTables {
+        k_x,
+        b_x,
+        db_x,
+        ln_t,
+        ln_tx,
+        inv_t,
+        inv_tx,
+    } = BgTables::new(cols, family, p);
     let (mut value, mut g) = (0.0, [0.0; 4]);
-    for (j, (&x, &wj)) in cols.xs.iter().zip(&cols.w_x).enumerate() {
+    for (&x, &wj) in cols.xs.iter().zip(&cols.w_x) {
         let k = r + x;
-        k_x[j] = k;
         let bx = b + x + c;
         let psi_abx = digamma(a + bx);
         value += wj * (ln_gamma(k) - ln_gamma_r + r * ln_alpha + ln_beta(a, bx) - ln_beta_ab);
         g[0] += wj * (digamma(k) - psi_r + ln_alpha);
         g[2] += wj * (psi_ab - psi_abx);
         g[3] += wj * (digamma(bx) - psi_abx - psi_b + psi_ab);
-        if family == BgFamily::BgNbd && x == 0.0 {
-            b_x[j] = f64::NEG_INFINITY;
-        } else {
-            b_x[j] = ln_a - (bx - 1.0).ln();
-            db_x[j] = -1.0 / (bx - 1.0);
-        }
     }
     g[1] = cols.n * r / alpha;
-    let ln_t: Vec<f64> = cols.ts.iter().map(|t| (alpha + t).ln()).collect();
-    let ln_tx: Vec<f64> = cols.txs.iter().map(|t| (alpha + t).ln()).collect();
-    let inv_tx: Vec<f64> = cols.txs.iter().map(|t| 1.0 / (alpha + t)).collect();
     for (i, &t) in cols.ts.iter().enumerate() {
         let kw = r * cols.w_t[i] + cols.wx_t[i];
         value -= kw * ln_t[i];
         g[0] -= cols.w_t[i] * ln_t[i];
         g[1] -= kw / (alpha + t);
     }
-    let inv_t: Vec<f64> = cols.ts.iter().map(|t| 1.0 / (alpha + t)).collect();
     let s = chunked_sum::<5>(cols.w.len(), |range| {
         let mut acc = [0.0; 5];
         for i in range {
@@ -244,41 +290,32 @@ pub(crate) fn bg_log_likelihood_hessian(
     p: [f64; 4],
 ) -> [f64; 16] {
     let [r, alpha, a, b] = p;
-    let c = match family {
-        BgFamily::BgNbd => 0.0,
-        BgFamily::MbgNbd => 1.0,
-    };
+    let c = family.shift();
     let (tg_r, tg_b, tg_ab) = (trigamma(r), trigamma(b), trigamma(a + b));
-    let nx = cols.xs.len();
-    let (mut k_x, mut b_x, mut db_x) = (vec![0.0; nx], vec![0.0; nx], vec![0.0; nx]);
+    let BgTables {
+        k_x,
+        b_x,
+        db_x,
+        ln_t,
+        ln_tx,
+        inv_t,
+        inv_tx,
+    } = BgTables::new(cols, family, p);
     let mut h = [[0.0f64; 4]; 4];
-    for (j, (&x, &wj)) in cols.xs.iter().zip(&cols.w_x).enumerate() {
-        let k = r + x;
-        k_x[j] = k;
+    for (&x, &wj) in cols.xs.iter().zip(&cols.w_x) {
         let bx = b + x + c;
         let tg_abx = trigamma(a + bx);
-        h[0][0] += wj * (trigamma(k) - tg_r);
+        h[0][0] += wj * (trigamma(r + x) - tg_r);
         h[2][2] += wj * (tg_ab - tg_abx);
         h[2][3] += wj * (tg_ab - tg_abx);
         h[3][3] += wj * (trigamma(bx) - tg_abx - tg_b + tg_ab);
-        if family == BgFamily::BgNbd && x == 0.0 {
-            b_x[j] = f64::NEG_INFINITY;
-        } else {
-            b_x[j] = a.ln() - (bx - 1.0).ln();
-            db_x[j] = -1.0 / (bx - 1.0);
-        }
     }
     h[0][1] += cols.n / alpha;
     h[1][1] -= cols.n * r / (alpha * alpha);
-    for (i, &t) in cols.ts.iter().enumerate() {
-        let inv = 1.0 / (alpha + t);
+    for (i, &inv) in inv_t.iter().enumerate() {
         h[0][1] -= cols.w_t[i] * inv;
         h[1][1] += (r * cols.w_t[i] + cols.wx_t[i]) * inv * inv;
     }
-    let ln_t: Vec<f64> = cols.ts.iter().map(|t| (alpha + t).ln()).collect();
-    let ln_tx: Vec<f64> = cols.txs.iter().map(|t| (alpha + t).ln()).collect();
-    let inv_t: Vec<f64> = cols.ts.iter().map(|t| 1.0 / (alpha + t)).collect();
-    let inv_tx: Vec<f64> = cols.txs.iter().map(|t| 1.0 / (alpha + t)).collect();
     let s = chunked_sum::<13>(cols.w.len(), |range| {
         let mut acc = [0.0; 13];
         for i in range {
@@ -489,6 +526,28 @@ mod tests {
             .collect()
     }
 
+    /// Parameter points of the BG-family checks: typical, CDNOW's, and both far corners.
+    const BG_POINTS: [[f64; 4]; 4] = [
+        [0.75, 60.0, 0.8, 2.5],
+        [0.243, 4.414, 0.793, 2.426],
+        [3.0, 500.0, 1.7, 0.6],
+        [0.05, 2.0, 12.0, 40.0],
+    ];
+    /// Parameter points of the Gamma-Gamma checks.
+    const GG_POINTS: [[f64; 3]; 3] = [[6.0, 4.0, 1250.0], [0.5, 0.7, 3.0], [20.0, 1.5, 1e5]];
+
+    /// Weighted spend rows: 17 purchase counts, whole mean values from 5 to 2005.
+    fn spend_rows(seed: u64) -> Vec<(SpendRow, f64)> {
+        let mut rng = Rng(seed);
+        (0..2000)
+            .map(|i| {
+                let x = 1.0 + (i % 17) as f64;
+                let z = (5.0 + 2000.0 * rng.next()).round();
+                (SpendRow { x, mean_value: z }, 1.0 + (i % 3) as f64)
+            })
+            .collect()
+    }
+
     fn rel(a: f64, b: f64) -> f64 {
         (a - b).abs() / b.abs().max(1e-300)
     }
@@ -504,16 +563,10 @@ mod tests {
 
     #[test]
     fn bg_family_matches_the_per_row_formulas() {
-        let params = [
-            [0.75, 60.0, 0.8, 2.5],
-            [0.243, 4.414, 0.793, 2.426],
-            [3.0, 500.0, 1.7, 0.6],
-            [0.05, 2.0, 12.0, 40.0],
-        ];
         for seed in 1..4 {
             let data = rows(seed, 3000);
             let cols = Columns::new(&data);
-            for p in params {
+            for p in BG_POINTS {
                 for family in [BgFamily::BgNbd, BgFamily::MbgNbd] {
                     let reference = |v: &[f64]| match family {
                         BgFamily::BgNbd => bgnbd::log_likelihood(
@@ -555,16 +608,9 @@ mod tests {
 
     #[test]
     fn gamma_gamma_matches_the_per_row_formula() {
-        let mut rng = Rng(9);
-        let data: Vec<(SpendRow, f64)> = (0..2000)
-            .map(|i| {
-                let x = 1.0 + (i % 17) as f64;
-                let z = (5.0 + 2000.0 * rng.next()).round();
-                (SpendRow { x, mean_value: z }, 1.0 + (i % 3) as f64)
-            })
-            .collect();
+        let data = spend_rows(9);
         let cols = SpendColumns::new(&data);
-        for p in [[6.0, 4.0, 1250.0], [0.5, 0.7, 3.0], [20.0, 1.5, 1e5]] {
+        for p in GG_POINTS {
             let reference = |v: &[f64]| {
                 gamma_gamma::log_likelihood(
                     gamma_gamma::GammaGammaParams {
@@ -627,12 +673,7 @@ mod tests {
     fn bg_family_hessian_matches_differences_of_the_gradient() {
         for seed in 1..3 {
             let cols = Columns::new(&rows(seed, 3000));
-            for p in [
-                [0.75, 60.0, 0.8, 2.5],
-                [0.243, 4.414, 0.793, 2.426],
-                [3.0, 500.0, 1.7, 0.6],
-                [0.05, 2.0, 12.0, 40.0],
-            ] {
+            for p in BG_POINTS {
                 for family in [BgFamily::BgNbd, BgFamily::MbgNbd] {
                     let gradient = |v: [f64; 4]| {
                         let mut g = [0.0; 4];
@@ -649,16 +690,9 @@ mod tests {
 
     #[test]
     fn gamma_gamma_hessian_matches_differences_of_the_gradient() {
-        let mut rng = Rng(11);
-        let data: Vec<(SpendRow, f64)> = (0..2000)
-            .map(|i| {
-                let x = 1.0 + (i % 17) as f64;
-                let z = (5.0 + 2000.0 * rng.next()).round();
-                (SpendRow { x, mean_value: z }, 1.0 + (i % 3) as f64)
-            })
-            .collect();
+        let data = spend_rows(11);
         let cols = SpendColumns::new(&data);
-        for p in [[6.0, 4.0, 1250.0], [0.5, 0.7, 3.0], [20.0, 1.5, 1e5]] {
+        for p in GG_POINTS {
             let gradient = |v: [f64; 3]| {
                 let mut g = [0.0; 3];
                 gg_log_likelihood(&cols, v, &mut g);
