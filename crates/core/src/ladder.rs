@@ -897,10 +897,10 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
             // A customer's group depends on twice their mid-rank, 2·below + equal, against 2n/3
             // and 4n/3; that grows with the profit, so each group is a range of profits and two
             // thresholds decide everything. Each is found by a selection, not a sort.
-            let known: Vec<Money> = profits.iter().flatten().copied().collect();
+            let mut known: Vec<Money> = profits.iter().flatten().copied().collect();
             let n = known.len() as u64;
-            let middling_from = tercile_threshold(&known, 2 * n);
-            let profitable_from = tercile_threshold(&known, 4 * n);
+            let middling_from = tercile_threshold(&mut known, 2 * n);
+            let profitable_from = tercile_threshold(&mut known, 4 * n);
             profits
                 .par_iter()
                 .map(|p| {
@@ -925,16 +925,15 @@ pub fn assign_subgroups(profits: &[Option<Money>], rule: SubgroupRule) -> Vec<Op
 /// Twice the mid-rank grows strictly from one distinct value to the next, so the answer is the
 /// value v at sorted position j = ⌊bound/6⌋ or the next distinct value above it: every value
 /// under v has 2·below + equal < 2j ≤ bound/3, and the next one above v has at least
-/// 2(j + 1) + 1 > bound/3. One selection and one counting pass.
-fn tercile_threshold(values: &[Money], bound: u64) -> Option<Money> {
+/// 2(j + 1) + 1 > bound/3. One selection, which reorders `values` (nothing here depends on
+/// their order), and one counting pass.
+fn tercile_threshold(values: &mut [Money], bound: u64) -> Option<Money> {
     let n = values.len();
     if n == 0 {
         return None;
     }
     let j = ((bound / 6) as usize).min(n - 1);
-    let mut scratch = values.to_vec();
-    let v = *scratch.select_nth_unstable(j).1;
-    drop(scratch);
+    let v = *values.select_nth_unstable(j).1;
     let (below, equal, next) = values
         .par_iter()
         .fold(
