@@ -424,7 +424,7 @@ pub(crate) fn run(
         if h.len() == dim * dim && h.iter().all(|v| v.is_finite()) {
             Ok(h)
         } else {
-            Err("the Hessian is not finite at the solution (a parameter is at the edge of its domain)".into())
+            Err(optimize::HESSIAN_NOT_FINITE.into())
         }
     } else if problem.gradient.is_some() && problem.analytic_gradient {
         optimize::hessian_from_gradient(&total_gradient, &params)

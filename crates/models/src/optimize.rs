@@ -41,6 +41,10 @@ pub struct Minimum {
     pub inverse_hessian: Vec<f64>,
 }
 
+/// Why there are no standard errors when the curvature at the solution is not finite.
+pub const HESSIAN_NOT_FINITE: &str =
+    "the Hessian is not finite at the solution (a parameter is at the edge of its domain)";
+
 /// Step of the central-difference gradient in log-parameter space: balances the truncation
 /// error (∝ h²) against round-off (∝ ε/h) for objectives of order 1.
 const GRAD_STEP: f64 = 1e-5;
@@ -263,8 +267,6 @@ fn gradient_differences(
     x: &[f64],
     step: impl Fn(f64) -> f64,
 ) -> Result<Vec<f64>, String> {
-    const NOT_FINITE: &str =
-        "the Hessian is not finite at the solution (a parameter is at the edge of its domain)";
     let n = x.len();
     let mut out = vec![0.0; n * n];
     let (mut gp, mut gm) = (vec![0.0; n], vec![0.0; n]);
@@ -277,7 +279,7 @@ fn gradient_differences(
         let fm = fg(&p, &mut gm);
         p[i] = x[i];
         if !(fp.is_finite() && fm.is_finite()) {
-            return Err(NOT_FINITE.into());
+            return Err(HESSIAN_NOT_FINITE.into());
         }
         for j in 0..n {
             out[j * n + i] = (gp[j] - gm[j]) / (2.0 * h);
@@ -293,7 +295,7 @@ fn gradient_differences(
     if out.iter().all(|v| v.is_finite()) {
         Ok(out)
     } else {
-        Err(NOT_FINITE.into())
+        Err(HESSIAN_NOT_FINITE.into())
     }
 }
 
@@ -542,7 +544,7 @@ pub fn hessian(f: &dyn Fn(&[f64]) -> f64, x: &[f64]) -> Result<Vec<f64>, String>
                 (pp - pm - mp + mm) / (4.0 * h[i] * h[j])
             };
             if !v.is_finite() {
-                return Err("the Hessian is not finite at the solution (a parameter is at the edge of its domain)".into());
+                return Err(HESSIAN_NOT_FINITE.into());
             }
             out[i * n + j] = v;
             out[j * n + i] = v;
