@@ -783,6 +783,26 @@ fn return_after_last_purchase_day_is_not_lost() {
     assert_eq!(table.find("customer_id", "A")["revenue"], "15.00");
 }
 
+#[test]
+fn fields_with_commas_and_quotes_are_quoted_in_customers_csv() {
+    let dir = tempdir();
+    // A category with a comma and quotes, and an id with a comma: customers.csv quotes both
+    // fields (quotes doubled), so a CSV reader gets the text back as it was.
+    let text = "order_id,customer_id,date,amount,category\n\
+                1,\"Smith, J.\",2024-01-01,20.00,\"Books, \"\"rare\"\" editions\"\n\
+                2,\"Smith, J.\",2024-01-10,30.00,Toys\n\
+                3,B,2024-01-10,30.00,Toys\n";
+    let (bytes, table) = analyze_text(dir.path(), "q", text);
+    let smith = table.find("customer_id", "Smith, J.");
+    assert_eq!(smith["categories"], "Books, \"rare\" editions|Toys");
+    assert_eq!(table.find("customer_id", "B")["categories"], "Toys");
+    let written = String::from_utf8(bytes).unwrap();
+    assert!(
+        written.contains("\"Books, \"\"rare\"\" editions|Toys\""),
+        "{written}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. The text report, against a snapshot.
 

@@ -348,20 +348,26 @@ impl RungReason {
     }
 }
 
-impl fmt::Display for RungReason {
-    // Pieces go out through `write_str` and `write_int` rather than `write!`: `customers.csv`
-    // writes a reason for every customer, and the formatting machinery costs several times more.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RungReason {
+    /// Appends the reason as `Display` writes it, straight into a byte buffer: `customers.csv`
+    /// writes one for every customer.
+    pub fn write_bytes(&self, out: &mut Vec<u8>) {
+        let _ = self.write_to(&mut ByteSink(out)); // a byte buffer takes every piece
+    }
+
+    // Pieces go out one by one rather than through `write!`: `customers.csv` writes a reason for
+    // every customer, and the formatting machinery costs several times more.
+    fn write_to(&self, f: &mut impl ReasonSink) -> fmt::Result {
         match *self {
-            RungReason::NoTouch => f.write_str("known contact, no purchase and no recorded touch"),
-            RungReason::TouchOnly { last_touch } => {
-                write!(f, "touched us (last on {last_touch}) but has not bought")
-            }
-            RungReason::OnlyReturns => f.write_str("only returns in the data, no purchase"),
-            RungReason::FirstPurchases { purchase_days: 1 } => f.write_str("first purchase"),
+            RungReason::NoTouch => f.text("known contact, no purchase and no recorded touch"),
+            RungReason::TouchOnly { last_touch } => f.args(format_args!(
+                "touched us (last on {last_touch}) but has not bought"
+            )),
+            RungReason::OnlyReturns => f.text("only returns in the data, no purchase"),
+            RungReason::FirstPurchases { purchase_days: 1 } => f.text("first purchase"),
             RungReason::FirstPurchases { purchase_days } => {
-                write_int(f, purchase_days.into())?;
-                f.write_str(" purchase days in this turn")
+                f.int(purchase_days.into())?;
+                f.text(" purchase days in this turn")
             }
             RungReason::TooFewPeriods {
                 purchase_days,
@@ -369,50 +375,52 @@ impl fmt::Display for RungReason {
                 min_periods,
                 period,
             } => {
-                write_int(f, purchase_days.into())?;
-                f.write_str(" purchase days, but within ")?;
-                write_int(f, periods.into())?;
-                f.write_str(" ")?;
-                f.write_str(period.as_str())?;
-                f.write_str("(s); a regular buys in at least ")?;
-                write_int(f, min_periods.into())
+                f.int(purchase_days.into())?;
+                f.text(" purchase days, but within ")?;
+                f.int(periods.into())?;
+                f.text(" ")?;
+                f.text(period.as_str())?;
+                f.text("(s); a regular buys in at least ")?;
+                f.int(min_periods.into())
             }
             RungReason::Regular {
                 purchase_days,
                 periods,
                 period,
             } => {
-                write_int(f, purchase_days.into())?;
-                f.write_str(" purchase days over ")?;
-                write_int(f, periods.into())?;
-                f.write_str(" ")?;
-                f.write_str(period.as_str())?;
-                f.write_str("s")
+                f.int(purchase_days.into())?;
+                f.text(" purchase days over ")?;
+                f.int(periods.into())?;
+                f.text(" ")?;
+                f.text(period.as_str())?;
+                f.text("s")
             }
             RungReason::Promoter { purchase_days, nps } => {
-                f.write_str("regular (")?;
-                write_int(f, purchase_days.into())?;
-                write!(f, " purchase days) and an NPS promoter ({nps}/10)")
+                f.text("regular (")?;
+                f.int(purchase_days.into())?;
+                f.args(format_args!(
+                    " purchase days) and an NPS promoter ({nps}/10)"
+                ))
             }
             RungReason::Referrer {
                 purchase_days,
                 referrals,
             } => {
-                f.write_str("regular (")?;
-                write_int(f, purchase_days.into())?;
-                f.write_str(" purchase days) who referred ")?;
-                write_int(f, referrals.into())?;
-                f.write_str(" customer(s)")
+                f.text("regular (")?;
+                f.int(purchase_days.into())?;
+                f.text(" purchase days) who referred ")?;
+                f.int(referrals.into())?;
+                f.text(" customer(s)")
             }
             RungReason::FullPrice {
                 purchase_days,
                 share,
             } => {
-                f.write_str("regular (")?;
-                write_int(f, purchase_days.into())?;
-                f.write_str(" purchase days) buying ")?;
+                f.text("regular (")?;
+                f.int(purchase_days.into())?;
+                f.text(" purchase days) buying ")?;
                 write_whole(f, share * 100.0)?;
-                f.write_str("% at full price")
+                f.text("% at full price")
             }
         }
     }
@@ -497,46 +505,46 @@ impl StatusReason {
 /// `value` as `format!("{value:.0}")` writes it (ties to even, the sign of a negative zero
 /// kept), through integer formatting: the float formatter's exact path is several times slower,
 /// and `customers.csv` writes a few of these per customer.
-fn write_whole(f: &mut fmt::Formatter<'_>, value: f64) -> fmt::Result {
+fn write_whole(f: &mut impl ReasonSink, value: f64) -> fmt::Result {
     if !(value.is_finite() && value.abs() < 1e15) {
-        return write!(f, "{value:.0}");
+        return f.args(format_args!("{value:.0}"));
     }
     let rounded = value.round_ties_even();
     if rounded == 0.0 && value.is_sign_negative() {
-        return f.write_str("-0");
+        return f.text("-0");
     }
-    write_int(f, rounded as i64)
-}
-
-/// `n` in decimal, as `write!(f, "{n}")` writes it without width or fill, but without the
-/// formatting machinery (argument tables, padding), which costs several times more.
-fn write_int(f: &mut fmt::Formatter<'_>, n: i64) -> fmt::Result {
-    f.write_str(itoa::Buffer::new().format(n))
+    f.int(rounded as i64)
 }
 
 /// `{before}{days}{between}{limit})`: the shape of the reasons that compare days with a limit.
 fn write_days_and_limit(
-    f: &mut fmt::Formatter<'_>,
+    f: &mut impl ReasonSink,
     before: &str,
     days: i32,
     between: &str,
     limit: i32,
 ) -> fmt::Result {
-    f.write_str(before)?;
-    write_int(f, days.into())?;
-    f.write_str(between)?;
-    write_int(f, limit.into())?;
-    f.write_str(")")
+    f.text(before)?;
+    f.int(days.into())?;
+    f.text(between)?;
+    f.int(limit.into())?;
+    f.text(")")
 }
 
-impl fmt::Display for StatusReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let every = |f: &mut fmt::Formatter<'_>, r: &Rhythm| {
-            f.write_str("buys every ")?;
+impl StatusReason {
+    /// Appends the reason as `Display` writes it, straight into a byte buffer: `customers.csv`
+    /// writes one for every customer.
+    pub fn write_bytes(&self, out: &mut Vec<u8>) {
+        let _ = self.write_to(&mut ByteSink(out)); // a byte buffer takes every piece
+    }
+
+    fn write_to<W: ReasonSink>(&self, f: &mut W) -> fmt::Result {
+        let every = |f: &mut W, r: &Rhythm| {
+            f.text("buys every ")?;
             write_whole(f, r.mean_gap)?;
-            f.write_str(" ± ")?;
+            f.text(" ± ")?;
             write_whole(f, r.spread)?;
-            f.write_str(" days")
+            f.text(" days")
         };
         match *self {
             StatusReason::WithinRhythm {
@@ -544,29 +552,29 @@ impl fmt::Display for StatusReason {
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                f.write_str("; last purchase ")?;
-                write_int(f, days_since_last.into())?;
-                f.write_str(" days ago")
+                f.text("; last purchase ")?;
+                f.int(days_since_last.into())?;
+                f.text(" days ago")
             }
             StatusReason::LateByRhythm {
                 ref rhythm,
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                f.write_str("; ")?;
+                f.text("; ")?;
                 write_whole(f, rhythm.days_late(days_since_last))?;
-                f.write_str(" days late")
+                f.text(" days late")
             }
             StatusReason::FarBeyondRhythm {
                 ref rhythm,
                 days_since_last,
             } => {
                 every(f, rhythm)?;
-                f.write_str("; silent for ")?;
-                write_int(f, days_since_last.into())?;
-                f.write_str(" days (lost after ")?;
+                f.text("; silent for ")?;
+                f.int(days_since_last.into())?;
+                f.text(" days (lost after ")?;
                 write_whole(f, rhythm.lost_after)?;
-                f.write_str(")")
+                f.text(")")
             }
             StatusReason::Recent {
                 days_since_last,
@@ -599,12 +607,61 @@ impl fmt::Display for StatusReason {
                 limit,
             ),
             StatusReason::Doubtful { p_alive, limit } => {
-                write!(f, "P(alive) {p_alive:.2}, below {limit:.2}")
+                f.args(format_args!("P(alive) {p_alive:.2}, below {limit:.2}"))
             }
-            StatusReason::ProbablyGone { p_alive, limit } => {
-                write!(f, "P(alive) {p_alive:.2}, below the lost limit {limit:.2}")
-            }
+            StatusReason::ProbablyGone { p_alive, limit } => f.args(format_args!(
+                "P(alive) {p_alive:.2}, below the lost limit {limit:.2}"
+            )),
         }
+    }
+}
+
+impl fmt::Display for RungReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl fmt::Display for StatusReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+/// Where the pieces of a reason go: the `Formatter` of `Display`, or a byte buffer. One text for
+/// both, so the words cannot drift apart; the buffer's pieces are plain copies, where each piece
+/// through a `Formatter` costs a virtual call and a capacity check.
+trait ReasonSink {
+    fn text(&mut self, text: &str) -> fmt::Result;
+    /// A piece that needs the formatter itself (fixed decimals, non-finite values); rare.
+    fn args(&mut self, args: fmt::Arguments<'_>) -> fmt::Result;
+    /// `n` in decimal, as `{n}` writes it without width or fill, but without the formatting
+    /// machinery (argument tables, padding), which costs several times more.
+    fn int(&mut self, n: i64) -> fmt::Result {
+        self.text(itoa::Buffer::new().format(n))
+    }
+}
+
+impl ReasonSink for fmt::Formatter<'_> {
+    fn text(&mut self, text: &str) -> fmt::Result {
+        self.write_str(text)
+    }
+
+    fn args(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        self.write_fmt(args)
+    }
+}
+
+struct ByteSink<'a>(&'a mut Vec<u8>);
+
+impl ReasonSink for ByteSink<'_> {
+    fn text(&mut self, text: &str) -> fmt::Result {
+        self.0.extend_from_slice(text.as_bytes());
+        Ok(())
+    }
+
+    fn args(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        std::io::Write::write_fmt(self.0, args).map_err(|_| fmt::Error)
     }
 }
 
@@ -1245,6 +1302,18 @@ mod tests {
         #[test]
         fn status_reasons_read_as_format_writes_them(reason in any_status_reason()) {
             proptest::prop_assert_eq!(reason.to_string(), reference_status_reason(&reason));
+        }
+
+        #[test]
+        fn reasons_as_bytes_append_what_display_writes(
+            rung in any_rung_reason(),
+            status in any_status_reason(),
+        ) {
+            let mut out = b"x,".to_vec();
+            rung.write_bytes(&mut out);
+            status.write_bytes(&mut out);
+            let expected = format!("x,{}{}", reference_rung_reason(&rung), reference_status_reason(&status));
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
     }
 

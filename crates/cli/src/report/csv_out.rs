@@ -1,6 +1,5 @@
 //! `customers.csv` (one row per customer) and `rejects.csv` (`line, column, reason, raw`).
 
-use std::fmt::{Display, Write as _};
 use std::io::Write;
 
 use clientele_core::Day;
@@ -112,11 +111,16 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 8081828384858687888990919293949596979899";
 
 /// `scaled` / 10^DECIMALS with exactly `DECIMALS` places, after a minus sign when `negative`.
-/// Written right to left into one small buffer, two digits at a time, and copied once (a copy
-/// per part cost more than the digits).
+/// Written right to left into one small buffer, two digits at a time, and copied once as a
+/// fixed 24 bytes, of which the surplus is cut off again: a copy of a length known only at run
+/// time is a call to `memcpy`, which costs more than the digits.
 fn push_decimal<const DECIMALS: u32>(buf: &mut Vec<u8>, negative: bool, scaled: u64) {
-    let mut text = [0u8; 40];
-    let mut at = text.len();
+    // The text ends at `END`; at most 22 bytes (20 digits, a point, a sign) precede it, and the
+    // fixed-size copy reads `COPY` bytes from where the text starts.
+    const END: usize = 40;
+    const COPY: usize = 24;
+    let mut text = [0u8; END + COPY];
+    let mut at = END;
     let scale = 10u64.pow(DECIMALS);
     let (mut whole, mut fraction) = (scaled / scale, scaled % scale);
     if DECIMALS > 0 {
@@ -153,7 +157,32 @@ fn push_decimal<const DECIMALS: u32>(buf: &mut Vec<u8>, negative: bool, scaled: 
         at -= 1;
         text[at] = b'-';
     }
-    buf.extend_from_slice(&text[at..]);
+    let start = buf.len();
+    buf.extend_from_slice(&text[at..at + COPY]);
+    buf.truncate(start + (END - at));
+}
+
+/// Appends `bytes`. Short ones (most fields: ids, words, numbers) go in as two overlapping
+/// fixed-size copies, because a copy of a length known only at run time is a call to `memcpy`,
+/// which costs more than the copy for a few bytes, and a row has dozens of fields.
+fn push_bytes(buf: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len();
+    let start = buf.len();
+    if (8..=16).contains(&n) {
+        buf.extend_from_slice(&bytes[..8]);
+        buf.truncate(start + n - 8);
+        buf.extend_from_slice(&bytes[n - 8..]);
+    } else if (4..8).contains(&n) {
+        buf.extend_from_slice(&bytes[..4]);
+        buf.truncate(start + n - 4);
+        buf.extend_from_slice(&bytes[n - 4..]);
+    } else if n < 4 {
+        for &b in bytes {
+            buf.push(b);
+        }
+    } else {
+        buf.extend_from_slice(bytes);
+    }
 }
 
 fn push_uint(buf: &mut Vec<u8>, value: u64) {
@@ -163,7 +192,7 @@ fn push_uint(buf: &mut Vec<u8>, value: u64) {
     } else if value < 100 {
         buf.extend_from_slice(&[b'0' + (value / 10) as u8, b'0' + (value % 10) as u8]);
     } else {
-        buf.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+        push_decimal::<0>(buf, false, value);
     }
 }
 
@@ -216,8 +245,6 @@ fn fixed_text<const DECIMALS: u32>(value: Option<f64>) -> String {
 /// a test checks against the crate.
 struct RowWriter<'a> {
     out: &'a mut Vec<u8>,
-    /// Scratch for text produced by `Display`, checked for quoting before it is copied.
-    scratch: String,
     first: bool,
 }
 
@@ -238,19 +265,22 @@ impl RowWriter<'_> {
     /// A word from a fixed vocabulary (rung, status, ...): no quoting needed.
     fn word(&mut self, word: &'static str) {
         debug_assert!(!needs_quotes(word.as_bytes()));
-        self.next_field().extend_from_slice(word.as_bytes());
+        push_bytes(self.next_field(), word.as_bytes());
     }
 
-    fn display(&mut self, value: Option<impl Display>) {
-        let Some(value) = value else {
-            self.next_field();
-            return;
-        };
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let _ = write!(scratch, "{value}");
-        self.text(&scratch);
-        self.scratch = scratch;
+    /// Free text that `write` appends, quoted afterwards in the rare case it must be.
+    fn written(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        let out = self.next_field();
+        let start = out.len();
+        write(out);
+        if needs_quotes(&out[start..]) {
+            let text = out.split_off(start);
+            push_quoted(out, &text);
+        }
+    }
+
+    fn empty(&mut self) {
+        self.next_field();
     }
 
     fn uint(&mut self, value: Option<u64>) {
@@ -308,20 +338,30 @@ fn needs_quotes(text: &[u8]) -> bool {
             return true;
         }
     }
-    // The tail, padded with zero bytes, which are none of the four.
+    // The tail: as the last eight bytes (overlapping bytes already read) when the text has
+    // eight, else byte by byte; a copy into a padded word would be a call to `memcpy`.
     let tail = words.remainder();
-    let mut last = [0u8; 8];
-    last[..tail.len()].copy_from_slice(tail);
-    special(u64::from_ne_bytes(last)) != 0
+    if text.len() >= 8 {
+        let last: [u8; 8] = text[text.len() - 8..].try_into().expect("eight bytes");
+        special(u64::from_ne_bytes(last)) != 0
+    } else {
+        tail.iter()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    }
 }
 
 /// `text` as one CSV field, quoted when it must be (the `csv` crate's `QuoteStyle::Necessary`).
 pub(crate) fn push_csv_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    if !needs_quotes(bytes) {
-        out.extend_from_slice(bytes);
-        return;
+    if needs_quotes(bytes) {
+        push_quoted(out, bytes);
+    } else {
+        push_bytes(out, bytes);
     }
+}
+
+/// `bytes` in quotes, with quotes doubled.
+fn push_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
     for &b in bytes {
         if b == b'"' {
@@ -333,26 +373,20 @@ pub(crate) fn push_csv_text(out: &mut Vec<u8>, text: &str) {
 }
 
 /// One customer's row, field by field, in [`customer_columns`] order.
-fn write_customer(
-    out: &mut Vec<u8>,
-    scratch: &mut String,
-    c: &CustomerResult,
-    categories: &[String],
-) {
+fn write_customer(out: &mut Vec<u8>, c: &CustomerResult, categories: &[String]) {
     let s = c.summary.filter(|s| !s.days.is_empty() || s.returns > 0);
     let p = c.placement();
     let iv = s.and_then(|s| s.intervals());
     let profile = c.profile;
-    let mut w = RowWriter {
-        out,
-        scratch: std::mem::take(scratch),
-        first: true,
-    };
+    let mut w = RowWriter { out, first: true };
     w.text(c.id);
     w.word(p.rung.as_str());
-    w.display(Some(p.reason));
+    w.written(|out| p.reason.write_bytes(out));
     w.word(p.status().map_or("", |s| s.as_str()));
-    w.display(p.status.map(|(_, why)| why));
+    match p.status {
+        Some((_, why)) => w.written(|out| why.write_bytes(out)),
+        None => w.empty(),
+    }
     w.word(c.subgroup.map_or("", |g| g.as_str()));
     w.word(p.strategy().as_str());
     w.uint(Some(u64::from(p.turn)));
@@ -377,20 +411,22 @@ fn write_customer(
     // The stability from the gap statistics already at hand (`c.stability()` would compute them
     // again).
     w.fixed::<4>(stability(iv.and_then(|i| i.cv)));
-    {
-        let mut joined = std::mem::take(&mut w.scratch);
-        joined.clear();
+    w.written(|out| {
         if let Some(s) = s {
             for (k, id) in s.categories.iter().enumerate() {
                 if k > 0 {
-                    joined.push('|');
+                    out.push(b'|');
                 }
-                joined.push_str(categories.get(id.0 as usize).map_or("", String::as_str));
+                push_bytes(
+                    out,
+                    categories
+                        .get(id.0 as usize)
+                        .map_or("", String::as_str)
+                        .as_bytes(),
+                );
             }
         }
-        w.text(&joined);
-        w.scratch = joined;
-    }
+    });
     w.fixed::<4>(s.and_then(|s| s.full_price_share));
     w.word(c.abc.map_or("", |a| a.as_str()));
     {
@@ -410,7 +446,7 @@ fn write_customer(
         "false"
     });
     w.text(profile.and_then(|p| p.manager.as_deref()).unwrap_or(""));
-    w.display(profile.and_then(|p| p.nps.map(|n| n.get())));
+    w.uint(profile.and_then(|p| p.nps.map(|n| u64::from(n.get()))));
     let f = c.forecast;
     w.fixed::<4>(f.map(|f| f.p_alive));
     w.fixed::<4>(f.map(|f| f.expected_purchases));
@@ -420,7 +456,6 @@ fn write_customer(
     w.fixed::<2>(f.and_then(Forecast::clv_profit));
     w.day(c.expected_next_purchase(p.rhythm()));
     w.int(c.days_late(p.rhythm()));
-    *scratch = std::mem::take(&mut w.scratch);
     w.end();
 }
 
@@ -461,14 +496,8 @@ pub fn write_customers_csv(
                             .unwrap_or_default();
                         buf.clear();
                         buf.reserve(chunk.len() * ROW_BYTES);
-                        let mut scratch = String::new();
                         for k in chunk {
-                            write_customer(
-                                &mut buf,
-                                &mut scratch,
-                                &analysis.customer(k),
-                                categories,
-                            );
+                            write_customer(&mut buf, &analysis.customer(k), categories);
                         }
                         buf
                     })
