@@ -478,55 +478,77 @@ pub fn analyze_columns(
     for (k, v) in (0u32..).zip(&verdicts) {
         by_rung[v.standing.rung as usize].push(k);
     }
-    for members in by_rung {
-        let profits: Vec<Option<Money>> = members
-            .par_iter()
-            .map(|&k| {
-                summary_at(k as usize)
-                    .filter(|s| !s.days.is_empty())
-                    .map(|s| s.profit())
-            })
-            .collect();
-        for (&k, g) in members
-            .iter()
-            .zip(assign_subgroups(&profits, rules.subgroups))
-        {
-            verdicts[k as usize].subgroup = g;
-        }
-    }
-
     // ABC and RFM among buyers. The rankings' inputs are built one at a time and dropped after
     // use: with tens of millions of customers they are the analysis's largest temporaries.
     let buyers: Vec<u32> = (0..summaries.len() as u32)
         .filter(|&k| summary_at(k as usize).is_some_and(|s| !s.days.is_empty()))
         .collect();
     let buyer = |b: &u32| summary_at(*b as usize).expect("buyer");
-    // Revenue is sorted once for its three rankings. Customers are id-sorted and `buyers`
-    // ascends, so breaking ties by a buyer's position breaks them by id.
-    let revenue = ValueOrder::new(buyers.iter().map(|b| buyer(b).revenue).collect());
-    let abc = revenue.abc_classes();
-    let recency = {
-        let since: Vec<i32> = buyers
-            .iter()
-            .map(|b| buyer(b).days_since_last().unwrap_or(0))
-            .collect();
-        quintile_scores_of_counts(&since, false)
-    };
-    let frequency = {
-        let days: Vec<u32> = buyers.iter().map(|b| buyer(b).purchase_days()).collect();
-        quintile_scores_of_counts(&days, true)
-    };
-    let monetary = revenue.quintile_scores(true);
+    // The sub-groups, the revenue rankings and the two count rankings need nothing of each
+    // other: they run side by side, as most of each is a pass on one thread.
+    let (subgroups, ((abc, monetary, revenue_pareto), (recency, frequency))) = rayon::join(
+        || {
+            by_rung
+                .into_iter()
+                .map(|members| {
+                    let profits: Vec<Option<Money>> = members
+                        .par_iter()
+                        .map(|&k| {
+                            summary_at(k as usize)
+                                .filter(|s| !s.days.is_empty())
+                                .map(|s| s.profit())
+                        })
+                        .collect();
+                    let groups = assign_subgroups(&profits, rules.subgroups);
+                    (members, groups)
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            rayon::join(
+                || {
+                    // Revenue is sorted once for its three rankings. Customers are id-sorted and
+                    // `buyers` ascends, so breaking ties by a buyer's position breaks them by id.
+                    let revenue =
+                        ValueOrder::new(buyers.iter().map(|b| buyer(b).revenue).collect());
+                    (
+                        revenue.abc_classes(),
+                        revenue.quintile_scores(true),
+                        revenue.pareto(),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let since: Vec<i32> = buyers
+                                .iter()
+                                .map(|b| buyer(b).days_since_last().unwrap_or(0))
+                                .collect();
+                            quintile_scores_of_counts(&since, false)
+                        },
+                        || {
+                            let days: Vec<u32> =
+                                buyers.iter().map(|b| buyer(b).purchase_days()).collect();
+                            quintile_scores_of_counts(&days, true)
+                        },
+                    )
+                },
+            )
+        },
+    );
+    for (members, groups) in subgroups {
+        for (&k, g) in members.iter().zip(groups) {
+            verdicts[k as usize].subgroup = g;
+        }
+    }
     let rfm = rfm_from_quintiles(recency, frequency, monetary);
     for ((&k, class), score) in buyers.iter().zip(abc).zip(rfm) {
         verdicts[k as usize].abc = Some(class);
         verdicts[k as usize].rfm = Some(score);
     }
 
-    // Revenue's order is dropped before the profit column is built and sorted for its Pareto:
+    // The profit column is built and sorted for its Pareto after the revenue's order is gone:
     // one column and its sorted copy at a time.
-    let revenue_pareto = revenue.pareto();
-    drop(revenue);
     let profit: Vec<Money> = buyers.iter().map(|b| buyer(b).profit()).collect();
     drop(buyers);
     let profit_pareto = pareto(&profit);
