@@ -15,6 +15,7 @@ use std::fs::File;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -288,42 +289,55 @@ pub fn import_unordered(
     for (new, (_, old)) in (0u32..).zip(&sorted_names) {
         category_rank[*old as usize] = new;
     }
-    let mut customers: Vec<(Box<str>, CustomerSummary)> = Vec::with_capacity(upper_bound);
-    let mut part_lens = Vec::with_capacity(SHARDS);
-    let mut duplicates: Vec<DuplicateLine> = Vec::new();
-    // Scratch buffers outlive the batches: fresh ones would cost their page faults again.
+    let appended = Mutex::new(Appended {
+        customers: Vec::with_capacity(upper_bound),
+        part_lens: Vec::with_capacity(SHARDS),
+        duplicates: Vec::new(),
+        waiting: Vec::new(),
+    });
+    // Scratch buffers outlive the shards: fresh ones would cost their page faults again.
     let scratch_pool: Mutex<Vec<MergeScratch>> = Mutex::new(Vec::new());
-    // One shard per thread: every shard of a batch holds its vector until the batch is
-    // appended, and the first batch's come on top of all the lines (the import's peak).
-    let batch_len = rayon::current_num_threads();
-    for batch_start in (0..SHARDS).step_by(batch_len) {
-        let summarised: Vec<SummarisedShard> = (batch_start..SHARDS.min(batch_start + batch_len))
-            .into_par_iter()
-            .map(|k| {
-                let plan = plan_shard(&shards, k);
-                let pooled = scratch_pool.lock().expect("no merger panicked").pop();
-                let mut scratch = pooled.unwrap_or_default();
-                let shard = summarise_shard(
-                    plan,
-                    as_of,
-                    options.day_amounts,
-                    &category_rank,
-                    &mut scratch,
-                );
-                scratch_pool
-                    .lock()
-                    .expect("no merger panicked")
-                    .push(scratch);
-                shard
-            })
-            .collect();
-        for shard in summarised {
-            part_lens.push(shard.customers.len());
-            customers.extend(shard.customers);
-            duplicates.extend(shard.duplicates);
+    // Each thread takes the next shard in order and summarises it. The shard is appended to the
+    // whole as soon as the shards before it are, by whichever thread finishes it, while the
+    // other threads go on summarising: the append (a copy into fresh pages) overlaps the work.
+    // Shards are taken in order, so a finished one waits for at most the few shards still being
+    // summarised, and the whole's parts come in shard order (the model fits read the customers
+    // in this order: it makes their sums the same from run to run).
+    let next_shard = AtomicUsize::new(0);
+    rayon::broadcast(|_| {
+        loop {
+            let k = next_shard.fetch_add(1, Ordering::Relaxed);
+            if k >= SHARDS {
+                break;
+            }
+            let plan = plan_shard(&shards, k);
+            let pooled = scratch_pool.lock().expect("no merger panicked").pop();
+            let mut scratch = pooled.unwrap_or_default();
+            let shard = summarise_shard(
+                plan,
+                as_of,
+                options.day_amounts,
+                &category_rank,
+                &mut scratch,
+            );
+            scratch_pool
+                .lock()
+                .expect("no merger panicked")
+                .push(scratch);
+            appended
+                .lock()
+                .expect("no merger panicked")
+                .append_in_order(k, shard);
         }
-    }
+    });
     drop(scratch_pool);
+    let Appended {
+        customers,
+        part_lens,
+        duplicates,
+        waiting,
+    } = appended.into_inner().expect("no merger panicked");
+    debug_assert!(waiting.is_empty() && part_lens.len() == SHARDS);
     for d in &duplicates {
         let report = &mut files[d.duplicate.file as usize];
         report.duplicates += 1;
@@ -786,6 +800,33 @@ fn merge_ranges<T>(
         }
     }
     assert!(slots.next().is_none(), "every slot filled");
+}
+
+/// The shards' summaries appended to the whole in shard order, and the finished shards waiting
+/// for those before them.
+struct Appended {
+    customers: Vec<(Box<str>, CustomerSummary)>,
+    part_lens: Vec<usize>,
+    duplicates: Vec<DuplicateLine>,
+    waiting: Vec<(usize, SummarisedShard)>,
+}
+
+impl Appended {
+    /// Appends shard `k` if every shard before it is appended (then also those waiting for it),
+    /// else keeps it waiting.
+    fn append_in_order(&mut self, k: usize, shard: SummarisedShard) {
+        self.waiting.push((k, shard));
+        while let Some(at) = self
+            .waiting
+            .iter()
+            .position(|(k, _)| *k == self.part_lens.len())
+        {
+            let (_, shard) = self.waiting.swap_remove(at);
+            self.part_lens.push(shard.customers.len());
+            self.customers.extend(shard.customers);
+            self.duplicates.extend(shard.duplicates);
+        }
+    }
 }
 
 /// One shard's customers, summarised in id order, and the duplicate lines dropped on the way.
