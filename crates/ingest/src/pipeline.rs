@@ -17,7 +17,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ahash::RandomState;
 use clientele_core::{
@@ -188,8 +188,11 @@ impl UnorderedImport {
         // duplicates' lines (a parallel pass over the file) goes on beside them.
         let ((), finished) = rayon::join(
             || {
-                let order = id_order_of_parts(&customers, &part_lens);
-                permute_in_place(&mut customers, order);
+                // Shards by ranges of ids come out in id order already.
+                if !parts_in_id_order(&customers, &part_lens) {
+                    let order = id_order_of_parts(&customers, &part_lens);
+                    permute_in_place(&mut customers, order);
+                }
             },
             || finish_rejects(&mut rejects, &paths, &block_indexes),
         );
@@ -225,6 +228,7 @@ pub fn import_unordered(
         });
     }
     let categories = CategoryTable::default();
+    let sharding = OnceLock::new();
     let mut shards: Vec<Shards> = Vec::new();
     let mut rejects: Vec<Reject> = Vec::new();
     let mut files: Vec<FileReport> = Vec::new();
@@ -236,6 +240,7 @@ pub fn import_unordered(
             path,
             as_of: options.as_of,
             categories: &categories,
+            sharding: &sharding,
         };
         let base = consumed;
         let report_progress = |bytes: u64| progress(base + bytes);
@@ -585,6 +590,48 @@ pub(crate) struct FileContext<'a> {
     pub(crate) path: &'a Path,
     pub(crate) as_of: Option<Day>,
     pub(crate) categories: &'a CategoryTable,
+    /// How customers are dealt to shards: the same for every file of an import, decided by
+    /// the first file that is read (see [`Sharding`]).
+    pub(crate) sharding: &'a OnceLock<Sharding>,
+}
+
+/// How a customer's id picks its shard.
+#[derive(Debug)]
+pub(crate) enum Sharding {
+    /// By ranges of ids: every id of shard k sorts before every id of shard k + 1, so the
+    /// shards' summaries, each in id order, come out in id order altogether and nothing is left
+    /// to merge or move after the import. The bounds are quantiles of ids sampled across the
+    /// file before it is read. A sample that misjudges the ids (a file sorted by date whose
+    /// later customers have larger ids, say) costs only balance between shards, never order.
+    ByRange(Vec<Box<str>>),
+    /// By a hash of the id, when there was nothing to sample (an `.xlsx`, a compressed file):
+    /// the shards are then merged into id order after the import.
+    ByHash,
+}
+
+impl Sharding {
+    /// The shard of `id`, whose hash under [`shard_hasher`] is `hash`.
+    fn shard(&self, id: &str, hash: u64) -> usize {
+        match self {
+            // Bits 32..38 of the hash: the table's bucket index and tag bits do not use them.
+            Sharding::ByHash => ((hash >> 32) % SHARDS as u64) as usize,
+            Sharding::ByRange(bounds) => bounds.partition_point(|b| &**b <= id),
+        }
+    }
+
+    /// Range bounds from sampled ids (one per sampled line, in any order): the ids at every
+    /// 1/SHARDS of the sample, without repeats, so that each shard gets about as many lines.
+    fn from_sample(mut ids: Vec<Box<str>>) -> Sharding {
+        if ids.is_empty() {
+            return Sharding::ByHash;
+        }
+        ids.sort_unstable();
+        let mut bounds: Vec<Box<str>> = (1..SHARDS)
+            .map(|k| ids[k * ids.len() / SHARDS].clone())
+            .collect();
+        bounds.dedup();
+        Sharding::ByRange(bounds)
+    }
 }
 
 /// Buffers one merging thread reuses from shard to shard (fresh large allocations cost a page
@@ -709,6 +756,24 @@ fn id_prefix(id: &str) -> u64 {
 /// The merge is cut into ranges of ids, merged in parallel: the cuts are ids taken at even
 /// steps through the largest part, and every part is split at them by binary search. With the
 /// customers spread over the parts by hash, each range holds about as many of every part.
+/// Whether `customers`, in parts of `part_lens` that are each in id order, are in id order as a
+/// whole: every part's ids come before the next non-empty part's.
+fn parts_in_id_order<T>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> bool {
+    let mut start = 0;
+    let mut last: Option<&str> = None;
+    for &len in part_lens {
+        if len == 0 {
+            continue;
+        }
+        if last.is_some_and(|last| last >= &*customers[start].0) {
+            return false;
+        }
+        last = Some(&customers[start + len - 1].0);
+        start += len;
+    }
+    true
+}
+
 fn id_order_of_parts<T: Sync>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> Vec<u32> {
     // A range per few hundred thousand customers, a few per thread.
     let ranges = (customers.len() / 200_000).clamp(1, 4 * rayon::current_num_threads());
@@ -1289,6 +1354,30 @@ impl RowParser {
         fields.cell(i).map(trim_cell).filter(|s| !s.is_empty())
     }
 
+    /// The row's customer: the id, else the normalised e-mail, else the normalised phone.
+    fn customer_id<'a>(&self, fields: &impl Cells<'a>) -> Result<Cow<'a, str>, RowFault> {
+        let fail = |field: Field, reason: String| Err((self.column_name(field), reason));
+        if let Some(id) = self.get(fields, Field::CustomerId) {
+            Ok(Cow::Borrowed(id))
+        } else if let Some(e) = self.get(fields, Field::Email) {
+            match normalize_email(e) {
+                Some(e) => Ok(Cow::Owned(e)),
+                None => fail(Field::Email, format!("'{e}' is not an e-mail address")),
+            }
+        } else if let Some(p) = self.get(fields, Field::Phone) {
+            match normalize_phone(p) {
+                Some(p) => Ok(Cow::Owned(p)),
+                None => fail(Field::Phone, format!("'{p}' is not a phone number")),
+            }
+        } else {
+            let field = [Field::CustomerId, Field::Email, Field::Phone]
+                .into_iter()
+                .find(|&f| self.has(f))
+                .unwrap_or(Field::CustomerId);
+            fail(field, "no customer id: the cell is empty".into())
+        }
+    }
+
     /// Parses one row; `Ok(None)` for a row that is valid but after the as-of date.
     pub(crate) fn parse<'a>(
         &self,
@@ -1299,25 +1388,7 @@ impl RowParser {
     ) -> Result<Option<(Cow<'a, str>, OrderLine)>, RowFault> {
         let fail = |field: Field, reason: String| Err((self.column_name(field), reason));
         let number = self.number_format;
-        let customer: Cow<'a, str> = if let Some(id) = self.get(fields, Field::CustomerId) {
-            Cow::Borrowed(id)
-        } else if let Some(e) = self.get(fields, Field::Email) {
-            match normalize_email(e) {
-                Some(e) => Cow::Owned(e),
-                None => return fail(Field::Email, format!("'{e}' is not an e-mail address")),
-            }
-        } else if let Some(p) = self.get(fields, Field::Phone) {
-            match normalize_phone(p) {
-                Some(p) => Cow::Owned(p),
-                None => return fail(Field::Phone, format!("'{p}' is not a phone number")),
-            }
-        } else {
-            let field = [Field::CustomerId, Field::Email, Field::Phone]
-                .into_iter()
-                .find(|&f| self.has(f))
-                .unwrap_or(Field::CustomerId);
-            return fail(field, "no customer id: the cell is empty".into());
-        };
+        let customer = self.customer_id(fields)?;
         let Some(date_text) = self.get(fields, Field::Date) else {
             return fail(Field::Date, "the date is empty".into());
         };
@@ -1448,7 +1519,7 @@ impl RowParser {
         Ok(Some(paid_per_unit.units() + 100 >= list.units()))
     }
 
-    fn accept(&self, worker: &mut Worker, parsed: (Cow<'_, str>, OrderLine)) {
+    fn accept(&self, worker: &mut Worker, sharding: &Sharding, parsed: (Cow<'_, str>, OrderLine)) {
         let (customer, line) = parsed;
         worker.report.accepted += 1;
         if line.amount.is_negative() {
@@ -1465,11 +1536,10 @@ impl RowParser {
                 .push(CompactLine::compact(&line, number));
             return;
         }
-        // One hash per row picks the shard (bits 32..38, which the table's bucket index and tag
-        // bits do not use) and finds the customer in it.
+        // One hash per new run of a customer's rows finds the customer in their shard.
         let hasher = shard_hasher();
         let hash = hasher.hash_one(customer.as_ref());
-        let shard = ((hash >> 32) % SHARDS as u64) as usize;
+        let shard = sharding.shard(&customer, hash);
         let ShardMap {
             customers,
             ids,
@@ -1511,7 +1581,10 @@ impl RowParser {
         }
         worker.report.rows += 1;
         match self.parse(fields, row, ctx, worker) {
-            Ok(Some(parsed)) => self.accept(worker, parsed),
+            Ok(Some(parsed)) => {
+                let sharding = ctx.sharding.get_or_init(|| Sharding::ByHash);
+                self.accept(worker, sharding, parsed);
+            }
             Ok(None) => worker.report.after_as_of += 1,
             Err((column, reason)) => {
                 worker.report.rejected += 1;
@@ -1588,6 +1661,11 @@ fn import_file(
     let layout = format.layout.clone();
     let encoding = format.encoding;
     let parser = RowParser::for_text(&format);
+    if container == Container::Plain {
+        ctx.sharding.get_or_init(|| {
+            Sharding::from_sample(sample_customer_ids(ctx.path, &parser, &layout, encoding))
+        });
+    }
 
     let (sender, receiver) = sync_channel::<Block>(4);
     let pool: &BufferPool = &Mutex::new(Vec::new());
@@ -1804,6 +1882,82 @@ impl RecordVisitor for SummarisingVisitor<'_, '_> {
     }
 }
 
+/// The customer ids of lines read at evenly spaced places in a plain file (all of it when it is
+/// small), for [`Sharding::from_sample`]: a few megabytes read before the file is. Lines that do
+/// not parse give no id; a probe that starts inside a quoted field may read nonsense, which
+/// costs only balance between shards.
+fn sample_customer_ids(
+    path: &Path,
+    parser: &RowParser,
+    layout: &Layout,
+    encoding: TextEncoding,
+) -> Vec<Box<str>> {
+    const PROBES: u64 = 64;
+    const PROBE: u64 = 64 << 10;
+    let mut ids = Vec::new();
+    let Ok(mut file) = File::open(path) else {
+        return ids;
+    };
+    let Ok(len) = file.metadata().map(|m| m.len()) else {
+        return ids;
+    };
+    let (probes, probe_len) = if len <= PROBES * PROBE {
+        (1, len)
+    } else {
+        (PROBES, PROBE)
+    };
+    let mut buf = vec![0u8; probe_len as usize];
+    let mut record = csv::StringRecord::new();
+    for k in 0..probes {
+        let offset = len * k / probes;
+        if file.seek(io::SeekFrom::Start(offset)).is_err() {
+            break;
+        }
+        let Ok(n) = read_up_to(&mut file, &mut buf) else {
+            break;
+        };
+        let bytes = &buf[..n];
+        // Whole lines only: from after the first line end (but at the file's start) to after
+        // the last (but at its end).
+        let start = match offset {
+            0 => Some(0),
+            _ => memchr::memchr(b'\n', bytes).map(|i| i + 1),
+        };
+        let end = match offset + n as u64 >= len {
+            true => Some(n),
+            false => memchr::memrchr(b'\n', bytes).map(|i| i + 1),
+        };
+        let (Some(start), Some(end)) = (start, end) else {
+            continue;
+        };
+        let Ok(text) = decode_chunk(&bytes[start..end.max(start)], encoding) else {
+            continue;
+        };
+        let skip_header = offset == 0 && parser.has_header;
+        let mut sampler = IdSampler {
+            parser,
+            ids: &mut ids,
+        };
+        visit_records(&text, layout, 1, skip_header, &mut record, &mut sampler);
+    }
+    ids
+}
+
+struct IdSampler<'p, 'i> {
+    parser: &'p RowParser,
+    ids: &'i mut Vec<Box<str>>,
+}
+
+impl RecordVisitor for IdSampler<'_, '_> {
+    fn row<'a>(&mut self, cells: &impl Cells<'a>, _raw: &str, _line: u64) {
+        if let Ok(id) = self.parser.customer_id(cells) {
+            self.ids.push(id.into());
+        }
+    }
+
+    fn unsplittable(&mut self, _line: u64, _error: &csv::Error) {}
+}
+
 fn run_worker(
     receiver: &Mutex<Receiver<Block>>,
     parser: &RowParser,
@@ -1862,8 +2016,75 @@ fn run_worker(
 
 #[cfg(test)]
 mod tests {
-    use super::{id_order_of_parts, id_order_of_parts_in};
+    use super::{SHARDS, Sharding, id_order_of_parts, id_order_of_parts_in, parts_in_id_order};
     use proptest::prelude::*;
+
+    #[test]
+    fn parts_in_id_order_by_hand() {
+        let customers: Vec<(Box<str>, ())> =
+            ["a", "b", "c", "d", "e"].map(|id| (id.into(), ())).into();
+        assert!(parts_in_id_order(&customers, &[2, 0, 3]));
+        assert!(parts_in_id_order(&customers, &[5]));
+        let swapped: Vec<(Box<str>, ())> =
+            ["c", "d", "a", "b", "e"].map(|id| (id.into(), ())).into();
+        assert!(!parts_in_id_order(&swapped, &[2, 3]));
+        // Equal ids in two parts are not in order (each customer is in one shard).
+        let repeated: Vec<(Box<str>, ())> = ["a", "b", "b"].map(|id| (id.into(), ())).into();
+        assert!(!parts_in_id_order(&repeated, &[2, 1]));
+    }
+
+    #[test]
+    fn ids_are_sampled_across_a_large_file() {
+        use crate::sniff::{SniffOverrides, sniff_text};
+        // 100,000 lines of about 50 bytes (past the 4 MiB read whole), customer = line / 10.
+        let mut text = String::from("order_id,customer_id,order_date,amount\n");
+        for i in 0..100_000u32 {
+            text.push_str(&format!("O{i:09},C{:07},2024-01-01,1234567.50\n", i / 10));
+        }
+        assert!(text.len() > 4 << 20);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orders.csv");
+        std::fs::write(&path, &text).unwrap();
+        let format = sniff_text(
+            &text.as_bytes()[..64 << 10],
+            false,
+            &SniffOverrides::default(),
+        )
+        .unwrap();
+        let parser = super::RowParser::for_text(&format);
+        let ids = super::sample_customer_ids(&path, &parser, &format.layout, format.encoding);
+        // 64 probes of 64 KiB, each losing its partial first and last lines.
+        let per_probe = (64 << 10) / (text.len() / 100_000);
+        assert!(ids.len() > 60 * (per_probe - 2), "{}", ids.len());
+        assert!(ids.len() <= 64 * per_probe, "{}", ids.len());
+        assert_eq!(
+            &*ids[0], "C0000000",
+            "the first probe starts after the header"
+        );
+        let last = ids.iter().max().unwrap();
+        assert!(&**last >= "C0009900", "{last}");
+        let Sharding::ByRange(bounds) = Sharding::from_sample(ids) else {
+            panic!("ranges")
+        };
+        assert_eq!(bounds.len(), SHARDS - 1);
+        assert!(bounds.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_sample_of_one_id_or_none() {
+        assert!(matches!(
+            Sharding::from_sample(Vec::new()),
+            Sharding::ByHash
+        ));
+        let one = Sharding::from_sample(vec!["x".into(); 10]);
+        let Sharding::ByRange(bounds) = &one else {
+            panic!("{one:?}")
+        };
+        assert_eq!(bounds.len(), 1);
+        assert_eq!(one.shard("w", 0), 0);
+        assert_eq!(one.shard("x", 0), 1);
+        assert_eq!(one.shard("y", 0), 1);
+    }
 
     #[test]
     fn merges_the_parts_ids_by_hand() {
@@ -1890,6 +2111,21 @@ mod tests {
 
     proptest! {
         /// Ordering by the prefix and then by the whole id is ordering by the id.
+        #[test]
+        fn range_shards_keep_id_order(
+            sample in proptest::collection::vec("[a-dЖ0-9]{0,6}", 0..400),
+            ids in proptest::collection::vec("[a-dЖ0-9]{0,6}", 2..50),
+        ) {
+            let sharding = Sharding::from_sample(sample.into_iter().map(Into::into).collect());
+            let mut ids = ids;
+            ids.sort();
+            let shards: Vec<usize> = ids.iter().map(|id| sharding.shard(id, 0)).collect();
+            for (w, id) in shards.windows(2).zip(&ids) {
+                prop_assert!(w[0] <= w[1], "{id}: {shards:?}");
+            }
+            prop_assert!(shards.iter().all(|&s| s < SHARDS));
+        }
+
         #[test]
         fn prefix_then_id_orders_as_ids_do(a in "[a-c\\x00é]{0,10}", b in "[a-c\\x00é]{0,10}") {
             let by_prefix = super::id_prefix(&a).cmp(&super::id_prefix(&b)).then_with(|| a.cmp(&b));

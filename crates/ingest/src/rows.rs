@@ -8,9 +8,9 @@
 //! and one batch.
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::sync_channel;
+use std::sync::{Mutex, OnceLock};
 
 use clientele_core::{Money, OrderLine, RowRef};
 
@@ -227,11 +227,14 @@ pub fn read_order_rows(
     sink: &mut RowSink<'_>,
 ) -> Result<RowsOutcome, ImportError> {
     let categories = CategoryTable::default();
+    // Rows are streamed in input order, not sharded.
+    let sharding = OnceLock::new();
     let ctx = FileContext {
         index: file_index,
         path,
         as_of: options.as_of,
         categories: &categories,
+        sharding: &sharding,
     };
     let format_err = |message: String| ImportError::Format {
         path: path.to_path_buf(),
