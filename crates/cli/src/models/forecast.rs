@@ -122,28 +122,19 @@ impl FitInputs {
             };
         };
         // Derived from the summaries rather than held per customer (64 bytes each, a sixth of
-        // the peak at tens of millions of customers), in one pass over them: the triples are
-        // compressed into distinct rows at once, and the spend rows are only the repeat buyers'.
-        let (triples, spend) = customers
+        // the peak at tens of millions of customers): the triples are compressed into distinct
+        // rows at once, and the spend rows are only the repeat buyers'. Each is collected in a
+        // pass of its own, which costs a second look at the summaries but no growing vectors
+        // copied again and again (a fold into two vectors per task, then appending them pairwise,
+        // copied every row several times).
+        let triples: Vec<Triple> = customers
             .par_iter()
-            .fold(
-                || (Vec::new(), Vec::new()),
-                |(mut triples, mut spend): (Vec<Triple>, Vec<_>), (_, s)| {
-                    if let Some(inputs) = model_inputs(s, as_of, 1.0) {
-                        triples.push(inputs.triple);
-                        spend.extend(spend_row(&inputs));
-                    }
-                    (triples, spend)
-                },
-            )
-            .reduce(
-                || (Vec::new(), Vec::new()),
-                |(mut triples, mut spend), (more_triples, more_spend)| {
-                    triples.extend(more_triples);
-                    spend.extend(more_spend);
-                    (triples, spend)
-                },
-            );
+            .filter_map(|(_, s)| model_inputs(s, as_of, 1.0).map(|inputs| inputs.triple))
+            .collect();
+        let spend: Vec<(SpendRow, f64)> = customers
+            .par_iter()
+            .filter_map(|(_, s)| spend_row(&model_inputs(s, as_of, 1.0)?))
+            .collect();
         let triples = compress_owned(triples);
         FitInputs {
             kind: Some(kind),
@@ -157,7 +148,16 @@ impl FitInputs {
         let Some(kind) = self.kind else {
             return Fits::Skipped;
         };
-        let (model, report) = match fit_for_analyze(kind, &self.triples) {
+        // The two fits need nothing of each other; side by side, each fills the moments the
+        // other leaves a core idle (between its parallel passes over the rows).
+        let (transaction, spend) = rayon::join(
+            || fit_for_analyze(kind, &self.triples),
+            || {
+                clientele_models::gamma_gamma::fit_weighted(&self.spend, &FitOptions::default())
+                    .map_err(|e| e.to_string())
+            },
+        );
+        let (model, report) = match transaction {
             Ok(fitted) => fitted,
             Err(e) => {
                 return Fits::Refused {
@@ -166,9 +166,6 @@ impl FitInputs {
                 };
             }
         };
-        let spend =
-            clientele_models::gamma_gamma::fit_weighted(&self.spend, &FitOptions::default())
-                .map_err(|e| e.to_string());
         Fits::Fitted(Box::new(Fitted {
             kind,
             model,
