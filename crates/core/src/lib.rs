@@ -11,7 +11,7 @@ mod money;
 mod record;
 
 pub use day::{DateError, Day, days_in_month, is_leap_year};
-pub use money::Money;
+pub use money::{Money, round_half_away_to_i64};
 pub use record::{CategoryId, CustomerProfile, NpsScore, OrderLine, RowRef};
 mod ladder;
 mod rhythm;
