@@ -2,10 +2,11 @@
 //!
 //! A text file is read by one thread in large blocks cut at record boundaries (newlines outside
 //! quotes), decoded and parsed by worker threads, and each worker files the accepted lines into
-//! customer shards. When every file is read, the shards are merged in parallel: each customer's
-//! lines are deduplicated (first occurrence in input order wins) and summarised by the core. Memory
-//! therefore holds one compact record per accepted line (56 bytes) plus the customer map; no
-//! file is ever held whole.
+//! customer shards: by ranges of ids sampled across the first file before it is read (so the
+//! shards come out in id order), or by hash when it cannot be sampled (see [`Sharding`]). When
+//! every file is read, the shards are merged in parallel: each customer's lines are deduplicated
+//! (first occurrence in input order wins) and summarised by the core. Memory therefore holds one
+//! compact record per accepted line (56 bytes) plus the customer map; no file is ever held whole.
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
@@ -138,9 +139,10 @@ pub fn import_orders(
     import_unordered(paths, options, progress)?.into_id_order()
 }
 
-/// An import whose customers are summarised but not yet in id order. Putting millions of them in
-/// order is mostly one thread's work; what needs no order (the customer-base model fits) can run
-/// on the other cores meanwhile, from [`UnorderedImport::customers`].
+/// An import whose customers are summarised but maybe not yet in id order: they are when the
+/// shards were ranges of ids, else putting millions of them in order is mostly one thread's work,
+/// and what needs no order (the customer-base model fits) can run on the other cores meanwhile,
+/// from [`UnorderedImport::customers`].
 #[derive(Debug)]
 pub struct UnorderedImport {
     /// Shard after shard, each in id order (`part_lens` long).
@@ -267,14 +269,14 @@ pub fn import_unordered(
         }
     };
 
-    // Shard by shard, a few at a time in parallel: the shard's customers are numbered across
+    // Shard by shard, one per thread at a time: the shard's customers are numbered across
     // workers and their ids sorted (its plan), then summarised, in id order, into a vector of
-    // the shard's own while its lines are freed; after each batch those vectors are appended to
-    // the whole (and freed), which is put in id order in place at the end. So summaries only
-    // take the room the lines gave up, a shard's plan exists only while it is summarised, and
-    // at no moment do all the shards' vectors exist beside the whole (an earlier layout wrote
-    // every summary's slot before the shards began, beside all the lines: with a hundred million
-    // lines that was the import's peak).
+    // the shard's own while its lines are freed; that vector is appended to the whole (and
+    // freed) in shard order, which is put in id order in place at the end unless the shards were
+    // ranges of ids. So summaries only take the room the lines gave up, a shard's plan exists
+    // only while it is summarised, and at no moment do all the shards' vectors exist beside the
+    // whole (an earlier layout wrote every summary's slot before the shards began, beside all
+    // the lines: with a hundred million lines that was the import's peak).
     //
     // The whole's capacity counts a customer once per worker that met them: an upper bound,
     // reserved but not touched beyond what is written (untouched pages cost nothing), so no
