@@ -371,6 +371,15 @@ pub fn analyze(
     analyze_columns(summaries, forecasts, profiles, rules, as_of)
 }
 
+/// What one pass over the verdicts counts for the ladder report.
+struct LadderTallies {
+    ladder: Vec<RungRow>,
+    returners: u64,
+    image_clients: Tally,
+    referred_customers: Tally,
+    cost_complete: bool,
+}
+
 /// [`analyze`] for customers given as two parallel vectors (id and summary, forecast), as the
 /// importer and the model step produce them: millions of customers are not copied into records.
 /// `forecasts` holds one entry per customer, or none at all when no model was fitted.
@@ -547,51 +556,67 @@ pub fn analyze_columns(
         verdicts[k as usize].rfm = Some(score);
     }
 
-    // The profit column is built and sorted for its Pareto after the revenue's order is gone:
-    // one column and its sorted copy at a time.
-    let profit: Vec<Money> = buyers.iter().map(|b| buyer(b).profit()).collect();
+    // The profit column is built and sorted for its Pareto after the revenue's order is gone
+    // (one column and its sorted copy at a time), beside the ladder's tallies, one thread's pass
+    // that allocates nothing.
+    let (profit_pareto, tallies) = rayon::join(
+        || {
+            let profit: Vec<Money> = buyers.iter().map(|b| buyer(b).profit()).collect();
+            pareto(&profit)
+        },
+        || {
+            let mut t = LadderTallies {
+                ladder: Rung::ALL
+                    .iter()
+                    .map(|&rung| RungRow {
+                        rung,
+                        total: Tally::default(),
+                        subgroups: [Tally::default(); 3],
+                        statuses: [Tally::default(); 3],
+                        returners: 0,
+                    })
+                    .collect(),
+                returners: 0,
+                image_clients: Tally::default(),
+                referred_customers: Tally::default(),
+                cost_complete: true,
+            };
+            for (k, v) in verdicts.iter().enumerate() {
+                let summary = summary_at(k);
+                let profile = profile_at(&profiles, k);
+                let row = &mut t.ladder[v.standing.rung as usize];
+                row.total.add(summary);
+                if let Some(g) = v.subgroup {
+                    row.subgroups[g as usize].add(summary);
+                }
+                if let Some(s) = v.standing.status() {
+                    row.statuses[s as usize].add(summary);
+                }
+                if v.standing.is_returner() {
+                    row.returners += 1;
+                    t.returners += 1;
+                }
+                if profile.is_some_and(|p| p.image_client) {
+                    t.image_clients.add(summary);
+                }
+                if profile.is_some_and(|p| p.referred_by.is_some()) {
+                    t.referred_customers.add(summary);
+                }
+                if summary.is_some_and(|s| !s.cost_complete) {
+                    t.cost_complete = false;
+                }
+            }
+            t
+        },
+    );
     drop(buyers);
-    let profit_pareto = pareto(&profit);
-    drop(profit);
-    let mut ladder: Vec<RungRow> = Rung::ALL
-        .iter()
-        .map(|&rung| RungRow {
-            rung,
-            total: Tally::default(),
-            subgroups: [Tally::default(); 3],
-            statuses: [Tally::default(); 3],
-            returners: 0,
-        })
-        .collect();
-    let mut returners = 0;
-    let mut image_clients = Tally::default();
-    let mut referred_customers = Tally::default();
-    let mut cost_complete = true;
-    for (k, v) in verdicts.iter().enumerate() {
-        let summary = summary_at(k);
-        let profile = profile_at(&profiles, k);
-        let row = &mut ladder[v.standing.rung as usize];
-        row.total.add(summary);
-        if let Some(g) = v.subgroup {
-            row.subgroups[g as usize].add(summary);
-        }
-        if let Some(s) = v.standing.status() {
-            row.statuses[s as usize].add(summary);
-        }
-        if v.standing.is_returner() {
-            row.returners += 1;
-            returners += 1;
-        }
-        if profile.is_some_and(|p| p.image_client) {
-            image_clients.add(summary);
-        }
-        if profile.is_some_and(|p| p.referred_by.is_some()) {
-            referred_customers.add(summary);
-        }
-        if summary.is_some_and(|s| !s.cost_complete) {
-            cost_complete = false;
-        }
-    }
+    let LadderTallies {
+        ladder,
+        returners,
+        image_clients,
+        referred_customers,
+        cost_complete,
+    } = tallies;
     Analysis {
         as_of,
         summaries,

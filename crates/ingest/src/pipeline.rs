@@ -18,7 +18,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use ahash::RandomState;
 use clientele_core::{
@@ -230,7 +230,7 @@ pub fn import_unordered(
         });
     }
     let categories = CategoryTable::default();
-    let sharding = OnceLock::new();
+    let sharding = sharding_for(paths, &options.overrides);
     let mut shards: Vec<Shards> = Vec::new();
     let mut rejects: Vec<Reject> = Vec::new();
     let mut files: Vec<FileReport> = Vec::new();
@@ -592,9 +592,8 @@ pub(crate) struct FileContext<'a> {
     pub(crate) path: &'a Path,
     pub(crate) as_of: Option<Day>,
     pub(crate) categories: &'a CategoryTable,
-    /// How customers are dealt to shards: the same for every file of an import, decided by
-    /// the first file that is read (see [`Sharding`]).
-    pub(crate) sharding: &'a OnceLock<Sharding>,
+    /// How customers are dealt to shards: the same for every file of an import.
+    pub(crate) sharding: &'a Sharding,
 }
 
 /// How a customer's id picks its shard.
@@ -603,8 +602,8 @@ pub(crate) enum Sharding {
     /// By ranges of ids: every id of shard k sorts before every id of shard k + 1, so the
     /// shards' summaries, each in id order, come out in id order altogether and nothing is left
     /// to merge or move after the import. The bounds are quantiles of ids sampled across the
-    /// file before it is read. A sample that misjudges the ids (a file sorted by date whose
-    /// later customers have larger ids, say) costs only balance between shards, never order.
+    /// files before they are read ([`sharding_for`]). A sample that misjudges the ids costs
+    /// only balance between shards, never order.
     ByRange(Vec<Box<str>>),
     /// By a hash of the id, when there was nothing to sample (an `.xlsx`, a compressed file):
     /// the shards are then merged into id order after the import.
@@ -1584,8 +1583,7 @@ impl RowParser {
         worker.report.rows += 1;
         match self.parse(fields, row, ctx, worker) {
             Ok(Some(parsed)) => {
-                let sharding = ctx.sharding.get_or_init(|| Sharding::ByHash);
-                self.accept(worker, sharding, parsed);
+                self.accept(worker, ctx.sharding, parsed);
             }
             Ok(None) => worker.report.after_as_of += 1,
             Err((column, reason)) => {
@@ -1663,11 +1661,6 @@ fn import_file(
     let layout = format.layout.clone();
     let encoding = format.encoding;
     let parser = RowParser::for_text(&format);
-    if container == Container::Plain {
-        ctx.sharding.get_or_init(|| {
-            Sharding::from_sample(sample_customer_ids(ctx.path, &parser, &layout, encoding))
-        });
-    }
 
     let (sender, receiver) = sync_channel::<Block>(4);
     let pool: &BufferPool = &Mutex::new(Vec::new());
@@ -1884,29 +1877,69 @@ impl RecordVisitor for SummarisingVisitor<'_, '_> {
     }
 }
 
-/// The customer ids of lines read at evenly spaced places in a plain file (all of it when it is
-/// small), for [`Sharding::from_sample`]: a few megabytes read before the file is. Lines that do
-/// not parse give no id; a probe that starts inside a quoted field may read nonsense, which
-/// costs only balance between shards.
+/// The shards of one import: ranges of ids sampled by [`PROBES`] probes spread over the files
+/// in proportion to their sizes, or hashes when some file cannot be probed (compressed, `.xlsx`)
+/// or its format not read (its import then says why).
+fn sharding_for(paths: &[PathBuf], overrides: &SniffOverrides) -> Sharding {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Ok((Container::Plain, mut reader)) = open_input(path) else {
+            return Sharding::ByHash;
+        };
+        let mut sample = vec![0u8; SAMPLE_SIZE];
+        let Ok(n) = read_up_to(&mut reader, &mut sample) else {
+            return Sharding::ByHash;
+        };
+        sample.truncate(n);
+        let Ok(format) = sniff_text(&sample, n < SAMPLE_SIZE, overrides) else {
+            return Sharding::ByHash;
+        };
+        let len = std::fs::metadata(path).map_or(0, |m| m.len());
+        files.push((path, format, len));
+    }
+    let total = files.iter().map(|(_, _, len)| len).sum::<u64>().max(1);
+    let mut ids = Vec::new();
+    for (path, format, len) in &files {
+        let probes = (PROBES * len).div_ceil(total).max(1);
+        let parser = RowParser::for_text(format);
+        sample_customer_ids(
+            path,
+            &parser,
+            &format.layout,
+            format.encoding,
+            probes,
+            &mut ids,
+        );
+    }
+    Sharding::from_sample(ids)
+}
+
+/// Probes of [`PROBE_BYTES`] that sample an import's customer ids for [`Sharding::ByRange`].
+const PROBES: u64 = 64;
+const PROBE_BYTES: u64 = 64 << 10;
+
+/// Appends the customer ids of lines read by `probes` probes at evenly spaced places in a plain
+/// file (all of it when it is small) to `ids`: a few megabytes read before the file is. Lines
+/// that do not parse give no id; a probe that starts inside a quoted field may read nonsense,
+/// which costs only balance between shards.
 fn sample_customer_ids(
     path: &Path,
     parser: &RowParser,
     layout: &Layout,
     encoding: TextEncoding,
-) -> Vec<Box<str>> {
-    const PROBES: u64 = 64;
-    const PROBE: u64 = 64 << 10;
-    let mut ids = Vec::new();
+    probes: u64,
+    ids: &mut Vec<Box<str>>,
+) {
     let Ok(mut file) = File::open(path) else {
-        return ids;
+        return;
     };
     let Ok(len) = file.metadata().map(|m| m.len()) else {
-        return ids;
+        return;
     };
-    let (probes, probe_len) = if len <= PROBES * PROBE {
+    let (probes, probe_len) = if len <= probes * PROBE_BYTES {
         (1, len)
     } else {
-        (PROBES, PROBE)
+        (probes, PROBE_BYTES)
     };
     let mut buf = vec![0u8; probe_len as usize];
     let mut record = csv::StringRecord::new();
@@ -1936,13 +1969,9 @@ fn sample_customer_ids(
             continue;
         };
         let skip_header = offset == 0 && parser.has_header;
-        let mut sampler = IdSampler {
-            parser,
-            ids: &mut ids,
-        };
+        let mut sampler = IdSampler { parser, ids };
         visit_records(&text, layout, 1, skip_header, &mut record, &mut sampler);
     }
-    ids
 }
 
 struct IdSampler<'p, 'i> {
@@ -2054,7 +2083,15 @@ mod tests {
         )
         .unwrap();
         let parser = super::RowParser::for_text(&format);
-        let ids = super::sample_customer_ids(&path, &parser, &format.layout, format.encoding);
+        let mut ids = Vec::new();
+        super::sample_customer_ids(
+            &path,
+            &parser,
+            &format.layout,
+            format.encoding,
+            64,
+            &mut ids,
+        );
         // 64 probes of 64 KiB, each losing its partial first and last lines.
         let per_probe = (64 << 10) / (text.len() / 100_000);
         assert!(ids.len() > 60 * (per_probe - 2), "{}", ids.len());
@@ -2070,6 +2107,45 @@ mod tests {
         };
         assert_eq!(bounds.len(), SHARDS - 1);
         assert!(bounds.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_file_of_an_import_is_sampled_by_its_size() {
+        use crate::sniff::SniffOverrides;
+        let dir = tempfile::tempdir().unwrap();
+        // A small first file of other customers must not decide the bounds alone.
+        let small = dir.path().join("small.csv");
+        std::fs::write(
+            &small,
+            "order_id,customer_id,order_date,amount\n1,A1,2024-01-01,5\n2,A2,2024-01-01,5\n",
+        )
+        .unwrap();
+        let mut text = String::from("order_id,customer_id,order_date,amount\n");
+        for i in 0..100_000u32 {
+            text.push_str(&format!("O{i:09},C{:07},2024-01-01,1234567.50\n", i / 10));
+        }
+        let large = dir.path().join("large.csv");
+        std::fs::write(&large, &text).unwrap();
+        let overrides = SniffOverrides::default();
+        let sharding = super::sharding_for(&[small.clone(), large.clone()], &overrides);
+        let Sharding::ByRange(bounds) = &sharding else {
+            panic!("{sharding:?}")
+        };
+        assert!(bounds.len() >= SHARDS - 2, "{}", bounds.len());
+        assert!(bounds.iter().filter(|b| b.starts_with('C')).count() >= SHARDS - 3);
+        assert!(&*bounds[bounds.len() - 1] >= "C0009000", "{bounds:?}");
+        // A compressed file cannot be probed: hashes for the whole import.
+        let gz = dir.path().join("more.csv.gz");
+        let mut encoder = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz).unwrap(),
+            flate2::Compression::fast(),
+        );
+        std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();
+        encoder.finish().unwrap();
+        assert!(matches!(
+            super::sharding_for(&[large, gz], &overrides),
+            Sharding::ByHash
+        ));
     }
 
     #[test]

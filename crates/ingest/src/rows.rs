@@ -8,9 +8,9 @@
 //! and one batch.
 
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 use std::sync::mpsc::sync_channel;
-use std::sync::{Mutex, OnceLock};
 
 use clientele_core::{Money, OrderLine, RowRef};
 
@@ -19,7 +19,7 @@ use crate::encoding::{TextEncoding, decode_chunk};
 use crate::layout::Layout;
 use crate::pipeline::{
     Block, BufferPool, CategoryTable, Cells, FileContext, FileReport, ImportError, ImportOptions,
-    Reject, RowParser, SAMPLE_SIZE, Worker, io_err, open_input, read_up_to, split_blocks,
+    Reject, RowParser, SAMPLE_SIZE, Sharding, Worker, io_err, open_input, read_up_to, split_blocks,
 };
 use crate::records::{RecordVisitor, visit_records};
 use crate::sniff::{sniff_rows, sniff_text};
@@ -227,14 +227,13 @@ pub fn read_order_rows(
     sink: &mut RowSink<'_>,
 ) -> Result<RowsOutcome, ImportError> {
     let categories = CategoryTable::default();
-    // Rows are streamed in input order, not sharded.
-    let sharding = OnceLock::new();
     let ctx = FileContext {
         index: file_index,
         path,
         as_of: options.as_of,
         categories: &categories,
-        sharding: &sharding,
+        // Rows are streamed in input order, not sharded.
+        sharding: &Sharding::ByHash,
     };
     let format_err = |message: String| ImportError::Format {
         path: path.to_path_buf(),
