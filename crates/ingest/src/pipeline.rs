@@ -2,8 +2,8 @@
 //!
 //! A text file is read by one thread in large blocks cut at record boundaries (newlines outside
 //! quotes), decoded and parsed by worker threads, and each worker files the accepted lines into
-//! customer shards: by ranges of ids sampled across the first file before it is read (so the
-//! shards come out in id order), or by hash when it cannot be sampled (see [`Sharding`]). When
+//! customer shards: by ranges of ids sampled across the files before they are read (so the
+//! shards come out in id order), or by hash when they cannot be sampled (see [`Sharding`]). When
 //! every file is read, the shards are merged in parallel: each customer's lines are deduplicated
 //! (first occurrence in input order wins) and summarised by the core. Memory therefore holds one
 //! compact record per accepted line (56 bytes) plus the customer map; no file is ever held whole.
@@ -749,14 +749,6 @@ fn id_prefix(id: &str) -> u64 {
     u64::from_be_bytes(bytes)
 }
 
-/// The customers in id order, as positions in `customers`: parts of lengths `part_lens`, one
-/// after another, each in id order. A k-way merge of the parts' ids, which moves nothing but
-/// indices. Ids are unique across parts (a customer lives in one shard), so no tie needs
-/// breaking.
-///
-/// The merge is cut into ranges of ids, merged in parallel: the cuts are ids taken at even
-/// steps through the largest part, and every part is split at them by binary search. With the
-/// customers spread over the parts by hash, each range holds about as many of every part.
 /// Whether `customers`, in parts of `part_lens` that are each in id order, are in id order as a
 /// whole: every part's ids come before the next non-empty part's.
 fn parts_in_id_order<T>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> bool {
@@ -775,6 +767,14 @@ fn parts_in_id_order<T>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> boo
     true
 }
 
+/// The customers in id order, as positions in `customers`: parts of lengths `part_lens`, one
+/// after another, each in id order. A k-way merge of the parts' ids, which moves nothing but
+/// indices. Ids are unique across parts (a customer lives in one shard), so no tie needs
+/// breaking.
+///
+/// The merge is cut into ranges of ids, merged in parallel: the cuts are ids taken at even
+/// steps through the largest part, and every part is split at them by binary search. With the
+/// customers spread over the parts by hash, each range holds about as many of every part.
 fn id_order_of_parts<T: Sync>(customers: &[(Box<str>, T)], part_lens: &[usize]) -> Vec<u32> {
     // A range per few hundred thousand customers, a few per thread.
     let ranges = (customers.len() / 200_000).clamp(1, 4 * rayon::current_num_threads());
@@ -1582,9 +1582,7 @@ impl RowParser {
         }
         worker.report.rows += 1;
         match self.parse(fields, row, ctx, worker) {
-            Ok(Some(parsed)) => {
-                self.accept(worker, ctx.sharding, parsed);
-            }
+            Ok(Some(parsed)) => self.accept(worker, ctx.sharding, parsed),
             Ok(None) => worker.report.after_as_of += 1,
             Err((column, reason)) => {
                 worker.report.rejected += 1;
@@ -2064,14 +2062,19 @@ mod tests {
         assert!(!parts_in_id_order(&repeated, &[2, 1]));
     }
 
-    #[test]
-    fn ids_are_sampled_across_a_large_file() {
-        use crate::sniff::{SniffOverrides, sniff_text};
-        // 100,000 lines of about 50 bytes (past the 4 MiB read whole), customer = line / 10.
+    /// 100,000 order lines of about 50 bytes (past the 4 MiB read whole), customer = line / 10.
+    fn hundred_thousand_lines() -> String {
         let mut text = String::from("order_id,customer_id,order_date,amount\n");
         for i in 0..100_000u32 {
             text.push_str(&format!("O{i:09},C{:07},2024-01-01,1234567.50\n", i / 10));
         }
+        text
+    }
+
+    #[test]
+    fn ids_are_sampled_across_a_large_file() {
+        use crate::sniff::{SniffOverrides, sniff_text};
+        let text = hundred_thousand_lines();
         assert!(text.len() > 4 << 20);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("orders.csv");
@@ -2120,10 +2123,7 @@ mod tests {
             "order_id,customer_id,order_date,amount\n1,A1,2024-01-01,5\n2,A2,2024-01-01,5\n",
         )
         .unwrap();
-        let mut text = String::from("order_id,customer_id,order_date,amount\n");
-        for i in 0..100_000u32 {
-            text.push_str(&format!("O{i:09},C{:07},2024-01-01,1234567.50\n", i / 10));
-        }
+        let text = hundred_thousand_lines();
         let large = dir.path().join("large.csv");
         std::fs::write(&large, &text).unwrap();
         let overrides = SniffOverrides::default();
@@ -2188,7 +2188,7 @@ mod tests {
     }
 
     proptest! {
-        /// Ordering by the prefix and then by the whole id is ordering by the id.
+        /// A larger id never gets a smaller shard, whatever the sample.
         #[test]
         fn range_shards_keep_id_order(
             sample in proptest::collection::vec("[a-dЖ0-9]{0,6}", 0..400),
@@ -2204,6 +2204,7 @@ mod tests {
             prop_assert!(shards.iter().all(|&s| s < SHARDS));
         }
 
+        /// Ordering by the prefix and then by the whole id is ordering by the id.
         #[test]
         fn prefix_then_id_orders_as_ids_do(a in "[a-c\\x00é]{0,10}", b in "[a-c\\x00é]{0,10}") {
             let by_prefix = super::id_prefix(&a).cmp(&super::id_prefix(&b)).then_with(|| a.cmp(&b));

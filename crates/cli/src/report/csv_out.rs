@@ -268,10 +268,6 @@ impl RowWriter<'_> {
         }
     }
 
-    fn empty(&mut self) {
-        self.next_field();
-    }
-
     fn uint(&mut self, value: Option<u64>) {
         let out = self.next_field();
         if let Some(v) = value {
@@ -372,10 +368,11 @@ fn write_customer(out: &mut Vec<u8>, c: &CustomerResult, categories: &[String]) 
     w.word(p.rung.as_str());
     w.written(|out| p.reason.write_bytes(out));
     w.word(p.status().map_or("", |s| s.as_str()));
-    match p.status {
-        Some((_, why)) => w.written(|out| why.write_bytes(out)),
-        None => w.empty(),
-    }
+    w.written(|out| {
+        if let Some((_, why)) = p.status {
+            why.write_bytes(out);
+        }
+    });
     w.word(c.subgroup.map_or("", |g| g.as_str()));
     w.word(p.strategy().as_str());
     w.uint(Some(u64::from(p.turn)));
