@@ -5,6 +5,7 @@
 //! applies them to every row.
 
 pub mod columns;
+mod customer_table;
 pub mod customers;
 pub mod encoding;
 pub mod layout;

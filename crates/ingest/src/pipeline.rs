@@ -29,6 +29,7 @@ use hashbrown::HashTable;
 use rayon::prelude::*;
 
 use crate::columns::{ColumnMap, Field};
+use crate::customer_table::{CustomerTable, Lookup};
 use crate::encoding::{TextEncoding, decode_chunk, detect_encoding};
 use crate::layout::Layout;
 use crate::records::{RecordVisitor, visit_records};
@@ -614,8 +615,8 @@ impl Sharding {
     /// The shard of `id`, whose hash under [`shard_hasher`] is `hash`.
     fn shard(&self, id: &str, hash: u64) -> usize {
         match self {
-            // Bits 32..38 of the hash: the table's bucket index and tag bits do not use them.
-            Sharding::ByHash => ((hash >> 32) % SHARDS as u64) as usize,
+            // The low bits of the hash: a customer table uses the top 32.
+            Sharding::ByHash => (hash % SHARDS as u64) as usize,
             Sharding::ByRange(bounds) => bounds.partition_point(|b| &**b <= id),
         }
     }
@@ -674,12 +675,7 @@ impl IdSpan {
 fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
     let maps: Vec<ShardMap> = shards
         .iter()
-        .map(|worker| {
-            std::mem::replace(
-                &mut *worker.maps[k].lock().expect("no worker panicked"),
-                ShardMap::new(),
-            )
-        })
+        .map(|worker| std::mem::take(&mut *worker.maps[k].lock().expect("no worker panicked")))
         .collect();
     let most = maps.iter().map(|m| m.customers.len()).sum();
     let mut arenas: Vec<String> = Vec::with_capacity(maps.len());
@@ -687,14 +683,17 @@ fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
     let mut parts: Vec<(Vec<u32>, ChunkedLines)> = Vec::with_capacity(maps.len());
     let hasher = shard_hasher();
     for (arena, map) in (0u32..).zip(maps) {
-        arenas.push(map.ids);
-        let mut global = vec![0u32; map.customers.len()];
-        for entry in map.customers {
+        let (ids, ends) = map.customers.into_ids();
+        arenas.push(ids);
+        let mut global = vec![0u32; ends.len()];
+        let mut start = 0;
+        for (local, end) in ends.into_iter().enumerate() {
             let span = IdSpan {
                 arena,
-                start: entry.start,
-                len: entry.len,
+                start,
+                len: end - start,
             };
+            start = end;
             let id = span.id(&arenas);
             let hash = hasher.hash_one(id);
             let next = merged.len() as u32;
@@ -706,7 +705,7 @@ fn plan_shard(shards: &[Shards], k: usize) -> ShardPlan {
                     next
                 }
             };
-            global[entry.number as usize] = number;
+            global[local] = number;
         }
         parts.push((global, map.lines));
     }
@@ -969,37 +968,10 @@ fn summarise_shard(
 /// One worker's lines of one shard: each customer gets a local number, and lines are appended to
 /// chunked storage tagged with it. (One growing vector per customer cost a reallocation and a
 /// copy at every doubling for millions of customers: a quarter of the run time on large files.)
+#[derive(Default)]
 struct ShardMap {
-    customers: HashTable<CustomerEntry>,
-    /// The customers' ids one after another, each entry holding its span: one allocation where a
-    /// box per id cost 16 bytes of heap and a pointer and length in the entry.
-    ids: String,
+    customers: CustomerTable,
     lines: ChunkedLines,
-}
-
-/// A customer in a shard's table: 12 bytes. The id's hash is not kept (it was 8 bytes an entry,
-/// with tens of millions of entries in the tables at once); growing the table hashes the ids
-/// again, which costs less than a tenth of the rows' hashing.
-struct CustomerEntry {
-    start: u32,
-    len: u32,
-    number: u32,
-}
-
-impl CustomerEntry {
-    fn id<'a>(&self, ids: &'a str) -> &'a str {
-        &ids[self.start as usize..][..self.len as usize]
-    }
-}
-
-impl ShardMap {
-    fn new() -> ShardMap {
-        ShardMap {
-            customers: HashTable::new(),
-            ids: String::new(),
-            lines: ChunkedLines::default(),
-        }
-    }
 }
 
 /// An append-only list in chunks that never move: growing it copies nothing.
@@ -1048,10 +1020,10 @@ pub(crate) struct Worker {
     first_day: Option<Day>,
     last_day: Option<Day>,
     categories: KnownCategories,
-    /// The customer of the previous accepted row: the lines of one order, and in many exports
-    /// all of a customer's orders, come one after another, and then the row needs no hash and no
-    /// probe of a table that is far larger than the cache.
-    previous: PreviousCustomer,
+    /// Accepted rows whose customers are not yet looked up.
+    pending: PendingRows,
+    /// The shard and number of the customer of the last row filed.
+    last_filed: (usize, u32),
 }
 
 /// The category ids a worker has met, by name: a short list, scanned, while the categories are
@@ -1090,18 +1062,40 @@ impl KnownCategories {
     }
 }
 
-/// A customer's id, shard and number, as last found.
+/// Accepted rows waiting for their customers to be found in the shard tables, which together
+/// are far larger than the cache. Found row by row, every lookup's cache misses waited alone: a
+/// row's parsing is more work than the processor looks ahead over, so it never reached the next
+/// row's lookup. Found [`PendingRows::CAPACITY`] at a time in one tight loop, the misses of a
+/// batch overlap. (A file sorted by date, as most exports are, looks up a customer on every row.)
 #[derive(Default)]
-struct PreviousCustomer {
-    id: String,
-    shard: usize,
-    number: Option<u32>,
+struct PendingRows {
+    /// The ids of the rows that are not repeats, one after another.
+    ids: String,
+    rows: Vec<PendingRow>,
+    /// The customer of the last row accepted: the lines of one order, and in many exports all of
+    /// a customer's orders, come one after another, and then a row needs no hash and no lookup.
+    previous_id: String,
+    has_previous: bool,
+}
+
+impl PendingRows {
+    const CAPACITY: usize = 32;
+}
+
+struct PendingRow {
+    /// Where the row's id ends in `ids` (it starts where the previous row's ends).
+    id_end: u32,
+    hash: u64,
+    shard: u32,
+    /// The row's customer is the previous row's.
+    repeats: bool,
+    line: CompactLine,
 }
 
 impl Worker {
     pub(crate) fn new(path: &Path) -> Worker {
         Worker {
-            maps: (0..SHARDS).map(|_| ShardMap::new()).collect(),
+            maps: (0..SHARDS).map(|_| ShardMap::default()).collect(),
             rejects: Vec::new(),
             report: FileReport {
                 path: path.to_path_buf(),
@@ -1110,11 +1104,56 @@ impl Worker {
             first_day: None,
             last_day: None,
             categories: KnownCategories::default(),
-            previous: PreviousCustomer::default(),
+            pending: PendingRows::default(),
+            last_filed: (0, 0),
         }
     }
 
-    fn into_parts(self) -> (Shards, Vec<Reject>, FileReport) {
+    /// Finds or numbers the customers of the pending rows and files the rows in their shards,
+    /// in the order they were accepted.
+    fn file_pending(&mut self) {
+        let PendingRows { ids, rows, .. } = &mut self.pending;
+        let maps = &mut self.maps;
+        // Each stage of the lookups for the whole batch before the next stage, with nothing in
+        // between for the cache misses to wait on (see `CustomerTable`).
+        let mut lookups = [Lookup::NONE; PendingRows::CAPACITY];
+        let lookups = &mut lookups[..rows.len()];
+        for (row, lookup) in rows.iter().zip(lookups.iter_mut()) {
+            if !row.repeats {
+                *lookup = maps[row.shard as usize].customers.candidate(row.hash);
+            }
+        }
+        for (row, lookup) in rows.iter().zip(lookups.iter_mut()) {
+            maps[row.shard as usize].customers.locate(lookup);
+        }
+        let mut id_start = 0;
+        for (row, lookup) in rows.iter().zip(lookups.iter_mut()) {
+            let id = &ids[id_start..row.id_end as usize];
+            maps[row.shard as usize]
+                .customers
+                .compare_first_byte(lookup, id);
+            id_start = row.id_end as usize;
+        }
+        let mut id_start = 0;
+        for (row, lookup) in rows.drain(..).zip(lookups.iter()) {
+            if !row.repeats {
+                let shard = row.shard as usize;
+                let id = &ids[id_start..row.id_end as usize];
+                let number = maps[shard].customers.number_of(id, row.hash, *lookup);
+                self.last_filed = (shard, number);
+            }
+            id_start = row.id_end as usize;
+            let (shard, number) = self.last_filed;
+            maps[shard].lines.push(CompactLine {
+                customer: number,
+                ..row.line
+            });
+        }
+        ids.clear();
+    }
+
+    fn into_parts(mut self) -> (Shards, Vec<Reject>, FileReport) {
+        self.file_pending();
         let shards = Shards {
             maps: self.maps.into_iter().map(Mutex::new).collect(),
             first_day: self.first_day,
@@ -1530,43 +1569,36 @@ impl RowParser {
         // return is never cut off.
         worker.first_day = Some(worker.first_day.map_or(line.day, |d| d.min(line.day)));
         worker.last_day = Some(worker.last_day.map_or(line.day, |d| d.max(line.day)));
-        let previous = &mut worker.previous;
-        if let Some(number) = previous.number.filter(|_| previous.id == customer.as_ref()) {
-            worker.maps[previous.shard]
-                .lines
-                .push(CompactLine::compact(&line, number));
-            return;
+        // The customer's number is not known yet: `file_pending` sets it.
+        let line = CompactLine::compact(&line, 0);
+        let pending = &mut worker.pending;
+        if pending.has_previous && pending.previous_id == customer.as_ref() {
+            pending.rows.push(PendingRow {
+                id_end: pending.ids.len() as u32,
+                hash: 0,
+                shard: 0,
+                repeats: true,
+                line,
+            });
+        } else {
+            // One hash per new run of a customer's rows finds the customer's shard and entry.
+            let hash = shard_hasher().hash_one(customer.as_ref());
+            let shard = sharding.shard(&customer, hash) as u32;
+            pending.ids.push_str(&customer);
+            pending.rows.push(PendingRow {
+                id_end: pending.ids.len() as u32,
+                hash,
+                shard,
+                repeats: false,
+                line,
+            });
+            pending.previous_id.clear();
+            pending.previous_id.push_str(&customer);
+            pending.has_previous = true;
         }
-        // One hash per new run of a customer's rows finds the customer in their shard.
-        let hasher = shard_hasher();
-        let hash = hasher.hash_one(customer.as_ref());
-        let shard = sharding.shard(&customer, hash);
-        let ShardMap {
-            customers,
-            ids,
-            lines,
-        } = &mut worker.maps[shard];
-        let next = customers.len() as u32;
-        let number = match customers.find(hash, |e| e.id(ids) == customer.as_ref()) {
-            Some(e) => e.number,
-            None => {
-                let entry = CustomerEntry {
-                    start: u32::try_from(ids.len())
-                        .expect("under 4 GiB of customer ids in one shard of one worker"),
-                    len: customer.len() as u32,
-                    number: next,
-                };
-                ids.push_str(&customer);
-                let ids: &str = ids;
-                customers.insert_unique(hash, entry, |e| hasher.hash_one(e.id(ids)));
-                next
-            }
-        };
-        lines.push(CompactLine::compact(&line, number));
-        previous.id.clear();
-        previous.id.push_str(&customer);
-        previous.shard = shard;
-        previous.number = Some(number);
+        if pending.rows.len() == PendingRows::CAPACITY {
+            worker.file_pending();
+        }
     }
 
     fn handle_row<'a>(
