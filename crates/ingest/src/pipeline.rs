@@ -605,7 +605,14 @@ pub(crate) enum Sharding {
     /// to merge or move after the import. The bounds are quantiles of ids sampled across the
     /// files before they are read ([`sharding_for`]). A sample that misjudges the ids costs
     /// only balance between shards, never order.
-    ByRange(Vec<Box<str>>),
+    ByRange {
+        /// Ascending, without repeats: shard k holds the ids from `bounds[k - 1]` up to but not
+        /// including `bounds[k]`.
+        bounds: Vec<Box<str>>,
+        /// Each bound's [`id_prefix`], so that finding a shard compares integers, and ids only
+        /// where the first eight bytes tie.
+        prefixes: Vec<u64>,
+    },
     /// By a hash of the id, when there was nothing to sample (an `.xlsx`, a compressed file):
     /// the shards are then merged into id order after the import.
     ByHash,
@@ -617,7 +624,16 @@ impl Sharding {
         match self {
             // The low bits of the hash: a customer table uses the top 32.
             Sharding::ByHash => (hash % SHARDS as u64) as usize,
-            Sharding::ByRange(bounds) => bounds.partition_point(|b| &**b <= id),
+            Sharding::ByRange { bounds, prefixes } => {
+                // The bounds are ordered by prefix and then by id, as ids are; the bounds whose
+                // prefix is the id's are few, and only those need the whole ids compared.
+                let prefix = id_prefix(id);
+                let mut k = prefixes.partition_point(|&p| p < prefix);
+                while k < bounds.len() && prefixes[k] == prefix && &*bounds[k] <= id {
+                    k += 1;
+                }
+                k
+            }
         }
     }
 
@@ -632,7 +648,8 @@ impl Sharding {
             .map(|k| ids[k * ids.len() / SHARDS].clone())
             .collect();
         bounds.dedup();
-        Sharding::ByRange(bounds)
+        let prefixes = bounds.iter().map(|b| id_prefix(b)).collect();
+        Sharding::ByRange { bounds, prefixes }
     }
 }
 
@@ -2137,7 +2154,7 @@ mod tests {
         );
         let last = ids.iter().max().unwrap();
         assert!(&**last >= "C0009800", "{last}");
-        let Sharding::ByRange(bounds) = Sharding::from_sample(ids) else {
+        let Sharding::ByRange { bounds, .. } = Sharding::from_sample(ids) else {
             panic!("ranges")
         };
         assert_eq!(bounds.len(), SHARDS - 1);
@@ -2160,7 +2177,7 @@ mod tests {
         std::fs::write(&large, &text).unwrap();
         let overrides = SniffOverrides::default();
         let sharding = super::sharding_for(&[small.clone(), large.clone()], &overrides);
-        let Sharding::ByRange(bounds) = &sharding else {
+        let Sharding::ByRange { bounds, .. } = &sharding else {
             panic!("{sharding:?}")
         };
         assert!(bounds.len() >= SHARDS - 2, "{}", bounds.len());
@@ -2187,7 +2204,7 @@ mod tests {
             Sharding::ByHash
         ));
         let one = Sharding::from_sample(vec!["x".into(); 10]);
-        let Sharding::ByRange(bounds) = &one else {
+        let Sharding::ByRange { bounds, .. } = &one else {
             panic!("{one:?}")
         };
         assert_eq!(bounds.len(), 1);
@@ -2234,6 +2251,23 @@ mod tests {
                 prop_assert!(w[0] <= w[1], "{id}: {shards:?}");
             }
             prop_assert!(shards.iter().all(|&s| s < SHARDS));
+        }
+
+        /// The shard found through the bounds' prefixes is the first bound above the id, ids
+        /// sharing their first eight bytes (or more) with the bounds included.
+        #[test]
+        fn range_shards_by_prefix_are_by_id(
+            sample in proptest::collection::vec("C000000[0-2\\x00]{0,4}", 1..300),
+            ids in proptest::collection::vec("C000000[0-2\\x00]{0,4}", 1..50),
+        ) {
+            let sharding = Sharding::from_sample(sample.into_iter().map(Into::into).collect());
+            let Sharding::ByRange { bounds, .. } = &sharding else {
+                panic!("a sample gives range shards");
+            };
+            for id in &ids {
+                let by_id = bounds.partition_point(|b| &**b <= id.as_str());
+                prop_assert_eq!(sharding.shard(id, 0), by_id, "{}", id);
+            }
         }
 
         /// Ordering by the prefix and then by the whole id is ordering by the id.
