@@ -93,9 +93,15 @@ impl MbgNbd {
     /// survived x + 1 dropout opportunities, so p ~ Beta(a, b+x+1) a posteriori.
     pub fn p_alive_at(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
         let (x, t_x, t) = clamp(x, t_x, t);
+        self.p_alive(x, t_x, t) * self.survival_given_alive(x, t, h)
+    }
+
+    /// P(alive at T + h | alive at T, x, T): the factor of [`Self::p_alive_at`] that depends on
+    /// `(x, T)` only, shared by every customer with the same pair.
+    pub fn survival_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        let (x, _, t) = clamp(x, 0.0, t);
         let MbgNbdParams { r, alpha, a, b } = self.p;
-        self.p_alive(x, t_x, t)
-            * bg_common::survival_given_alive(r, a, b + 1.0, x, alpha + t, horizon(h))
+        bg_common::survival_given_alive(r, a, b + 1.0, x, alpha + t, horizon(h))
     }
 
     /// Expected repeat purchases in (0, t] of a customer just acquired.

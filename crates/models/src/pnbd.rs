@@ -139,8 +139,16 @@ impl ParetoNbd {
     /// i.e. `P(alive) · ((β+T)/(β+T+h))^s`.
     pub fn p_alive_at(&self, x: f64, t_x: f64, t: f64, h: f64) -> f64 {
         let (x, t_x, t) = clamp(x, t_x, t);
+        self.p_alive(x, t_x, t) * self.survival_given_alive(x, t, h)
+    }
+
+    /// P(alive at T + h | alive at T): `((β+T)/(β+T+h))^s`, the factor of [`Self::p_alive_at`]
+    /// shared by every customer with the same T (`x` is not used: the dropout rate's posterior
+    /// does not depend on the purchases).
+    pub fn survival_given_alive(&self, _x: f64, t: f64, h: f64) -> f64 {
+        let (_, _, t) = clamp(0.0, 0.0, t);
         let ParetoNbdParams { s, beta, .. } = self.p;
-        self.p_alive(x, t_x, t) * (-s * (horizon(h) / (beta + t)).ln_1p()).exp()
+        (-s * (horizon(h) / (beta + t)).ln_1p()).exp()
     }
 
     /// `(r+x)/(α+T) · (β+T)/(s−1) · [1 − ((β+T)/(β+T+h))^(s−1)]`, the expected purchases over h

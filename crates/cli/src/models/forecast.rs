@@ -23,53 +23,57 @@ struct GivenAlive {
     median_next_purchase: Option<f64>,
 }
 
-/// Distinct `(x, T)` keys with their [`GivenAlive`] forecasts, found by hashing: one lookup per
+/// Values computed once per distinct `(x, T)` pair and found by hashing: one lookup per
 /// customer, where a binary search through the keys missed the cache at most of its steps.
-struct SharedForecasts {
-    values: HashMap<(u64, u64), GivenAlive, ahash::RandomState>,
+pub(super) struct ByXT<V> {
+    values: HashMap<(u64, u64), V, ahash::RandomState>,
 }
 
 fn key(c: &Triple) -> (u64, u64) {
     (c.x.to_bits(), c.t.to_bits())
 }
 
-impl SharedForecasts {
-    /// The forecasts of every distinct `(x, T)` among the distinct (x, t_x, T) triples
-    /// `triples` (those of all customers, compressed: the same pairs, far fewer rows).
-    fn new(
-        model: &TransactionModel,
-        triples: &[(Triple, f64)],
-        settings: ForecastSettings,
-    ) -> Self {
+impl<V: Send> ByXT<V> {
+    /// `value(x, T)` of every distinct `(x, T)` among the distinct (x, t_x, T) triples
+    /// `triples` (those of all customers, compressed: the same pairs, far fewer rows), computed
+    /// in parallel.
+    pub(super) fn new(triples: &[(Triple, f64)], value: impl Fn(f64, f64) -> V + Sync) -> Self {
         let mut keys: Vec<(u64, u64)> = triples.iter().map(|(c, _)| key(c)).collect();
         keys.par_sort_unstable();
         keys.dedup();
-        let h = settings.horizon_days;
-        let options = transaction::clv_options(h, 1.0, settings.annual_discount_rate, 0.0);
         let values = keys
             .par_iter()
-            .map(|&(x, t)| {
-                let (x, t) = (f64::from_bits(x), f64::from_bits(t));
-                GivenAlive {
-                    purchases: model.expected_purchases_given_alive(x, t, h),
-                    purchase_probability: model.purchase_probability_given_alive(x, t, h),
-                    clv: clv_factors(model, x, t, &options),
-                    median_next_purchase: model.median_time_to_next_purchase(x, t),
-                }
-            })
-            .collect::<Vec<GivenAlive>>();
+            .map(|&(x, t)| value(f64::from_bits(x), f64::from_bits(t)))
+            .collect::<Vec<V>>();
         // Fixed seeds, like the importer's hashers: no result depends on them, and no run draws
         // randomness it does not need.
         let hasher = ahash::RandomState::with_seeds(0x5eed, 0xf0ca, 0x57ed, 0xca11);
         let mut map = HashMap::with_capacity_and_hasher(keys.len(), hasher);
         map.extend(keys.into_iter().zip(values));
-        SharedForecasts { values: map }
+        ByXT { values: map }
     }
 
-    fn get(&self, c: &Triple) -> Option<&GivenAlive> {
+    pub(super) fn get(&self, c: &Triple) -> Option<&V> {
         self.values.get(&key(c))
     }
 }
+
+/// The forecasts of every distinct `(x, T)` among `triples`.
+fn shared_forecasts(
+    model: &TransactionModel,
+    triples: &[(Triple, f64)],
+    settings: ForecastSettings,
+) -> ByXT<GivenAlive> {
+    let h = settings.horizon_days;
+    let options = transaction::clv_options(h, 1.0, settings.annual_discount_rate, 0.0);
+    ByXT::new(triples, |x, t| GivenAlive {
+        purchases: model.expected_purchases_given_alive(x, t, h),
+        purchase_probability: model.purchase_probability_given_alive(x, t, h),
+        clv: clv_factors(model, x, t, &options),
+        median_next_purchase: model.median_time_to_next_purchase(x, t),
+    })
+}
+
 use super::{fit_for_analyze, spend_row};
 
 /// What the model step tells the report.
@@ -237,7 +241,7 @@ pub fn forecast_all(
             });
         (rev > 0.0).then(|| profit / rev)
     };
-    let shared = SharedForecasts::new(&model, &triples, settings);
+    let shared = shared_forecasts(&model, &triples, settings);
     drop(triples);
     let spend_model = spend.as_ref().ok().map(|f| &f.model);
     let forecasts = customers

@@ -18,7 +18,15 @@ use crate::analyze::write_file;
 use crate::args::{
     ModelFitArgs, ModelInputArgs, ModelName, ModelScoreArgs, ModelSummaryArgs, ModelsCommand,
 };
+use clientele_models::clv::{
+    ClvFactors, ClvOptions, FactoredPurchaseModel, clv_factors, clv_from_factors,
+};
+use clientele_models::gamma_gamma::GammaGamma;
+use forecast::ByXT;
 use input::{CustomerRow, ModelData, ModelInputs};
+use rayon::prelude::*;
+
+use crate::report::csv_out::{push_csv_text, push_fixed};
 use transaction::{TransactionKind, TransactionModel};
 
 pub fn run(command: ModelsCommand) -> Result<()> {
@@ -220,6 +228,8 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
     let options = fit_options(input)?;
     let data = input::load(input)?;
     let mut csv_out: Vec<u8> = Vec::new();
+    // Rows written straight as bytes, after what went through the writer.
+    let mut rows_out: Vec<Vec<u8>> = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut csv_out);
         match (&data, input.model) {
@@ -230,7 +240,8 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                          Gamma-Gamma is fitted alongside when the data has purchase values"
                     );
                 };
-                let (fitted, _) = transaction::fit(kind, &weighted_triples(rows), &options)
+                let triples = weighted_triples(rows);
+                let (fitted, _) = transaction::fit(kind, &triples, &options)
                     .with_context(|| format!("fitting {}", kind.cli_name()))?;
                 let spend = spend_rows(rows);
                 let gg = if spend.is_empty() {
@@ -258,44 +269,32 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                 }
                 header.push("p_alive_at_horizon");
                 w.write_record(&header)?;
-                let unit_days = input.time_unit.days();
-                for row in rows {
-                    let c = &row.triple;
-                    let mut record = vec![
-                        row.id.clone(),
-                        format!("{:.6}", fitted.p_alive(c)),
-                        format!("{:.6}", fitted.expected_purchases(c, args.horizon)),
-                        format!("{:.6}", fitted.prob_no_purchase(c, args.horizon)),
-                    ];
-                    if let Some(gg) = &gg {
-                        match gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0)) {
-                            Some(spend) => {
-                                let value = transaction::customer_value(
-                                    &fitted,
-                                    c,
-                                    spend,
-                                    args.margin.unwrap_or(1.0),
-                                    args.horizon,
-                                    unit_days,
-                                    args.discount_rate,
-                                );
-                                record.push(format!("{spend:.4}"));
-                                record.push(format!("{:.4}", value.revenue));
-                                if args.margin.is_some() {
-                                    record.push(format!("{:.4}", value.profit));
-                                }
-                            }
-                            None => {
-                                record.extend([String::new(), String::new()]);
-                                if args.margin.is_some() {
-                                    record.push(String::new());
-                                }
-                            }
+                w.flush()?;
+                let scores = Scores {
+                    model: &fitted,
+                    gg: gg.as_ref(),
+                    horizon: args.horizon,
+                    clv: transaction::clv_options(
+                        args.horizon,
+                        input.time_unit.days(),
+                        args.discount_rate,
+                        0.0,
+                    ),
+                    margin: args.margin,
+                };
+                let shared = scores.shared(&triples);
+                // Rows in parallel, each chunk into bytes of its own, written in order.
+                let chunks = rows
+                    .par_chunks(4096)
+                    .map(|chunk| {
+                        let mut out = Vec::with_capacity(chunk.len() * 96);
+                        for row in chunk {
+                            scores.write_row(&mut out, row, &shared);
                         }
-                    }
-                    record.push(format!("{:.6}", fitted.p_alive_at(c, args.horizon)));
-                    w.write_record(&record)?;
-                }
+                        out
+                    })
+                    .collect::<Vec<Vec<u8>>>();
+                rows_out = chunks;
             }
             (ModelData::Patterns(rows), _) => {
                 let patterns: Vec<_> = rows.iter().map(|(_, p, w)| (*p, *w)).collect();
@@ -332,6 +331,9 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
         }
         w.flush()?;
     }
+    for chunk in rows_out {
+        csv_out.extend_from_slice(&chunk);
+    }
     match &args.out {
         Some(path) => write_file(path, |w| Ok(w.write_all(&csv_out)?)),
         None => {
@@ -341,10 +343,183 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
     }
 }
 
+/// What `models score` writes for each customer, from the fitted models.
+struct Scores<'m> {
+    model: &'m TransactionModel,
+    gg: Option<&'m GammaGamma>,
+    horizon: f64,
+    clv: ClvOptions,
+    margin: Option<f64>,
+}
+
+/// The factors of a customer's scores that depend on `(x, T)` only: computed once per distinct
+/// pair (tens of thousands among millions of customers) and multiplied by each customer's
+/// P(alive), as the models' own predictions are.
+struct AliveFactors {
+    purchases: f64,
+    purchase_probability: f64,
+    survival: f64,
+    clv: Option<ClvFactors>,
+}
+
+impl Scores<'_> {
+    fn shared(&self, triples: &[(Triple, f64)]) -> ByXT<AliveFactors> {
+        let (model, h) = (self.model, self.horizon);
+        ByXT::new(triples, |x, t| AliveFactors {
+            purchases: model.expected_purchases_given_alive(x, t, h),
+            purchase_probability: model.purchase_probability_given_alive(x, t, h),
+            survival: model.survival_given_alive(x, t, h),
+            clv: self.gg.map(|_| clv_factors(model, x, t, &self.clv)),
+        })
+    }
+
+    /// One CSV row: `customer_id, p_alive, expected_purchases, prob_no_purchase`, then
+    /// `expected_spend, clv[, clv_profit]` when Gamma-Gamma was fitted (empty for a customer
+    /// without repeat purchases), then `p_alive_at_horizon`.
+    fn write_row(&self, out: &mut Vec<u8>, row: &CustomerRow, shared: &ByXT<AliveFactors>) {
+        let c = &row.triple;
+        let f = shared
+            .get(c)
+            .expect("every customer's (x, T) is among the triples fitted on");
+        let p_alive = self.model.p_alive(c);
+        push_csv_text(out, &row.id);
+        for value in [
+            p_alive,
+            p_alive * f.purchases,
+            (1.0 - p_alive * f.purchase_probability).clamp(0.0, 1.0),
+        ] {
+            out.push(b',');
+            push_fixed::<6>(out, Some(value));
+        }
+        if let Some(gg) = self.gg {
+            let spend = gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
+            let value = spend.zip(f.clv).map(|(spend, factors)| {
+                clv_from_factors(factors, p_alive, spend, self.margin.unwrap_or(1.0))
+            });
+            out.push(b',');
+            push_fixed::<4>(out, spend);
+            out.push(b',');
+            push_fixed::<4>(out, value.map(|v| v.revenue));
+            if self.margin.is_some() {
+                out.push(b',');
+                push_fixed::<4>(out, value.map(|v| v.profit));
+            }
+        }
+        out.push(b',');
+        push_fixed::<6>(out, Some(p_alive * f.survival));
+        out.push(b'\n');
+    }
+}
+
 /// Used by `analyze`: a transaction model fitted in days on every buyer.
 pub fn fit_for_analyze(
     kind: TransactionKind,
     compressed: &[(Triple, f64)],
 ) -> Result<(TransactionModel, FitReport), clientele_models::FitError> {
     transaction::fit(kind, compressed, &FitOptions::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CDNOW calibration summary in weeks (`ID,x,t_x,T,zbar`), 2,357 customers.
+    fn cdnow_rows() -> Vec<CustomerRow> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/cdnow/cdnow_customers_summary_with_transactions.csv"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .skip(1)
+            .map(|line| {
+                let f: Vec<f64> = line.split(',').map(|v| v.parse().unwrap()).collect();
+                CustomerRow {
+                    id: line.split(',').next().unwrap().to_string(),
+                    triple: Triple {
+                        x: f[1],
+                        t_x: f[2],
+                        t: f[3],
+                    },
+                    mean_value: (f[1] > 0.0 && f[4] > 0.0).then_some(f[4]),
+                    margin: None,
+                    holdout: None,
+                    first_purchase: None,
+                    repeat_days: Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// `models score` builds each customer's scores from factors shared by every customer with
+    /// the same (x, T). They must be the models' own predictions for the one customer: P(alive),
+    /// expected purchases, P(no purchase), spend, CLV on revenue and profit, P(alive) at the
+    /// horizon, each to the last printed digit.
+    #[test]
+    fn scores_are_each_customers_own_predictions() {
+        let rows = cdnow_rows();
+        assert_eq!(rows.len(), 2357);
+        let triples = weighted_triples(&rows);
+        let options = FitOptions::default();
+        let gg = clientele_models::gamma_gamma::fit_weighted(&spend_rows(&rows), &options)
+            .unwrap()
+            .model;
+        let (horizon, unit_days, rate, margin) = (39.0, 7.0, 0.1, 0.25);
+        for kind in [
+            TransactionKind::BgNbd,
+            TransactionKind::MbgNbd,
+            TransactionKind::ParetoNbd,
+        ] {
+            let (model, _) = transaction::fit(kind, &triples, &options).unwrap();
+            let scores = Scores {
+                model: &model,
+                gg: Some(&gg),
+                horizon,
+                clv: transaction::clv_options(horizon, unit_days, rate, 0.0),
+                margin: Some(margin),
+            };
+            let shared = scores.shared(&triples);
+            let mut spends = 0;
+            for row in &rows {
+                let mut out = Vec::new();
+                scores.write_row(&mut out, row, &shared);
+                let text = String::from_utf8(out).unwrap();
+                let fields: Vec<&str> = text.strip_suffix('\n').unwrap().split(',').collect();
+                let c = &row.triple;
+                let spend = gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
+                let value = spend.map(|s| {
+                    transaction::customer_value(&model, c, s, margin, horizon, unit_days, rate)
+                });
+                spends += usize::from(spend.is_some());
+                let expected = [
+                    (Some(model.p_alive(c)), 6),
+                    (Some(model.expected_purchases(c, horizon)), 6),
+                    (Some(model.prob_no_purchase(c, horizon)), 6),
+                    (spend, 4),
+                    (value.map(|v| v.revenue), 4),
+                    (value.map(|v| v.profit), 4),
+                    (Some(model.p_alive_at(c, horizon)), 6),
+                ];
+                assert_eq!(fields.len(), 1 + expected.len(), "{text}");
+                assert_eq!(fields[0], row.id);
+                for (field, (value, places)) in fields[1..].iter().zip(expected) {
+                    match value {
+                        None => assert_eq!(*field, "", "{kind:?} {text}"),
+                        Some(v) => {
+                            // One unit in the last printed place: the shared factors and the
+                            // direct formulas may round apart at a boundary.
+                            let unit = 10f64.powi(-places);
+                            let printed: f64 = field.parse().unwrap();
+                            assert!(
+                                (printed - v).abs() <= unit,
+                                "{kind:?} customer {}: printed {field}, directly {v}",
+                                row.id
+                            );
+                        }
+                    }
+                }
+            }
+            assert!(spends > 1000, "{spends} customers with a spend");
+        }
+    }
 }

@@ -2,9 +2,7 @@
 //! `models score` pick a model by name and treat the three alike.
 
 use clientele_models::bgnbd::{self, BgNbd};
-use clientele_models::clv::{
-    Clv, ClvOptions, FactoredPurchaseModel, PurchaseModel, clv, per_period_rate,
-};
+use clientele_models::clv::{ClvOptions, FactoredPurchaseModel, PurchaseModel, per_period_rate};
 use clientele_models::mbgnbd::{self, MbgNbd};
 use clientele_models::pnbd::{self, ParetoNbd};
 use clientele_models::{FitError, FitOptions, FitReport, Triple};
@@ -74,6 +72,9 @@ impl TransactionModel {
         dispatch!(self, m => m.p_alive(c.x, c.t_x, c.t))
     }
 
+    /// P(alive at T + h), computed for one customer (`models score` shares the factor of
+    /// [`Self::survival_given_alive`] between customers; a test holds it to this).
+    #[cfg(test)]
     pub fn p_alive_at(&self, c: &Triple, h: f64) -> f64 {
         dispatch!(self, m => m.p_alive_at(c.x, c.t_x, c.t, h))
     }
@@ -88,6 +89,12 @@ impl TransactionModel {
         dispatch!(self, m => m.expected_purchases(t))
     }
 
+    /// P(alive at T + h) of a customer alive at T: [`Self::p_alive_at`] over P(alive).
+    pub fn survival_given_alive(&self, x: f64, t: f64, h: f64) -> f64 {
+        dispatch!(self, m => m.survival_given_alive(x, t, h))
+    }
+
+    #[cfg(test)]
     pub fn prob_no_purchase(&self, c: &Triple, h: f64) -> f64 {
         dispatch!(self, m => m.prob_no_purchase(c.x, c.t_x, c.t, h))
     }
@@ -129,7 +136,10 @@ pub fn clv_options(horizon: f64, unit_days: f64, annual_rate: f64, margin: f64) 
 }
 
 /// CLV of one customer over `horizon` (in units of `unit_days` days), discounted monthly at the
-/// annual `rate`; the horizon is rounded to whole months (365 days are 12 months).
+/// annual `rate`; the horizon is rounded to whole months (365 days are 12 months). Computed for
+/// one customer (`models score` shares the factors between customers; a test holds them to
+/// this).
+#[cfg(test)]
 pub fn customer_value(
     model: &TransactionModel,
     c: &Triple,
@@ -138,9 +148,9 @@ pub fn customer_value(
     horizon: f64,
     unit_days: f64,
     annual_rate: f64,
-) -> Clv {
+) -> clientele_models::clv::Clv {
     let options = clv_options(horizon, unit_days, annual_rate, margin);
-    clv(model, spend, c.x, c.t_x, c.t, &options)
+    clientele_models::clv::clv(model, spend, c.x, c.t_x, c.t, &options)
 }
 
 impl TransactionModel {

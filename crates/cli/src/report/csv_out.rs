@@ -74,7 +74,7 @@ pub fn customer_columns(horizon_days: u32) -> Vec<String> {
 /// (Integer formatting: `format!("{:.4}")` on floats is several times slower, and this file has
 /// millions of rows. The places are a constant so that the divisions by 10^DECIMALS become
 /// multiplications.)
-fn push_fixed<const DECIMALS: u32>(buf: &mut Vec<u8>, value: Option<f64>) {
+pub(crate) fn push_fixed<const DECIMALS: u32>(buf: &mut Vec<u8>, value: Option<f64>) {
     let Some(v) = value.filter(|v| v.is_finite()) else {
         return;
     };

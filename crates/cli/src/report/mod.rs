@@ -4,7 +4,7 @@
 //! explicitly. Column names of `customers.csv` and keys of the JSON report are an interface that
 //! scripts depend on: add, never rename.
 
-mod csv_out;
+pub(crate) mod csv_out;
 mod json;
 mod text;
 
