@@ -1,7 +1,8 @@
 //! End-to-end benchmark of `clientele analyze` on generated order logs (1M and 10M orders), and,
 //! side by side in the same run, the usual Python route on the same 1M-order file: pandas
 //! `read_csv` + lifetimes' summary, BG/NBD and Gamma-Gamma fits, P(alive), expected purchases
-//! and CLV, against `clientele analyze --model bgnbd` doing the same (and the ladder besides);
+//! and CLV, against `clientele analyze --model bgnbd` doing the same (and the ladder besides)
+//! and against `clientele models score --model bgnbd` (the same without the ladder);
 //! the fitted parameters of both are printed side by side with their agreement in significant
 //! digits.
 //!
@@ -110,6 +111,26 @@ fn run_analyze_with(orders: &Path, out: &Path, extra: &[&str]) -> (f64, u64, ser
         .unwrap_or(0);
     let json = serde_json::from_slice(&output.stdout).unwrap_or(serde_json::Value::Null);
     (seconds, peak_mb, json)
+}
+
+/// `clientele models score --model bgnbd` (BG/NBD and Gamma-Gamma fits, then P(alive),
+/// expected purchases and CLV for every customer, written as one CSV): wall seconds.
+fn run_score(orders: &Path, out: &Path) -> f64 {
+    let started = Instant::now();
+    let output = Command::new(BIN)
+        .args(["models", "score", "--model", "bgnbd", "--horizon", "365"])
+        .args(["--as-of", "2024-12-31", "--out"])
+        .arg(out.join("scores.csv"))
+        .arg(orders)
+        .output()
+        .expect("running clientele models score");
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(
+        output.status.success(),
+        "models score failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    seconds
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {
@@ -221,6 +242,7 @@ fn main() {
         &out,
         &["--model", "bgnbd", "--horizon", "365", "--format", "json"],
     );
+    let scored = run_score(&orders, &out);
     let summary_route = python_seconds(&theirs, &["read_csv_s", "clean_s", "summary_s"]);
     let full_route = python_seconds(
         &theirs,
@@ -242,6 +264,10 @@ fn main() {
     println!(
         "Python route with BG/NBD + Gamma-Gamma fits, P(alive), expected purchases, CLV: {full_route:.2} s; clientele analyze --model bgnbd: {ours:.2} s; ratio {:.1}x",
         full_route / ours
+    );
+    println!(
+        "The same Python route against clientele models score --model bgnbd (the fits and each customer's scores, without the ladder): {scored:.2} s; ratio {:.1}x",
+        full_route / scored
     );
     println!("\n| parameter | lifetimes | clientele | significant digits in common |");
     println!("| --- | --- | --- | --- |");
