@@ -234,6 +234,29 @@ mod tests {
     }
 
     #[test]
+    fn ids_of_every_length_come_back_whole() {
+        let lengths = [0, 1, 127, 128, 300, 16_384, 70_000];
+        let ids: Vec<String> = lengths
+            .iter()
+            .map(|&n| (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect())
+            .collect();
+        let mut table = CustomerTable::default();
+        for round in 0..2 {
+            for (n, id) in ids.iter().enumerate() {
+                let hash = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                assert_eq!(number_of(&mut table, id, hash), n as u32, "round {round}");
+            }
+        }
+        let (all, ends) = table.into_ids();
+        let mut start = 0;
+        for (id, end) in ids.iter().zip(ends) {
+            assert_eq!(&all[start..end as usize], id);
+            start = end as usize;
+        }
+        assert_eq!(start, all.len());
+    }
+
+    #[test]
     fn equal_hashes_are_told_apart_by_the_ids() {
         // Every id with the same hash: the tags all match, so only the ids can decide.
         let mut table = CustomerTable::default();
