@@ -951,11 +951,11 @@ fn summarise_shard(
     } = scratch;
     starts.clear();
     starts.resize(customers + 1, 0);
-    // Whether the lines already come customer by customer (as from a file sorted by customer):
-    // then one pass puts them in place, writing in sequence.
+    // Whether each worker's lines already come customer by customer (as from a file sorted by
+    // customer): then one pass puts them in place, writing in sequence within each worker's runs.
     let mut in_order = true;
-    let mut last = 0;
     for (global, chunked) in &parts {
+        let mut last = 0;
         for l in chunked.iter() {
             let c = global[l.customer as usize];
             in_order &= c >= last;
