@@ -971,8 +971,10 @@ fn summarise_shard(
     // cache together: the lines are first put group by group, writing to a few hundred places in
     // sequence, and then each group's lines customer by customer, within the cache. Put straight
     // in place, every line was a cache miss once the shard outgrew the cache.
+    // (In order, every customer is a group of their own: the first pass puts each line in its
+    // place, and there is no second.)
     let shift = if in_order {
-        usize::BITS - customers.leading_zeros()
+        0
     } else {
         let groups = total.div_ceil(LINES_PER_GROUP).max(1);
         customers
@@ -2152,13 +2154,15 @@ mod tests {
 
     /// A file sorted by date spreads each customer's lines over the shard, which is then put in
     /// customer order group by group ([`LINES_PER_GROUP`]): the customers come out as from the
-    /// same lines sorted by customer, whose shards are put in order in one pass.
+    /// same lines sorted by customer, whose shards are put in order in one pass. The file is
+    /// over 8 MiB, three blocks, so that both workers read some: each worker's lines of a shard
+    /// are then in customer order, but not the lines of both together.
     #[test]
     fn lines_sorted_by_date_summarise_as_sorted_by_customer() {
         let header = "order_id,customer_id,order_date,category,amount,cost\n";
         let mut lines: Vec<(String, u64, String)> = Vec::new();
-        for i in 0..12_000u64 {
-            let customer = format!("C{:05}", (i * 7_919) % 1_777);
+        for i in 0..220_000u64 {
+            let customer = format!("C{:05}", (i * 7_919) % 17_771);
             let day = (i * 37) % 700;
             let date = Day::from_days_since_epoch(19_000 + day as i32);
             let amount = if i % 53 == 0 {
@@ -2184,11 +2188,12 @@ mod tests {
         let by_date = write("by-date.csv", &lines);
         lines.sort_by(|a, b| a.0.cmp(&b.0));
         let by_customer = write("by-customer.csv", &lines);
+        assert!(std::fs::metadata(&by_customer).unwrap().len() > 2 * super::BLOCK_SIZE as u64);
         let import = |path| {
             super::import_orders(&[path], &super::ImportOptions::default(), &|_| {}).unwrap()
         };
         let (by_date, by_customer) = (import(by_date), import(by_customer));
-        assert_eq!(by_date.customers.len(), 1_777);
+        assert_eq!(by_date.customers.len(), 17_771);
         assert_eq!(by_date.rejects.len(), 0);
         assert_eq!(by_date.customers, by_customer.customers);
     }
