@@ -284,7 +284,7 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                 };
                 let shared = scores.shared(&triples);
                 // Rows in parallel, each chunk into bytes of its own, written in order.
-                let chunks = rows
+                rows_out = rows
                     .par_chunks(4096)
                     .map(|chunk| {
                         let mut out = Vec::with_capacity(chunk.len() * 96);
@@ -293,8 +293,7 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                         }
                         out
                     })
-                    .collect::<Vec<Vec<u8>>>();
-                rows_out = chunks;
+                    .collect();
             }
             (ModelData::Patterns(rows), _) => {
                 let patterns: Vec<_> = rows.iter().map(|(_, p, w)| (*p, *w)).collect();
