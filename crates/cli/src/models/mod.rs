@@ -330,15 +330,17 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
         }
         w.flush()?;
     }
-    for chunk in rows_out {
-        csv_out.extend_from_slice(&chunk);
-    }
-    match &args.out {
-        Some(path) => write_file(path, |w| Ok(w.write_all(&csv_out)?)),
-        None => {
-            std::io::stdout().lock().write_all(&csv_out)?;
-            Ok(())
+    // The header and the rows' chunks, each written as it is: not copied into one buffer first.
+    let write_all = |w: &mut dyn Write| -> Result<()> {
+        w.write_all(&csv_out)?;
+        for chunk in &rows_out {
+            w.write_all(chunk)?;
         }
+        Ok(())
+    };
+    match &args.out {
+        Some(path) => write_file(path, |w| write_all(w)),
+        None => write_all(&mut std::io::stdout().lock()),
     }
 }
 
