@@ -241,19 +241,23 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                     );
                 };
                 let triples = weighted_triples(rows);
-                let (fitted, _) = transaction::fit(kind, &triples, &options)
-                    .with_context(|| format!("fitting {}", kind.cli_name()))?;
                 let spend = spend_rows(rows);
-                let gg = if spend.is_empty() {
-                    None
-                } else {
-                    match clientele_models::gamma_gamma::fit_weighted(&spend, &options) {
-                        Ok(f) => Some(f.model),
-                        Err(e) => {
-                            eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
-                            None
-                        }
+                // The two fits need nothing of each other: side by side, as in `analyze`.
+                let (fitted, gg) = rayon::join(
+                    || transaction::fit(kind, &triples, &options),
+                    || {
+                        (!spend.is_empty())
+                            .then(|| clientele_models::gamma_gamma::fit_weighted(&spend, &options))
+                    },
+                );
+                let (fitted, _) = fitted.with_context(|| format!("fitting {}", kind.cli_name()))?;
+                let gg = match gg {
+                    Some(Ok(f)) => Some(f.model),
+                    Some(Err(e)) => {
+                        eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
+                        None
                     }
+                    None => None,
                 };
                 let mut header = vec![
                     "customer_id",
