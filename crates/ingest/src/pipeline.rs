@@ -660,8 +660,11 @@ struct MergeScratch {
     starts: Vec<usize>,
     fill: Vec<usize>,
     sorted: Vec<CompactLine>,
-    /// One group of `sorted`'s lines, customer by customer (see `summarise_shard`).
+    /// One group of `sorted`'s lines, customer by customer, and the groups: each one's first
+    /// customer, and each customer's group (see `summarise_shard`).
     grouped: Vec<CompactLine>,
+    group_firsts: Vec<usize>,
+    group_of: Vec<u32>,
     lines: Vec<OrderLine>,
     summary: SummaryScratch,
 }
@@ -946,6 +949,8 @@ fn summarise_shard(
         fill,
         sorted,
         grouped,
+        group_firsts,
+        group_of,
         lines,
         summary,
     } = scratch;
@@ -970,28 +975,44 @@ fn summarise_shard(
     // Otherwise (a file sorted by date) the customers are taken in groups whose lines fit in the
     // cache together: the lines are first put group by group, writing to a few hundred places in
     // sequence, and then each group's lines customer by customer, within the cache. Put straight
-    // in place, every line was a cache miss once the shard outgrew the cache.
-    // (In order, every customer is a group of their own: the first pass puts each line in its
-    // place, and there is no second.)
-    let shift = if in_order {
-        0
+    // in place, every line was a cache miss once the shard outgrew the cache. A group is a run of
+    // customers with at most `LINES_PER_GROUP` lines together, or one customer alone with more
+    // (whose lines, in the order they came, need no second pass: so the scratch for it stays
+    // small even when one customer has millions of lines). In order, every customer is a group
+    // of their own: the first pass puts each line in its place, and there is no second.
+    group_firsts.clear();
+    if in_order {
+        group_firsts.extend(0..=customers);
     } else {
-        let groups = total.div_ceil(LINES_PER_GROUP).max(1);
-        customers
-            .div_ceil(groups)
-            .next_power_of_two()
-            .trailing_zeros()
-    };
-    let groups = customers.div_ceil(1 << shift).max(1);
-    let group_start = |g: usize| starts[(g << shift).min(customers)];
+        let mut c = 0;
+        while c < customers {
+            group_firsts.push(c);
+            let limit = starts[c] + LINES_PER_GROUP;
+            c += 1;
+            while c < customers && starts[c + 1] <= limit {
+                c += 1;
+            }
+        }
+        group_firsts.push(customers);
+        group_of.clear();
+        group_of.resize(customers, 0);
+        for (g, firsts) in (0u32..).zip(group_firsts.windows(2)) {
+            group_of[firsts[0]..firsts[1]].fill(g);
+        }
+    }
+    let groups = group_firsts.len() - 1;
     fill.clear();
-    fill.extend((0..groups).map(group_start));
+    fill.extend(group_firsts[..groups].iter().map(|&c| starts[c]));
     sorted.clear();
     sorted.resize(total, CompactLine::EMPTY);
     for (global, chunked) in parts {
         for l in chunked.iter() {
             let c = global[l.customer as usize];
-            let g = c as usize >> shift;
+            let g = if in_order {
+                c as usize
+            } else {
+                group_of[c as usize] as usize
+            };
             sorted[fill[g]] = CompactLine { customer: c, ..*l };
             fill[g] += 1;
         }
@@ -1000,10 +1021,9 @@ fn summarise_shard(
     let mut out = Vec::with_capacity(customers);
     let mut by_id = by_id.into_iter();
     for g in 0..groups {
-        let first = g << shift;
-        let end = ((g + 1) << shift).min(customers);
-        let (base, group_end) = (group_start(g), group_start(g + 1));
-        let group_lines: &[CompactLine] = if in_order {
+        let (first, end) = (group_firsts[g], group_firsts[g + 1]);
+        let (base, group_end) = (starts[first], starts[end]);
+        let group_lines: &[CompactLine] = if end - first == 1 {
             &sorted[base..group_end]
         } else {
             fill.clear();
@@ -2162,7 +2182,11 @@ mod tests {
         let header = "order_id,customer_id,order_date,category,amount,cost\n";
         let mut lines: Vec<(String, u64, String)> = Vec::new();
         for i in 0..220_000u64 {
-            let customer = format!("C{:05}", (i * 7_919) % 17_771);
+            // One customer with a third of the lines, alone in a group, besides many small ones.
+            let customer = match i % 3 {
+                0 => "C99999".to_string(),
+                _ => format!("C{:05}", (i * 7_919) % 17_771),
+            };
             let day = (i * 37) % 700;
             let date = Day::from_days_since_epoch(19_000 + day as i32);
             let amount = if i % 53 == 0 {
@@ -2193,7 +2217,9 @@ mod tests {
             super::import_orders(&[path], &super::ImportOptions::default(), &|_| {}).unwrap()
         };
         let (by_date, by_customer) = (import(by_date), import(by_customer));
-        assert_eq!(by_date.customers.len(), 17_771);
+        let distinct: std::collections::HashSet<&str> =
+            lines.iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(by_date.customers.len(), distinct.len());
         assert_eq!(by_date.rejects.len(), 0);
         assert_eq!(by_date.customers, by_customer.customers);
     }
