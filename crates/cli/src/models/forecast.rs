@@ -2,7 +2,9 @@
 //! days, then compute each customer's forecast for the ladder and `customers.csv`.
 
 use clientele_core::{CustomerSummary, Day, Forecast, ValueForecast};
-use clientele_models::clv::{ClvFactors, FactoredPurchaseModel, clv_factors, clv_from_factors};
+use clientele_models::clv::{
+    Clv, ClvFactors, ClvOptions, FactoredPurchaseModel, clv_factors, clv_from_factors,
+};
 use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{Fit, FitOptions, FitReport, SpendRow, Triple, compress_owned};
 use rayon::prelude::*;
@@ -11,14 +13,53 @@ use std::collections::HashMap;
 use super::input::{ModelInputs, model_inputs};
 use super::transaction::{self, TransactionKind, TransactionModel};
 
-/// The forecasts of a customer alive now, which depend on `(x, T)` only: computed once per
-/// distinct `(x, T)` (tens of thousands among millions of customers in days) and multiplied by
-/// each customer's P(alive).
+/// What a customer alive now can be expected to do over a horizon, which depends on `(x, T)`
+/// only: computed once per distinct `(x, T)` (tens of thousands among millions of customers in
+/// days) and multiplied by each customer's P(alive), as the models' own predictions are. Both
+/// `analyze`'s forecasts and `models score` read their customers' figures from it.
 #[derive(Clone, Copy, Debug)]
-struct GivenAlive {
+pub(super) struct IfAlive {
     purchases: f64,
     purchase_probability: f64,
-    clv: ClvFactors,
+    /// The CLV factors, when CLV was asked for.
+    clv: Option<ClvFactors>,
+}
+
+impl IfAlive {
+    /// Over `h`, and CLV by the periods of `clv`.
+    pub(super) fn new(
+        model: &TransactionModel,
+        x: f64,
+        t: f64,
+        h: f64,
+        clv: Option<&ClvOptions>,
+    ) -> IfAlive {
+        IfAlive {
+            purchases: model.expected_purchases_given_alive(x, t, h),
+            purchase_probability: model.purchase_probability_given_alive(x, t, h),
+            clv: clv.map(|options| clv_factors(model, x, t, options)),
+        }
+    }
+
+    pub(super) fn expected_purchases(&self, p_alive: f64) -> f64 {
+        p_alive * self.purchases
+    }
+
+    pub(super) fn prob_no_purchase(&self, p_alive: f64) -> f64 {
+        (1.0 - p_alive * self.purchase_probability).clamp(0.0, 1.0)
+    }
+
+    /// The customer's CLV at `spend` per purchase; `None` when CLV was not asked for.
+    pub(super) fn clv(&self, p_alive: f64, spend: f64, margin: f64) -> Option<Clv> {
+        self.clv
+            .map(|factors| clv_from_factors(factors, p_alive, spend, margin))
+    }
+}
+
+/// `analyze`'s forecasts of a customer alive now.
+#[derive(Clone, Copy, Debug)]
+struct GivenAlive {
+    if_alive: IfAlive,
     /// Median time to the next purchase (a function of x and T too), in days.
     median_next_purchase: Option<f64>,
 }
@@ -67,9 +108,7 @@ fn shared_forecasts(
     let h = settings.horizon_days;
     let options = transaction::clv_options(h, 1.0, settings.annual_discount_rate, 0.0);
     ByXT::new(triples, |x, t| GivenAlive {
-        purchases: model.expected_purchases_given_alive(x, t, h),
-        purchase_probability: model.purchase_probability_given_alive(x, t, h),
-        clv: clv_factors(model, x, t, &options),
+        if_alive: IfAlive::new(model, x, t, h, Some(&options)),
         median_next_purchase: model.median_time_to_next_purchase(x, t),
     })
 }
@@ -280,16 +319,17 @@ fn forecast_one(
     // The customer's own margin when their costs are known, else the company's.
     let margin = row.margin.or(mean_margin);
     let p_alive = FactoredPurchaseModel::p_alive(model, c.x, c.t_x, c.t);
-    let value = expected_spend
-        .map(|spend| clv_from_factors(given_alive.clv, p_alive, spend, margin.unwrap_or(0.0)));
+    let if_alive = &given_alive.if_alive;
+    let value =
+        expected_spend.and_then(|spend| if_alive.clv(p_alive, spend, margin.unwrap_or(0.0)));
     let next_purchase = given_alive
         .median_next_purchase
         .filter(|d| *d < 36_500.0)
         .map(|d| as_of.plus_days(d.round() as i32));
     Forecast {
         p_alive,
-        expected_purchases: p_alive * given_alive.purchases,
-        prob_no_purchase: (1.0 - p_alive * given_alive.purchase_probability).clamp(0.0, 1.0),
+        expected_purchases: if_alive.expected_purchases(p_alive),
+        prob_no_purchase: if_alive.prob_no_purchase(p_alive),
         value: expected_spend
             .zip(value)
             .map(|(expected_spend, value)| ValueForecast {

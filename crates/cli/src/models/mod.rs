@@ -18,11 +18,9 @@ use crate::analyze::write_file;
 use crate::args::{
     ModelFitArgs, ModelInputArgs, ModelName, ModelScoreArgs, ModelSummaryArgs, ModelsCommand,
 };
-use clientele_models::clv::{
-    ClvFactors, ClvOptions, FactoredPurchaseModel, clv_factors, clv_from_factors,
-};
+use clientele_models::clv::ClvOptions;
 use clientele_models::gamma_gamma::GammaGamma;
-use forecast::ByXT;
+use forecast::{ByXT, IfAlive};
 use input::{CustomerRow, ModelData, ModelInputs};
 use rayon::prelude::*;
 
@@ -357,24 +355,19 @@ struct Scores<'m> {
     margin: Option<f64>,
 }
 
-/// The factors of a customer's scores that depend on `(x, T)` only: computed once per distinct
-/// pair (tens of thousands among millions of customers) and multiplied by each customer's
-/// P(alive), as the models' own predictions are.
+/// The factors of a customer's scores that depend on `(x, T)` only (see [`IfAlive`]), with
+/// P(alive at the horizon | alive now).
 struct AliveFactors {
-    purchases: f64,
-    purchase_probability: f64,
+    if_alive: IfAlive,
     survival: f64,
-    clv: Option<ClvFactors>,
 }
 
 impl Scores<'_> {
     fn shared(&self, triples: &[(Triple, f64)]) -> ByXT<AliveFactors> {
         let (model, h) = (self.model, self.horizon);
         ByXT::new(triples, |x, t| AliveFactors {
-            purchases: model.expected_purchases_given_alive(x, t, h),
-            purchase_probability: model.purchase_probability_given_alive(x, t, h),
+            if_alive: IfAlive::new(model, x, t, h, self.gg.map(|_| &self.clv)),
             survival: model.survival_given_alive(x, t, h),
-            clv: self.gg.map(|_| clv_factors(model, x, t, &self.clv)),
         })
     }
 
@@ -390,17 +383,16 @@ impl Scores<'_> {
         push_csv_text(out, &row.id);
         for value in [
             p_alive,
-            p_alive * f.purchases,
-            (1.0 - p_alive * f.purchase_probability).clamp(0.0, 1.0),
+            f.if_alive.expected_purchases(p_alive),
+            f.if_alive.prob_no_purchase(p_alive),
         ] {
             out.push(b',');
             push_fixed::<6>(out, Some(value));
         }
         if let Some(gg) = self.gg {
             let spend = gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
-            let value = spend.zip(f.clv).map(|(spend, factors)| {
-                clv_from_factors(factors, p_alive, spend, self.margin.unwrap_or(1.0))
-            });
+            let value =
+                spend.and_then(|spend| f.if_alive.clv(p_alive, spend, self.margin.unwrap_or(1.0)));
             out.push(b',');
             push_fixed::<4>(out, spend);
             out.push(b',');
