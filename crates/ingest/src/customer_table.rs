@@ -78,21 +78,12 @@ impl CustomerTable {
         if self.slots.is_empty() {
             return Lookup::NONE;
         }
-        let tag = (hash >> 32) as u32;
-        let mask = self.slots.len() - 1;
-        let mut at = self.home(tag);
-        loop {
-            let slot = self.slots[at];
-            if slot.number == VACANT {
-                return Lookup::NONE;
-            }
-            if slot.tag == tag {
-                return Lookup {
-                    number: slot.number,
-                    ..Lookup::NONE
-                };
-            }
-            at = (at + 1) & mask;
+        match self.probe((hash >> 32) as u32, |_| true) {
+            Ok(number) => Lookup {
+                number,
+                ..Lookup::NONE
+            },
+            Err(_) => Lookup::NONE,
         }
     }
 
@@ -100,9 +91,7 @@ impl CustomerTable {
     #[inline]
     pub(crate) fn locate(&self, lookup: &mut Lookup) {
         if lookup.number != VACANT {
-            let n = lookup.number as usize;
-            lookup.start = if n == 0 { 0 } else { self.ends[n - 1] };
-            lookup.end = self.ends[n];
+            (lookup.start, lookup.end) = self.span(lookup.number);
         }
     }
 
@@ -133,18 +122,10 @@ impl CustomerTable {
             self.grow();
         }
         let tag = (hash >> 32) as u32;
-        let mask = self.slots.len() - 1;
-        let mut at = self.home(tag);
-        loop {
-            let slot = self.slots[at];
-            if slot.number == VACANT {
-                break;
-            }
-            if slot.tag == tag && self.id(slot.number) == id {
-                return slot.number;
-            }
-            at = (at + 1) & mask;
-        }
+        let at = match self.probe(tag, |number| self.id(number) == id) {
+            Ok(number) => return number,
+            Err(vacant) => vacant,
+        };
         let number = u32::try_from(self.len())
             .ok()
             .filter(|&n| n != VACANT)
@@ -158,10 +139,34 @@ impl CustomerTable {
         number
     }
 
-    fn id(&self, number: u32) -> &str {
+    /// Probes from the home of `tag` for the first slot with that tag whose customer `is_it`
+    /// accepts: `Ok` with the number, or `Err` with the vacant slot that ends the probe.
+    #[inline]
+    fn probe(&self, tag: u32, mut is_it: impl FnMut(u32) -> bool) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(tag);
+        loop {
+            let slot = self.slots[at];
+            if slot.number == VACANT {
+                return Err(at);
+            }
+            if slot.tag == tag && is_it(slot.number) {
+                return Ok(slot.number);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Where customer `number`'s id starts and ends in `ids`.
+    #[inline]
+    fn span(&self, number: u32) -> (u32, u32) {
         let n = number as usize;
-        let start = if n == 0 { 0 } else { self.ends[n - 1] };
-        &self.ids[start as usize..self.ends[n] as usize]
+        (if n == 0 { 0 } else { self.ends[n - 1] }, self.ends[n])
+    }
+
+    fn id(&self, number: u32) -> &str {
+        let (start, end) = self.span(number);
+        &self.ids[start as usize..end as usize]
     }
 
     /// The slot a tag's lookup starts at: the tag's top bits.
@@ -189,12 +194,10 @@ impl CustomerTable {
             ],
         );
         self.bits = bits;
-        let mask = self.slots.len() - 1;
         for slot in old.into_iter().filter(|s| s.number != VACANT) {
-            let mut at = self.home(slot.tag);
-            while self.slots[at].number != VACANT {
-                at = (at + 1) & mask;
-            }
+            let Err(at) = self.probe(slot.tag, |_| false) else {
+                unreachable!("a probe that accepts no customer ends at a vacant slot");
+            };
             self.slots[at] = slot;
         }
     }
