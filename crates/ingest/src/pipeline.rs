@@ -1173,6 +1173,15 @@ impl PendingRows {
     const CAPACITY: usize = 32;
 }
 
+/// Each of `rows`' ids in `ids` (empty for a repeat), in order.
+fn row_ids<'a>(rows: &'a [PendingRow], ids: &'a str) -> impl Iterator<Item = &'a str> {
+    rows.iter().scan(0, move |start, row| {
+        let id = &ids[*start..row.id_end as usize];
+        *start = row.id_end as usize;
+        Some(id)
+    })
+}
+
 struct PendingRow {
     /// Where the row's id ends in `ids` (it starts where the previous row's ends).
     id_end: u32,
@@ -1217,29 +1226,24 @@ impl Worker {
         for (row, lookup) in rows.iter().zip(lookups.iter_mut()) {
             maps[row.shard as usize].customers.locate(lookup);
         }
-        let mut id_start = 0;
-        for (row, lookup) in rows.iter().zip(lookups.iter_mut()) {
-            let id = &ids[id_start..row.id_end as usize];
+        for ((row, lookup), id) in rows.iter().zip(lookups.iter_mut()).zip(row_ids(rows, ids)) {
             maps[row.shard as usize]
                 .customers
                 .compare_first_byte(lookup, id);
-            id_start = row.id_end as usize;
         }
-        let mut id_start = 0;
-        for (row, lookup) in rows.drain(..).zip(lookups.iter()) {
+        for ((row, lookup), id) in rows.iter().zip(lookups.iter()).zip(row_ids(rows, ids)) {
             if !row.repeats {
                 let shard = row.shard as usize;
-                let id = &ids[id_start..row.id_end as usize];
                 let number = maps[shard].customers.number_of(id, row.hash, *lookup);
                 self.last_filed = (shard, number);
             }
-            id_start = row.id_end as usize;
             let (shard, number) = self.last_filed;
             maps[shard].lines.push(CompactLine {
                 customer: number,
                 ..row.line
             });
         }
+        rows.clear();
         ids.clear();
     }
 
