@@ -26,6 +26,16 @@ pub fn parse_user_date(text: &str) -> Result<Day> {
         .map_err(|e| anyhow::anyhow!("'{text}' is not a date (use YYYY-MM-DD or DD.MM.YYYY): {e}"))
 }
 
+/// `--decimal`: the decimal mark, `.` or `,`.
+pub fn decimal_flag(flag: Option<&str>) -> Result<Option<u8>> {
+    match flag {
+        None => Ok(None),
+        Some(".") => Ok(Some(b'.')),
+        Some(",") => Ok(Some(b',')),
+        Some(other) => bail!("--decimal {other}: expected \".\" or \",\""),
+    }
+}
+
 pub fn import_options(args: &ImportFlags) -> Result<ImportOptions> {
     let map = args
         .map
@@ -39,12 +49,7 @@ pub fn import_options(args: &ImportFlags) -> Result<ImportOptions> {
         ),
         None => None,
     };
-    let decimal = match args.decimal.as_deref() {
-        None => None,
-        Some(".") => Some(b'.'),
-        Some(",") => Some(b','),
-        Some(other) => bail!("--decimal {other}: expected \".\" or \",\""),
-    };
+    let decimal = decimal_flag(args.decimal.as_deref())?;
     let as_of = args.as_of.as_deref().map(parse_user_date).transpose()?;
     Ok(ImportOptions {
         overrides: SniffOverrides {

@@ -88,6 +88,8 @@ pub struct ModelInputArgs {
     /// A per-customer summary CSV: `x,t_x,T[,zbar]` or lifetimes-style
     /// `frequency,recency,T[,monetary_value]`, with an id column (for bgbb:
     /// `frequency,recency,periods,weights`; for sbg: `period,alive`). Times are in --time-unit.
+    /// Read like exports: UTF-8 or Windows-1251, separated by `,` `;` tab or `|`, decimal point or
+    /// comma (told from the values; --decimal settles it).
     #[arg(long, value_name = "FILE", conflicts_with = "orders")]
     pub summary: Option<PathBuf>,
     /// Order exports, read as `clientele analyze` reads them.

@@ -18,6 +18,8 @@ use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::DateFormat;
 use clientele_store::{Day, Store, StreamError};
 
+use crate::analyze::decimal_flag;
+
 /// Where the store is: `--db`, else `CLIENTELE_DATABASE_URL`, else `clientele.db` here.
 #[derive(Debug, Args)]
 pub struct DbArgs {
@@ -77,12 +79,7 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         ),
         None => None,
     };
-    let decimal = match args.decimal.as_deref() {
-        None => None,
-        Some(".") => Some(b'.'),
-        Some(",") => Some(b','),
-        Some(other) => bail!("--decimal {other}: expected \".\" or \",\""),
-    };
+    let decimal = decimal_flag(args.decimal.as_deref())?;
     Ok(ImportOptions {
         overrides: SniffOverrides {
             map,

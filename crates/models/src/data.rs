@@ -24,6 +24,35 @@ impl Triple {
     pub fn new(x: f64, t_x: f64, t: f64) -> Self {
         Triple { x, t_x, t }
     }
+
+    /// What makes this triple unusable, if anything: a non-finite value, `x < 0`, a negative
+    /// time, `t_x > T`, or `t_x ≠ 0` with `x = 0`. Readers of summary files call it to name the
+    /// line; [`validate`] calls it for every row a fit is given.
+    pub fn check(&self) -> Result<(), String> {
+        let r = self;
+        if !(r.x.is_finite() && r.t_x.is_finite() && r.t.is_finite()) {
+            return Err(format!(
+                "non-finite value (x={}, t_x={}, T={})",
+                r.x, r.t_x, r.t
+            ));
+        }
+        if r.x < 0.0 {
+            return Err(format!("negative frequency x={}", r.x));
+        }
+        if r.t_x < 0.0 || r.t < 0.0 {
+            return Err(format!("negative time (t_x={}, T={})", r.t_x, r.t));
+        }
+        if r.t_x > r.t {
+            return Err(format!("recency t_x={} exceeds tenure T={}", r.t_x, r.t));
+        }
+        if r.x == 0.0 && r.t_x != 0.0 {
+            return Err(format!(
+                "x=0 but t_x={} (must be 0 without repeat purchases)",
+                r.t_x
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// One customer (or one pattern) in discrete time, for BG/BB.
@@ -64,30 +93,7 @@ fn bad(index: usize, reason: String) -> DataError {
 /// finite and non-negative. The first bad row is reported.
 pub fn validate(rows: &[(Triple, f64)]) -> Result<(), DataError> {
     for (i, (r, w)) in rows.iter().enumerate() {
-        if !(r.x.is_finite() && r.t_x.is_finite() && r.t.is_finite()) {
-            return Err(bad(
-                i,
-                format!("non-finite value (x={}, t_x={}, T={})", r.x, r.t_x, r.t),
-            ));
-        }
-        if r.x < 0.0 {
-            return Err(bad(i, format!("negative frequency x={}", r.x)));
-        }
-        if r.t_x < 0.0 || r.t < 0.0 {
-            return Err(bad(i, format!("negative time (t_x={}, T={})", r.t_x, r.t)));
-        }
-        if r.t_x > r.t {
-            return Err(bad(
-                i,
-                format!("recency t_x={} exceeds tenure T={}", r.t_x, r.t),
-            ));
-        }
-        if r.x == 0.0 && r.t_x != 0.0 {
-            return Err(bad(
-                i,
-                format!("x=0 but t_x={} (must be 0 without repeat purchases)", r.t_x),
-            ));
-        }
+        r.check().map_err(|reason| bad(i, reason))?;
         if !(w.is_finite() && *w >= 0.0) {
             return Err(bad(
                 i,

@@ -117,8 +117,10 @@ pub struct Fit<M> {
 /// Why a fit was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FitError {
+    // Not `#[from]`: that would also make the row its source, and error chains (anyhow's `{:#}`)
+    // would print the row twice.
     #[error("invalid input: {0}")]
-    InvalidRow(#[from] DataError),
+    InvalidRow(DataError),
     #[error("no customers to fit (empty input or all weights zero)")]
     Empty,
     #[error(
@@ -137,6 +139,12 @@ pub enum FitError {
     InvalidOption(String),
     #[error("the log-likelihood is not finite at any starting point ({starts} tried)")]
     NonFiniteLikelihood { starts: usize },
+}
+
+impl From<DataError> for FitError {
+    fn from(e: DataError) -> FitError {
+        FitError::InvalidRow(e)
+    }
 }
 
 /// Parameters a model cannot be built from.

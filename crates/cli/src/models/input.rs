@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clientele_core::{CustomerSummary, Day, DayAmounts};
@@ -10,7 +10,8 @@ use clientele_ingest::pipeline::{OrderImport, Reject, import_orders};
 use clientele_models::{DiscreteTriple, Triple};
 use rayon::prelude::*;
 
-use crate::analyze::{import_options, parse_user_date};
+use super::summary_file;
+use crate::analyze::{decimal_flag, import_options, parse_user_date};
 use crate::args::{ImportFlags, ModelInputArgs, ModelName, TimeUnit};
 use crate::report::push_csv_text;
 
@@ -89,10 +90,11 @@ pub fn load(args: &ModelInputArgs) -> Result<ModelData> {
         if args.calibration_end.is_some() {
             bail!("--calibration-end needs order exports: a summary file has no dates to split");
         }
+        let decimal = decimal_flag(args.import.decimal.as_deref())?;
         return match args.model {
-            ModelName::Bgbb => read_patterns(path),
-            ModelName::Sbg => read_survival(path),
-            _ => read_summary(path),
+            ModelName::Bgbb => summary_file::read_patterns(path, decimal),
+            ModelName::Sbg => summary_file::read_survival(path, decimal),
+            _ => summary_file::read_summary(path, decimal),
         };
     }
     if matches!(args.model, ModelName::Bgbb | ModelName::Sbg) {
@@ -350,163 +352,6 @@ fn calibration(s: &CustomerSummary, cut: Day, unit: f64) -> Option<(ModelInputs,
         margin,
     };
     Some((inputs, n))
-}
-
-/// Column positions found in a summary file's header.
-fn find(headers: &csv::StringRecord, names: &[&str]) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
-}
-
-fn number(record: &csv::StringRecord, col: usize, name: &str, line: u64) -> Result<f64> {
-    let text = record.get(col).unwrap_or("").trim();
-    let v: f64 = text
-        .parse()
-        .map_err(|_| anyhow::anyhow!("line {line}, column {name}: '{text}' is not a number"))?;
-    if !v.is_finite() {
-        bail!("line {line}, column {name}: '{text}' is not a finite number");
-    }
-    Ok(v)
-}
-
-fn open_summary(path: &Path) -> Result<csv::Reader<std::fs::File>> {
-    csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("reading {}", path.display()))
-}
-
-fn read_summary(path: &Path) -> Result<ModelData> {
-    let mut rdr = open_summary(path)?;
-    let headers = rdr.headers()?.clone();
-    let (x, t_x, t, value) = match (
-        find(&headers, &["x"]),
-        find(&headers, &["t_x"]),
-        find(&headers, &["frequency"]),
-        find(&headers, &["recency"]),
-    ) {
-        (Some(x), Some(t_x), _, _) => (x, t_x, find(&headers, &["T"]), find(&headers, &["zbar"])),
-        (_, _, Some(f), Some(r)) => (
-            f,
-            r,
-            find(&headers, &["T"]),
-            find(&headers, &["monetary_value"]),
-        ),
-        _ => bail!(
-            "{}: expected columns x,t_x,T[,zbar] or frequency,recency,T[,monetary_value]; found {}",
-            path.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
-        ),
-    };
-    let Some(t) = t else {
-        bail!("{}: no T column (the tenure)", path.display());
-    };
-    let used = [Some(x), Some(t_x), Some(t), value];
-    // The id: a column so named, else the first column the model does not use, else the line.
-    let id_col = find(
-        &headers,
-        &["id", "customer_id", "customerid", "cust_id", ""],
-    )
-    .or_else(|| (0..headers.len()).find(|i| !used.contains(&Some(*i))));
-    let mut rows = Vec::new();
-    for (i, record) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.with_context(|| format!("{}: line {line}", path.display()))?;
-        let triple = Triple::new(
-            number(&record, x, &headers[x], line)?,
-            number(&record, t_x, &headers[t_x], line)?,
-            number(&record, t, &headers[t], line)?,
-        );
-        let mean_value = match value {
-            Some(c) => Some(number(&record, c, &headers[c], line)?).filter(|&v| v > 0.0),
-            None => None,
-        };
-        let id = match id_col {
-            Some(c) => record.get(c).unwrap_or("").trim().to_string(),
-            None => (i + 1).to_string(),
-        };
-        rows.push(CustomerRow {
-            id,
-            triple,
-            mean_value,
-            margin: None,
-            holdout: None,
-            first_purchase: None,
-            repeat_days: Vec::new(),
-        });
-    }
-    if rows.is_empty() {
-        bail!("{}: no rows", path.display());
-    }
-    Ok(ModelData::Customers { rows, split: None })
-}
-
-fn read_patterns(path: &Path) -> Result<ModelData> {
-    let mut rdr = open_summary(path)?;
-    let headers = rdr.headers()?.clone();
-    let col = |name: &str| {
-        find(&headers, &[name]).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: BG/BB needs columns frequency,recency,periods[,weights]; no '{name}'",
-                path.display()
-            )
-        })
-    };
-    let (f, r, n) = (col("frequency")?, col("recency")?, col("periods")?);
-    let w = find(&headers, &["weights", "weight", "count"]);
-    let id_col = find(&headers, &["id", "customer_id"]);
-    let mut rows = Vec::new();
-    for (i, record) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.with_context(|| format!("{}: line {line}", path.display()))?;
-        let whole = |c: usize| -> Result<u32> {
-            let v = number(&record, c, &headers[c], line)?;
-            if v < 0.0 || v.fract() != 0.0 || v > f64::from(u32::MAX) {
-                bail!(
-                    "line {line}, column {}: {v} is not a whole number of periods",
-                    &headers[c]
-                );
-            }
-            Ok(v as u32)
-        };
-        let pattern = DiscreteTriple {
-            x: whole(f)?,
-            t_x: whole(r)?,
-            n: whole(n)?,
-        };
-        let weight = match w {
-            Some(c) => number(&record, c, &headers[c], line)?,
-            None => 1.0,
-        };
-        let id = id_col.map_or_else(
-            || (i + 1).to_string(),
-            |c| record.get(c).unwrap_or("").to_string(),
-        );
-        rows.push((id, pattern, weight));
-    }
-    if rows.is_empty() {
-        bail!("{}: no rows", path.display());
-    }
-    Ok(ModelData::Patterns(rows))
-}
-
-fn read_survival(path: &Path) -> Result<ModelData> {
-    let mut rdr = open_summary(path)?;
-    let headers = rdr.headers()?.clone();
-    let Some(alive) = find(&headers, &["alive", "active", "customers"]) else {
-        bail!(
-            "{}: sBG needs a column 'alive' (customers still active at the start of each period)",
-            path.display()
-        );
-    };
-    let mut counts = Vec::new();
-    for (i, record) in rdr.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = record.with_context(|| format!("{}: line {line}", path.display()))?;
-        counts.push(number(&record, alive, &headers[alive], line)?);
-    }
-    Ok(ModelData::Survival(counts))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod diagnostics;
 pub mod forecast;
 pub mod input;
+mod summary_file;
 pub mod transaction;
 
 use std::io::Write;

@@ -226,6 +226,111 @@ fn lifetimes_style_columns_give_the_same_fit() {
 }
 
 #[test]
+fn summaries_saved_by_excel_in_a_russian_locale_give_the_same_fit() {
+    // The CDNOW summary as Excel saves it in a Russian locale: Windows-1251, ';'-separated,
+    // decimal commas, CRLF line ends, Cyrillic ids in a column named in Russian.
+    let text = fs::read_to_string(fixture(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    ))
+    .unwrap();
+    let mut excel = String::from("Клиент;x;t_x;T;zbar\r\n");
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.trim_end().split(',').collect();
+        let decimal_comma = |v: &str| v.replace('.', ",");
+        excel.push_str(&format!(
+            "Клиент {};{};{};{};{}\r\n",
+            f[0],
+            f[1],
+            decimal_comma(f[2]),
+            decimal_comma(f[3]),
+            decimal_comma(f[4])
+        ));
+    }
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(&excel);
+    assert!(!unmappable);
+    let dir = tempdir();
+    let cp1251 = dir.path().join("excel.csv");
+    fs::write(&cp1251, &bytes).unwrap();
+    // The same with a UTF-8 byte-order mark before the first column's name, which is `x`.
+    let bom = dir.path().join("bom.csv");
+    let mut with_bom = b"\xef\xbb\xbfx,t_x,T,zbar,id\n".to_vec();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.trim_end().split(',').collect();
+        with_bom.extend_from_slice(
+            format!("{},{},{},{},{}\n", f[1], f[2], f[3], f[4], f[0]).as_bytes(),
+        );
+    }
+    fs::write(&bom, with_bom).unwrap();
+
+    let plain = fit(&[
+        "--model",
+        "bgnbd",
+        "--summary",
+        &summary(),
+        "--time-unit",
+        "week",
+    ]);
+    for file in [&cp1251, &bom] {
+        let other = fit(&[
+            "--model",
+            "bgnbd",
+            "--summary",
+            path_str(file),
+            "--time-unit",
+            "week",
+        ]);
+        assert_eq!(plain["params"], other["params"], "{}", file.display());
+        assert_eq!(plain["log_likelihood"], other["log_likelihood"]);
+    }
+    let gg = fit(&["--model", "gg", "--summary", path_str(&cp1251)]);
+    assert_eq!(gg, fit(&["--model", "gg", "--summary", &summary()]));
+
+    // The ids come out as they were written, in UTF-8.
+    let scores = run(&[
+        "models",
+        "score",
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&cp1251),
+        "--time-unit",
+        "week",
+        "--horizon",
+        "39",
+    ])
+    .ok();
+    assert!(
+        scores
+            .stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("Клиент 1,"),
+        "{}",
+        scores.stdout
+    );
+
+    // A comma read as the decimal mark when the user says so, and refused when they say '.'.
+    let r = run(&[
+        "models",
+        "fit",
+        "--model",
+        "bgnbd",
+        "--summary",
+        path_str(&cp1251),
+        "--decimal",
+        ".",
+    ]);
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("line 2, column t_x: '30,43' is not a number"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn bad_summary_files_are_refused_with_the_line_and_column() {
     let dir = tempdir();
     let file = dir.path().join("bad.csv");
@@ -251,7 +356,19 @@ fn bad_summary_files_are_refused_with_the_line_and_column() {
         path_str(&file),
     ]);
     assert_eq!(r.code, Some(2), "{r:?}");
-    assert!(r.stderr.contains("exceeds tenure"), "{}", r.stderr);
+    // The line in the file, and the reason once.
+    assert!(
+        r.stderr
+            .contains("line 2: recency t_x=30 exceeds tenure T=20\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("exceeds tenure").count(),
+        1,
+        "{}",
+        r.stderr
+    );
 
     // Nobody bought twice: the fit refuses and says why instead of returning nonsense.
     fs::write(&file, "id,x,t_x,T\n1,0,0,20\n2,0,0,30\n3,0,0,40\n").unwrap();
