@@ -120,6 +120,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         horizon_days: f64::from(args.horizon),
         annual_discount_rate: args.discount_rate,
     };
+    if settings.kind.is_some() {
+        let note = crate::models::transaction::check_horizon(settings.horizon_days, 1.0)
+            .map_err(|e| anyhow::anyhow!("--horizon {}: {e}", args.horizon))?;
+        if let Some(note) = note {
+            eprintln!("note: {note}");
+        }
+    }
     if !(args.discount_rate.is_finite() && args.discount_rate > -1.0) {
         bail!(
             "--discount-rate {}: expected an annual rate above -1",

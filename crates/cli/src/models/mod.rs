@@ -209,9 +209,16 @@ fn run_fit(args: ModelFitArgs) -> Result<()> {
 
 fn run_score(args: ModelScoreArgs) -> Result<()> {
     let input = &args.input;
-    if !(args.horizon.is_finite() && args.horizon >= 0.0) {
-        bail!("--horizon {}: expected a number ≥ 0", args.horizon);
-    }
+    // BG/BB's horizon is in periods and has no CLV; the others are checked against CLV's months.
+    let horizon_note = if input.model == ModelName::Bgbb {
+        if !(args.horizon.is_finite() && args.horizon >= 0.0) {
+            bail!("--horizon {}: expected a number ≥ 0", args.horizon);
+        }
+        None
+    } else {
+        transaction::check_horizon(args.horizon, input.time_unit.days())
+            .map_err(|e| anyhow::anyhow!("--horizon {}: {e}", args.horizon))?
+    };
     if !(args.discount_rate.is_finite() && args.discount_rate > -1.0) {
         bail!(
             "--discount-rate {}: expected an annual rate above -1",
@@ -265,6 +272,9 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                     "prob_no_purchase",
                 ];
                 if gg.is_some() {
+                    if let Some(note) = &horizon_note {
+                        eprintln!("note: {note}");
+                    }
                     header.extend(["expected_spend", "clv"]);
                     if args.margin.is_some() {
                         header.push("clv_profit");

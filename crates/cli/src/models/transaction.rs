@@ -123,12 +123,55 @@ impl FactoredPurchaseModel for TransactionModel {
     }
 }
 
+/// The longest forecast horizon accepted, in days: CLV is summed month by month for every
+/// distinct (x, T), and a century is beyond any plan (a mistyped `--horizon 1e9` would otherwise
+/// run for hours).
+pub const MAX_HORIZON_DAYS: f64 = 36_525.0;
+
+/// One month in days (365 days are 12 months, as lifetimes counts them).
+const MONTH_DAYS: f64 = 365.25 / 12.0;
+
+/// Checks a forecast `horizon` in units of `unit_days` days: refused beyond
+/// [`MAX_HORIZON_DAYS`]; otherwise a note when CLV's whole months differ from it by more than a
+/// twentieth (a week's horizon is a month of CLV), so that the user is told rather than
+/// surprised.
+pub fn check_horizon(horizon: f64, unit_days: f64) -> Result<Option<String>, String> {
+    let days = horizon * unit_days;
+    if !(days.is_finite() && days >= 0.0) {
+        return Err("expected a number ≥ 0".to_string());
+    }
+    if days > MAX_HORIZON_DAYS {
+        return Err(format!(
+            "{days} days is more than a century ({MAX_HORIZON_DAYS} days), the longest horizon forecast"
+        ));
+    }
+    let months = clv_months(horizon, unit_days);
+    let counted = f64::from(months) * MONTH_DAYS;
+    Ok(((counted - days).abs() > 0.05 * days).then(|| {
+        format!(
+            "CLV counts whole months: over {months} month{} for the horizon of {days} days",
+            if months == 1 { "" } else { "s" }
+        )
+    }))
+}
+
+/// The whole months of CLV for a `horizon` in units of `unit_days` days: rounded, and at least
+/// one for any horizon above zero.
+fn clv_months(horizon: f64, unit_days: f64) -> u32 {
+    let months = horizon * unit_days / MONTH_DAYS;
+    if months > 0.0 {
+        months.round().max(1.0) as u32
+    } else {
+        0
+    }
+}
+
 /// Monthly CLV options for a `horizon` in units of `unit_days` days, discounted at the annual
-/// `rate`; the horizon is rounded to whole months (365 days are 12 months).
+/// `rate`; the horizon is rounded to whole months (365 days are 12 months; see [`clv_months`]).
 pub fn clv_options(horizon: f64, unit_days: f64, annual_rate: f64, margin: f64) -> ClvOptions {
-    let month = 365.25 / 12.0 / unit_days;
+    let month = MONTH_DAYS / unit_days;
     ClvOptions {
-        periods: (horizon / month).round().max(1.0) as u32,
+        periods: clv_months(horizon, unit_days),
         period_length: month,
         discount_rate: per_period_rate(annual_rate, 12.0),
         margin,

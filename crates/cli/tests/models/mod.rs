@@ -491,6 +491,55 @@ fn calibration_and_holdout_on_the_cdnow_sample() {
 }
 
 #[test]
+fn horizons_say_how_clv_counts_them_and_a_mistyped_one_is_refused() {
+    let score = |horizon: &str| {
+        run(&[
+            "models",
+            "score",
+            "--model",
+            "bgnbd",
+            "--summary",
+            &summary(),
+            "--time-unit",
+            "week",
+            "--horizon",
+            horizon,
+        ])
+    };
+    // CLV over no time is nothing.
+    let zero = score("0").ok();
+    let mut rows = csv::Reader::from_reader(zero.stdout.as_bytes());
+    let clv = rows
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "clv")
+        .unwrap();
+    let values: Vec<String> = rows
+        .records()
+        .map(|r| r.unwrap()[clv].to_string())
+        .collect();
+    assert_eq!(values.len(), 2357);
+    assert!(values.iter().all(|v| v == "0.0000"), "{values:?}");
+    assert!(zero.stderr.is_empty(), "{}", zero.stderr);
+    // A week is counted as a month of CLV, and the user is told.
+    let week = score("1").ok();
+    assert!(
+        week.stderr
+            .contains("CLV counts whole months: over 1 month for the horizon of 7 days"),
+        "{}",
+        week.stderr
+    );
+    // 39 weeks are 8.97 months: 9 whole months, close enough to say nothing.
+    assert!(score("39").ok().stderr.is_empty());
+    // Refused at once (summed month by month, this horizon ran for hours).
+    let r = score("1e9");
+    assert_eq!(r.code, Some(2), "{r:?}");
+    assert!(r.stderr.contains("more than a century"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
 fn score_writes_one_row_per_customer_with_spend_and_clv() {
     let dir = tempdir();
     let out = dir.path().join("scores.csv");
