@@ -79,6 +79,9 @@ pub struct FileReport {
     pub path: PathBuf,
     /// How the format was understood, in short sentences.
     pub notes: Vec<String>,
+    /// The order id column as the file names it: duplicates (lines exported twice) are
+    /// reported in it.
+    pub order_id_column: String,
     pub rows: u64,
     pub accepted: u64,
     pub rejected: u64,
@@ -353,7 +356,7 @@ pub fn import_unordered(
         rejects.push(Reject {
             file: paths[d.duplicate.file as usize].clone(),
             row: d.duplicate,
-            column: "order_id".into(),
+            column: report.order_id_column.clone(),
             reason: format!(
                 "duplicate of line {} (same order id and product); counted once",
                 d.first_seen.line
@@ -1751,6 +1754,7 @@ fn import_file(
         let parser = RowParser::for_rows(&format);
         let mut worker = Worker::new(ctx.path);
         worker.report.notes = parser.notes.clone();
+        worker.report.order_id_column = parser.column_name(Field::OrderId);
         for (i, row) in rows.iter().enumerate().skip(format.data_start) {
             let fields: Vec<&str> = row.iter().map(String::as_str).collect();
             if fields.as_slice().all_blank() {
@@ -1813,6 +1817,7 @@ fn import_file(
     let mut report = FileReport {
         path: ctx.path.to_path_buf(),
         notes: parser.notes.clone(),
+        order_id_column: parser.column_name(Field::OrderId),
         ..FileReport::default()
     };
     let mut rejects = Vec::new();

@@ -66,3 +66,31 @@ fn duplicates_carry_their_own_line_from_plain_and_gzip_files() {
     assert_eq!(duplicates_of(&plain), expected);
     assert_eq!(duplicates_of(&gzip), expected);
 }
+
+#[test]
+fn duplicates_are_reported_in_the_order_id_column_as_the_file_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("заказы.csv");
+    std::fs::write(
+        &path,
+        "Номер заказа;Контрагент;Дата;Сумма\n\
+         A-1;Иванов;01.03.2024;100,50\n\
+         A-1;Иванов;01.03.2024;100,50\n\
+         A-2;Петров;02.03.2024;20\n",
+    )
+    .unwrap();
+    let import = import_orders(&[path], &ImportOptions::default(), &|_| {}).expect("reads");
+    let duplicates: Vec<(u64, &str, &str)> = import
+        .rejects
+        .iter()
+        .map(|r| (r.row.line, r.column.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [(
+            3,
+            "Номер заказа",
+            "duplicate of line 2 (same order id and product); counted once"
+        )]
+    );
+}
