@@ -95,8 +95,10 @@ pub(crate) fn visit_records(
                             skip_header = false;
                             continue;
                         }
-                        let raw_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-                        let raw = text[start..raw_end].trim_end_matches('\r');
+                        // The whole record, all its lines when a quoted field holds line
+                        // breaks: the reader stops at or just after its line end.
+                        let end = (rdr.position().byte() as usize).clamp(start, text.len());
+                        let raw = text[start..end].trim_end_matches(['\r', '\n']);
                         visitor.row(&&*record, raw, first_line + lines_before);
                     }
                     Err(e) => {
@@ -220,8 +222,50 @@ impl Iterator for ByteHits<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::ByteHits;
+    use super::{ByteHits, RecordVisitor, visit_records};
+    use crate::layout::Layout;
+    use crate::pipeline::Cells;
     use proptest::prelude::*;
+
+    /// Each record's line, raw text and first cell.
+    #[derive(Default)]
+    struct Seen(Vec<(u64, String, String)>);
+
+    impl RecordVisitor for Seen {
+        fn row<'a>(&mut self, cells: &impl Cells<'a>, raw: &str, line: u64) {
+            let first = cells.cell(0).unwrap_or_default().to_string();
+            self.0.push((line, raw.to_string(), first));
+        }
+        fn unsplittable(&mut self, line: u64, error: &csv::Error) {
+            panic!("line {line}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_record_over_several_lines_keeps_all_its_text_and_its_first_line() {
+        let layout = Layout::Delimited {
+            delimiter: b';',
+            quote: Some(b'"'),
+        };
+        for end in ["\n", "\r\n"] {
+            let text = ["id;note", "1;a", "2;\"two", "lines\"", "3;b", ""].join(end);
+            let mut seen = Seen::default();
+            visit_records(
+                &text,
+                &layout,
+                1,
+                true,
+                &mut csv::StringRecord::new(),
+                &mut seen,
+            );
+            let want = [
+                (2, "1;a".to_string(), "1".to_string()),
+                (3, format!("2;\"two{end}lines\""), "2".to_string()),
+                (5, "3;b".to_string(), "3".to_string()),
+            ];
+            assert_eq!(seen.0, want, "line ends {end:?}");
+        }
+    }
 
     #[test]
     fn finds_both_bytes_in_order_across_words_and_the_tail() {
