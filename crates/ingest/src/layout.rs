@@ -51,16 +51,24 @@ const MIN_CONSISTENCY: f64 = 0.8;
 /// The non-blank lines of a sample (CR stripped), at most [`SAMPLE_LINES`]. Unless the sample is
 /// the whole file, its last line may be cut short and is dropped (when it is not the only one).
 pub fn sample_lines(text: &str, sample_is_whole_file: bool) -> Vec<&str> {
-    let mut lines: Vec<&str> = text.split('\n').collect();
-    if !sample_is_whole_file && !text.ends_with('\n') && lines.len() > 1 {
-        lines.pop();
+    let last_is_cut = !sample_is_whole_file && !text.ends_with('\n');
+    // Lazily: the text may be a whole file of millions of lines (a summary file), of which
+    // only the first few hundred are wanted.
+    let mut pieces = text.split('\n').enumerate().peekable();
+    let mut lines = Vec::new();
+    while let Some((i, line)) = pieces.next() {
+        if last_is_cut && i > 0 && pieces.peek().is_none() {
+            break;
+        }
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !line.trim().is_empty() {
+            lines.push(line);
+            if lines.len() == SAMPLE_LINES {
+                break;
+            }
+        }
     }
     lines
-        .into_iter()
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .filter(|l| !l.trim().is_empty())
-        .take(SAMPLE_LINES)
-        .collect()
 }
 
 /// Detects the layout of a decoded sample (the first ~64 KiB of the file).

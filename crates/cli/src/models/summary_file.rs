@@ -26,9 +26,9 @@ struct SummaryFile {
     decimal: Option<u8>,
 }
 
-/// One data row and the line it starts on (1-based, the header being line 1 of most files).
+/// One data row, and where it starts in the text (its line is counted only for a message).
 struct Row {
-    line: u64,
+    start: usize,
     record: csv::StringRecord,
 }
 
@@ -79,21 +79,21 @@ impl SummaryFile {
             .from_reader(self.text.as_bytes())
     }
 
-    /// The data rows, each with the line it starts on.
+    /// The data rows.
     fn rows(&self) -> impl Iterator<Item = Result<Row>> + '_ {
-        // The line is counted here, not taken from the record's position: after a CRLF, the
-        // csv crate starts the next record at the `\n` and still counts the line before.
-        let bytes = self.text.as_bytes();
-        let (mut scanned, mut line) = (0usize, 1u64);
         self.reader().into_records().map(move |record| {
             let record = record.with_context(|| format!("{}", self.path.display()))?;
             let start = record.position().map_or(0, |p| p.byte() as usize);
-            // Through the record's first byte, which is that `\n` after a CRLF.
-            let end = (start + 1).min(bytes.len()).max(scanned);
-            line += bytes[scanned..end].iter().filter(|&&b| b == b'\n').count() as u64;
-            scanned = end;
-            Ok(Row { line, record })
+            Ok(Row { start, record })
         })
+    }
+
+    /// The 1-based line `row` starts on. Counted from the record's first byte rather than taken
+    /// from its position: after a CRLF, the csv crate starts the next record at the `\n` and
+    /// still counts the line before (the `\n` is counted here, being the record's first byte).
+    fn line(&self, row: &Row) -> u64 {
+        let through = (row.start + 1).min(self.text.len());
+        1 + memchr::memchr_iter(b'\n', &self.text.as_bytes()[..through]).count() as u64
     }
 
     /// The position of the first column named any of `names` (case-insensitive).
@@ -126,17 +126,19 @@ impl SummaryFile {
     fn number(&self, row: &Row, col: usize, format: NumberFormat) -> Result<f64> {
         let text = row.record.get(col).unwrap_or("").trim();
         let name = &self.headers[col];
-        let line = row.line;
+        let line = || self.line(row);
         let v = read_number(text, format).ok_or_else(|| {
             anyhow::anyhow!(
-                "{}: line {line}, column {name}: '{text}' is not a number",
-                self.path.display()
+                "{}: line {}, column {name}: '{text}' is not a number",
+                self.path.display(),
+                line()
             )
         })?;
         if !v.is_finite() {
             bail!(
-                "{}: line {line}, column {name}: '{text}' is not a finite number",
-                self.path.display()
+                "{}: line {}, column {name}: '{text}' is not a finite number",
+                self.path.display(),
+                line()
             );
         }
         Ok(v)
@@ -149,7 +151,7 @@ impl SummaryFile {
             bail!(
                 "{}: line {}, column {}: {v} is not a whole number of periods",
                 self.path.display(),
-                row.line,
+                self.line(row),
                 self.headers[col]
             );
         }
@@ -226,7 +228,7 @@ pub fn read_summary(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
             file.number(&row, t, format)?,
         );
         if let Err(reason) = triple.check() {
-            bail!("{}: line {}: {reason}", path.display(), row.line);
+            bail!("{}: line {}: {reason}", path.display(), file.line(&row));
         }
         // lifetimes writes 0 for customers without repeat purchases; a mean that is not
         // positive is no spend to model, and Gamma-Gamma's count of customers says how many
