@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clientele_ingest::encoding::{decode_chunk, detect_encoding, strip_bom};
+use clientele_ingest::encoding::{TextEncoding, decode_chunk};
 use clientele_ingest::layout::{Layout, LayoutError, SAMPLE_LINES, detect_layout};
 use clientele_ingest::values::{NumberFormat, detect_number_format, parse_decimal_f64};
 use clientele_models::{DiscreteTriple, Triple};
@@ -35,19 +35,18 @@ struct Row {
 impl SummaryFile {
     fn open(path: &Path, decimal: Option<u8>) -> Result<SummaryFile> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let encoding = detect_encoding(&bytes);
-        let text = decode_chunk(strip_bom(&bytes), encoding)
-            .map_err(|e| anyhow::anyhow!("{}: not valid text: {e}", path.display()))?;
-        let text = match text {
-            Cow::Borrowed(_) => String::from_utf8(bytes).expect("decoded as UTF-8 above"),
-            Cow::Owned(text) => text,
+        // The whole file is at hand, so UTF-8 is whatever validates as a whole, and anything
+        // else is Windows-1251 (every byte decodes), as the importer reads exports.
+        let mut text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => decode_chunk(e.as_bytes(), TextEncoding::Windows1251)
+                .map_err(|e| anyhow::anyhow!("{}: not valid text: {e}", path.display()))?
+                .into_owned(),
         };
-        // The byte-order mark survives in the borrowed case; a header named "\u{feff}x" would
-        // not be found.
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
-        };
+        // A header named "\u{feff}x" would not be found.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let delimiter = match detect_layout(&text, true) {
             Ok(Layout::Delimited { delimiter, .. }) => delimiter,
             Err(LayoutError::Empty) => bail!("{}: no rows", path.display()),
