@@ -142,7 +142,7 @@ pub fn check_horizon(horizon: f64, unit_days: f64) -> Result<Option<String>, Str
     }
     if days > MAX_HORIZON_DAYS {
         return Err(format!(
-            "{days} days is more than a century ({MAX_HORIZON_DAYS} days), the longest horizon forecast"
+            "{days} days is more than a century ({MAX_HORIZON_DAYS} days), the longest horizon forecast for"
         ));
     }
     let months = clv_months(horizon, unit_days);
