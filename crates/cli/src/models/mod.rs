@@ -280,7 +280,10 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                         header.push("clv_profit");
                     }
                 }
-                header.push("p_alive_at_horizon");
+                header.extend([
+                    "p_alive_at_horizon",
+                    "median_time_to_next_purchase_if_alive",
+                ]);
                 w.write_record(&header)?;
                 w.flush()?;
                 let scores = Scores {
@@ -294,6 +297,7 @@ fn run_score(args: ModelScoreArgs) -> Result<()> {
                         0.0,
                     ),
                     margin: args.margin,
+                    unit_days: input.time_unit.days(),
                 };
                 let shared = scores.shared(&triples);
                 // Rows in parallel, each chunk into bytes of its own, written in order.
@@ -364,6 +368,8 @@ struct Scores<'m> {
     horizon: f64,
     clv: ClvOptions,
     margin: Option<f64>,
+    /// Days in one time unit: medians beyond a century are left empty, as `analyze` leaves them.
+    unit_days: f64,
 }
 
 /// The factors of a customer's scores that depend on `(x, T)` only (see [`IfAlive`]), with
@@ -371,20 +377,27 @@ struct Scores<'m> {
 struct AliveFactors {
     if_alive: IfAlive,
     survival: f64,
+    /// Median time from T to the next purchase if alive, in the time unit.
+    median_next_purchase: Option<f64>,
 }
 
 impl Scores<'_> {
     fn shared(&self, triples: &[(Triple, f64)]) -> ByXT<AliveFactors> {
         let (model, h) = (self.model, self.horizon);
+        let longest = transaction::MAX_HORIZON_DAYS / self.unit_days;
         ByXT::new(triples, |x, t| AliveFactors {
             if_alive: IfAlive::new(model, x, t, h, self.gg.map(|_| &self.clv)),
             survival: model.survival_given_alive(x, t, h),
+            median_next_purchase: model
+                .median_time_to_next_purchase(x, t)
+                .filter(|m| *m <= longest),
         })
     }
 
     /// One CSV row: `customer_id, p_alive, expected_purchases, prob_no_purchase`, then
     /// `expected_spend, clv[, clv_profit]` when Gamma-Gamma was fitted (empty for a customer
-    /// without repeat purchases), then `p_alive_at_horizon`.
+    /// without repeat purchases), then `p_alive_at_horizon` and
+    /// `median_time_to_next_purchase_if_alive` (empty beyond a century).
     fn write_row(&self, out: &mut Vec<u8>, row: &CustomerRow, shared: &ByXT<AliveFactors>) {
         let c = &row.triple;
         let f = shared
@@ -415,6 +428,8 @@ impl Scores<'_> {
         }
         out.push(b',');
         push_fixed::<6>(out, Some(p_alive * f.survival));
+        out.push(b',');
+        push_fixed::<2>(out, f.median_next_purchase);
         out.push(b'\n');
     }
 }
@@ -485,6 +500,7 @@ mod tests {
                 horizon,
                 clv: transaction::clv_options(horizon, unit_days, rate, 0.0),
                 margin: Some(margin),
+                unit_days,
             };
             let shared = scores.shared(&triples);
             let mut spends = 0;
@@ -507,6 +523,7 @@ mod tests {
                     (value.map(|v| v.revenue), 4),
                     (value.map(|v| v.profit), 4),
                     (Some(model.p_alive_at(c, horizon)), 6),
+                    (model.median_time_to_next_purchase(c.x, c.t), 2),
                 ];
                 assert_eq!(fields.len(), 1 + expected.len(), "{text}");
                 assert_eq!(fields[0], row.id);

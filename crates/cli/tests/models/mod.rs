@@ -571,7 +571,8 @@ fn score_writes_one_row_per_customer_with_spend_and_clv() {
             "expected_spend",
             "clv",
             "clv_profit",
-            "p_alive_at_horizon"
+            "p_alive_at_horizon",
+            "median_time_to_next_purchase_if_alive"
         ]
     );
     assert_eq!(table.rows.len(), 2357);
@@ -593,6 +594,28 @@ fn score_writes_one_row_per_customer_with_spend_and_clv() {
     // Customer 1 (x = 2, t_x = 30.43, T = 38.86) is likelier alive than customer 3 (x = 0).
     let c1 = table.rows.iter().find(|r| r["customer_id"] == "1").unwrap();
     assert!(num(c1, "expected_purchases") > num(one_time, "expected_purchases"));
+    // The median wait of an active customer, by hand from the fitted parameters: the purchase
+    // rate's posterior is Gamma(r + x, α + T), so the wait is Lomax and its median is
+    // (α + T)(2^(1/(r+x)) − 1). Customer 1: x = 2, T = 38.86 weeks.
+    let params = fit(&[
+        "--model",
+        "pnbd",
+        "--summary",
+        &summary(),
+        "--time-unit",
+        "week",
+    ]);
+    let (r, alpha) = (
+        params["params"]["r"].as_f64().unwrap(),
+        params["params"]["alpha"].as_f64().unwrap(),
+    );
+    let by_hand = (alpha + 38.86) * (2f64.powf(1.0 / (r + 2.0)) - 1.0);
+    let printed = num(c1, "median_time_to_next_purchase_if_alive");
+    assert!(
+        (printed - by_hand).abs() <= 0.005 + 1e-9,
+        "{printed} against {by_hand}"
+    );
+    assert!((15.0..16.0).contains(&printed), "{printed}");
 }
 
 #[test]
