@@ -10,6 +10,7 @@ use crate::columns::normalize_header;
 use crate::encoding::{decode_chunk, detect_encoding};
 use crate::layout::{csv_reader_builder, detect_layout, split_line};
 use crate::pipeline::{ImportError, Reject};
+use crate::records::RecordLines;
 use crate::values::{DateFormat, guess_date_format, normalize_email, normalize_phone, parse_date};
 use crate::xlsx::{Container, detect_container, read_xlsx};
 
@@ -104,12 +105,13 @@ pub fn read_customers(
         path: path.to_path_buf(),
         message,
     };
-    let Some((header_line, header)) = rows
+    let Some(header_index) = rows
         .iter()
-        .find(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
     else {
         return Ok((Vec::new(), Vec::new()));
     };
+    let header = &rows[header_index].1;
     let mut columns: HashMap<ProfileField, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         if let Some(f) = profile_field(name) {
@@ -131,8 +133,8 @@ pub fn read_customers(
             header.join(", ")
         )));
     }
-    let header_line = *header_line;
-    let data: Vec<&(u64, Vec<String>)> = rows.iter().filter(|(l, _)| *l > header_line).collect();
+    // The rows after the header's (not the lines after its line: a record may span lines).
+    let data: Vec<&(u64, Vec<String>)> = rows[header_index + 1..].iter().collect();
     let date_format = |field: ProfileField| -> Option<DateFormat> {
         let &i = columns.get(&field)?;
         let samples: Vec<&str> = data
@@ -331,10 +333,14 @@ fn read_rows(path: &Path) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
     match csv_reader_builder(&layout) {
         Some(builder) => {
             let mut rdr = builder.from_reader(text.as_bytes());
+            let mut lines = RecordLines::default();
             for record in rdr.records() {
                 let record = record.map_err(|e| format_err(e.to_string()))?;
-                let line = record.position().map_or(0, |p| p.line());
-                rows.push((line, record.iter().map(str::to_string).collect()));
+                let (_, lines_before) = lines.locate(text.as_bytes(), &record);
+                rows.push((
+                    lines_before + 1,
+                    record.iter().map(str::to_string).collect(),
+                ));
             }
         }
         None => {

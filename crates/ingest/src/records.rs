@@ -14,6 +14,31 @@ pub(crate) trait RecordVisitor {
     fn unsplittable(&mut self, line: u64, error: &csv::Error);
 }
 
+/// Where the records read by the csv crate start, and on which line. The reader's own line
+/// count is one short after CRLF line ends (it starts the next record at the `\n`), so the
+/// newlines before each record's first byte are counted here, once over the text as the records
+/// go by.
+#[derive(Default)]
+pub(crate) struct RecordLines {
+    counted_to: usize,
+    lines_before: u64,
+}
+
+impl RecordLines {
+    /// The byte where `record` (the next one read from `text`) starts, past any line end the
+    /// reader left before it, and the number of lines before it.
+    pub(crate) fn locate(&mut self, text: &[u8], record: &csv::StringRecord) -> (usize, u64) {
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        while matches!(text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.lines_before +=
+            memchr::memchr_iter(b'\n', &text[self.counted_to.min(start)..start]).count() as u64;
+        self.counted_to = self.counted_to.max(start);
+        (start, self.lines_before)
+    }
+}
+
 /// Hands every record of `text` (a block that starts at line `first_line` and ends at a record
 /// boundary) to `visitor`, skipping the header row first when `skip_header` is set. Empty lines
 /// are not records; a whitespace-only line is passed on and left to the visitor (the row
@@ -74,23 +99,12 @@ pub(crate) fn visit_records(
     match csv_reader_builder(layout) {
         Some(builder) => {
             let mut rdr = builder.from_reader(text.as_bytes());
-            let (mut lines_before, mut counted_to) = (0u64, 0usize);
+            let mut lines = RecordLines::default();
             loop {
                 match rdr.read_record(record) {
                     Ok(false) => break,
                     Ok(true) => {
-                        // The reader's own line count is off by one after CRLF line ends, so
-                        // count newlines up to the record's first byte ourselves.
-                        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-                        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
-                            start += 1;
-                        }
-                        lines_before += memchr::memchr_iter(
-                            b'\n',
-                            &text.as_bytes()[counted_to.min(start)..start],
-                        )
-                        .count() as u64;
-                        counted_to = counted_to.max(start);
+                        let (start, lines_before) = lines.locate(text.as_bytes(), record);
                         if skip_header && !(&*record).all_blank() {
                             skip_header = false;
                             continue;

@@ -31,3 +31,28 @@ fn contacts_are_kept_and_malformed_ones_rejected() {
         rejects[0].reason
     );
 }
+
+#[test]
+fn rejects_name_their_line_in_files_with_crlf_line_ends_and_quoted_line_breaks() {
+    // As Excel and 1C save them: CRLF line ends, and a quoted note over two lines before the
+    // bad row, which is on line 5.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("customers.csv");
+    std::fs::write(
+        &path,
+        "customer_id;name;email\r\n\
+         A;\"Anna\r\nof Kazan\";anna@example.com\r\n\
+         \r\n\
+         B;Boris;not-an-e-mail\r\n\
+         C;Clara;clara@example.com\r\n",
+    )
+    .unwrap();
+    let (profiles, rejects) = read_customers(&path, false).unwrap();
+    let ids: Vec<&str> = profiles.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["A", "C"]);
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(
+        (rejects[0].row.line, rejects[0].column.as_str()),
+        (5, "email")
+    );
+}
