@@ -324,7 +324,7 @@ fn forecast_one(
         expected_spend.and_then(|spend| if_alive.clv(p_alive, spend, margin.unwrap_or(0.0)));
     let next_purchase = given_alive
         .median_next_purchase
-        .filter(|d| *d < 36_500.0)
+        .filter(|d| *d < transaction::LONGEST_WAIT_DAYS)
         .map(|d| as_of.plus_days(d.round() as i32));
     Forecast {
         p_alive,

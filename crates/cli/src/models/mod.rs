@@ -368,7 +368,8 @@ struct Scores<'m> {
     horizon: f64,
     clv: ClvOptions,
     margin: Option<f64>,
-    /// Days in one time unit: medians beyond a century are left empty, as `analyze` leaves them.
+    /// Days in one time unit: medians of a century or more are left empty, as `analyze` leaves
+    /// them.
     unit_days: f64,
 }
 
@@ -384,13 +385,13 @@ struct AliveFactors {
 impl Scores<'_> {
     fn shared(&self, triples: &[(Triple, f64)]) -> ByXT<AliveFactors> {
         let (model, h) = (self.model, self.horizon);
-        let longest = transaction::MAX_HORIZON_DAYS / self.unit_days;
+        let longest = transaction::LONGEST_WAIT_DAYS / self.unit_days;
         ByXT::new(triples, |x, t| AliveFactors {
             if_alive: IfAlive::new(model, x, t, h, self.gg.map(|_| &self.clv)),
             survival: model.survival_given_alive(x, t, h),
             median_next_purchase: model
                 .median_time_to_next_purchase(x, t)
-                .filter(|m| *m <= longest),
+                .filter(|m| *m < longest),
         })
     }
 

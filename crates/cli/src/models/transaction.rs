@@ -128,6 +128,10 @@ impl FactoredPurchaseModel for TransactionModel {
 /// run for hours).
 pub const MAX_HORIZON_DAYS: f64 = 36_525.0;
 
+/// The longest median wait to the next purchase shown, in days (a century): beyond it the model
+/// says "never", and `analyze` and `models score` leave the cell empty.
+pub const LONGEST_WAIT_DAYS: f64 = 36_500.0;
+
 /// One month in days (365 days are 12 months, as lifetimes counts them).
 const MONTH_DAYS: f64 = 365.25 / 12.0;
 

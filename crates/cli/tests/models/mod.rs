@@ -59,6 +59,18 @@ fn fit(args: &[&str]) -> serde_json::Value {
     json
 }
 
+/// The CDNOW summary's data rows, each as its fields `ID, x, t_x, T, zbar`, as written.
+fn summary_fields() -> Vec<Vec<String>> {
+    let text = fs::read_to_string(fixture(
+        "cdnow/cdnow_customers_summary_with_transactions.csv",
+    ))
+    .unwrap();
+    text.lines()
+        .skip(1)
+        .map(|line| line.split(',').map(str::to_string).collect())
+        .collect()
+}
+
 fn summary() -> String {
     path_str(&fixture(
         "cdnow/cdnow_customers_summary_with_transactions.csv",
@@ -191,13 +203,8 @@ fn sbg_on_the_retention_example_of_fader_and_hardie() {
 #[test]
 fn lifetimes_style_columns_give_the_same_fit() {
     // The same summary with lifetimes' column names, in another order, with the id last.
-    let text = fs::read_to_string(fixture(
-        "cdnow/cdnow_customers_summary_with_transactions.csv",
-    ))
-    .unwrap();
     let mut out = String::from("frequency,recency,T,monetary_value,customer_id\n");
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
+    for f in summary_fields() {
         out.push_str(&format!("{},{},{},{},{}\n", f[1], f[2], f[3], f[4], f[0]));
     }
     let dir = tempdir();
@@ -229,21 +236,17 @@ fn lifetimes_style_columns_give_the_same_fit() {
 fn summaries_saved_by_excel_in_a_russian_locale_give_the_same_fit() {
     // The CDNOW summary as Excel saves it in a Russian locale: Windows-1251, ';'-separated,
     // decimal commas, CRLF line ends, Cyrillic ids in a column named in Russian.
-    let text = fs::read_to_string(fixture(
-        "cdnow/cdnow_customers_summary_with_transactions.csv",
-    ))
-    .unwrap();
+    let fields = summary_fields();
     let mut excel = String::from("Клиент;x;t_x;T;zbar\r\n");
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.trim_end().split(',').collect();
+    for f in &fields {
         let decimal_comma = |v: &str| v.replace('.', ",");
         excel.push_str(&format!(
             "Клиент {};{};{};{};{}\r\n",
             f[0],
             f[1],
-            decimal_comma(f[2]),
-            decimal_comma(f[3]),
-            decimal_comma(f[4])
+            decimal_comma(&f[2]),
+            decimal_comma(&f[3]),
+            decimal_comma(&f[4])
         ));
     }
     let (bytes, _, unmappable) = encoding_rs::WINDOWS_1251.encode(&excel);
@@ -254,8 +257,7 @@ fn summaries_saved_by_excel_in_a_russian_locale_give_the_same_fit() {
     // The same with a UTF-8 byte-order mark before the first column's name, which is `x`.
     let bom = dir.path().join("bom.csv");
     let mut with_bom = b"\xef\xbb\xbfx,t_x,T,zbar,id\n".to_vec();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.trim_end().split(',').collect();
+    for f in &fields {
         with_bom.extend_from_slice(
             format!("{},{},{},{},{}\n", f[1], f[2], f[3], f[4], f[0]).as_bytes(),
         );
