@@ -1,4 +1,4 @@
-//! The ladder rules file (TOML): parsing, validation and the documented defaults.
+//! The ladder rules file (TOML): parsing (the core validates) and the documented defaults.
 
 use anyhow::{Context, Result, bail};
 use clientele_core::{LadderRules, Money, Period, RhythmRules, StatusRules, SubgroupRule};
@@ -122,9 +122,6 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
         ),
     };
     let share = file.advocate.min_full_price_share;
-    if let Some(s) = share.filter(|s| !(0.0..=1.0).contains(s)) {
-        bail!("advocate.min_full_price_share = {s}: expected a share between 0 and 1");
-    }
     let st = &file.status;
     let dr = ds.rhythm;
     let status = StatusRules {
@@ -140,43 +137,6 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
         slipping_after_days: st.slipping_after_days.unwrap_or(ds.slipping_after_days),
         lost_after_days: st.lost_after_days.unwrap_or(ds.lost_after_days),
     };
-    let r = &status.rhythm;
-    if !(0.5 < r.late_quantile && r.late_quantile <= r.lost_quantile && r.lost_quantile < 1.0) {
-        bail!(
-            "status: need 0.5 < late_quantile ({}) ≤ lost_quantile ({}) < 1",
-            r.late_quantile,
-            r.lost_quantile
-        );
-    }
-    if r.min_gaps < 2 {
-        bail!(
-            "status.rhythm_min_gaps = {}: a rhythm needs at least 2 gaps",
-            r.min_gaps
-        );
-    }
-    if !(r.prior_gaps.is_finite() && r.prior_gaps >= 0.0) {
-        bail!(
-            "status.rhythm_prior_gaps = {}: expected a number ≥ 0",
-            r.prior_gaps
-        );
-    }
-    if !(0.0 <= status.lost_p_alive
-        && status.lost_p_alive <= status.slipping_p_alive
-        && status.slipping_p_alive <= 1.0)
-    {
-        bail!(
-            "status: need 0 ≤ lost_p_alive ({}) ≤ slipping_p_alive ({}) ≤ 1",
-            status.lost_p_alive,
-            status.slipping_p_alive
-        );
-    }
-    if status.slipping_after_days <= 0 || status.lost_after_days < status.slipping_after_days {
-        bail!(
-            "status: need 0 < slipping_after_days ({}) ≤ lost_after_days ({})",
-            status.slipping_after_days,
-            status.lost_after_days
-        );
-    }
     let money = |v: f64, key: &str| -> Result<Money> {
         if !v.is_finite() {
             bail!("subgroups.{key} = {v}: expected a number");
@@ -194,9 +154,6 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
                 file.subgroups.profitable_from.unwrap_or(1000.0),
                 "profitable_from",
             )?;
-            if high < low {
-                bail!("subgroups: profitable_from ({high}) is below unprofitable_below ({low})");
-            }
             SubgroupRule::Thresholds {
                 unprofitable_below: low,
                 profitable_from: high,
@@ -206,7 +163,7 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
             bail!("subgroups.method = '{other}': expected \"terciles\" or \"thresholds\"")
         }
     };
-    Ok(LadderRules {
+    let rules = LadderRules {
         regular_min_purchase_days: file
             .ladder
             .regular_min_purchase_days
@@ -229,7 +186,10 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
         },
         status,
         subgroups,
-    })
+    };
+    // The core checks that the rules make sense together; the error names the key.
+    rules.validate()?;
+    Ok(rules)
 }
 
 #[cfg(test)]

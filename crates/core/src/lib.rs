@@ -14,14 +14,15 @@ pub use day::{DateError, Day, days_in_month, is_leap_year};
 pub use money::{Money, round_half_away_to_i64};
 pub use record::{CategoryId, CustomerProfile, NpsScore, OrderLine, RowRef};
 mod ladder;
+pub mod recurrence;
 mod rhythm;
 mod summary;
 mod value;
 
 pub use ladder::{
-    AdvocacySignals, LadderRules, Period, Placement, Rung, RungReason, Standing, Status,
-    StatusBasis, StatusReason, StatusRules, Strategy, Subgroup, SubgroupRule, assign_subgroups,
-    place,
+    AdvocacySignals, LadderRules, Period, Placement, RulesError, Rung, RungReason, Standing,
+    Status, StatusBasis, StatusReason, StatusRules, Strategy, Subgroup, SubgroupRule,
+    assign_subgroups, place,
 };
 pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{

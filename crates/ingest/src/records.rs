@@ -1,10 +1,45 @@
 //! Splitting one decoded block of whole records into rows of cells, with each row's line number
-//! and raw text. The summarising pipeline (`pipeline.rs`) and the row streamer for the store
+//! and raw text. The summarising pipeline (`pipeline/`) and the row streamer for the store
 //! (`rows.rs`) both read blocks through this one function, so a file splits into the same rows,
 //! with the same line numbers, whichever path reads it.
 
 use crate::layout::{Layout, csv_reader_builder, split_line};
-use crate::pipeline::Cells;
+
+/// A row's cells, whether split by the csv reader or by the whitespace/fixed-width splitter.
+pub(crate) trait Cells<'a> {
+    fn cell(&self, i: usize) -> Option<&'a str>;
+    fn all_blank(&self) -> bool;
+}
+
+/// `str::trim`, without decoding characters for the usual cell that starts and ends with a
+/// visible ASCII character (nothing to trim): this runs for every cell a row is read from.
+#[inline]
+pub(crate) fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+impl<'a> Cells<'a> for &'a csv::StringRecord {
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        self.get(i)
+    }
+    fn all_blank(&self) -> bool {
+        self.iter().all(|f| trim_cell(f).is_empty())
+    }
+}
+
+impl<'a> Cells<'a> for &[&'a str] {
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        self.get(i).copied()
+    }
+    fn all_blank(&self) -> bool {
+        self.iter().all(|f| trim_cell(f).is_empty())
+    }
+}
 
 /// What a block's records are handed to.
 pub(crate) trait RecordVisitor {
@@ -236,9 +271,9 @@ impl Iterator for ByteHits<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::Cells;
     use super::{ByteHits, RecordVisitor, visit_records};
     use crate::layout::Layout;
-    use crate::pipeline::Cells;
     use proptest::prelude::*;
 
     /// Each record's line, raw text and first cell.

@@ -18,10 +18,11 @@ use crate::columns::Field;
 use crate::encoding::{TextEncoding, decode_chunk};
 use crate::layout::Layout;
 use crate::pipeline::{
-    Block, BufferPool, CategoryTable, Cells, FileContext, FileReport, ImportError, ImportOptions,
-    Reject, RowParser, SAMPLE_SIZE, Sharding, Worker, io_err, open_input, read_up_to, split_blocks,
+    Block, BufferPool, CategoryTable, FileContext, FileReport, ImportError, ImportOptions,
+    KnownCategories, Reject, RowParser, SAMPLE_SIZE, Sharding, io_err, open_input, read_up_to,
+    split_blocks,
 };
-use crate::records::{RecordVisitor, visit_records};
+use crate::records::{Cells, RecordVisitor, visit_records};
 use crate::sniff::{sniff_rows, sniff_text};
 use crate::values::{parse_decimal_f64, parse_money};
 use crate::xlsx::{Container, read_xlsx};
@@ -56,7 +57,8 @@ pub type RowSink<'s> = dyn FnMut(Vec<OrderRow>) -> bool + 's;
 struct Reader<'a> {
     parser: RowParser,
     ctx: FileContext<'a>,
-    worker: Worker,
+    report: FileReport,
+    categories: KnownCategories,
     rejects: Vec<Reject>,
     batch: Vec<OrderRow>,
     batch_size: usize,
@@ -69,10 +71,10 @@ impl Reader<'_> {
         if fields.all_blank() || self.stopped {
             return;
         }
-        self.worker.report.rows += 1;
+        self.report.rows += 1;
         let parsed = self
             .parser
-            .parse(fields, at, &self.ctx, &mut self.worker)
+            .parse(fields, at, &self.ctx, &mut self.categories)
             .and_then(|p| match p {
                 Some((customer, line)) => self
                     .extras(fields)
@@ -81,9 +83,9 @@ impl Reader<'_> {
             });
         match parsed {
             Ok(Some((customer, line, (quantity, price, list_price)))) => {
-                self.worker.report.accepted += 1;
+                self.report.accepted += 1;
                 if line.amount.is_negative() {
-                    self.worker.report.returns += 1;
+                    self.report.returns += 1;
                 }
                 let text = |f: Field| self.parser.get(fields, f).map(str::to_string);
                 self.batch.push(OrderRow {
@@ -100,7 +102,7 @@ impl Reader<'_> {
                     self.flush(sink);
                 }
             }
-            Ok(None) => self.worker.report.after_as_of += 1,
+            Ok(None) => self.report.after_as_of += 1,
             Err((column, reason)) => self.reject(at, column, reason, raw),
         }
     }
@@ -129,7 +131,7 @@ impl Reader<'_> {
     }
 
     fn reject(&mut self, row: RowRef, column: String, reason: String, raw: &str) {
-        self.worker.report.rejected += 1;
+        self.report.rejected += 1;
         self.rejects.push(Reject {
             file: self.ctx.path.to_path_buf(),
             row,
@@ -160,7 +162,7 @@ impl Reader<'_> {
             Ok(t) => t,
             Err(e) => {
                 let line = encoding_err(e.offset);
-                self.worker.report.rows += 1;
+                self.report.rows += 1;
                 self.reject(
                     RowRef { file: index, line },
                     String::new(),
@@ -206,7 +208,7 @@ impl RecordVisitor for StreamingVisitor<'_, '_, '_, '_> {
             file: self.reader.ctx.index,
             line,
         };
-        self.reader.worker.report.rows += 1;
+        self.reader.report.rows += 1;
         self.reader.reject(
             at,
             String::new(),
@@ -301,12 +303,16 @@ fn new_reader(
     batch_size: usize,
     encoding: TextEncoding,
 ) -> Reader<'_> {
-    let mut worker = Worker::new(ctx.path);
-    worker.report.notes = parser.notes.clone();
+    let report = FileReport {
+        path: ctx.path.to_path_buf(),
+        notes: parser.notes.clone(),
+        ..FileReport::default()
+    };
     Reader {
         parser,
         ctx,
-        worker,
+        report,
+        categories: KnownCategories::default(),
         rejects: Vec::new(),
         batch: Vec::with_capacity(batch_size),
         batch_size,
@@ -317,13 +323,10 @@ fn new_reader(
 
 fn finish(reader: Reader<'_>) -> RowsOutcome {
     let Reader {
-        worker,
+        report,
         mut rejects,
         ..
     } = reader;
     rejects.sort_by_key(|r| r.row);
-    RowsOutcome {
-        report: worker.report,
-        rejects,
-    }
+    RowsOutcome { report, rejects }
 }

@@ -158,6 +158,7 @@ pub struct ConsentRecord {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PersonalDateRecord {
     pub label: String,
+    #[serde(serialize_with = "crate::recurrence::serialize_rule")]
     pub rule: DateRule,
 }
 

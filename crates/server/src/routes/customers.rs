@@ -248,7 +248,8 @@ impl From<CustomerCard> for Card {
                 .personal_dates
                 .into_iter()
                 .map(|d| PersonalDate {
-                    rule: serde_json::to_value(d.rule).unwrap_or(serde_json::Value::Null),
+                    rule: serde_json::to_value(clientele_store::recurrence::DateRuleJson(d.rule))
+                        .unwrap_or(serde_json::Value::Null),
                     label: d.label,
                 })
                 .collect(),
