@@ -37,3 +37,10 @@ pub use analysis::{
     Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, ValueForecast, Verdict,
     analyze, analyze_columns, permute_in_place,
 };
+
+// Statistics and decisions of the survey, campaign, contact-policy and portfolio domains, each a
+// module of its own (its types are reached through the module: `clientele_core::nps::...`).
+pub mod inference;
+pub mod nps;
+#[cfg(test)]
+mod tolerances;
