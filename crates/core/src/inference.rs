@@ -458,6 +458,11 @@ impl MeanAccumulator {
         self.n
     }
 
+    /// Sum of squared deviations from the mean.
+    pub(crate) fn squared_deviations(&self) -> f64 {
+        self.m2
+    }
+
     /// The sample mean; `None` for an empty sample.
     pub fn mean(&self) -> Option<f64> {
         (self.n > 0).then_some(self.mean)

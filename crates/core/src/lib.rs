@@ -44,3 +44,4 @@ pub mod inference;
 pub mod nps;
 #[cfg(test)]
 mod tolerances;
+pub mod uplift;
