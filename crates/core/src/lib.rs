@@ -43,6 +43,7 @@ pub use analysis::{
 pub mod contact_policy;
 pub mod inference;
 pub mod nps;
+pub mod portfolio;
 #[cfg(test)]
 mod tolerances;
 pub mod uplift;
