@@ -38,3 +38,13 @@ pub use analysis::{
     Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, ValueForecast, Verdict,
     analyze, analyze_columns, permute_in_place,
 };
+
+// Statistics and decisions of the survey, campaign, contact-policy and portfolio domains, each a
+// module of its own (its types are reached through the module: `clientele_core::nps::...`).
+pub mod contact_policy;
+pub mod inference;
+pub mod nps;
+pub mod portfolio;
+#[cfg(test)]
+mod tolerances;
+pub mod uplift;
