@@ -23,21 +23,25 @@ work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 server=
 
-cdnow_map=(--map 1=customer_id --map 2=ignore --map 3=date --map 4=quantity --map 5=amount)
+# The sample has a second id column; the master log does not.
+sample_map=(--map 1=customer_id --map 2=ignore --map 3=date --map 4=quantity --map 5=amount)
+master_map=(--map 1=customer_id --map 2=date --map 3=quantity --map 4=amount)
 run() { # name, then the command; stdout and stderr kept apart, the exit code recorded
     local name=$1
     shift
     set +e
     "$@" >"$out/$name.stdout" 2>"$out/$name.stderr"
     echo $? >"$out/$name.rc"
+    # Times, speeds and this run's paths differ from run to run.
+    sed -i -E "s#$out#OUT#g; s#\([0-9.]+ s, [0-9]+ rows/s\)#(TIME)#g" "$out/$name.stdout" "$out/$name.stderr"
     set -e
 }
 
 # analyze: the CDNOW sample and master, text and JSON reports and the files of --out.
-for f in CDNOW_sample CDNOW_master; do
-    run "analyze-$f-text" "$bin" analyze "$cdnow/$f.txt" "${cdnow_map[@]}" --as-of 1998-07-01 --out "$out/analyze-$f"
-    run "analyze-$f-json" "$bin" analyze "$cdnow/$f.txt" "${cdnow_map[@]}" --as-of 1998-07-01 --format json
-done
+run analyze-sample-text "$bin" analyze "$cdnow/CDNOW_sample.txt" "${sample_map[@]}" --as-of 1998-07-01 --out "$out/analyze-sample"
+run analyze-sample-json "$bin" analyze "$cdnow/CDNOW_sample.txt" "${sample_map[@]}" --as-of 1998-07-01 --format json
+run analyze-master-text "$bin" analyze "$cdnow/CDNOW_master.txt" "${master_map[@]}" --as-of 1998-07-01 --out "$out/analyze-master"
+run analyze-master-json "$bin" analyze "$cdnow/CDNOW_master.txt" "${master_map[@]}" --format json
 # models: fit, score and summary on the published summary and on the master log.
 summary=$cdnow/cdnow_customers_summary_with_transactions.csv
 for m in bgnbd mbgnbd pnbd; do
@@ -45,8 +49,8 @@ for m in bgnbd mbgnbd pnbd; do
     run "models-score-$m" "$bin" models score --model $m --summary "$summary" --horizon 39 --time-unit week
 done
 run models-fit-gg "$bin" models fit --model gg --summary "$summary" --time-unit week
-run models-summary-master "$bin" models summary "$cdnow/CDNOW_master.txt" "${cdnow_map[@]}" --calibration-end 1997-09-30
-run models-fit-holdout "$bin" models fit --model bgnbd "$cdnow/CDNOW_master.txt" "${cdnow_map[@]}" --calibration-end 1997-09-30 --out "$out/holdout"
+run models-summary-master "$bin" models summary "$cdnow/CDNOW_master.txt" "${master_map[@]}" --calibration-end 1997-09-30
+run models-fit-holdout "$bin" models fit --model bgnbd "$cdnow/CDNOW_master.txt" "${master_map[@]}" --calibration-end 1997-09-30 --out "$out/holdout"
 
 # The 1M-order file.
 if [ -z "${GOLDEN_SMALL:-}" ]; then
@@ -59,15 +63,16 @@ fi
 
 # The store: import, score on two days, transitions; then the pages of `serve`.
 db="sqlite://$work/store.db"
-run import-sample "$bin" import "$cdnow/CDNOW_sample.txt" "${cdnow_map[@]}" --db "$db"
-run import-again "$bin" import "$cdnow/CDNOW_sample.txt" "${cdnow_map[@]}" --db "$db"
+run import-sample "$bin" import "$cdnow/CDNOW_sample.txt" "${sample_map[@]}" --db "$db"
+run import-again "$bin" import "$cdnow/CDNOW_sample.txt" "${sample_map[@]}" --db "$db"
 run score-1 "$bin" score --as-of 1998-05-01 --db "$db"
 run score-2 "$bin" score --as-of 1998-06-01 --db "$db"
 run transitions "$bin" transitions --db "$db"
-# Rows of the snapshot table, in a fixed order, without the time of scoring.
+# Rows of the snapshot table, in a fixed order, without the time of scoring (not a user-visible
+# output: a change of storage shows here first).
 if command -v sqlite3 >/dev/null; then
-    sqlite3 -csv "$work/store.db" "SELECT * FROM score_snapshots ORDER BY as_of, customer_id" |
-        awk -F, 'BEGIN{OFS=","} {print}' >"$out/snapshots.csv" || true
+    columns=$(sqlite3 "$work/store.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('score_snapshots') WHERE name <> 'scored_at'")
+    sqlite3 -csv -header "$work/store.db" "SELECT $columns FROM score_snapshots ORDER BY as_of, customer_id" >"$out/snapshots.csv"
 fi
 "$bin" users add golden --role admin --db "$db" >/dev/null
 printf 'golden-password-1\n' | "$bin" users passwd golden --db "$db" >/dev/null
