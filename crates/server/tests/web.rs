@@ -1264,7 +1264,7 @@ async fn the_search_finds_substrings_in_any_case_and_forgets_erased_customers() 
         assert_eq!(find("RU-7").await, Vec::<i64>::new(), "{backend:?}");
         assert_eq!(find("erased-").await, vec![ivan], "{backend:?}");
 
-        // PostgreSQL can serve the search's expressions (those of dashboard.rs's filter) from
+        // PostgreSQL can serve the search's expressions (`dialect::PG_TRIGRAM_LIKE`, in the store) from
         // the trigram indexes; with 8 customers it would rather scan, so scans are forbidden.
         if let Store::Postgres(pool) = &app.store {
             let mut tx = pool.begin().await.unwrap();
