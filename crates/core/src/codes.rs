@@ -61,18 +61,19 @@ impl Rfm {
 /// sentences be converted to codes without loss (migration `0024_status_reason_codes.sql`).
 ///
 /// Its code ([`StatusReasonCode::code`], the same text as [`StatusReason::code`]) is a key and
-/// `name=value` arguments separated by spaces, like `RungReason::code`:
+/// `name=value` arguments separated by spaces, like `RungReason::code`; each with the English
+/// its [`fmt::Display`] writes:
 ///
-/// | key                 | arguments                              | English ([`fmt::Display`])                                    |
-/// |---------------------|----------------------------------------|---------------------------------------------------------------|
-/// | `within_rhythm`     | `every` `spread` `days`                | buys every 30 ± 4 days; last purchase 12 days ago             |
-/// | `late_by_rhythm`    | `every` `spread` `late`                | buys every 30 ± 4 days; 19 days late                          |
-/// | `far_beyond_rhythm` | `every` `spread` `days` `lost_after`   | buys every 30 ± 4 days; silent for 90 days (lost after 61)    |
-/// | `recent`            | `days` `limit`                         | last purchase 12 days ago (slipping after 90)                 |
-/// | `quiet`             | `days` `limit`                         | no purchase for 100 days (lost after 180)                     |
-/// | `gone`              | `days` `limit`                         | no purchase for 200 days (more than 180)                      |
-/// | `doubtful`          | `p_alive` `limit`                      | P(alive) 0.40, below 0.50                                     |
-/// | `probably_gone`     | `p_alive` `limit`                      | P(alive) 0.12, below the lost limit 0.20                      |
+/// - `within_rhythm every=30 spread=4 days=12`: buys every 30 ± 4 days; last purchase 12 days
+///   ago
+/// - `late_by_rhythm every=30 spread=4 late=19`: buys every 30 ± 4 days; 19 days late
+/// - `far_beyond_rhythm every=30 spread=4 days=90 lost_after=61`: buys every 30 ± 4 days; silent
+///   for 90 days (lost after 61)
+/// - `recent days=12 limit=90`: last purchase 12 days ago (slipping after 90)
+/// - `quiet days=100 limit=180`: no purchase for 100 days (lost after 180)
+/// - `gone days=200 limit=180`: no purchase for 200 days (more than 180)
+/// - `doubtful p_alive=0.40 limit=0.50`: P(alive) 0.40, below 0.50
+/// - `probably_gone p_alive=0.12 limit=0.20`: P(alive) 0.12, below the lost limit 0.20
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum StatusReasonCode {
     WithinRhythm {

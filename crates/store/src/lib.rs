@@ -16,15 +16,16 @@
 //!
 //! The store is organised by domain, one module (a folder when it has parts) per domain:
 //!
-//! | module        | holds                                                                        |
-//! |---------------|------------------------------------------------------------------------------|
-//! | `customers/`  | records and the dossier, customers files, the card, the list and its search, work lists, dates, audited edits |
-//! | `orders/`     | importing order lines, per-customer summaries for scoring                     |
-//! | `snapshots/`  | writing a snapshot and its aggregates, a customer's history, transitions and churn, the dashboard's reads, the movement rules |
-//! | `users/`      | accounts, API tokens, passwords, languages; browser sessions                  |
-//! | `audit/`      | the audit log and its SQLite writer thread                                   |
-//! | `privacy.rs`  | the personal-data export and erasure                                         |
-//! | `recurrence.rs` | the calendar rules of personal dates                                      |
+//! - `customers/`: records and the dossier, customers files, the card (and its SQLite reader
+//!   threads), the customer list and its search, the work lists, the calendar of dates, audited
+//!   edits;
+//! - `orders/`: importing order lines, per-customer summaries for scoring;
+//! - `snapshots/`: writing a snapshot with its aggregates, a customer's history, transitions and
+//!   churn, the dashboard's reads, the movement rules;
+//! - `users/`: accounts, API tokens, passwords, languages; browser sessions;
+//! - `audit/`: the audit log and its SQLite writer thread;
+//! - `privacy.rs`: the personal-data export and erasure;
+//! - `recurrence.rs`: the calendar rules of personal dates;
 //!
 //! beside the leaf modules every domain may use: `db` (the [`Store`] handle, `dispatch!`),
 //! `error`, `dialect`, `columns` (stored texts to the core's values), `scope` ([`Scope`]) and

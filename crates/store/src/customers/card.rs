@@ -168,7 +168,8 @@ pub(crate) fn not_found(id: i64) -> StoreError {
 impl Store {
     /// The customer card through the store's pool (either backend); `NotFound` for a customer
     /// outside `scope`. All of its reads run on one pooled connection, one after the other. The
-    /// server reads cards through a [`CardReader`](super::CardReader), which takes a faster path on SQLite.
+    /// server reads cards through a [`CardReader`](super::CardReader), which takes a faster
+    /// path on SQLite.
     pub async fn customer_card(&self, scope: Scope, id: i64) -> Result<CustomerCard> {
         let rows: Option<CardRows> = dispatch!(self, pool => {
             let mut conn = pool.acquire().await?;

@@ -112,7 +112,8 @@ impl Store {
                 if let Some(m) = scope.manager() {
                     q.push(" AND c.manager_user_id = ").push_bind(m);
                 }
-                // p.customer_id (= c.id) so the order is the index's (0022): no sort before the LIMIT.
+                // p.customer_id (= c.id) so the order is the index's (0022): no sort before the
+                // LIMIT.
                 q.push(" ORDER BY p.month, p.day, p.customer_id LIMIT ").push_bind(take);
                 personal.extend(q.build_query_as::<P>().fetch_all(pool).await?);
                 let mut q = QueryBuilder::new(

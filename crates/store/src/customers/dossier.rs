@@ -12,14 +12,10 @@ use super::records::{
 use crate::db::{Store, day_from_db, day_to_db, dispatch, now};
 use crate::error::{Result, StoreError};
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
-    StoreError::invalid(field, reason)
-}
-
 impl Store {
     pub async fn add_contact(&self, customer: i64, channel: Channel, value: &str) -> Result<()> {
         if value.trim().is_empty() {
-            return Err(invalid("contact", "the value is empty"));
+            return Err(StoreError::invalid("contact", "the value is empty"));
         }
         dispatch!(self, pool => {
             sqlx::query(
@@ -38,7 +34,10 @@ impl Store {
     /// Records a consent given or withdrawn for a channel; the latest per channel is in force.
     pub async fn record_consent(&self, customer: i64, consent: &ConsentRecord) -> Result<()> {
         if consent.source.trim().is_empty() {
-            return Err(invalid("consent source", "say where the consent was given"));
+            return Err(StoreError::invalid(
+                "consent source",
+                "say where the consent was given",
+            ));
         }
         dispatch!(self, pool => {
             sqlx::query(
@@ -58,7 +57,7 @@ impl Store {
     pub async fn add_tag(&self, customer: i64, tag: &str) -> Result<()> {
         let tag = tag.trim();
         if tag.is_empty() {
-            return Err(invalid("tag", "is empty"));
+            return Err(StoreError::invalid("tag", "is empty"));
         }
         dispatch!(self, pool => {
             sqlx::query(
@@ -104,7 +103,7 @@ impl Store {
         body: &str,
     ) -> Result<i64> {
         if body.trim().is_empty() {
-            return Err(invalid("note", "the text is empty"));
+            return Err(StoreError::invalid("note", "the text is empty"));
         }
         let id: i64 = dispatch!(self, pool => {
             sqlx::query_scalar(
@@ -140,7 +139,7 @@ impl Store {
 
     pub async fn add_survey_response(&self, customer: i64, survey: &SurveyRecord) -> Result<()> {
         if survey.nps.is_some_and(|n| n > 10) {
-            return Err(invalid("nps", "must be between 0 and 10"));
+            return Err(StoreError::invalid("nps", "must be between 0 and 10"));
         }
         dispatch!(self, pool => {
             sqlx::query(
@@ -159,7 +158,7 @@ impl Store {
 
     pub async fn add_feedback(&self, customer: i64, feedback: &FeedbackRecord) -> Result<()> {
         if !["complaint", "praise", "suggestion", "question"].contains(&feedback.kind.as_str()) {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "feedback kind",
                 format!(
                     "'{}' is not one of complaint, praise, suggestion, question",

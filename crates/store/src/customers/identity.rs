@@ -6,16 +6,12 @@ use super::records::{Channel, CustomerKind, CustomerProfileUpdate, CustomerRow, 
 use crate::db::{Store, dispatch, now};
 use crate::error::{Result, StoreError};
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> StoreError {
-    StoreError::invalid(field, reason)
-}
-
 impl Store {
     /// Creates a customer, or updates the profile fields of the one with this external id;
     /// returns its id.
     pub async fn upsert_customer(&self, c: &NewCustomer) -> Result<i64> {
         if c.external_id.trim().is_empty() {
-            return Err(invalid("external_id", "is empty"));
+            return Err(StoreError::invalid("external_id", "is empty"));
         }
         let id: i64 = dispatch!(self, pool => {
             sqlx::query_scalar(
@@ -118,7 +114,7 @@ impl Store {
     /// The id of the customer with this external id, creating a bare customer if there is none.
     pub async fn upsert_customer_id_only(&self, external_id: &str) -> Result<i64> {
         if external_id.trim().is_empty() {
-            return Err(invalid("external_id", "is empty"));
+            return Err(StoreError::invalid("external_id", "is empty"));
         }
         dispatch!(self, pool => {
             sqlx::query(
