@@ -34,6 +34,7 @@ pub use value::{
     quintile_scores_of_counts, rfm_from_quintiles, stability,
 };
 mod analysis;
+pub mod codes;
 pub use analysis::{
     Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, ValueForecast, Verdict,
     analyze, analyze_columns, permute_in_place,

@@ -41,7 +41,7 @@ pub(crate) fn serialize_rule<S: Serializer>(rule: &DateRule, s: S) -> Result<S::
 #[serde(tag = "rule", rename_all = "snake_case")]
 enum RuleJson {
     Once {
-        #[serde(serialize_with = "crate::privacy::ser_day")]
+        #[serde(serialize_with = "crate::serialize::ser_day")]
         day: Day,
     },
     Yearly {

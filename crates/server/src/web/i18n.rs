@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
-use clientele_core::{Day, Money, Rung, Status};
+use clientele_core::{Day, Money, Rung, Status, Subgroup};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
@@ -290,13 +290,11 @@ impl Tr {
         s.map_or_else(|| self.get("none"), |s| self.status(s))
     }
 
-    pub fn subgroup(&self, g: &Option<String>) -> String {
-        match g.as_deref() {
-            Some(g @ ("profitable" | "middling" | "unprofitable")) => {
-                self.get(&format!("subgroup-{g}"))
-            }
-            _ => self.get("none"),
-        }
+    pub fn subgroup(&self, g: Option<Subgroup>) -> String {
+        g.map_or_else(
+            || self.get("none"),
+            |g| self.get(&format!("subgroup-{}", g.as_str())),
+        )
     }
 
     pub fn money_opt(&self, m: &Option<Money>) -> String {

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use crate::{NewAuditEntry, Result, Store, StoreError, now};
+use super::log::NewAuditEntry;
+use crate::db::{Store, now};
+use crate::error::{Result, StoreError};
 
 /// Entries written in one transaction at most.
 const MAX_BATCH: usize = 1000;

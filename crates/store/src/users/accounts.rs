@@ -1,12 +1,13 @@
-//! Users, API tokens and passwords. Tokens are stored only as SHA-256 hashes and passwords only
-//! as argon2 hashes: a copy of the database gives no way in.
+//! Users, API tokens, passwords and each user's dashboard language. Tokens are stored only as
+//! SHA-256 hashes and passwords only as argon2 hashes: a copy of the database gives no way in.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{Result, Store, StoreError, dispatch, now};
+use crate::db::{Store, dispatch, now};
+use crate::error::{Result, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -56,6 +57,9 @@ impl std::fmt::Debug for NewUser {
             .finish()
     }
 }
+
+/// The dashboard's language choices.
+pub const LANGUAGES: [&str; 2] = ["en", "ru"];
 
 /// Hex SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> String {
@@ -192,5 +196,34 @@ impl Store {
             name,
             role: Role::parse(&role).unwrap_or(Role::Analyst),
         })
+    }
+
+    /// The user's chosen dashboard language, if any.
+    pub async fn user_language(&self, user_id: i64) -> Result<Option<String>> {
+        let lang: Option<Option<String>> = dispatch!(self, pool => {
+            sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(lang.flatten())
+    }
+
+    /// Stores the user's dashboard language (`en` or `ru`).
+    pub async fn set_user_language(&self, user_id: i64, language: &str) -> Result<()> {
+        if !LANGUAGES.contains(&language) {
+            return Err(StoreError::Invalid {
+                field: "language",
+                reason: format!("'{language}' is not one of {}", LANGUAGES.join(", ")),
+            });
+        }
+        dispatch!(self, pool => {
+            sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(language)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 }

@@ -4,11 +4,14 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use clientele_core::{Day, Money};
 use clientele_ingest::pipeline::{ImportError, ImportOptions};
 use clientele_ingest::rows::{OrderRow, RowsOutcome, read_order_rows};
 use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 
-use crate::{Day, Money, Result, Store, StoreError, day_to_db, now};
+use crate::db::{Store, day_to_db, now};
+use crate::dialect;
+use crate::error::{Result, StoreError};
 
 /// An order line to store.
 #[derive(Clone, Debug, PartialEq)]
@@ -125,9 +128,9 @@ pub enum StreamError {
     ParserPanicked,
 }
 
-/// Rows per INSERT statement: 13 parameters each stays under SQLite's 32,766 and PostgreSQL's
-/// 65,535 bound parameters.
+/// Rows per INSERT statement (13 bound parameters each).
 const ROWS_PER_STATEMENT: usize = 2000;
+const _: () = assert!(dialect::fits_one_statement(ROWS_PER_STATEMENT, 13));
 
 macro_rules! on_tx {
     ($tx:expr, $t:ident => $body:expr) => {

@@ -3,8 +3,9 @@
 
 use rand::RngCore;
 
-use crate::users::token_hash;
-use crate::{Result, Role, Store, StoreError, User, dispatch, now};
+use super::accounts::{Role, User, token_hash};
+use crate::db::{Store, dispatch, now};
+use crate::error::{Result, StoreError};
 
 /// A session just opened: the cookie value and the CSRF token are shown this once.
 #[derive(Clone, PartialEq, Eq)]
