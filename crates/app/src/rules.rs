@@ -1,4 +1,8 @@
-//! The ladder rules file (TOML): parsing, validation and the documented defaults.
+//! The ladder rules file (TOML): reading and parsing it, the documented defaults, and the checks
+//! a rule set must pass ([`validate`], kept in one function: the rules' own invariants, which
+//! belong to the core).
+
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clientele_core::{LadderRules, Money, Period, RhythmRules, StatusRules, SubgroupRule};
@@ -106,9 +110,29 @@ struct SubgroupSection {
     profitable_from: Option<f64>,
 }
 
+/// Reads the rules file at `path`, or the defaults when there is none.
+pub fn load_rules(path: Option<&Path>) -> Result<LadderRules> {
+    match path {
+        None => Ok(LadderRules::default()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            parse_rules(&text).with_context(|| format!("in {}", p.display()))
+        }
+    }
+}
+
 /// Parses a rules file; unknown keys and inconsistent values are errors that name the key.
 pub fn parse_rules(text: &str) -> Result<LadderRules> {
     let file: RulesFile = toml::from_str(text).context("reading the ladder rules")?;
+    let rules = rules_of(file)?;
+    validate(&rules)?;
+    Ok(rules)
+}
+
+/// The rules a parsed file sets, the defaults for every key it leaves out. Names (periods,
+/// methods) are read here; whether the values fit together is [`validate`]'s.
+fn rules_of(file: RulesFile) -> Result<LadderRules> {
     let d = LadderRules::default();
     let ds = StatusRules::default();
     let period = match file.ladder.period.as_deref() {
@@ -121,10 +145,6 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
             "ladder.period = '{other}': expected \"week\", \"month\", \"quarter\" or \"year\""
         ),
     };
-    let share = file.advocate.min_full_price_share;
-    if let Some(s) = share.filter(|s| !(0.0..=1.0).contains(s)) {
-        bail!("advocate.min_full_price_share = {s}: expected a share between 0 and 1");
-    }
     let st = &file.status;
     let dr = ds.rhythm;
     let status = StatusRules {
@@ -140,6 +160,66 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
         slipping_after_days: st.slipping_after_days.unwrap_or(ds.slipping_after_days),
         lost_after_days: st.lost_after_days.unwrap_or(ds.lost_after_days),
     };
+    let money = |v: f64, key: &str| -> Result<Money> {
+        if !v.is_finite() {
+            bail!("subgroups.{key} = {v}: expected a number");
+        }
+        Ok(Money::from_f64_rounded(v))
+    };
+    let subgroups = match file.subgroups.method.as_deref() {
+        None | Some("terciles") => SubgroupRule::Terciles,
+        Some("thresholds") => SubgroupRule::Thresholds {
+            unprofitable_below: money(
+                file.subgroups.unprofitable_below.unwrap_or(0.0),
+                "unprofitable_below",
+            )?,
+            profitable_from: money(
+                file.subgroups.profitable_from.unwrap_or(1000.0),
+                "profitable_from",
+            )?,
+        },
+        Some(other) => {
+            bail!("subgroups.method = '{other}': expected \"terciles\" or \"thresholds\"")
+        }
+    };
+    Ok(LadderRules {
+        regular_min_purchase_days: file
+            .ladder
+            .regular_min_purchase_days
+            .unwrap_or(d.regular_min_purchase_days)
+            .max(1),
+        regular_min_periods: file
+            .ladder
+            .regular_min_periods
+            .unwrap_or(d.regular_min_periods),
+        period,
+        advocate_if_promoter: file.advocate.if_promoter.unwrap_or(d.advocate_if_promoter),
+        advocate_min_referrals: file
+            .advocate
+            .min_referrals
+            .unwrap_or(d.advocate_min_referrals),
+        // 0 turns the signal off.
+        advocate_min_full_price_share: match file.advocate.min_full_price_share {
+            None => d.advocate_min_full_price_share,
+            Some(0.0) => None,
+            Some(s) => Some(s),
+        },
+        status,
+        subgroups,
+    })
+}
+
+/// The checks every rule set must pass, whatever it came from, each error naming the key of the
+/// rules file. (Issue 22 moves these into `clientele_core`, beside `LadderRules`: this function is
+/// then replaced by the core's.)
+pub fn validate(rules: &LadderRules) -> Result<()> {
+    if let Some(s) = rules
+        .advocate_min_full_price_share
+        .filter(|s| !(0.0..=1.0).contains(s))
+    {
+        bail!("advocate.min_full_price_share = {s}: expected a share between 0 and 1");
+    }
+    let status = &rules.status;
     let r = &status.rhythm;
     if !(0.5 < r.late_quantile && r.late_quantile <= r.lost_quantile && r.lost_quantile < 1.0) {
         bail!(
@@ -177,59 +257,15 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
             status.lost_after_days
         );
     }
-    let money = |v: f64, key: &str| -> Result<Money> {
-        if !v.is_finite() {
-            bail!("subgroups.{key} = {v}: expected a number");
-        }
-        Ok(Money::from_f64_rounded(v))
-    };
-    let subgroups = match file.subgroups.method.as_deref() {
-        None | Some("terciles") => SubgroupRule::Terciles,
-        Some("thresholds") => {
-            let low = money(
-                file.subgroups.unprofitable_below.unwrap_or(0.0),
-                "unprofitable_below",
-            )?;
-            let high = money(
-                file.subgroups.profitable_from.unwrap_or(1000.0),
-                "profitable_from",
-            )?;
-            if high < low {
-                bail!("subgroups: profitable_from ({high}) is below unprofitable_below ({low})");
-            }
-            SubgroupRule::Thresholds {
-                unprofitable_below: low,
-                profitable_from: high,
-            }
-        }
-        Some(other) => {
-            bail!("subgroups.method = '{other}': expected \"terciles\" or \"thresholds\"")
-        }
-    };
-    Ok(LadderRules {
-        regular_min_purchase_days: file
-            .ladder
-            .regular_min_purchase_days
-            .unwrap_or(d.regular_min_purchase_days)
-            .max(1),
-        regular_min_periods: file
-            .ladder
-            .regular_min_periods
-            .unwrap_or(d.regular_min_periods),
-        period,
-        advocate_if_promoter: file.advocate.if_promoter.unwrap_or(d.advocate_if_promoter),
-        advocate_min_referrals: file
-            .advocate
-            .min_referrals
-            .unwrap_or(d.advocate_min_referrals),
-        advocate_min_full_price_share: match share {
-            None => d.advocate_min_full_price_share,
-            Some(0.0) => None,
-            Some(s) => Some(s),
-        },
-        status,
-        subgroups,
-    })
+    if let SubgroupRule::Thresholds {
+        unprofitable_below: low,
+        profitable_from: high,
+    } = rules.subgroups
+        && high < low
+    {
+        bail!("subgroups: profitable_from ({high}) is below unprofitable_below ({low})");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
