@@ -102,7 +102,6 @@ pub struct TransactionScores {
     gg: Option<GammaGamma>,
     /// Why Gamma-Gamma was refused, when it was (no spend or CLV then).
     pub gg_refused: Option<String>,
-    horizon: f64,
     margin: Option<f64>,
     shared: ByXT<AliveFactors>,
 }
@@ -169,7 +168,6 @@ impl TransactionScores {
             model,
             gg,
             gg_refused,
-            horizon: h,
             margin: horizon.margin,
             shared,
         }
@@ -178,11 +176,6 @@ impl TransactionScores {
     /// Whether Gamma-Gamma was fitted: spend and CLV are scored.
     pub fn has_spend(&self) -> bool {
         self.gg.is_some()
-    }
-
-    /// The horizon, in the time unit.
-    pub fn horizon(&self) -> f64 {
-        self.horizon
     }
 
     /// `row`'s scores; `row`'s `(x, T)` must be among the triples the scores were made for.
