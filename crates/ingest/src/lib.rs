@@ -14,5 +14,6 @@ mod records;
 pub use records::matching_bytes;
 pub mod rows;
 pub mod sniff;
+pub mod summary_file;
 pub mod values;
 pub mod xlsx;

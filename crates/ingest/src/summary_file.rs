@@ -1,20 +1,100 @@
-//! Per-customer summary files for `models fit|score --summary`, read the way order exports are:
-//! UTF-8 with or without a byte-order mark or Windows-1251, separated by `,`, `;`, tab or `|`,
-//! with `.` or `,` as the decimal mark (told from the values, or `--decimal`). A summary saved by
-//! Excel in a Russian locale is `;`-separated with decimal commas; one written by pandas is
-//! comma-separated with exponents in small numbers. Every value that cannot be read, and every
-//! row no model can use, is refused with its line.
+//! Per-customer summary files for the customer-base models (`clientele models fit|score
+//! --summary`), read the way order exports are: UTF-8 with or without a byte-order mark or
+//! Windows-1251, separated by `,`, `;`, tab or `|`, with `.` or `,` as the decimal mark (told from
+//! the values, or given). A summary saved by Excel in a Russian locale is `;`-separated with
+//! decimal commas; one written by pandas is comma-separated with exponents in small numbers.
+//! Every value that cannot be read, and every row no model can use, is refused with its line.
+//!
+//! Three shapes: a continuous-time summary ([`read_summary`]: `x,t_x,T[,zbar]` or lifetimes'
+//! `frequency,recency,T[,monetary_value]`), BG/BB's patterns ([`read_patterns`]) and sBG's
+//! survival counts ([`read_survival`]). The rows are plain numbers: what a model makes of them is
+//! the caller's (the reader of a continuous-time summary takes the caller's check of each row).
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use clientele_ingest::encoding::{TextEncoding, decode_chunk};
-use clientele_ingest::layout::{Layout, LayoutError, SAMPLE_LINES, detect_layout};
-use clientele_ingest::values::{NumberFormat, detect_number_format, parse_decimal_f64};
-use clientele_models::{DiscreteTriple, Triple};
+use crate::encoding::{InvalidText, TextEncoding, decode_chunk};
+use crate::layout::{Layout, LayoutError, SAMPLE_LINES, detect_layout};
+use crate::values::{NumberFormat, detect_number_format, parse_decimal_f64};
 
-use super::input::{CustomerRow, ModelData};
+/// Why a summary file cannot be read; every message names the file, and the line when one is at
+/// fault.
+#[derive(Debug, thiserror::Error)]
+pub enum SummaryFileError {
+    #[error("reading {}", .path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not valid text: {error}", .path.display())]
+    NotText { path: PathBuf, error: InvalidText },
+    #[error("{}: no rows", .path.display())]
+    NoRows { path: PathBuf },
+    /// The header line is not a record the csv reader can read.
+    #[error("{}: line 1", .path.display())]
+    Header { path: PathBuf, source: csv::Error },
+    /// A data record the csv reader cannot read (its error names the line).
+    #[error("{}", .path.display())]
+    Record { path: PathBuf, source: csv::Error },
+    /// The columns the model needs are not in the header.
+    #[error("{}: {message}", .path.display())]
+    Columns { path: PathBuf, message: String },
+    #[error("{}: line {line}, column {column}: '{text}' is not a number", .path.display())]
+    NotANumber {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("{}: line {line}, column {column}: '{text}' is not a finite number", .path.display())]
+    NotFinite {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        text: String,
+    },
+    #[error("{}: line {line}, column {column}: {value} is not a whole number of periods", .path.display())]
+    NotWhole {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: f64,
+    },
+    /// A row the caller's check refused.
+    #[error("{}: line {line}: {reason}", .path.display())]
+    Row {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
+}
+
+type Result<T, E = SummaryFileError> = std::result::Result<T, E>;
+
+/// One customer of a continuous-time summary: repeat purchases `x`, the time of the last one
+/// `t_x` and the tenure `t`, in the file's time unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryCustomer {
+    /// The id column's value, else the 1-based row number.
+    pub id: String,
+    pub x: f64,
+    pub t_x: f64,
+    pub t: f64,
+    /// The mean value of the repeat purchases, when the file has one and it is positive.
+    pub mean_value: Option<f64>,
+}
+
+/// One BG/BB pattern: purchases in `frequency` of `periods` opportunities, the last in period
+/// `recency`, shared by `weight` customers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryPattern {
+    /// The id column's value, else the 1-based row number.
+    pub id: String,
+    pub frequency: u32,
+    pub recency: u32,
+    pub periods: u32,
+    pub weight: f64,
+}
 
 /// A summary file decoded into text, with its separator and header.
 struct SummaryFile {
@@ -34,13 +114,19 @@ struct Row {
 
 impl SummaryFile {
     fn open(path: &Path, decimal: Option<u8>) -> Result<SummaryFile> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = std::fs::read(path).map_err(|source| SummaryFileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // The whole file is at hand, so UTF-8 is whatever validates as a whole, and anything
         // else is Windows-1251 (every byte decodes), as the importer reads exports.
         let mut text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => decode_chunk(e.as_bytes(), TextEncoding::Windows1251)
-                .map_err(|e| anyhow::anyhow!("{}: not valid text: {e}", path.display()))?
+                .map_err(|error| SummaryFileError::NotText {
+                    path: path.to_path_buf(),
+                    error,
+                })?
                 .into_owned(),
         };
         // A header named "\u{feff}x" would not be found.
@@ -49,7 +135,7 @@ impl SummaryFile {
         }
         let delimiter = match detect_layout(&text, true) {
             Ok(Layout::Delimited { delimiter, .. }) => delimiter,
-            Err(LayoutError::Empty) => bail!("{}: no rows", path.display()),
+            Err(LayoutError::Empty) => return Err(no_rows(path)),
             // One column (sBG's `alive` alone) has no separator to find; a file split by spaces
             // is not a summary any tool writes, and its header will not match below.
             Ok(_) | Err(LayoutError::NoSeparator) => b',',
@@ -64,7 +150,10 @@ impl SummaryFile {
         let mut reader = file.reader();
         file.headers = reader
             .headers()
-            .with_context(|| format!("{}: line 1", path.display()))?
+            .map_err(|source| SummaryFileError::Header {
+                path: path.to_path_buf(),
+                source,
+            })?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -81,7 +170,10 @@ impl SummaryFile {
     /// The data rows.
     fn rows(&self) -> impl Iterator<Item = Result<Row>> + '_ {
         self.reader().into_records().map(move |record| {
-            let record = record.with_context(|| format!("{}", self.path.display()))?;
+            let record = record.map_err(|source| SummaryFileError::Record {
+                path: self.path.clone(),
+                source,
+            })?;
             let start = record.position().map_or(0, |p| p.byte() as usize);
             Ok(Row { start, record })
         })
@@ -125,20 +217,19 @@ impl SummaryFile {
     fn number(&self, row: &Row, col: usize, format: NumberFormat) -> Result<f64> {
         let text = row.record.get(col).unwrap_or("").trim();
         let name = &self.headers[col];
-        let line = || self.line(row);
-        let v = read_number(text, format).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: line {}, column {name}: '{text}' is not a number",
-                self.path.display(),
-                line()
-            )
+        let v = read_number(text, format).ok_or_else(|| SummaryFileError::NotANumber {
+            path: self.path.clone(),
+            line: self.line(row),
+            column: name.clone(),
+            text: text.to_string(),
         })?;
         if !v.is_finite() {
-            bail!(
-                "{}: line {}, column {name}: '{text}' is not a finite number",
-                self.path.display(),
-                line()
-            );
+            return Err(SummaryFileError::NotFinite {
+                path: self.path.clone(),
+                line: self.line(row),
+                column: name.clone(),
+                text: text.to_string(),
+            });
         }
         Ok(v)
     }
@@ -147,12 +238,12 @@ impl SummaryFile {
     fn whole(&self, row: &Row, col: usize, format: NumberFormat) -> Result<u32> {
         let v = self.number(row, col, format)?;
         if v < 0.0 || v.fract() != 0.0 || v > f64::from(u32::MAX) {
-            bail!(
-                "{}: line {}, column {}: {v} is not a whole number of periods",
-                self.path.display(),
-                self.line(row),
-                self.headers[col]
-            );
+            return Err(SummaryFileError::NotWhole {
+                path: self.path.clone(),
+                line: self.line(row),
+                column: self.headers[col].clone(),
+                value: v,
+            });
         }
         Ok(v as u32)
     }
@@ -186,13 +277,28 @@ fn read_number(text: &str, format: NumberFormat) -> Option<f64> {
     parse_decimal_f64(text, format).ok()
 }
 
-fn no_rows(path: &Path) -> anyhow::Error {
-    anyhow::anyhow!("{}: no rows", path.display())
+fn no_rows(path: &Path) -> SummaryFileError {
+    SummaryFileError::NoRows {
+        path: path.to_path_buf(),
+    }
+}
+
+fn columns(path: &Path, message: String) -> SummaryFileError {
+    SummaryFileError::Columns {
+        path: path.to_path_buf(),
+        message,
+    }
 }
 
 /// A summary for the continuous-time models and Gamma-Gamma: `x,t_x,T[,zbar]` or lifetimes'
-/// `frequency,recency,T[,monetary_value]`, with an id column.
-pub fn read_summary(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
+/// `frequency,recency,T[,monetary_value]`, with an id column. `decimal` is the decimal mark when
+/// the caller knows it. `check_row` sees each row's `(x, t_x, T)` as soon as they are read, and
+/// its refusal stops the reading with the row's line.
+pub fn read_summary(
+    path: &Path,
+    decimal: Option<u8>,
+    mut check_row: impl FnMut(f64, f64, f64) -> Result<(), String>,
+) -> Result<Vec<SummaryCustomer>> {
     let file = SummaryFile::open(path, decimal)?;
     let (x, t_x, t, value) = match (
         file.find(&["x"]),
@@ -202,15 +308,19 @@ pub fn read_summary(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
     ) {
         (Some(x), Some(t_x), _, _) => (x, t_x, file.find(&["T"]), file.find(&["zbar"])),
         (_, _, Some(f), Some(r)) => (f, r, file.find(&["T"]), file.find(&["monetary_value"])),
-        _ => bail!(
-            "{}: expected columns x,t_x,T[,zbar] or frequency,recency,T[,monetary_value] (separated by '{}'); found {}",
-            path.display(),
-            char::from(file.delimiter),
-            file.headers.join(",")
-        ),
+        _ => {
+            return Err(columns(
+                path,
+                format!(
+                    "expected columns x,t_x,T[,zbar] or frequency,recency,T[,monetary_value] (separated by '{}'); found {}",
+                    char::from(file.delimiter),
+                    file.headers.join(",")
+                ),
+            ));
+        }
     };
     let Some(t) = t else {
-        bail!("{}: no T column (the tenure)", path.display());
+        return Err(columns(path, "no T column (the tenure)".to_string()));
     };
     let used = [Some(x), Some(t_x), Some(t), value];
     // The id: a column so named, else the first column the model does not use, else the line.
@@ -221,13 +331,17 @@ pub fn read_summary(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
     let mut rows = Vec::new();
     for (i, row) in file.rows().enumerate() {
         let row = row?;
-        let triple = Triple::new(
+        let (x, t_x, t) = (
             file.number(&row, x, format)?,
             file.number(&row, t_x, format)?,
             file.number(&row, t, format)?,
         );
-        if let Err(reason) = triple.check() {
-            bail!("{}: line {}: {reason}", path.display(), file.line(&row));
+        if let Err(reason) = check_row(x, t_x, t) {
+            return Err(SummaryFileError::Row {
+                path: path.to_path_buf(),
+                line: file.line(&row),
+                reason,
+            });
         }
         // lifetimes writes 0 for customers without repeat purchases; a mean that is not
         // positive is no spend to model, and Gamma-Gamma's count of customers says how many
@@ -236,31 +350,31 @@ pub fn read_summary(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
             Some(c) => Some(file.number(&row, c, format)?).filter(|&v| v > 0.0),
             None => None,
         };
-        rows.push(CustomerRow {
+        rows.push(SummaryCustomer {
             id: file.id(&row, id_col, i),
-            triple,
+            x,
+            t_x,
+            t,
             mean_value,
-            margin: None,
-            holdout: None,
-            first_purchase: None,
-            repeat_days: Vec::new(),
         });
     }
     if rows.is_empty() {
         return Err(no_rows(path));
     }
-    Ok(ModelData::Customers { rows, split: None })
+    Ok(rows)
 }
 
 /// BG/BB's patterns: `frequency,recency,periods[,weights]`.
-pub fn read_patterns(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
+pub fn read_patterns(path: &Path, decimal: Option<u8>) -> Result<Vec<SummaryPattern>> {
     let file = SummaryFile::open(path, decimal)?;
     let col = |name: &str| {
         file.find(&[name]).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{}: BG/BB needs columns frequency,recency,periods[,weights]; no '{name}' among {}",
-                path.display(),
-                file.headers.join(",")
+            columns(
+                path,
+                format!(
+                    "BG/BB needs columns frequency,recency,periods[,weights]; no '{name}' among {}",
+                    file.headers.join(",")
+                ),
             )
         })
     };
@@ -276,32 +390,40 @@ pub fn read_patterns(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
     let mut rows = Vec::new();
     for (i, row) in file.rows().enumerate() {
         let row = row?;
-        let pattern = DiscreteTriple {
-            x: file.whole(&row, f, format)?,
-            t_x: file.whole(&row, r, format)?,
-            n: file.whole(&row, n, format)?,
-        };
+        let (frequency, recency, periods) = (
+            file.whole(&row, f, format)?,
+            file.whole(&row, r, format)?,
+            file.whole(&row, n, format)?,
+        );
         let weight = match w {
             Some(c) => file.number(&row, c, format)?,
             None => 1.0,
         };
-        rows.push((file.id(&row, id_col, i), pattern, weight));
+        rows.push(SummaryPattern {
+            id: file.id(&row, id_col, i),
+            frequency,
+            recency,
+            periods,
+            weight,
+        });
     }
     if rows.is_empty() {
         return Err(no_rows(path));
     }
-    Ok(ModelData::Patterns(rows))
+    Ok(rows)
 }
 
 /// sBG's survival counts: a column `alive` (customers still active at the start of each period).
-pub fn read_survival(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
+pub fn read_survival(path: &Path, decimal: Option<u8>) -> Result<Vec<f64>> {
     let file = SummaryFile::open(path, decimal)?;
     let Some(alive) = file.find(&["alive", "active", "customers"]) else {
-        bail!(
-            "{}: sBG needs a column 'alive' (customers still active at the start of each period); found {}",
-            path.display(),
-            file.headers.join(",")
-        );
+        return Err(columns(
+            path,
+            format!(
+                "sBG needs a column 'alive' (customers still active at the start of each period); found {}",
+                file.headers.join(",")
+            ),
+        ));
     };
     let format = file.number_format(&[alive]);
     let counts = file
@@ -311,7 +433,7 @@ pub fn read_survival(path: &Path, decimal: Option<u8>) -> Result<ModelData> {
     if counts.is_empty() {
         return Err(no_rows(path));
     }
-    Ok(ModelData::Survival(counts))
+    Ok(counts)
 }
 
 #[cfg(test)]

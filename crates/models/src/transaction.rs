@@ -1,11 +1,12 @@
-//! The continuous-time transaction models behind one interface, so `analyze`, `models fit` and
-//! `models score` pick a model by name and treat the three alike.
+//! The continuous-time transaction models (BG/NBD, MBG/NBD, Pareto/NBD) behind one interface,
+//! so a caller (`analyze`, `models fit`, `models score`, the store's scoring) picks a model by
+//! its code and treats the three alike; with the forecast horizon's bounds and CLV's months.
 
-use clientele_models::bgnbd::{self, BgNbd};
-use clientele_models::clv::{ClvOptions, FactoredPurchaseModel, PurchaseModel, per_period_rate};
-use clientele_models::mbgnbd::{self, MbgNbd};
-use clientele_models::pnbd::{self, ParetoNbd};
-use clientele_models::{FitError, FitOptions, FitReport, Triple};
+use crate::bgnbd::{self, BgNbd};
+use crate::clv::{ClvOptions, FactoredPurchaseModel, PurchaseModel, per_period_rate};
+use crate::mbgnbd::{self, MbgNbd};
+use crate::pnbd::{self, ParetoNbd};
+use crate::{FitError, FitOptions, FitReport, Triple};
 
 /// Which continuous-time model.
 #[allow(clippy::enum_variant_names)] // the models' published names
@@ -17,12 +18,25 @@ pub enum TransactionKind {
 }
 
 impl TransactionKind {
-    pub fn cli_name(self) -> &'static str {
+    /// Every kind, in the order they are documented.
+    pub const ALL: [TransactionKind; 3] = [
+        TransactionKind::BgNbd,
+        TransactionKind::MbgNbd,
+        TransactionKind::ParetoNbd,
+    ];
+
+    /// The model's code, as commands, reports and the API name it: `bgnbd`, `mbgnbd`, `pnbd`.
+    pub fn code(self) -> &'static str {
         match self {
             TransactionKind::BgNbd => "bgnbd",
             TransactionKind::MbgNbd => "mbgnbd",
             TransactionKind::ParetoNbd => "pnbd",
         }
+    }
+
+    /// The kind whose [`code`](Self::code) is `code`.
+    pub fn from_code(code: &str) -> Option<TransactionKind> {
+        TransactionKind::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 
@@ -74,7 +88,6 @@ impl TransactionModel {
 
     /// P(alive at T + h), computed for one customer (`models score` shares the factor of
     /// [`Self::survival_given_alive`] between customers; a test holds it to this).
-    #[cfg(test)]
     pub fn p_alive_at(&self, c: &Triple, h: f64) -> f64 {
         dispatch!(self, m => m.p_alive_at(c.x, c.t_x, c.t, h))
     }
@@ -94,7 +107,7 @@ impl TransactionModel {
         dispatch!(self, m => m.survival_given_alive(x, t, h))
     }
 
-    #[cfg(test)]
+    /// P(no purchase in (T, T + h]), computed for one customer.
     pub fn prob_no_purchase(&self, c: &Triple, h: f64) -> f64 {
         dispatch!(self, m => m.prob_no_purchase(c.x, c.t_x, c.t, h))
     }
@@ -186,7 +199,6 @@ pub fn clv_options(horizon: f64, unit_days: f64, annual_rate: f64, margin: f64) 
 /// annual `rate`; the horizon is rounded to whole months (365 days are 12 months). Computed for
 /// one customer (`models score` shares the factors between customers; a test holds them to
 /// this).
-#[cfg(test)]
 pub fn customer_value(
     model: &TransactionModel,
     c: &Triple,
@@ -195,84 +207,42 @@ pub fn customer_value(
     horizon: f64,
     unit_days: f64,
     annual_rate: f64,
-) -> clientele_models::clv::Clv {
+) -> crate::clv::Clv {
     let options = clv_options(horizon, unit_days, annual_rate, margin);
-    clientele_models::clv::clv(model, spend, c.x, c.t_x, c.t, &options)
+    crate::clv::clv(model, spend, c.x, c.t_x, c.t, &options)
 }
 
-impl TransactionModel {
-    /// Repeat purchases in (0, t] of one customer drawn from the fitted population: the
-    /// model-side counterpart of an observed frequency, for the period-transactions check.
-    pub fn simulate_repeat_purchases(&self, t: f64, rng: &mut impl rand::Rng) -> u32 {
-        use rand_distr::{Beta, Distribution, Exp1, Gamma};
-        let gamma = |shape: f64, rate: f64, rng: &mut dyn rand::RngCore| {
-            Gamma::new(shape, 1.0 / rate).map_or(0.0, |g| g.sample(rng))
-        };
-        let beta = |a: f64, b: f64, rng: &mut dyn rand::RngCore| {
-            Beta::new(a, b).map_or(1.0, |d| d.sample(rng))
-        };
-        // Waiting times of a Poisson process with rate `lambda`.
-        let next_gap = |lambda: f64, rng: &mut dyn rand::RngCore| {
-            let e: f64 = Exp1.sample(rng);
-            if lambda > 0.0 {
-                e / lambda
-            } else {
-                f64::INFINITY
-            }
-        };
-        match self {
-            TransactionModel::BgNbd(m) => {
-                let p = m.params();
-                let lambda = gamma(p.r, p.alpha, rng);
-                let drop = beta(p.a, p.b, rng);
-                bg_count(lambda, drop, false, t, rng, next_gap)
-            }
-            TransactionModel::MbgNbd(m) => {
-                let p = m.params();
-                let lambda = gamma(p.r, p.alpha, rng);
-                let drop = beta(p.a, p.b, rng);
-                bg_count(lambda, drop, true, t, rng, next_gap)
-            }
-            TransactionModel::ParetoNbd(m) => {
-                let p = m.params();
-                let lambda = gamma(p.r, p.alpha, rng);
-                let mu = gamma(p.s, p.beta, rng);
-                let lifetime = next_gap(mu, rng);
-                let (mut clock, mut count) = (0.0, 0u32);
-                loop {
-                    clock += next_gap(lambda, rng);
-                    if clock > t.min(lifetime) || count == u32::MAX {
-                        return count;
-                    }
-                    count += 1;
-                }
-            }
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// BG/NBD-style counting: after each purchase (and, for MBG/NBD, right after the first one) the
-/// customer drops out with probability `drop`.
-fn bg_count(
-    lambda: f64,
-    drop: f64,
-    drop_at_start: bool,
-    t: f64,
-    rng: &mut impl rand::Rng,
-    next_gap: impl Fn(f64, &mut dyn rand::RngCore) -> f64,
-) -> u32 {
-    if drop_at_start && rng.random::<f64>() < drop {
-        return 0;
+    #[test]
+    fn codes_name_each_kind_once() {
+        for kind in TransactionKind::ALL {
+            assert_eq!(TransactionKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(TransactionKind::from_code("gg"), None);
+        assert_eq!(TransactionKind::from_code("BGNBD"), None);
     }
-    let (mut clock, mut count) = (0.0, 0u32);
-    loop {
-        clock += next_gap(lambda, rng);
-        if clock > t || count == u32::MAX {
-            return count;
-        }
-        count += 1;
-        if rng.random::<f64>() < drop {
-            return count;
-        }
+
+    #[test]
+    fn horizons_are_bounded_and_whole_months_noted() {
+        // 365 days are 12 months of 30.4375 days: 365.25 counted, within a twentieth.
+        assert_eq!(check_horizon(365.0, 1.0), Ok(None));
+        // 39 weeks (273 days) round to 9 months (273.94 days): no note either.
+        assert_eq!(check_horizon(39.0, 7.0), Ok(None));
+        // A week counts as one month of CLV: noted.
+        assert_eq!(
+            check_horizon(7.0, 1.0),
+            Ok(Some(
+                "CLV counts whole months: over 1 month for the horizon of 7 days".to_string()
+            ))
+        );
+        assert!(check_horizon(MAX_HORIZON_DAYS, 1.0).is_ok());
+        assert!(check_horizon(MAX_HORIZON_DAYS + 1.0, 1.0).is_err());
+        assert!(check_horizon(-1.0, 1.0).is_err());
+        assert!(check_horizon(f64::NAN, 1.0).is_err());
+        assert_eq!(clv_months(0.0, 1.0), 0);
+        assert_eq!(clv_months(1.0, 1.0), 1);
     }
 }

@@ -1,32 +1,11 @@
 //! `clientele serve`: the dashboard and the JSON API over the store, until Ctrl-C.
 
-use std::net::SocketAddr;
-
 use anyhow::{Context, Result};
-use clap::Args;
+use clientele_app::database::redact;
 use clientele_server::{Server, Settings};
 
-use crate::import::{DbArgs, redact};
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address to listen on (port 0: any free port; the address is printed).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
-    #[command(flatten)]
-    pub db: DbArgs,
-    /// Mark the session cookie Secure (when served behind HTTPS).
-    #[arg(long)]
-    pub secure_cookie: bool,
-}
-
-/// A runtime for serving: the server's handlers run on every core.
-pub fn server_runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
-}
+use crate::args::store::ServeArgs;
+use crate::runtime::server_runtime;
 
 /// Server logs (requests that failed, 5xx causes) to standard error.
 pub fn init_logging() {

@@ -1,4 +1,4 @@
-//! `clientele generate`: a realistic company's files from a known stochastic process.
+//! A realistic company's files from a known stochastic process (`clientele generate`, the demo).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -6,9 +6,6 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use clientele_synth::{SynthConfig, SynthStats, write_customers, write_orders, write_truth};
-
-use crate::args::GenerateArgs;
-use crate::report::group_digits;
 
 /// Opens `path` for writing, gzip-compressed when it ends in ".gz".
 fn create(path: &Path) -> Result<Box<dyn Write>> {
@@ -24,13 +21,15 @@ fn create(path: &Path) -> Result<Box<dyn Write>> {
     }
 }
 
-/// Writes the orders (and, if asked, customers and truth) files; returns what was written.
+/// Writes the orders (and, if asked, customers and truth) files of the company `cfg`; returns
+/// what was written.
 pub fn generate_files(
     cfg: &SynthConfig,
     orders: &Path,
     customers: Option<&Path>,
     truth: Option<&Path>,
 ) -> Result<SynthStats> {
+    cfg.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut out = create(orders)?;
     let stats =
         write_orders(cfg, &mut out).with_context(|| format!("writing {}", orders.display()))?;
@@ -48,27 +47,4 @@ pub fn generate_files(
         out.flush()?;
     }
     Ok(stats)
-}
-
-pub fn run(args: GenerateArgs) -> Result<()> {
-    let cfg = SynthConfig::new(args.customers, args.seed);
-    cfg.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let stats = generate_files(
-        &cfg,
-        &args.out,
-        args.customers_out.as_deref(),
-        args.truth_out.as_deref(),
-    )?;
-    eprintln!(
-        "{}: {} customers, {} rows ({} orders, {} returns, {} dirty rows), observed {} to {}",
-        args.out.display(),
-        group_digits(stats.customers as i64),
-        group_digits(stats.lines as i64),
-        group_digits(stats.orders as i64),
-        group_digits(stats.returns as i64),
-        group_digits(stats.dirty.total() as i64),
-        cfg.start,
-        cfg.end,
-    );
-    Ok(())
 }

@@ -1,4 +1,7 @@
-//! The ladder rules file (TOML): parsing (the core validates) and the documented defaults.
+//! The ladder rules file (TOML): reading and parsing it and the documented defaults; whether the
+//! values fit together is the core's to say ([`LadderRules::validate`]).
+
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clientele_core::{LadderRules, Money, Period, RhythmRules, StatusRules, SubgroupRule};
@@ -106,9 +109,29 @@ struct SubgroupSection {
     profitable_from: Option<f64>,
 }
 
+/// Reads the rules file at `path`, or the defaults when there is none.
+pub fn load_rules(path: Option<&Path>) -> Result<LadderRules> {
+    match path {
+        None => Ok(LadderRules::default()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            parse_rules(&text).with_context(|| format!("in {}", p.display()))
+        }
+    }
+}
+
 /// Parses a rules file; unknown keys and inconsistent values are errors that name the key.
 pub fn parse_rules(text: &str) -> Result<LadderRules> {
     let file: RulesFile = toml::from_str(text).context("reading the ladder rules")?;
+    let rules = rules_of(file)?;
+    validate(&rules)?;
+    Ok(rules)
+}
+
+/// The rules a parsed file sets, the defaults for every key it leaves out. Names (periods,
+/// methods) are read here; whether the values fit together is [`validate`]'s.
+fn rules_of(file: RulesFile) -> Result<LadderRules> {
     let d = LadderRules::default();
     let ds = StatusRules::default();
     let period = match file.ladder.period.as_deref() {
@@ -121,7 +144,6 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
             "ladder.period = '{other}': expected \"week\", \"month\", \"quarter\" or \"year\""
         ),
     };
-    let share = file.advocate.min_full_price_share;
     let st = &file.status;
     let dr = ds.rhythm;
     let status = StatusRules {
@@ -145,25 +167,21 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
     };
     let subgroups = match file.subgroups.method.as_deref() {
         None | Some("terciles") => SubgroupRule::Terciles,
-        Some("thresholds") => {
-            let low = money(
+        Some("thresholds") => SubgroupRule::Thresholds {
+            unprofitable_below: money(
                 file.subgroups.unprofitable_below.unwrap_or(0.0),
                 "unprofitable_below",
-            )?;
-            let high = money(
+            )?,
+            profitable_from: money(
                 file.subgroups.profitable_from.unwrap_or(1000.0),
                 "profitable_from",
-            )?;
-            SubgroupRule::Thresholds {
-                unprofitable_below: low,
-                profitable_from: high,
-            }
-        }
+            )?,
+        },
         Some(other) => {
             bail!("subgroups.method = '{other}': expected \"terciles\" or \"thresholds\"")
         }
     };
-    let rules = LadderRules {
+    Ok(LadderRules {
         regular_min_purchase_days: file
             .ladder
             .regular_min_purchase_days
@@ -179,17 +197,22 @@ pub fn parse_rules(text: &str) -> Result<LadderRules> {
             .advocate
             .min_referrals
             .unwrap_or(d.advocate_min_referrals),
-        advocate_min_full_price_share: match share {
+        // 0 turns the signal off.
+        advocate_min_full_price_share: match file.advocate.min_full_price_share {
             None => d.advocate_min_full_price_share,
             Some(0.0) => None,
             Some(s) => Some(s),
         },
         status,
         subgroups,
-    };
-    // The core checks that the rules make sense together; the error names the key.
+    })
+}
+
+/// The checks every rule set must pass, whatever it came from: the core's
+/// ([`LadderRules::validate`]), each error naming the key of the rules file.
+pub fn validate(rules: &LadderRules) -> Result<()> {
     rules.validate()?;
-    Ok(rules)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,29 +1,32 @@
-//! `clientele demo`: a demo database of a generated company, scored and served.
+//! The demo company (`clientele demo`): a database of a generated company, imported, with
+//! dossiers, scored and with a user to sign in as. Serving it is the caller's.
 //!
-//! The steps are the ones a real company goes through, through the same code: the generated
-//! files are imported by `clientele import`, scored by `clientele score` (twice, a month apart,
-//! so the flows between rungs have something to show), a user is added as by `clientele users
-//! add` and the dashboard is served as by `clientele serve`. Only the dossier (contacts,
-//! preferred channel, consents, favourite holidays, notes) has no command of its own: it is
-//! written through the store's API.
+//! The steps are the ones a real company goes through, through the same use cases: the generated
+//! files are imported as by `clientele import`, scored as by `clientele score` (twice, a month
+//! apart, so the flows between rungs have something to show) and a user is added as by
+//! `clientele users add`. Only the dossier (contacts, preferred channel, consents, favourite
+//! holidays, notes) has no use case of its own: it is written through the store's API.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
+use clientele_core::Day;
+use clientele_ingest::pipeline::{ImportOptions, Reject};
 use clientele_ingest::values::normalize_phone;
+use clientele_models::TransactionKind;
 use clientele_store::{
     Channel, ConsentRecord, DateRule, NewCustomer, PersonalDateRecord, Role, Store,
 };
 use clientele_synth::{ContactChannel, Holiday, SynthConfig, dossier};
 use rand::Rng;
 
-use crate::args::{AnalyzeModel, DemoArgs};
-use crate::db::{ScoreSettings, Scored, add_user, score_store, set_password};
-use crate::import::{DbArgs, ImportArgs, redact};
-use crate::models::forecast::ForecastSettings;
-use crate::report::group_digits;
-use crate::serve::{init_logging, print_dashboard_address, serve_until_ctrl_c, server_runtime};
+use crate::database::redact;
+use crate::forecast::ForecastSettings;
+use crate::generate::generate_files;
+use crate::import::{ImportEvent, ImportSettings, import_files};
+use crate::score::{ScoreSettings, Scored, score_store};
+use crate::users::{add_user, set_password};
 
 /// The demo user's name; it is an admin so every page and action can be tried.
 pub const DEMO_USER: &str = "demo";
@@ -34,32 +37,79 @@ const DEMO_YEARS_DAYS: i32 = 730;
 /// Days between the two snapshots: the flows page shows the moves of this last month.
 const SNAPSHOT_GAP_DAYS: i32 = 30;
 
-pub fn run(args: DemoArgs) -> Result<()> {
-    let started = Instant::now();
-    // The company's two years end yesterday, so the dashboard's snapshot, "Today" and the
-    // upcoming dates read as current. The seed decides the people; the window moves with the
-    // calendar.
-    let end = crate::import::today().plus_days(-1);
+/// Which demo to build, and where.
+#[derive(Clone, Debug)]
+pub struct DemoSettings {
+    /// The demo database: `sqlite://PATH` or `postgres://USER@HOST/DB`.
+    pub database_url: String,
+    /// Replace a demo database that already has data (SQLite: the file is deleted first).
+    pub force: bool,
+    /// Customers who buy (a fifth as many prospects and visitors come on top).
+    pub customers: u64,
+    /// The same seed gives the same people and purchase histories.
+    pub seed: u64,
+    /// Where to keep the generated files (default: a temporary directory, removed afterwards).
+    pub out: Option<PathBuf>,
+}
+
+/// What building the demo tells its caller as it goes.
+#[derive(Debug)]
+pub enum DemoEvent<'a> {
+    /// The SQLite file that had data was deleted (`force`).
+    Replaced { path: &'a Path },
+    /// The company's files are written.
+    Generated { company: &'a SynthConfig },
+    /// A step of the import.
+    Import(ImportEvent<'a>),
+    /// The import is done; these rows were rejected (the generator writes dirty rows on purpose).
+    Imported { rejects: &'a [Reject] },
+    /// The temporary directory of the files could not be removed.
+    NotRemoved {
+        dir: &'a Path,
+        error: &'a std::io::Error,
+    },
+    /// The dossiers are written.
+    Dossiers { counts: DossierCounts, seconds: f64 },
+    /// The two snapshots are scored.
+    Scored {
+        earlier: &'a Scored,
+        latest: &'a Scored,
+    },
+}
+
+/// The demo database, open, with the demo user's password (fresh on every run).
+#[derive(Debug)]
+pub struct DemoDatabase {
+    pub store: Store,
+    pub user: &'static str,
+    pub password: String,
+}
+
+/// The demo's company: two years that end the day before `today`, so the dashboard's snapshot,
+/// "Today" and the upcoming dates read as current. The seed decides the people; the window
+/// moves with the calendar.
+pub fn company(settings: &DemoSettings, today: Day) -> Result<SynthConfig> {
+    let end = today.plus_days(-1);
     let cfg = SynthConfig {
         start: end.plus_days(-DEMO_YEARS_DAYS),
         end,
-        ..SynthConfig::new(args.customers, args.seed)
+        ..SynthConfig::new(settings.customers, settings.seed)
     };
     cfg.validate().map_err(|e| anyhow!("{e}"))?;
-    if !args.no_serve {
-        // Found out now rather than after building the database, which a second run would
-        // then refuse to overwrite.
-        std::net::TcpListener::bind(args.listen).with_context(|| {
-            format!(
-                "cannot listen on {}: pass --listen ADDR (127.0.0.1:0 picks a free port)",
-                args.listen
-            )
-        })?;
-    }
-    let rt = server_runtime()?;
-    rt.block_on(prepare_database(&args.db, args.force))?;
+    Ok(cfg)
+}
 
-    let (dir, temporary) = match &args.out {
+/// Builds the demo database of `company`: refuses (or, with `force`, replaces) a database with
+/// data, generates and imports the files, writes the dossiers, scores two snapshots and adds the
+/// demo user.
+pub async fn build(
+    settings: &DemoSettings,
+    company: &SynthConfig,
+    on_event: &mut (dyn FnMut(DemoEvent<'_>) + Send),
+) -> Result<DemoDatabase> {
+    let url = &settings.database_url;
+    prepare_database(url, settings.force, on_event).await?;
+    let (dir, temporary) = match &settings.out {
         Some(d) => (d.clone(), false),
         None => (
             std::env::temp_dir().join(format!("clientele-demo-{}", std::process::id())),
@@ -67,97 +117,77 @@ pub fn run(args: DemoArgs) -> Result<()> {
         ),
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let imported = generate_and_import(&cfg, &dir, &args.db);
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening the demo database {}", redact(url)))?;
+    let imported = generate_and_import(&store, company, &dir, on_event).await;
     // The temporary files go whether or not the import worked.
-    if temporary && let Err(e) = std::fs::remove_dir_all(&dir) {
-        eprintln!("note: could not remove {}: {e}", dir.display());
+    if temporary && let Err(error) = std::fs::remove_dir_all(&dir) {
+        on_event(DemoEvent::NotRemoved {
+            dir: &dir,
+            error: &error,
+        });
     }
     let contacts = imported?;
 
-    rt.block_on(async {
-        let store = Store::connect(&args.db)
-            .await
-            .with_context(|| format!("opening the demo database {}", redact(&args.db)))?;
-        let dossier_started = Instant::now();
-        let written = write_dossiers(&store, &cfg, &contacts).await?;
-        eprintln!(
-            "Dossiers: {} contacts, {} consents, {} personal dates, {} notes ({:.1} s).",
-            group_digits(written.contacts as i64),
-            group_digits(written.consents as i64),
-            group_digits(written.dates as i64),
-            group_digits(written.notes as i64),
-            dossier_started.elapsed().as_secs_f64()
-        );
-        let (earlier, latest) = score_twice(&store).await?;
-        eprintln!(
-            "Scored {} customers as of {} and {} as of {}.",
-            group_digits(earlier.customers as i64),
-            earlier.as_of,
-            group_digits(latest.customers as i64),
-            latest.as_of
-        );
-        let password = random_password();
-        add_user(&store, DEMO_USER, Role::Admin).await?;
-        set_password(&store, DEMO_USER, &password).await?;
-        eprintln!(
-            "Demo database ready in {:.1} s: {}",
-            started.elapsed().as_secs_f64(),
-            redact(&args.db)
-        );
-        if args.no_serve {
-            println!("Login: {DEMO_USER} / {password}");
-            eprintln!("Serve it with: clientele serve --db {}", redact(&args.db));
-            store.close().await;
-            return Ok(());
-        }
-        init_logging();
-        let settings = clientele_server::Settings {
-            listen: args.listen,
-            database_url: args.db.clone(),
-            ..clientele_server::Settings::default()
-        };
-        let server = clientele_server::build_with_store(store, settings)
-            .await
-            .context("starting the server")?;
-        print_dashboard_address(&server);
-        println!("Login: {DEMO_USER} / {password}");
-        serve_until_ctrl_c(server).await
+    let dossier_started = Instant::now();
+    let counts = write_dossiers(&store, company, &contacts).await?;
+    on_event(DemoEvent::Dossiers {
+        counts,
+        seconds: dossier_started.elapsed().as_secs_f64(),
+    });
+    let (earlier, latest) = score_twice(&store).await?;
+    on_event(DemoEvent::Scored {
+        earlier: &earlier,
+        latest: &latest,
+    });
+    let password = random_password();
+    add_user(&store, "cli", DEMO_USER, Role::Admin).await?;
+    set_password(&store, DEMO_USER, &password).await?;
+    Ok(DemoDatabase {
+        store,
+        user: DEMO_USER,
+        password,
     })
 }
 
-/// Writes the company's files into `dir` and imports them with `clientele import`'s code;
-/// returns the people's contacts from the customers file, in person order.
-fn generate_and_import(cfg: &SynthConfig, dir: &Path, db: &str) -> Result<Vec<PersonContacts>> {
+/// Writes the company's files into `dir` and imports them as `clientele import` does; returns the
+/// people's contacts from the customers file, in person order.
+async fn generate_and_import(
+    store: &Store,
+    company: &SynthConfig,
+    dir: &Path,
+    on_event: &mut (dyn FnMut(DemoEvent<'_>) + Send),
+) -> Result<Vec<PersonContacts>> {
     let orders = dir.join("orders.csv");
     let customers = dir.join("customers.csv");
-    crate::generate::generate_files(cfg, &orders, Some(&customers), None)?;
-    eprintln!(
-        "Generated a company of {} buyers and {} prospects, {} to {}.",
-        group_digits(cfg.customers as i64),
-        group_digits(cfg.prospects as i64),
-        cfg.start,
-        cfg.end
-    );
-    // `import` runs its own runtime: call it outside ours.
-    crate::import::run(ImportArgs {
+    {
+        let (company, orders, customers) = (company.clone(), orders.clone(), customers.clone());
+        tokio::task::spawn_blocking(move || {
+            generate_files(&company, &orders, Some(&customers), None)
+        })
+        .await
+        .map_err(|e| anyhow!("generating the demo files failed: {e}"))??;
+    }
+    on_event(DemoEvent::Generated { company });
+    let settings = ImportSettings {
         orders: vec![orders],
         customers: Some(customers.clone()),
-        db: DbArgs {
-            db: Some(db.to_string()),
-        },
-        map: Vec::new(),
-        date_format: None,
-        decimal: None,
-        strict: false,
-        rejects: None,
-    })?;
+        options: ImportOptions::default(),
+    };
+    let rejects = import_files(store, &settings, &mut |e| on_event(DemoEvent::Import(e))).await?;
+    on_event(DemoEvent::Imported { rejects: &rejects });
     read_contacts(&customers)
 }
 
 /// Refuses a database that already has data unless `force`; with `force`, a SQLite file is
 /// deleted (with its WAL files). A PostgreSQL database is never emptied by the demo: dropping a
 /// team's tables is not something a demo command should be able to do.
-async fn prepare_database(url: &str, force: bool) -> Result<()> {
+async fn prepare_database(
+    url: &str,
+    force: bool,
+    on_event: &mut (dyn FnMut(DemoEvent<'_>) + Send),
+) -> Result<()> {
     let store = Store::connect(url)
         .await
         .with_context(|| format!("opening the demo database {}", redact(url)))?;
@@ -191,7 +221,7 @@ async fn prepare_database(url: &str, force: bool) -> Result<()> {
                     }
                 }
             }
-            eprintln!("Replaced the demo database {}.", path.display());
+            on_event(DemoEvent::Replaced { path });
             Ok(())
         }
     }
@@ -244,12 +274,13 @@ fn read_contacts(path: &Path) -> Result<Vec<PersonContacts>> {
         .collect()
 }
 
-#[derive(Default)]
-struct DossierCounts {
-    contacts: u64,
-    consents: u64,
-    dates: u64,
-    notes: u64,
+/// What the demo wrote into the dossiers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DossierCounts {
+    pub contacts: u64,
+    pub consents: u64,
+    pub dates: u64,
+    pub notes: u64,
 }
 
 fn store_channel(c: ContactChannel) -> Channel {
@@ -385,20 +416,21 @@ async fn write_dossiers(
 /// Scores a month before the last order day and on it, with the default rules and model, so
 /// P(alive) is in the snapshots and the transitions between them are not empty.
 async fn score_twice(store: &Store) -> Result<(Scored, Scored)> {
-    let settings = ScoreSettings {
-        rules: clientele_core::LadderRules::default(),
-        forecast: ForecastSettings {
-            kind: AnalyzeModel::Mbgnbd.transaction_kind(),
-            horizon_days: 365.0,
-            annual_discount_rate: 0.1,
-        },
-    };
     let end = store
         .last_order_day()
         .await?
         .ok_or_else(|| anyhow!("the demo import wrote no orders"))?;
-    let earlier = score_store(store, Some(end.plus_days(-SNAPSHOT_GAP_DAYS)), &settings).await?;
-    let latest = score_store(store, Some(end), &settings).await?;
+    let on = |as_of| ScoreSettings {
+        as_of: Some(as_of),
+        rules: clientele_core::LadderRules::default(),
+        forecast: ForecastSettings {
+            kind: Some(TransactionKind::MbgNbd),
+            horizon_days: 365.0,
+            annual_discount_rate: 0.1,
+        },
+    };
+    let earlier = score_store(store, &on(end.plus_days(-SNAPSHOT_GAP_DAYS)), &|_| {}).await?;
+    let latest = score_store(store, &on(end), &|_| {}).await?;
     Ok((earlier, latest))
 }
 

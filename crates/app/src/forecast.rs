@@ -1,24 +1,27 @@
-//! `analyze`'s model step: fit a transaction model (and Gamma-Gamma for spend) on every buyer in
-//! days, then compute each customer's forecast for the ladder and `customers.csv`.
+//! The model step of `analyze` and of the store's scoring: fit a transaction model (and
+//! Gamma-Gamma for spend) on every buyer in days, then compute each customer's forecast for the
+//! ladder, the snapshot and `customers.csv`. Also the factors forecasts share per `(x, T)`, which
+//! `models score` reads too.
 
 use clientele_core::{CustomerSummary, Day, Forecast, ValueForecast};
 use clientele_models::clv::{
     Clv, ClvFactors, ClvOptions, FactoredPurchaseModel, clv_factors, clv_from_factors,
 };
 use clientele_models::gamma_gamma::GammaGamma;
+use clientele_models::transaction::{self, TransactionKind, TransactionModel};
 use clientele_models::{Fit, FitOptions, FitReport, SpendRow, Triple, compress_owned};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-use super::input::{ModelInputs, model_inputs};
-use super::transaction::{self, TransactionKind, TransactionModel};
+use crate::calibration::{ModelInputs, model_inputs, spend_row};
+use crate::setting::InvalidSetting;
 
 /// What a customer alive now can be expected to do over a horizon, which depends on `(x, T)`
 /// only: computed once per distinct `(x, T)` (tens of thousands among millions of customers in
 /// days) and multiplied by each customer's P(alive), as the models' own predictions are. Both
 /// `analyze`'s forecasts and `models score` read their customers' figures from it.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct IfAlive {
+pub(crate) struct IfAlive {
     purchases: f64,
     purchase_probability: f64,
     /// The CLV factors, when CLV was asked for.
@@ -27,7 +30,7 @@ pub(super) struct IfAlive {
 
 impl IfAlive {
     /// Over `h`, and CLV by the periods of `clv`.
-    pub(super) fn new(
+    pub(crate) fn new(
         model: &TransactionModel,
         x: f64,
         t: f64,
@@ -41,16 +44,16 @@ impl IfAlive {
         }
     }
 
-    pub(super) fn expected_purchases(&self, p_alive: f64) -> f64 {
+    pub(crate) fn expected_purchases(&self, p_alive: f64) -> f64 {
         p_alive * self.purchases
     }
 
-    pub(super) fn prob_no_purchase(&self, p_alive: f64) -> f64 {
+    pub(crate) fn prob_no_purchase(&self, p_alive: f64) -> f64 {
         (1.0 - p_alive * self.purchase_probability).clamp(0.0, 1.0)
     }
 
     /// The customer's CLV at `spend` per purchase; `None` when CLV was not asked for.
-    pub(super) fn clv(&self, p_alive: f64, spend: f64, margin: f64) -> Option<Clv> {
+    pub(crate) fn clv(&self, p_alive: f64, spend: f64, margin: f64) -> Option<Clv> {
         self.clv
             .map(|factors| clv_from_factors(factors, p_alive, spend, margin))
     }
@@ -66,7 +69,7 @@ struct GivenAlive {
 
 /// Values computed once per distinct `(x, T)` pair and found by hashing: one lookup per
 /// customer, where a binary search through the keys missed the cache at most of its steps.
-pub(super) struct ByXT<V> {
+pub(crate) struct ByXT<V> {
     values: HashMap<(u64, u64), V, ahash::RandomState>,
 }
 
@@ -78,7 +81,7 @@ impl<V: Send> ByXT<V> {
     /// `value(x, T)` of every distinct `(x, T)` among the distinct (x, t_x, T) triples
     /// `triples` (those of all customers, compressed: the same pairs, far fewer rows), computed
     /// in parallel.
-    pub(super) fn new(triples: &[(Triple, f64)], value: impl Fn(f64, f64) -> V + Sync) -> Self {
+    pub(crate) fn new(triples: &[(Triple, f64)], value: impl Fn(f64, f64) -> V + Sync) -> Self {
         let mut keys: Vec<(u64, u64)> = triples.iter().map(|(c, _)| key(c)).collect();
         keys.par_sort_unstable();
         keys.dedup();
@@ -94,7 +97,7 @@ impl<V: Send> ByXT<V> {
         ByXT { values: map }
     }
 
-    pub(super) fn get(&self, c: &Triple) -> Option<&V> {
+    pub(crate) fn get(&self, c: &Triple) -> Option<&V> {
         self.values.get(&key(c))
     }
 }
@@ -113,8 +116,6 @@ fn shared_forecasts(
     })
 }
 
-use super::{fit_for_analyze, spend_row};
-
 /// What the model step tells the report.
 #[derive(Debug)]
 pub enum ModelOutcome {
@@ -132,12 +133,75 @@ pub enum ModelOutcome {
     },
 }
 
-/// Forecast settings from the command line.
-#[derive(Clone, Copy, Debug)]
+impl ModelOutcome {
+    /// What to tell about the model: refused (statuses then come from rhythms and day limits) or
+    /// not converged; `None` when it was fitted and converged, or not asked for.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            ModelOutcome::Refused { kind, reason } => Some(format!(
+                "{} not fitted ({reason}); statuses use rhythms and day limits",
+                kind.code()
+            )),
+            ModelOutcome::Fitted { kind, report, .. } if !report.converged => Some(format!(
+                "{} did not converge: {}",
+                kind.code(),
+                report
+                    .convergence_note
+                    .as_deref()
+                    .unwrap_or("no reason given")
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// How customers are forecast: the transaction model (none: statuses from rhythms and day limits
+/// only), the horizon of expected purchases and CLV, and CLV's discount rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ForecastSettings {
     pub kind: Option<TransactionKind>,
     pub horizon_days: f64,
     pub annual_discount_rate: f64,
+}
+
+impl Default for ForecastSettings {
+    /// MBG/NBD (one-time buyers can have left) over a year, discounted at 10 % a year: the
+    /// commands' defaults.
+    fn default() -> ForecastSettings {
+        ForecastSettings {
+            kind: Some(TransactionKind::MbgNbd),
+            horizon_days: 365.0,
+            annual_discount_rate: 0.1,
+        }
+    }
+}
+
+impl ForecastSettings {
+    /// Checks the horizon (with a model: at most a century) and the discount rate (above -1);
+    /// the answer is a note to show when CLV's whole months differ from the horizon.
+    pub fn check(&self) -> Result<Option<String>, InvalidSetting> {
+        let note = match self.kind {
+            Some(_) => transaction::check_horizon(self.horizon_days, 1.0)
+                .map_err(|e| InvalidSetting::value("horizon", self.horizon_days, e))?,
+            None => None,
+        };
+        check_discount_rate(self.annual_discount_rate)?;
+        Ok(note)
+    }
+}
+
+/// An annual discount rate must be a number above -1 (a rate of -1 or less discounts to nothing
+/// or below).
+pub fn check_discount_rate(rate: f64) -> Result<(), InvalidSetting> {
+    if rate.is_finite() && rate > -1.0 {
+        Ok(())
+    } else {
+        Err(InvalidSetting::value(
+            "discount_rate",
+            rate,
+            "expected an annual rate above -1",
+        ))
+    }
 }
 
 /// What the fits read of the customers, gathered in one parallel pass: the distinct (x, t_x, T)
@@ -194,7 +258,7 @@ impl FitInputs {
         // The two fits need nothing of each other; side by side, each fills the moments the
         // other leaves a core idle (between its parallel passes over the rows).
         let (transaction, spend) = rayon::join(
-            || fit_for_analyze(kind, &self.triples),
+            || transaction::fit(kind, &self.triples, &FitOptions::default()),
             || {
                 clientele_models::gamma_gamma::fit_weighted(&self.spend, &FitOptions::default())
                     .map_err(|e| e.to_string())
@@ -219,7 +283,7 @@ impl FitInputs {
     }
 }
 
-/// The models fitted for `analyze`, or why there are none.
+/// The models fitted for the forecasts, or why there are none.
 pub enum Fits {
     Skipped,
     Refused {
@@ -229,6 +293,7 @@ pub enum Fits {
     Fitted(Box<Fitted>),
 }
 
+/// A transaction model fitted on every buyer, with Gamma-Gamma (or why not).
 pub struct Fitted {
     kind: TransactionKind,
     model: TransactionModel,
