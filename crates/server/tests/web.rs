@@ -8,7 +8,7 @@ mod common;
 use std::future::Future;
 
 use clientele_core::{Day, Money, Rung};
-use clientele_server::web::i18n::{EN_FTL, RU_FTL, message_ids};
+use clientele_server::web::i18n::{CATALOGUES, Lang, Tr, message_ids};
 use clientele_store::{
     Channel, Cursor, CustomerEdit, CustomerFilter, CustomerPage, DateRule, NewCustomer,
     NewOrderLine, PersonalDateRecord, Role, Scope, Store,
@@ -486,13 +486,23 @@ fn assert_clean(page: &Page) {
 
 #[test]
 fn both_catalogues_define_the_same_messages() {
-    let en = message_ids(EN_FTL).unwrap();
-    let ru = message_ids(RU_FTL).unwrap();
-    let only_en: Vec<_> = en.iter().filter(|id| !ru.contains(id)).collect();
-    let only_ru: Vec<_> = ru.iter().filter(|id| !en.contains(id)).collect();
-    assert!(only_en.is_empty(), "missing in ru.ftl: {only_en:?}");
-    assert!(only_ru.is_empty(), "missing in en.ftl: {only_ru:?}");
-    assert!(en.len() > 100, "{} messages", en.len());
+    let mut all = 0;
+    for catalogue in CATALOGUES {
+        let en = message_ids(catalogue.en).unwrap();
+        let ru = message_ids(catalogue.ru).unwrap();
+        let only_en: Vec<_> = en.iter().filter(|id| !ru.contains(id)).collect();
+        let only_ru: Vec<_> = ru.iter().filter(|id| !en.contains(id)).collect();
+        let file = catalogue.file;
+        assert!(only_en.is_empty(), "missing in ru/{file}: {only_en:?}");
+        assert!(only_ru.is_empty(), "missing in en/{file}: {only_ru:?}");
+        all += en.len();
+    }
+    assert!(all > 100, "{all} messages");
+    // Loading the bundles panics on an id that two files define; a message proves they loaded.
+    assert_ne!(
+        Tr::new(Lang::Ru).get("page-login"),
+        Tr::new(Lang::En).get("page-login")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
