@@ -90,6 +90,7 @@ fn options(args: &ImportArgs) -> Result<ImportOptions> {
         strict: args.strict,
         as_of: None,
         day_amounts: DayAmounts::FirstOnly,
+        ..ImportOptions::default()
     })
 }
 
