@@ -7,11 +7,12 @@ use crate::layout::Layout;
 use crate::records::{Cells, RecordVisitor, visit_block};
 
 /// What splitting a block of records found: for each row its line and cells, for each record
-/// that could not be split or decoded its line.
+/// that could not be split or decoded its line, and the lines of both in the order handed over.
 #[derive(Debug, Default)]
 pub struct SplitRecords {
     pub rows: Vec<(u64, Vec<String>)>,
     pub refused: Vec<u64>,
+    pub order: Vec<u64>,
 }
 
 impl RecordVisitor for SplitRecords {
@@ -21,14 +22,17 @@ impl RecordVisitor for SplitRecords {
             .map(str::to_string)
             .collect();
         self.rows.push((line, cells));
+        self.order.push(line);
     }
 
     fn unsplittable(&mut self, line: u64, _error: &csv::Error) {
         self.refused.push(line);
+        self.order.push(line);
     }
 
     fn undecodable(&mut self, line: u64, _reason: &str, _raw: &str) {
         self.refused.push(line);
+        self.order.push(line);
     }
 }
 
