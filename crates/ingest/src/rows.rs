@@ -15,15 +15,20 @@ use std::sync::mpsc::sync_channel;
 use clientele_core::{Money, OrderLine, RowRef};
 
 use crate::columns::Field;
-use crate::encoding::{TextEncoding, decode_chunk};
+use std::collections::HashMap;
+
+use ahash::RandomState;
+use clientele_core::bounds::MAX_TOTAL_UNITS;
+
+use crate::encoding::TextEncoding;
 use crate::layout::Layout;
 use crate::pipeline::{
     Block, BufferPool, CategoryTable, FileContext, FileReport, ImportError, ImportOptions,
-    KnownCategories, Reject, RowParser, SAMPLE_SIZE, Sharding, io_err, open_input, read_up_to,
-    split_blocks,
+    KnownCategories, Reject, RowParser, Sharding, io_err, open_input, sniff_input, split_blocks,
+    xlsx_err,
 };
-use crate::records::{Cells, RecordVisitor, visit_records};
-use crate::sniff::{sniff_rows, sniff_text};
+use crate::records::{Cells, RecordVisitor, visit_block};
+use crate::sniff::sniff_rows;
 use crate::values::{parse_decimal_f64, parse_money};
 use crate::xlsx::{Container, read_xlsx};
 
@@ -41,6 +46,12 @@ pub struct OrderRow {
     /// Price per unit, when the export has it.
     pub price: Option<Money>,
     pub list_price: Option<Money>,
+    /// For a row without an order id: how many earlier rows of this file have the same
+    /// customer, product, day, amount and direction (sale or return). Such a row is known by
+    /// that content and this count, not by its line: a line added at the top of a re-export
+    /// moves every line but changes no row's content or count, so a store that keys the rows
+    /// this way does not count them twice. 0 for rows with an order id.
+    pub occurrence: u32,
 }
 
 /// What reading one file found, besides the rows handed to the sink.
@@ -64,6 +75,11 @@ struct Reader<'a> {
     batch_size: usize,
     stopped: bool,
     encoding: TextEncoding,
+    /// Rows without an order id met so far, by a hash of their content (see
+    /// [`OrderRow::occurrence`]).
+    occurrences: HashMap<u64, u32, RandomState>,
+    /// The sum of the accepted rows' |amount| + |cost|, in money units.
+    magnitude: u128,
 }
 
 impl Reader<'_> {
@@ -87,16 +103,35 @@ impl Reader<'_> {
                 if line.amount.is_negative() {
                     self.report.returns += 1;
                 }
+                self.magnitude += u128::from(line.amount.units().unsigned_abs())
+                    + u128::from(line.cost.map_or(0, |c| c.units().unsigned_abs()));
                 let text = |f: Field| self.parser.get(fields, f).map(str::to_string);
+                let order_id = text(Field::OrderId);
+                let product = text(Field::Product);
+                let occurrence = match order_id {
+                    Some(_) => 0,
+                    None => {
+                        let content = self.occurrences.hasher().hash_one((
+                            &customer,
+                            &product,
+                            line.day,
+                            line.amount,
+                        ));
+                        let seen = self.occurrences.entry(content).or_insert(0);
+                        *seen += 1;
+                        *seen - 1
+                    }
+                };
                 self.batch.push(OrderRow {
                     customer,
                     line,
-                    order_id: text(Field::OrderId),
-                    product: text(Field::Product),
+                    order_id,
+                    product,
                     category: text(Field::Category),
                     quantity,
                     price,
                     list_price,
+                    occurrence,
                 });
                 if self.batch.len() >= self.batch_size {
                     self.flush(sink);
@@ -152,33 +187,12 @@ impl Reader<'_> {
 
     /// Parses one block of whole records, in order (the pipeline does the same on its workers).
     fn block(&mut self, block: &Block, layout: &Layout, sink: &mut RowSink<'_>) {
-        let index = self.ctx.index;
-        let encoding_err = |offset: usize| {
-            block.first_line
-                + memchr::memchr_iter(b'\n', &block.bytes[..offset.min(block.bytes.len())]).count()
-                    as u64
-        };
-        let text = match decode_chunk(&block.bytes, self.encoding) {
-            Ok(t) => t,
-            Err(e) => {
-                let line = encoding_err(e.offset);
-                self.report.rows += 1;
-                self.reject(
-                    RowRef { file: index, line },
-                    String::new(),
-                    format!(
-                        "the text is not valid in the file's encoding at byte {} of this block; the block's rows were not read",
-                        e.offset
-                    ),
-                    "",
-                );
-                return;
-            }
-        };
         let skip_header = block.is_first && self.parser.has_header;
         let mut record = csv::StringRecord::new();
-        visit_records(
-            &text,
+        let encoding = self.encoding;
+        visit_block(
+            &block.bytes,
+            encoding,
             layout,
             block.first_line,
             skip_header,
@@ -216,6 +230,16 @@ impl RecordVisitor for StreamingVisitor<'_, '_, '_, '_> {
             "",
         );
     }
+
+    fn undecodable(&mut self, line: u64, reason: &str, raw: &str) {
+        let at = RowRef {
+            file: self.reader.ctx.index,
+            line,
+        };
+        self.reader.report.rows += 1;
+        self.reader
+            .reject(at, String::new(), reason.to_string(), raw);
+    }
 }
 
 /// Streams the accepted rows of one order file to `sink` in batches of `batch_size`, in input
@@ -241,10 +265,11 @@ pub fn read_order_rows(
         path: path.to_path_buf(),
         message,
     };
-    let (container, mut input) = open_input(path)?;
+    let limits = &options.limits;
+    let mut input = open_input(path, limits)?;
     let batch_size = batch_size.max(1);
-    if container == Container::Xlsx {
-        let rows = read_xlsx(path, None).map_err(|e| format_err(e.to_string()))?;
+    if input.container == Container::Xlsx {
+        let rows = read_xlsx(path, None, limits).map_err(xlsx_err(path))?;
         let format =
             sniff_rows(&rows, &options.overrides).map_err(|e| format_err(e.to_string()))?;
         let parser = RowParser::for_rows(&format);
@@ -258,14 +283,11 @@ pub fn read_order_rows(
             reader.row(&fields.as_slice(), &row.join(";"), at, sink);
         }
         reader.flush(sink);
-        return Ok(finish(reader));
+        return finish(reader);
     }
-    let mut sample = vec![0u8; SAMPLE_SIZE];
-    let n = read_up_to(&mut input, &mut sample).map_err(io_err(path))?;
-    sample.truncate(n);
-    let whole = n < SAMPLE_SIZE;
-    let format =
-        sniff_text(&sample, whole, &options.overrides).map_err(|e| format_err(e.to_string()))?;
+    let (format, sample) = sniff_input(path, &mut input, &options.overrides, limits)?;
+    let input = input.reader;
+    let max_line = limits.max_line_bytes;
     let quote = match format.layout {
         Layout::Delimited { quote, .. } => quote,
         _ => None,
@@ -277,8 +299,18 @@ pub fn read_order_rows(
     let pool: &BufferPool = &Mutex::new(Vec::new());
     let count = &AtomicU64::new(0);
     let read_result = std::thread::scope(|scope| {
-        let reading =
-            scope.spawn(move || split_blocks(input, sample, quote, &sender, &|_| {}, count, pool));
+        let reading = scope.spawn(move || {
+            split_blocks(
+                input,
+                sample,
+                quote,
+                max_line,
+                &sender,
+                &|_| {},
+                count,
+                pool,
+            )
+        });
         for block in receiver.iter() {
             reader.block(&block, &layout, sink);
             pool.lock()
@@ -294,7 +326,7 @@ pub fn read_order_rows(
     // Rows carry their own raw text: where the blocks started is not needed.
     read_result.map_err(io_err(path))?;
     reader.flush(sink);
-    Ok(finish(reader))
+    finish(reader)
 }
 
 fn new_reader(
@@ -318,15 +350,23 @@ fn new_reader(
         batch_size,
         stopped: false,
         encoding,
+        // Fixed seeds: the counts depend on the rows alone.
+        occurrences: HashMap::with_hasher(RandomState::with_seeds(1, 2, 3, 4)),
+        magnitude: 0,
     }
 }
 
-fn finish(reader: Reader<'_>) -> RowsOutcome {
+/// The outcome of a file read whole; refused when its amounts add up beyond what sums hold.
+fn finish(reader: Reader<'_>) -> Result<RowsOutcome, ImportError> {
     let Reader {
         report,
         mut rejects,
+        magnitude,
         ..
     } = reader;
+    if magnitude > MAX_TOTAL_UNITS {
+        return Err(ImportError::TotalTooLarge);
+    }
     rejects.sort_by_key(|r| r.row);
-    RowsOutcome { report, rejects }
+    Ok(RowsOutcome { report, rejects })
 }

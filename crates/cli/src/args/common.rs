@@ -50,6 +50,7 @@ impl ImportFlags {
             // The models read the repeat purchases' value as of the as-of day, which the sums
             // give; `models` with a calibration end asks for every day's amount itself.
             day_amounts: DayAmounts::FirstOnly,
+            ..ImportOptions::default()
         })
     }
 }

@@ -57,6 +57,7 @@ impl ImportArgs {
                 strict: self.strict,
                 as_of: None,
                 day_amounts: DayAmounts::FirstOnly,
+                ..ImportOptions::default()
             },
         })
     }

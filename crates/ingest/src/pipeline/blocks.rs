@@ -1,69 +1,19 @@
-//! Reading a text file in blocks of whole records: opening it (looking through gzip), cutting
-//! the bytes at record boundaries for the workers, and the line index that rejected lines are
-//! read back by.
+//! Reading a text file in blocks of whole records: cutting the bytes at record boundaries for
+//! the workers, holding lines to [`crate::limits::ImportLimits::max_line_bytes`], and the line index that
+//! rejected lines are read back by.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read};
-use std::path::Path;
-use std::sync::Arc;
+use std::io::{self, Read};
 use std::sync::Mutex;
 
 use crate::encoding::TextEncoding;
-use crate::xlsx::{Container, detect_container};
 
-use super::report::{ImportError, io_err};
+use super::fault::InputFault;
+use super::input::read_up_to;
 
 /// Bytes handed to a worker at a time.
 pub(crate) const BLOCK_SIZE: usize = 4 << 20;
 /// Bytes between entries of the line index that rejected lines are read back by.
 pub(crate) const LINE_INDEX_STEP: usize = 16 << 10;
-/// Bytes the format is guessed from.
-pub(crate) const SAMPLE_SIZE: usize = 64 << 10;
-
-/// Opens a file, looking through gzip; tells whether it is an xlsx workbook.
-pub(crate) fn open_input(path: &Path) -> Result<(Container, Box<dyn Read + Send>), ImportError> {
-    let mut file = File::open(path).map_err(io_err(path))?;
-    let mut magic = [0u8; 4];
-    let n = read_up_to(&mut file, &mut magic).map_err(io_err(path))?;
-    let container = detect_container(&magic[..n], path);
-    let file = File::open(path).map_err(io_err(path))?;
-    let reader: Box<dyn Read + Send> = match container {
-        Container::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
-            1 << 20,
-            file,
-        ))),
-        _ => Box::new(file),
-    };
-    Ok((container, reader))
-}
-
-pub(crate) fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// Counts bytes read, for the progress bar.
-pub(crate) struct CountingReader<R> {
-    pub(crate) inner: R,
-    pub(crate) count: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
-        Ok(n)
-    }
-}
 
 /// Block buffers handed back by the workers for the reader to fill again: fresh 4 MiB buffers
 /// cost a page fault per 4 KiB, which measured as a quarter of the run time on large files.
@@ -96,16 +46,26 @@ pub(crate) struct BlockIndex {
 
 /// Reads the input in blocks that end at a record boundary and hands them to the workers.
 /// Returns the line index: where each block, and each piece of about `LINE_INDEX_STEP` bytes
-/// inside one, starts.
+/// inside one, starts. A line longer than `max_line` bytes stops the reading with
+/// [`InputFault::LineTooLong`]: a record is never held beyond that.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn split_blocks(
     mut reader: impl Read,
     sample: Vec<u8>,
     quote: Option<u8>,
+    max_line: usize,
     sender: &std::sync::mpsc::SyncSender<Block>,
     progress: &(dyn Fn(u64) + Sync),
     count: &std::sync::atomic::AtomicU64,
     pool: &BufferPool,
 ) -> io::Result<Vec<BlockStart>> {
+    let too_long = |line: u64| {
+        InputFault::LineTooLong {
+            line,
+            limit: max_line,
+        }
+        .into_io()
+    };
     let mut pending = sample;
     let mut line = 1u64;
     let mut offset = 0u64;
@@ -130,7 +90,11 @@ pub(crate) fn split_blocks(
         } else if let Some(end) = last_record_end(&pending, quote) {
             end
         } else {
-            // A single record longer than the buffer: read on until it ends.
+            // A single record longer than the buffer: read on until it ends, unless it is
+            // longer than any line may be.
+            if pending.len() > max_line {
+                return Err(too_long(line));
+            }
             let start = pending.len();
             pending.resize(start * 2, 0);
             let n = read_up_to(&mut reader, &mut pending[start..])?;
@@ -163,7 +127,19 @@ pub(crate) fn split_blocks(
                 Some(after) => memchr::memchr(b'\n', after).map_or(bytes.len(), |i| target + i + 1),
                 None => bytes.len(),
             };
-            line += memchr::memchr_iter(b'\n', &bytes[piece_start..piece_end]).count() as u64;
+            // The lines are counted, and measured, on the way.
+            let mut line_start = piece_start;
+            for i in memchr::memchr_iter(b'\n', &bytes[piece_start..piece_end]) {
+                let end = piece_start + i;
+                if end - line_start > max_line {
+                    return Err(too_long(line));
+                }
+                line_start = end + 1;
+                line += 1;
+            }
+            if piece_end - line_start > max_line {
+                return Err(too_long(line));
+            }
             piece_start = piece_end;
         }
         offset += bytes.len() as u64;

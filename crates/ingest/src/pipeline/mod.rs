@@ -10,6 +10,8 @@
 
 mod blocks;
 mod context;
+mod fault;
+mod input;
 mod merge;
 mod raw_lines;
 mod report;
@@ -23,22 +25,26 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 
+use clientele_core::bounds::MAX_TOTAL_UNITS;
 use clientele_core::{CustomerSummary, Day, RowRef, permute_in_place};
 
 use crate::columns::Field;
 use crate::layout::Layout;
 use crate::records::Cells;
-use crate::sniff::{SniffOverrides, sniff_rows, sniff_text};
+use crate::sniff::sniff_rows;
 use crate::xlsx::{Container, read_xlsx};
 
-pub(crate) use blocks::{Block, BufferPool, SAMPLE_SIZE, open_input, read_up_to, split_blocks};
+pub use crate::limits::ImportLimits;
+pub(crate) use blocks::{Block, BufferPool, split_blocks};
 pub(crate) use context::{CategoryTable, FileContext, KnownCategories};
-pub(crate) use report::io_err;
+pub(crate) use input::{open_input, sniff_input};
 pub use report::{FileReport, ImportError, ImportOptions, OrderImport, Reject};
+pub(crate) use report::{io_err, xlsx_err};
 pub(crate) use row_parser::RowParser;
 pub(crate) use shards::Sharding;
 
-use blocks::{BlockIndex, BlockStart, CountingReader};
+use blocks::{BlockIndex, BlockStart};
+use input::CountingReader;
 use merge::{
     Appended, MergeScratch, id_order_of_parts, parts_in_id_order, plan_shard, summarise_shard,
 };
@@ -76,6 +82,7 @@ pub struct UnorderedImport {
     paths: Vec<PathBuf>,
     block_indexes: Vec<Option<BlockIndex>>,
     strict: bool,
+    limits: ImportLimits,
 }
 
 impl UnorderedImport {
@@ -104,6 +111,7 @@ impl UnorderedImport {
             paths,
             block_indexes,
             strict,
+            limits,
         } = self;
         // The ids' merge and the permutation run mostly on one thread; the re-reading of
         // duplicates' lines (a parallel pass over the file) goes on beside them.
@@ -115,7 +123,7 @@ impl UnorderedImport {
                     permute_in_place(&mut customers, order);
                 }
             },
-            || finish_rejects(&mut rejects, &paths, &block_indexes),
+            || finish_rejects(&mut rejects, &paths, &block_indexes, &limits),
         );
         finished?;
         if strict {
@@ -149,7 +157,7 @@ pub fn import_unordered(
         });
     }
     let categories = CategoryTable::default();
-    let sharding = sharding_for(paths, &options.overrides);
+    let sharding = sharding_for(paths, options);
     let mut shards: Vec<Shards> = Vec::new();
     let mut rejects: Vec<Reject> = Vec::new();
     let mut files: Vec<FileReport> = Vec::new();
@@ -166,7 +174,7 @@ pub fn import_unordered(
         let base = consumed;
         let report_progress = |bytes: u64| progress(base + bytes);
         let (file_shards, file_rejects, report, bytes, block_index) =
-            import_file(&ctx, &options.overrides, &report_progress)?;
+            import_file(&ctx, options, &report_progress)?;
         block_indexes.push(block_index);
         consumed += bytes;
         shards.extend(file_shards);
@@ -174,13 +182,19 @@ pub fn import_unordered(
         files.push(report);
     }
 
+    // Every sum the core forms adds some of these values: held to what `i64` holds, none of
+    // them can overflow (see `clientele_core::bounds`).
+    let magnitude: u128 = shards.iter().map(|s| s.magnitude).sum();
+    if magnitude > MAX_TOTAL_UNITS {
+        return Err(ImportError::TotalTooLarge);
+    }
     let first_day = shards.iter().filter_map(|s| s.first_day).min();
     let last_day = shards.iter().filter_map(|s| s.last_day).max();
     let as_of = match (options.as_of, last_day) {
         (Some(d), _) => d,
         (None, Some(d)) => d,
         (None, None) => {
-            finish_rejects(&mut rejects, paths, &block_indexes)?;
+            finish_rejects(&mut rejects, paths, &block_indexes, &options.limits)?;
             if options.strict {
                 strict_error(&rejects)?;
             }
@@ -291,6 +305,7 @@ pub fn import_unordered(
         paths: paths.to_vec(),
         block_indexes,
         strict: options.strict,
+        limits: options.limits,
     })
 }
 
@@ -319,17 +334,17 @@ type FileOutcome = (
 
 fn import_file(
     ctx: &FileContext<'_>,
-    overrides: &SniffOverrides,
+    options: &ImportOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<FileOutcome, ImportError> {
-    let (container, reader) = open_input(ctx.path)?;
-    let format_err = |message: String| ImportError::Format {
-        path: ctx.path.to_path_buf(),
-        message,
-    };
-    if container == Container::Xlsx {
-        let rows = read_xlsx(ctx.path, None).map_err(|e| format_err(e.to_string()))?;
-        let format = sniff_rows(&rows, overrides).map_err(|e| format_err(e.to_string()))?;
+    let limits = &options.limits;
+    let mut input = open_input(ctx.path, limits)?;
+    if input.container == Container::Xlsx {
+        let rows = read_xlsx(ctx.path, None, limits).map_err(xlsx_err(ctx.path))?;
+        let format = sniff_rows(&rows, &options.overrides).map_err(|e| ImportError::Format {
+            path: ctx.path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let parser = RowParser::for_rows(&format);
         let mut worker = Worker::new(ctx.path);
         worker.report.notes = parser.notes.clone();
@@ -352,16 +367,14 @@ fn import_file(
         return Ok((vec![shards], rejects, report, bytes, None));
     }
 
+    let seekable = input.seekable();
     let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let mut reader = CountingReader {
-        inner: reader,
+    let (format, sample) = sniff_input(ctx.path, &mut input, &options.overrides, limits)?;
+    let reader = CountingReader {
+        inner: input.reader,
         count: Arc::clone(&count),
     };
-    let mut sample = vec![0u8; SAMPLE_SIZE];
-    let n = read_up_to(&mut reader, &mut sample).map_err(io_err(ctx.path))?;
-    sample.truncate(n);
-    let whole = n < SAMPLE_SIZE;
-    let format = sniff_text(&sample, whole, overrides).map_err(|e| format_err(e.to_string()))?;
+    count.store(sample.len() as u64, std::sync::atomic::Ordering::Relaxed);
     let quote = match format.layout {
         Layout::Delimited { quote, .. } => quote,
         _ => None,
@@ -369,6 +382,7 @@ fn import_file(
     let layout = format.layout.clone();
     let encoding = format.encoding;
     let parser = RowParser::for_text(&format);
+    let max_line = limits.max_line_bytes;
 
     let (sender, receiver) = sync_channel::<Block>(4);
     let pool: &BufferPool = &Mutex::new(Vec::new());
@@ -377,7 +391,9 @@ fn import_file(
     let outcome: Result<(Vec<Worker>, Vec<BlockStart>), ImportError> =
         std::thread::scope(|scope| {
             let reading = scope.spawn(move || {
-                split_blocks(reader, sample, quote, &sender, progress, &count, pool)
+                split_blocks(
+                    reader, sample, quote, max_line, &sender, progress, &count, pool,
+                )
             });
             let handles: Vec<_> = (0..workers)
                 .map(|_| {
@@ -412,7 +428,7 @@ fn import_file(
         shards.push(s);
     }
     let total_bytes = std::fs::metadata(ctx.path).map_or(0, |m| m.len());
-    let index = (container == Container::Plain).then_some(BlockIndex {
+    let index = seekable.then_some(BlockIndex {
         encoding,
         starts: block_starts,
     });

@@ -11,8 +11,11 @@ use rayon::prelude::*;
 use crate::encoding::{TextEncoding, decode_chunk, detect_encoding};
 use crate::xlsx::{Container, read_xlsx};
 
-use super::blocks::{BlockIndex, open_input};
-use super::report::{ImportError, Reject, io_err};
+use crate::limits::ImportLimits;
+
+use super::blocks::BlockIndex;
+use super::input::open_input;
+use super::report::{ImportError, Reject, io_err, xlsx_err};
 
 /// Sorts rejects into input order and fills in the raw text of duplicates, which the parallel
 /// readers did not keep (re-reading those lines costs one pass over the file, only when needed:
@@ -21,6 +24,7 @@ pub(crate) fn finish_rejects(
     rejects: &mut [Reject],
     paths: &[PathBuf],
     block_indexes: &[Option<BlockIndex>],
+    limits: &ImportLimits,
 ) -> Result<(), ImportError> {
     rejects.sort_by_key(|r| r.row);
     for (index, path) in paths.iter().enumerate() {
@@ -36,7 +40,7 @@ pub(crate) fn finish_rejects(
             Some(blocks) if !blocks.starts.is_empty() => {
                 read_raw_lines_by_block(path, &wanted, blocks)?
             }
-            _ => read_raw_lines(path, &wanted)?,
+            _ => read_raw_lines(path, &wanted, limits)?,
         };
         for r in rejects
             .iter_mut()
@@ -116,14 +120,12 @@ pub(crate) fn raw_line_text(bytes: &[u8], encoding: TextEncoding) -> String {
 pub(crate) fn read_raw_lines(
     path: &Path,
     wanted: &[u64],
+    limits: &ImportLimits,
 ) -> Result<HashMap<u64, String>, ImportError> {
     let mut found = HashMap::new();
-    let (container, reader) = open_input(path)?;
-    if container == Container::Xlsx {
-        let rows = read_xlsx(path, None).map_err(|e| ImportError::Format {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+    let input = open_input(path, limits)?;
+    if input.container == Container::Xlsx {
+        let rows = read_xlsx(path, None, limits).map_err(xlsx_err(path))?;
         for &line in wanted {
             if let Some(row) = rows.get(line as usize - 1) {
                 found.insert(line, row.join(";"));
@@ -131,7 +133,7 @@ pub(crate) fn read_raw_lines(
         }
         return Ok(found);
     }
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut reader = BufReader::with_capacity(1 << 16, input.reader);
     let encoding = detect_encoding(reader.fill_buf().map_err(io_err(path))?);
     let mut keep = |line: u64, bytes: &[u8]| {
         found.insert(line, raw_line_text(bytes, encoding));

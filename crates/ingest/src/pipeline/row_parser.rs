@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::hash::{BuildHasher, Hash, Hasher};
 
 use ahash::RandomState;
+use clientele_core::bounds::{AmountError, MAX_AMOUNT, check_id, check_name};
 use clientele_core::{CategoryId, Money, OrderLine, RowRef};
 
 use crate::columns::{ColumnMap, Field};
@@ -129,6 +130,14 @@ impl RowParser {
         }
     }
 
+    /// The column the row's customer id came from (see [`RowParser::customer_id`]).
+    fn customer_field<'a>(&self, fields: &impl Cells<'a>) -> Field {
+        [Field::CustomerId, Field::Email]
+            .into_iter()
+            .find(|&f| self.get(fields, f).is_some())
+            .unwrap_or(Field::Phone)
+    }
+
     /// Parses one row; `Ok(None)` for a row that is valid but after the as-of date.
     pub(crate) fn parse<'a>(
         &self,
@@ -140,6 +149,9 @@ impl RowParser {
         let fail = |field: Field, reason: String| Err((self.column_name(field), reason));
         let number = self.number_format;
         let customer = self.customer_id(fields)?;
+        if let Err(e) = check_id(&customer) {
+            return fail(self.customer_field(fields), format!("the customer id {e}"));
+        }
         let Some(date_text) = self.get(fields, Field::Date) else {
             return fail(Field::Date, "the date is empty".into());
         };
@@ -162,7 +174,12 @@ impl RowParser {
             // Exports with a unit price and a quantity per line but no line total (Shopify).
             None => match (self.get(fields, Field::Price), quantity) {
                 (Some(price), Some(q)) => match parse_money(price, number) {
-                    Ok(p) => Money::from_f64_rounded(p.to_f64() * q),
+                    Ok(p) => match price_times_quantity(p, q) {
+                        Ok(amount) => amount,
+                        Err(e) => {
+                            return fail(Field::Price, format!("'{price}' × {q} = the amount {e}"));
+                        }
+                    },
                     Err(e) => return fail(Field::Price, e.to_string()),
                 },
                 _ if !self.has(Field::Amount) => {
@@ -186,7 +203,15 @@ impl RowParser {
             }
         } else if let Some(m) = self.get(fields, Field::Margin) {
             match parse_money(m, number) {
-                Ok(m) => Some(amount - m),
+                // Both are within the bounds, so the difference is at most twice them: no
+                // overflow, but it is held to the bound like any amount.
+                Ok(m) if (amount - m).abs() <= MAX_AMOUNT => Some(amount - m),
+                Ok(_) => {
+                    return fail(
+                        Field::Margin,
+                        format!("the cost (amount − margin) {}", AmountError::TooLarge),
+                    );
+                }
                 Err(e) => return fail(Field::Margin, e.to_string()),
             }
         } else {
@@ -196,10 +221,22 @@ impl RowParser {
             Ok(f) => f,
             Err((field, reason)) => return fail(field, reason),
         };
+        let order = self.get(fields, Field::OrderId);
+        if let Some(Err(e)) = order.map(check_id) {
+            return fail(Field::OrderId, format!("the order id {e}"));
+        }
+        let product = self.get(fields, Field::Product);
+        if let Some(Err(e)) = product.map(check_name) {
+            return fail(Field::Product, format!("the product {e}"));
+        }
+        let category = self.get(fields, Field::Category);
+        if let Some(Err(e)) = category.map(check_name) {
+            return fail(Field::Category, format!("the category {e}"));
+        }
         if ctx.as_of.is_some_and(|as_of| day > as_of) {
             return Ok(None);
         }
-        let category = self.get(fields, Field::Category).map(|name| {
+        let category = category.map(|name| {
             if let Some(id) = categories.get(name) {
                 return CategoryId(id);
             }
@@ -207,14 +244,14 @@ impl RowParser {
             categories.insert(name, id);
             CategoryId(id)
         });
-        let (line_key, order_key) = match self.get(fields, Field::OrderId) {
+        let (line_key, order_key) = match order {
             Some(order) => {
                 let hasher = key_hasher();
                 let order_key = hasher.hash_one(order);
                 // The line's key hashes the order's rather than the order id again.
                 let mut h = hasher.build_hasher();
                 order_key.hash(&mut h);
-                self.get(fields, Field::Product).hash(&mut h);
+                product.hash(&mut h);
                 // A return may carry its order's id; it is not a copy of the sale.
                 amount.is_negative().hash(&mut h);
                 (Some(h.finish()), Some(order_key))
@@ -269,6 +306,20 @@ impl RowParser {
         // Allow a kopeck of rounding in amount / quantity.
         Ok(Some(paid_per_unit.units() + 100 >= list.units()))
     }
+}
+
+/// A line's amount from its unit price and quantity, held to the bounds of any amount: at most
+/// [`MAX_AMOUNT`], and not a non-zero product that would round to zero.
+fn price_times_quantity(price: Money, quantity: f64) -> Result<Money, AmountError> {
+    let product = price.to_f64() * quantity;
+    if product.abs() > MAX_AMOUNT.to_f64() {
+        return Err(AmountError::TooLarge);
+    }
+    let amount = Money::from_f64_rounded(product);
+    if amount == Money::ZERO && product != 0.0 {
+        return Err(AmountError::BelowUnit);
+    }
+    Ok(amount)
 }
 
 pub(crate) fn key_hasher() -> RandomState {

@@ -5,31 +5,29 @@ use std::fs::File;
 use std::io::{self, Seek};
 use std::path::{Path, PathBuf};
 
-use crate::encoding::{TextEncoding, decode_chunk};
+use crate::encoding::TextEncoding;
 use crate::layout::Layout;
-use crate::records::{Cells, RecordVisitor, visit_records};
-use crate::sniff::{SniffOverrides, sniff_text};
-use crate::xlsx::Container;
+use crate::records::{Cells, RecordVisitor, visit_block};
 
-use super::blocks::{SAMPLE_SIZE, open_input, read_up_to};
+use super::input::{open_input, read_up_to, sniff_input};
+use super::report::ImportOptions;
 use super::row_parser::RowParser;
 use super::shards::Sharding;
 
 /// The shards of one import: ranges of ids sampled by [`PROBES`] probes spread over the files
 /// in proportion to their sizes, or hashes when some file cannot be probed (compressed, `.xlsx`)
 /// or its format not read (its import then says why).
-pub(crate) fn sharding_for(paths: &[PathBuf], overrides: &SniffOverrides) -> Sharding {
+pub(crate) fn sharding_for(paths: &[PathBuf], options: &ImportOptions) -> Sharding {
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let Ok((Container::Plain, mut reader)) = open_input(path) else {
+        let Ok(mut input) = open_input(path, &options.limits) else {
             return Sharding::ByHash;
         };
-        let mut sample = vec![0u8; SAMPLE_SIZE];
-        let Ok(n) = read_up_to(&mut reader, &mut sample) else {
+        if !input.seekable() {
             return Sharding::ByHash;
-        };
-        sample.truncate(n);
-        let Ok(format) = sniff_text(&sample, n < SAMPLE_SIZE, overrides) else {
+        }
+        let Ok((format, _)) = sniff_input(path, &mut input, &options.overrides, &options.limits)
+        else {
             return Sharding::ByHash;
         };
         let len = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -103,12 +101,17 @@ pub(crate) fn sample_customer_ids(
         let (Some(start), Some(end)) = (start, end) else {
             continue;
         };
-        let Ok(text) = decode_chunk(&bytes[start..end.max(start)], encoding) else {
-            continue;
-        };
         let skip_header = offset == 0 && parser.has_header;
         let mut sampler = IdSampler { parser, ids };
-        visit_records(&text, layout, 1, skip_header, &mut record, &mut sampler);
+        visit_block(
+            &bytes[start..end.max(start)],
+            encoding,
+            layout,
+            1,
+            skip_header,
+            &mut record,
+            &mut sampler,
+        );
     }
 }
 
@@ -125,6 +128,8 @@ impl RecordVisitor for IdSampler<'_, '_> {
     }
 
     fn unsplittable(&mut self, _line: u64, _error: &csv::Error) {}
+
+    fn undecodable(&mut self, _line: u64, _reason: &str, _raw: &str) {}
 }
 
 #[cfg(test)]
@@ -183,7 +188,7 @@ mod tests {
 
     #[test]
     fn every_file_of_an_import_is_sampled_by_its_size() {
-        use crate::sniff::SniffOverrides;
+        use crate::pipeline::ImportOptions;
         let dir = tempfile::tempdir().unwrap();
         // A small first file of other customers must not decide the bounds alone.
         let small = dir.path().join("small.csv");
@@ -195,8 +200,8 @@ mod tests {
         let text = hundred_thousand_lines();
         let large = dir.path().join("large.csv");
         std::fs::write(&large, &text).unwrap();
-        let overrides = SniffOverrides::default();
-        let sharding = super::sharding_for(&[small.clone(), large.clone()], &overrides);
+        let options = ImportOptions::default();
+        let sharding = super::sharding_for(&[small.clone(), large.clone()], &options);
         let Sharding::ByRange { bounds, .. } = &sharding else {
             panic!("{sharding:?}")
         };
@@ -212,7 +217,7 @@ mod tests {
         std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();
         encoder.finish().unwrap();
         assert!(matches!(
-            super::sharding_for(&[large, gz], &overrides),
+            super::sharding_for(&[large, gz], &options),
             Sharding::ByHash
         ));
     }

@@ -122,6 +122,8 @@ pub(crate) struct Shards {
     pub(crate) maps: Vec<Mutex<ShardMap>>,
     pub(crate) first_day: Option<Day>,
     pub(crate) last_day: Option<Day>,
+    /// The sum of the lines' |amount| + |cost|, in money units.
+    pub(crate) magnitude: u128,
 }
 
 pub(crate) fn shard_hasher() -> RandomState {

@@ -10,9 +10,9 @@ use std::sync::mpsc::Receiver;
 use clientele_core::{Day, OrderLine, RowRef};
 
 use crate::customer_table::Lookup;
-use crate::encoding::{TextEncoding, decode_chunk};
+use crate::encoding::TextEncoding;
 use crate::layout::Layout;
-use crate::records::{Cells, RecordVisitor, visit_records};
+use crate::records::{Cells, RecordVisitor, visit_block};
 
 use super::blocks::{Block, BufferPool};
 use super::context::{FileContext, KnownCategories};
@@ -27,6 +27,8 @@ pub(crate) struct Worker {
     pub(crate) report: FileReport,
     first_day: Option<Day>,
     last_day: Option<Day>,
+    /// The sum of the accepted lines' |amount| + |cost|, in money units.
+    magnitude: u128,
     categories: KnownCategories,
     /// Accepted rows whose customers are not yet looked up.
     pending: PendingRows,
@@ -84,6 +86,7 @@ impl Worker {
             },
             first_day: None,
             last_day: None,
+            magnitude: 0,
             categories: KnownCategories::default(),
             pending: PendingRows::default(),
             last_filed: (0, 0),
@@ -134,6 +137,7 @@ impl Worker {
             maps: self.maps.into_iter().map(Mutex::new).collect(),
             first_day: self.first_day,
             last_day: self.last_day,
+            magnitude: self.magnitude,
         };
         (shards, self.rejects, self.report)
     }
@@ -180,6 +184,8 @@ impl Worker {
         // return is never cut off.
         self.first_day = Some(self.first_day.map_or(line.day, |d| d.min(line.day)));
         self.last_day = Some(self.last_day.map_or(line.day, |d| d.max(line.day)));
+        self.magnitude += u128::from(line.amount.units().unsigned_abs())
+            + u128::from(line.cost.map_or(0, |c| c.units().unsigned_abs()));
         // The customer's number is not known yet: `file_pending` sets it.
         let line = CompactLine::compact(&line, 0);
         let pending = &mut self.pending;
@@ -244,6 +250,21 @@ impl RecordVisitor for SummarisingVisitor<'_, '_> {
             raw: String::new(),
         });
     }
+
+    fn undecodable(&mut self, line: u64, reason: &str, raw: &str) {
+        self.worker.report.rows += 1;
+        self.worker.report.rejected += 1;
+        self.worker.rejects.push(Reject {
+            file: self.ctx.path.to_path_buf(),
+            row: RowRef {
+                file: self.ctx.index,
+                line,
+            },
+            column: String::new(),
+            reason: reason.to_string(),
+            raw: raw.to_string(),
+        });
+    }
 }
 
 pub(crate) fn run_worker(
@@ -262,41 +283,21 @@ pub(crate) fn run_worker(
             guard.recv()
         };
         let Ok(block) = block else { break };
-        match decode_chunk(&block.bytes, encoding) {
-            Ok(text) => {
-                let mut visitor = SummarisingVisitor {
-                    parser,
-                    ctx,
-                    worker: &mut worker,
-                };
-                let skip_header = block.is_first && parser.has_header;
-                visit_records(
-                    &text,
-                    layout,
-                    block.first_line,
-                    skip_header,
-                    &mut record,
-                    &mut visitor,
-                );
-            }
-            Err(e) => {
-                let line = block.first_line
-                    + memchr::memchr_iter(b'\n', &block.bytes[..e.offset.min(block.bytes.len())])
-                        .count() as u64;
-                worker.report.rows += 1;
-                worker.report.rejected += 1;
-                worker.rejects.push(Reject {
-                    file: ctx.path.to_path_buf(),
-                    row: RowRef { file: ctx.index, line },
-                    column: String::new(),
-                    reason: format!(
-                        "the text is not valid {encoding:?} at byte {} of this block; the block's rows were not read",
-                        e.offset
-                    ),
-                    raw: String::new(),
-                });
-            }
-        }
+        let mut visitor = SummarisingVisitor {
+            parser,
+            ctx,
+            worker: &mut worker,
+        };
+        let skip_header = block.is_first && parser.has_header;
+        visit_block(
+            &block.bytes,
+            encoding,
+            layout,
+            block.first_line,
+            skip_header,
+            &mut record,
+            &mut visitor,
+        );
         pool.lock().expect("no worker panicked").push(block.bytes);
     }
     worker

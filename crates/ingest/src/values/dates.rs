@@ -2,12 +2,26 @@
 //! date is ignored) and telling a column's format from sample values.
 
 use clientele_core::Day;
+use clientele_core::bounds::day_in_bounds;
 
 use super::formats::{DateFormat, ValueError, trim_value};
 use super::numbers::scan_number;
 
-/// Parses a date strictly: impossible dates are errors, a time after the date is ignored.
+/// Parses a date strictly: impossible dates are errors, a time after the date is ignored, and
+/// a date outside 1900-01-01 ..= 2100-12-31 ([`clientele_core::bounds`]) is refused.
 pub fn parse_date(s: &str, f: DateFormat) -> Result<Day, ValueError> {
+    let day = parse_date_unbounded(s, f)?;
+    if day_in_bounds(day) {
+        Ok(day)
+    } else {
+        Err(ValueError::DateOutOfRange {
+            text: trim_value(s).to_string(),
+        })
+    }
+}
+
+/// [`parse_date`] without the bounds.
+fn parse_date_unbounded(s: &str, f: DateFormat) -> Result<Day, ValueError> {
     let t = trim_value(s);
     if t.is_empty() {
         return Err(ValueError::Empty);
@@ -361,6 +375,55 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_held_to_the_bounds() {
+        use DateFormat::*;
+        let out = |s: &str, f| {
+            assert_eq!(
+                parse_date(s, f),
+                Err(ValueError::DateOutOfRange {
+                    text: s.to_string()
+                }),
+                "{s}"
+            )
+        };
+        out("1899-12-31", Iso);
+        out("2101-01-01", Iso);
+        out("31.12.2999", DmyDot);
+        out("99991231", Ymd8);
+        // Spreadsheet day 1 is 1899-12-31; 73,415 is 2100-12-31.
+        out("1", ExcelSerial);
+        out("73416", ExcelSerial);
+        assert_eq!(parse_date("73415", ExcelSerial).unwrap(), day(2100, 12, 31));
+        assert_eq!(parse_date("1900-01-01", Iso).unwrap(), day(1900, 1, 1));
+        assert_eq!(
+            parse_date("31/12/2100", DmySlash).unwrap(),
+            day(2100, 12, 31)
+        );
+        assert_eq!(
+            parse_date("2999-12-31", Iso).unwrap_err().to_string(),
+            "'2999-12-31' is outside the dates accepted, 1900-01-01 to 2100-12-31"
+        );
+        // Signs are not digits, in any place.
+        for s in [
+            "+2024-+1-+1",
+            "2024-+1-+1",
+            "+2024-01-01",
+            "2024-01--1",
+            "-2024-01-01",
+        ] {
+            assert!(
+                matches!(parse_date(s, Iso), Err(ValueError::NotADate { .. })),
+                "{s}: {:?}",
+                parse_date(s, Iso)
+            );
+        }
+        assert!(matches!(
+            parse_date("+1.+2.2024", DmyDot),
+            Err(ValueError::NotADate { .. })
+        ));
+    }
+
+    #[test]
     fn date_detection() {
         use DateFormat::*;
         assert_eq!(
@@ -436,7 +499,7 @@ mod tests {
         ) {
             let f = [DateFormat::Iso, DateFormat::Ymd8, DateFormat::DmyDot][which];
             if fixed_width_date(text.as_bytes(), f).is_some() {
-                prop_assert_eq!(parse_date(&text, f), parse_date_general(&text, f));
+                prop_assert_eq!(parse_date_unbounded(&text, f), parse_date_general(&text, f));
             }
         }
     }

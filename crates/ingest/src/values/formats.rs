@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use clientele_core::DateError;
+use clientele_core::bounds::AmountError;
 
 /// How dates are written in a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -115,6 +116,16 @@ pub enum ValueError {
     Percent { text: String },
     #[error("'{text}' is too large")]
     Overflow { text: String },
+    /// An amount beyond [`clientele_core::bounds::MAX_AMOUNT`], or non-zero and below the money
+    /// unit (0.0001).
+    #[error("'{text}' {source}")]
+    Amount { text: String, source: AmountError },
+    /// A quantity beyond [`clientele_core::bounds::MAX_QUANTITY`].
+    #[error("'{text}' is beyond the largest quantity accepted, 1000000000")]
+    Quantity { text: String },
+    /// A date outside [`clientele_core::bounds::EARLIEST_DAY`] ..= `LATEST_DAY`.
+    #[error("'{text}' is outside the dates accepted, 1900-01-01 to 2100-12-31")]
+    DateOutOfRange { text: String },
 }
 
 pub(crate) fn reason_suffix(reason: &Option<&'static str>) -> String {

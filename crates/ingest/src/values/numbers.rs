@@ -3,6 +3,7 @@
 //! mark from sample values.
 
 use clientele_core::Money;
+use clientele_core::bounds::{AmountError, MAX_AMOUNT, MAX_QUANTITY};
 
 use super::formats::{NumberFormat, ValueError, trim_value};
 
@@ -88,16 +89,19 @@ impl PlainNumber {
         }
     }
 
-    /// The amount when it has at most money's four decimals and fits; `None` leaves rounding and
-    /// overflow to the general route. The same value as that route, in 64-bit steps instead of
-    /// 128-bit ones (a property test checks it).
+    /// The amount when it has at most money's four decimals and is within [`MAX_AMOUNT`];
+    /// `None` leaves rounding and refusals to the general route. The same value as that route,
+    /// in 64-bit steps instead of 128-bit ones (a property test checks it).
     #[inline]
     fn money(self) -> Option<Money> {
         const POW10: [u64; 5] = [1, 10, 100, 1_000, 10_000];
         let units = self
             .mantissa
             .checked_mul(*POW10.get(4usize.checked_sub(self.scale as usize)?)?)?;
-        i64::try_from(units).ok().map(Money::from_units)
+        i64::try_from(units)
+            .ok()
+            .map(Money::from_units)
+            .filter(|m| *m <= MAX_AMOUNT)
     }
 
     /// The same `f64` as [`scanned_to_f64`]: the mantissa is the same integer, converted with
@@ -267,16 +271,27 @@ pub(crate) fn scanned_to_money(sc: &Scanned, text: &str) -> Result<Money, ValueE
         // Half away from zero: the magnitude rounds up when the dropped part is at least half.
         Some(if r * 2 >= div { q + 1 } else { q })
     };
+    let amount_error = |source| ValueError::Amount {
+        text: trim_value(text).to_string(),
+        source,
+    };
     let units = units
-        .filter(|&u| u <= i64::MAX as u128)
-        .ok_or_else(|| ValueError::Overflow {
-            text: trim_value(text).to_string(),
-        })? as i64;
+        .filter(|&u| u <= MAX_AMOUNT.units() as u128)
+        .ok_or_else(|| amount_error(AmountError::TooLarge))? as i64;
+    // A non-zero amount below one unit (0.0001) would be rounded to zero or up to a whole unit:
+    // it is refused instead. (Larger ones with more decimals round to the nearest unit.)
+    if sc.scale > 4 && sc.mantissa != 0 && sc.mantissa < 10u128.pow(sc.scale - 4) {
+        return Err(amount_error(AmountError::BelowUnit));
+    }
     Ok(Money::from_units(if sc.neg { -units } else { units }))
 }
 
 /// Parses an amount of money exactly. Accepts signs (`-`, `+`, `−`), accounting parentheses,
 /// thousands separators in groups of three, and currency marks before or after the number.
+///
+/// Amounts are held to [`clientele_core::bounds`]: at most [`MAX_AMOUNT`] either way, and a
+/// non-zero amount is at least the money unit, 0.0001 (smaller ones are refused, not rounded to
+/// zero); more decimals than four round half away from zero to the unit.
 pub fn parse_money(s: &str, f: NumberFormat) -> Result<Money, ValueError> {
     // Returns are written with a minus sign: they take the fast path too.
     let t = trim_value(s);
@@ -306,20 +321,29 @@ pub(crate) fn scanned_to_f64(sc: &Scanned) -> f64 {
     if sc.neg { -v } else { v }
 }
 
-/// Parses a plain number (a quantity) with the same rules as [`parse_money`]; `%` is an error.
+/// Parses a plain number (a quantity) with the same rules as [`parse_money`]; `%` is an error,
+/// and so is a magnitude beyond [`MAX_QUANTITY`].
 pub fn parse_decimal_f64(s: &str, f: NumberFormat) -> Result<f64, ValueError> {
     let t = trim_value(s);
     // What `scan_number` does, with the plain shape's own conversion.
-    let sc = match scan_plain(t.as_bytes(), f.decimal) {
-        Some(plain) => return Ok(plain.to_f64()),
-        None => scan_not_plain(t, f.decimal)?,
+    let value = match scan_plain(t.as_bytes(), f.decimal) {
+        Some(plain) => plain.to_f64(),
+        None => {
+            let sc = scan_not_plain(t, f.decimal)?;
+            if sc.percent {
+                return Err(ValueError::Percent {
+                    text: t.to_string(),
+                });
+            }
+            scanned_to_f64(&sc)
+        }
     };
-    if sc.percent {
-        return Err(ValueError::Percent {
+    if value.abs() > MAX_QUANTITY {
+        return Err(ValueError::Quantity {
             text: t.to_string(),
         });
     }
-    Ok(scanned_to_f64(&sc))
+    Ok(value)
 }
 
 /// A discount as exports write it: an amount off, or a percentage of the price.
@@ -513,9 +537,6 @@ mod tests {
             ("1\u{a0}234,5", C, 12_345_000),
             ("1\u{202f}234\u{202f}567", C, 12_345_670_000),
             ("1'234.5", P, 12_345_000),
-            ("0.00005", P, 1),
-            ("0.00004", P, 0),
-            ("-0.00005", P, -1),
             ("1.23456", P, 12_346),
             ("12,34565", C, 123_457),
             (" \"7\" ", P, 70_000),
@@ -558,15 +579,53 @@ mod tests {
             parse_money("1.5e3", P).unwrap_err().to_string(),
             "'1.5e3' is not a number (exponent notation is not accepted)"
         );
+        let too_large = |s: &str| {
+            assert_eq!(
+                parse_money(s, P),
+                Err(ValueError::Amount {
+                    text: s.trim().to_string(),
+                    source: AmountError::TooLarge
+                }),
+                "{s}"
+            )
+        };
+        // Beyond 10^12 (the bound), up to and past what i64 holds, and 39 digits (u128's end).
+        too_large("1000000000000.0001");
+        too_large("-1000000000000.0001");
+        too_large("1 000 000 000 001");
+        too_large("99999999999999999999");
+        too_large("922337203685477.5808");
+        too_large("922337203685477.5807");
         assert!(matches!(
-            parse_money("99999999999999999999", P),
+            parse_money(&"9".repeat(40), P),
             Err(ValueError::Overflow { .. })
         ));
-        assert!(matches!(
-            parse_money("922337203685477.5808", P),
-            Err(ValueError::Overflow { .. })
-        ));
-        assert_eq!(money("922337203685477.5807", P), i64::MAX);
+        assert_eq!(
+            parse_money("1000000000001", P).unwrap_err().to_string(),
+            "'1000000000001' is beyond the largest amount accepted, 1000000000000"
+        );
+        assert_eq!(money("1000000000000", P), 10_000_000_000_000_000);
+        assert_eq!(money("-1 000 000 000 000,00", C), -10_000_000_000_000_000);
+        // Below the money unit: refused, not rounded to zero (nor up to 0.0001).
+        for s in ["0.00004", "0.00005", "-0.00005", "0,000099", "0.0000000001"] {
+            let f = if s.contains(',') { C } else { P };
+            assert_eq!(
+                parse_money(s, f),
+                Err(ValueError::Amount {
+                    text: s.to_string(),
+                    source: AmountError::BelowUnit
+                }),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            parse_money("0.00001", P).unwrap_err().to_string(),
+            "'0.00001' is below the money unit, 0.0001: it would be rounded"
+        );
+        // Zero written with many decimals is zero; a unit and more still round to the unit.
+        assert_eq!(money("0.000000", P), 0);
+        assert_eq!(money("0.00010", P), 1);
+        assert_eq!(money("0.00014", P), 1);
     }
 
     #[test]
@@ -574,6 +633,19 @@ mod tests {
         assert_eq!(parse_decimal_f64("2", P).unwrap(), 2.0);
         assert_eq!(parse_decimal_f64("1,5", C).unwrap(), 1.5);
         assert!(parse_decimal_f64("5%", P).is_err());
+        // Quantities up to a billion either way.
+        assert_eq!(parse_decimal_f64("1000000000", P).unwrap(), 1e9);
+        assert_eq!(parse_decimal_f64("-1 000 000 000", C).unwrap(), -1e9);
+        assert_eq!(
+            parse_decimal_f64("1000000000.5", P),
+            Err(ValueError::Quantity {
+                text: "1000000000.5".into()
+            })
+        );
+        assert!(matches!(
+            parse_decimal_f64("-99999999999", P),
+            Err(ValueError::Quantity { .. })
+        ));
         assert_eq!(parse_discount("15 %", P).unwrap(), Discount::Percent(15.0));
         assert_eq!(
             parse_discount("12,5", C).unwrap(),
@@ -619,11 +691,12 @@ mod tests {
         // Five decimals need rounding, and 10^16 units × 10^4 overflows: the general route's.
         assert_eq!(money("0.00005"), None);
         assert_eq!(money("9999999999999999"), None);
+        // The bound, 10^12, and one more: beyond it the general route says why.
         assert_eq!(
-            money("922337203685477"),
-            Some(Money::from_units(9_223_372_036_854_770_000))
+            money("1000000000000"),
+            Some(Money::from_units(10_000_000_000_000_000))
         );
-        assert_eq!(money("922337203685478"), None);
+        assert_eq!(money("1000000000001"), None);
     }
 
     fn group(digits: &str, sep: &str) -> String {
