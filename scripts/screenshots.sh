@@ -2,12 +2,13 @@
 # Screenshots of dashboard pages in headless chromium, signed in, through chromedriver's WebDriver
 # HTTP interface (curl and jq only).
 #
-#   scripts/screenshots.sh URL USER PASSWORD OUTDIR [--lang en|ru] [--width W] [--height H] PATH...
+#   scripts/screenshots.sh URL USER PASSWORD OUTDIR [--lang en|ru] [--width W] [--height H]
+#                          [--window] PATH...
 #
 # Each PATH (for example `/`, `/flows`, `/customers?rung=regular`) is saved as OUTDIR/NAME.png,
 # NAME being the path with its punctuation replaced by `_` (`/` is `overview`). The page is
 # captured at the window's width and its full height, up to 6,000 pixels (--height sets the
-# window's height and the cap's floor).
+# window's height and the cap's floor); --window captures the window only.
 set -euo pipefail
 
 if [ $# -lt 5 ]; then
@@ -15,12 +16,13 @@ if [ $# -lt 5 ]; then
     exit 2
 fi
 url=${1%/}; user=$2; password=$3; out=$4; shift 4
-lang=""; width=1280; height=900; paths=()
+lang=""; width=1280; height=900; window=""; paths=()
 while [ $# -gt 0 ]; do
     case $1 in
         --lang) lang=$2; shift 2 ;;
         --width) width=$2; shift 2 ;;
         --height) height=$2; shift 2 ;;
+        --window) window=1; shift ;;
         *) paths+=("$1"); shift ;;
     esac
 done
@@ -58,6 +60,7 @@ for path in "${paths[@]}"; do
     full=$(call POST execute/sync '{"script": "return document.documentElement.scrollHeight", "args": []}' | jq -r .value)
     [ "$full" -gt 6000 ] && full=6000
     [ "$full" -lt "$height" ] && full=$height
+    [ -n "$window" ] && full=$height
     call POST window/rect "$(jq -n --argjson w "$width" --argjson h "$full" '{width: $w, height: $h}')" >/dev/null
     name=$(printf '%s' "${path#/}" | tr -c 'A-Za-z0-9-' '_')
     [ -z "$name" ] && name=overview

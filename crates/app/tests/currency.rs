@@ -29,7 +29,10 @@ async fn the_currency_is_set_or_detected() {
 
         // Nothing to read: no currency, said as such.
         let none = resolve(&store).await.unwrap();
-        assert_eq!((none.currency, none.source), (None, CurrencySource::Unknown));
+        assert_eq!(
+            (none.currency, none.source),
+            (None, CurrencySource::Unknown)
+        );
 
         // Four Latin names with British numbers: too little evidence (five are needed).
         for i in 0..4 {
@@ -52,10 +55,20 @@ async fn the_currency_is_set_or_detected() {
         );
         assert_eq!(resolve(&store).await.unwrap(), rub);
         let e = set(&store, "roubles").await.unwrap_err();
-        let e = e.downcast_ref::<InvalidSetting>().expect("an InvalidSetting");
+        let e = e
+            .downcast_ref::<InvalidSetting>()
+            .expect("an InvalidSetting");
         assert_eq!(e.field, "currency");
-        assert!(e.message.starts_with("roubles: expected one of RUB, USD"), "{}", e.message);
-        assert_eq!(resolve(&store).await.unwrap(), rub, "a refused code changes nothing");
+        assert!(
+            e.message.starts_with("roubles: expected one of RUB, USD"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            resolve(&store).await.unwrap(),
+            rub,
+            "a refused code changes nothing"
+        );
         assert_eq!(set(&store, "AUTO").await.unwrap(), gbp);
         store.close().await;
     }
