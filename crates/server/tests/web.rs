@@ -1031,9 +1031,8 @@ async fn the_customer_list_filters_pages_and_exports_csv() {
         let bad = b.get("/customers?rung=king").await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            bad.body.contains("rung: ")
-                && bad.body.contains("king")
-                && bad.body.contains("is not prospect"),
+            bad.body
+                .contains("Rung: “king” is none of Prospect, Visitor, Newcomer, Regular, Advocate."),
             "{}",
             bad.body
         );
@@ -1575,6 +1574,14 @@ async fn russian_pages_show_no_word_of_the_english_catalogue() {
         }
         assert!(seen.len() >= 12, "crawled {seen:?}");
         assert!(leaks.is_empty(), "English on Russian pages: {leaks:?}");
+        let bad = b.get("/customers?status=gone").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.body
+                .contains("Статус: «gone» — не из списка: Покупает, Затихает, Не покупает."),
+            "{}",
+            bad.body
+        );
         let dates = b.get("/dates").await.body;
         assert!(
             dates.contains(">сегодня<") && dates.contains(">завтра<"),

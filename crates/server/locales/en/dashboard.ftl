@@ -278,6 +278,7 @@ what-customer = customer { $key }
 what-snapshot = snapshot { $key }
 what-user = user { $key }
 what-thing = { $key }
+error-not-one-of = { $field }: “{ $value }” is none of { $choices }.
 error-no-page = There is no page at “{ $path }”.
 error-bad-address = This address is not valid: “{ $path }”.
 

@@ -301,6 +301,7 @@ what-customer = клиент { $key }
 what-snapshot = снимок { $key }
 what-user = пользователь { $key }
 what-thing = { $key }
+error-not-one-of = { $field }: «{ $value }» — не из списка: { $choices }.
 error-no-page = Страницы «{ $path }» нет.
 error-bad-address = Неверный адрес: «{ $path }».
 

@@ -339,6 +339,23 @@ impl WebError {
         }
     }
 
+    /// A filter's value that is none of the choices: the field (a column's catalogue id) and
+    /// the choices in the reader's language.
+    pub fn not_one_of(tr: Tr, field: &str, value: &str, choices: Vec<String>) -> WebError {
+        WebError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: tr.with(
+                "error-not-one-of",
+                &[
+                    ("field", Arg::Text(tr.get(field))),
+                    ("value", Arg::Text(value.to_string())),
+                    ("choices", Arg::Text(choices.join(", "))),
+                ],
+            ),
+            tr,
+        }
+    }
+
     /// A path with a part that cannot be what it names (`/customers/abc`): not found.
     pub fn bad_address(tr: Tr, path: &str) -> WebError {
         WebError {

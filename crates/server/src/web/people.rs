@@ -49,20 +49,17 @@ impl ListQuery {
         let rung = match non_empty(&self.rung) {
             None => None,
             Some(r) => Some(Rung::parse(&r).ok_or_else(|| {
-                WebError::invalid(
-                    tr,
-                    "rung",
-                    format!("'{r}' is not prospect, visitor, newcomer, regular or advocate"),
-                )
+                WebError::not_one_of(tr, "col-rung", &r, Rung::ALL.map(|x| tr.rung(x)).to_vec())
             })?),
         };
         let status = match non_empty(&self.status) {
             None => None,
             Some(s) => Some(Status::parse(&s).ok_or_else(|| {
-                WebError::invalid(
+                WebError::not_one_of(
                     tr,
-                    "status",
-                    format!("'{s}' is not active, slipping or lost"),
+                    "col-status",
+                    &s,
+                    Status::ALL.map(|x| tr.status(x)).to_vec(),
                 )
             })?),
         };
@@ -73,10 +70,11 @@ impl ListQuery {
         let subgroup = match non_empty(&self.subgroup) {
             None => None,
             Some(g) => Some(Subgroup::parse(&g).ok_or_else(|| {
-                WebError::invalid(
+                WebError::not_one_of(
                     tr,
-                    "subgroup",
-                    format!("'{g}' is not profitable, middling or unprofitable"),
+                    "col-subgroup",
+                    &g,
+                    Subgroup::ALL.map(|x| tr.subgroup(Some(x))).to_vec(),
                 )
             })?),
         };
