@@ -16,6 +16,7 @@
 //! | [`models`] | customer-base models: fit (with holdout diagnostics), score, the summary |
 //! | [`rules`] | the ladder rules file |
 //! | [`transitions`] | moves between two snapshots, churn per rung |
+//! | [`contacts`] | the contact policy: plan and record contacts, import consents |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //!
@@ -28,6 +29,7 @@
 pub mod analyze;
 pub mod calibration;
 pub mod clock;
+pub mod contacts;
 pub mod database;
 pub mod demo;
 pub mod forecast;
