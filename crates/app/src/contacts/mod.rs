@@ -14,9 +14,11 @@
 
 mod import;
 mod plan;
+mod time_of_day;
 
 pub use import::{ConsentImport, ImportConsentsSettings, import_consents};
 pub use plan::{
     ContactRequest, PlanReport, PlanSettings, PlannedContact, contact_rules, plan_contacts,
     refusal_text, send_reason,
 };
+pub use time_of_day::{format_minutes, parse_minutes, time_of_minutes};
