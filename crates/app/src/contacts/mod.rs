@@ -14,6 +14,7 @@
 
 mod import;
 mod plan;
+mod requests_file;
 mod time_of_day;
 
 pub use import::{ConsentImport, ImportConsentsSettings, import_consents};
@@ -21,4 +22,5 @@ pub use plan::{
     ContactRequest, PlanReport, PlanSettings, PlannedContact, contact_rules, plan_contacts,
     refusal_text, send_reason,
 };
+pub use requests_file::{MAX_SUBJECT_CHARS, read_requests};
 pub use time_of_day::{format_minutes, parse_minutes, time_of_minutes};

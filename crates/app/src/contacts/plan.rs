@@ -158,11 +158,23 @@ fn profile(
         .transpose()?;
     Ok(ContactProfile {
         consented: contact_policy::consent_in_force(&events, as_of).consented(),
-        reachable: ChannelSet::of(inputs.reachable.iter().map(|&c| policy_channel(c))),
+        reachable: reachable(&inputs.reachable),
         preferred: inputs.preferred_channel.map(policy_channel),
         time_zone,
         quiet_hours,
         rung: inputs.rung,
+    })
+}
+
+/// The channels the stored contact details reach: a phone number takes calls, SMS and
+/// messengers (which address people by number); every other detail reaches its own channel.
+fn reachable(details: &[clientele_store::Channel]) -> ChannelSet {
+    details.iter().fold(ChannelSet::EMPTY, |set, &c| match policy_channel(c) {
+        Channel::Phone | Channel::Sms => set
+            .with(Channel::Phone)
+            .with(Channel::Sms)
+            .with(Channel::Messenger),
+        other => set.with(other),
     })
 }
 

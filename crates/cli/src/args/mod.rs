@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod common;
+pub mod contacts;
 pub mod demo;
 pub mod models;
 pub mod store;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Manage users, their API tokens and passwords.
     #[command(subcommand)]
     Users(store::UsersCommand),
+    /// Consents, contacts planned through the contact policy, and the contact log.
+    #[command(subcommand)]
+    Contacts(contacts::ContactsCommand),
     /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(store::ServeArgs),
     /// The old spelling of `users passwd`, kept for scripts written against it.
