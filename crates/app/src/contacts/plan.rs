@@ -169,13 +169,15 @@ fn profile(
 /// The channels the stored contact details reach: a phone number takes calls, SMS and
 /// messengers (which address people by number); every other detail reaches its own channel.
 fn reachable(details: &[clientele_store::Channel]) -> ChannelSet {
-    details.iter().fold(ChannelSet::EMPTY, |set, &c| match policy_channel(c) {
-        Channel::Phone | Channel::Sms => set
-            .with(Channel::Phone)
-            .with(Channel::Sms)
-            .with(Channel::Messenger),
-        other => set.with(other),
-    })
+    details
+        .iter()
+        .fold(ChannelSet::EMPTY, |set, &c| match policy_channel(c) {
+            Channel::Phone | Channel::Sms => set
+                .with(Channel::Phone)
+                .with(Channel::Sms)
+                .with(Channel::Messenger),
+            other => set.with(other),
+        })
 }
 
 /// Why the policy chose this channel and time, in words for the log.
