@@ -17,6 +17,7 @@
 //! | [`rules`] | the ladder rules file |
 //! | [`currency`] | the currency amounts are shown in: the setting, else detected from the data |
 //! | [`transitions`] | moves between two snapshots, churn per rung |
+//! | [`contacts`] | the contact policy: plan and record contacts, import consents |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //!
@@ -30,6 +31,7 @@ pub mod analyze;
 pub mod calibration;
 pub mod clock;
 pub mod currency;
+pub mod contacts;
 pub mod database;
 pub mod demo;
 pub mod forecast;

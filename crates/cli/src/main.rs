@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
         Command::Settings(s) => commands::settings::run(s),
+        Command::Contacts(c) => commands::contacts::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,6 +43,7 @@ pub use analysis::{
 
 // Statistics and decisions of the survey, campaign, contact-policy and portfolio domains, each a
 // module of its own (its types are reached through the module: `clientele_core::nps::...`).
+pub mod care;
 pub mod contact_policy;
 pub mod currency;
 pub mod inference;

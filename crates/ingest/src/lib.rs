@@ -5,6 +5,7 @@
 //! applies them to every row.
 
 pub mod columns;
+pub mod consents;
 mod customer_table;
 pub mod customers;
 pub mod encoding;

@@ -214,6 +214,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::session::router())
         .merge(routes::customers::router())
         .merge(routes::notes::router())
+        .merge(routes::contacts::router())
         .merge(routes::privacy::router())
         .merge(routes::orders::router())
         .merge(routes::imports::router())

@@ -4,6 +4,8 @@
 //! not read back from the server's own code.
 
 mod common;
+#[path = "api/contacts.rs"]
+mod contacts;
 #[path = "api/scoring.rs"]
 mod scoring;
 

@@ -24,6 +24,8 @@
 //!   churn, the dashboard's reads, the movement rules;
 //! - `users/`: accounts, API tokens, passwords, languages; browser sessions;
 //! - `audit/`: the audit log and its SQLite writer thread;
+//! - `contacts/`: the contact policy's storage (consent history, preferences, caps per rung,
+//!   the policy's bulk inputs) and the contact log, written through `Store::record_contacts`;
 //! - `privacy.rs`: the personal-data export and erasure;
 //! - `recurrence.rs`: the calendar rules of personal dates;
 //! - `settings.rs`: settings of the whole database (the currency), and the sample of the data
@@ -46,6 +48,7 @@
 
 mod audit;
 mod columns;
+mod contacts;
 mod customers;
 mod db;
 mod dialect;
@@ -62,6 +65,11 @@ mod users;
 pub use clientele_core::{Day, Money};
 
 pub use audit::{AuditEntry, NewAuditEntry, SqliteAuditWriter};
+pub use contacts::{
+    ConsentEntry, ConsentImportRow, ContactInputs, ContactLogEntry, ContactLogFilter,
+    ContactPreferences, ContactState, CountedContact, MAX_CONSENT_SOURCE_CHARS,
+    MAX_CONTACT_SUBJECT_CHARS, NewConsent, NewContactLogEntry, StoredCap, StoredConsentEvent,
+};
 pub use customers::{
     ActionItem, ActionPage, CARD_ORDERS, CARD_SNAPSHOTS, CardReader, Channel, ConsentRecord,
     ContactRecord, Cursor, CustomerCard, CustomerEdit, CustomerFilter, CustomerKind,

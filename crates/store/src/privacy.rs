@@ -165,6 +165,7 @@ impl Store {
                 "DELETE FROM personal_dates WHERE customer_id = $1",
                 "DELETE FROM notes WHERE customer_id = $1",
                 "DELETE FROM contact_log WHERE customer_id = $1",
+                "DELETE FROM contact_preferences WHERE customer_id = $1",
                 "UPDATE touches SET note = NULL, channel = NULL WHERE customer_id = $1",
                 "UPDATE survey_responses SET comment = NULL WHERE customer_id = $1",
                 "UPDATE feedback SET body = '(erased)' WHERE customer_id = $1",

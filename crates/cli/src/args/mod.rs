@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod common;
+pub mod contacts;
 pub mod demo;
 pub mod models;
 pub mod settings;
@@ -47,6 +48,9 @@ pub enum Command {
     /// Settings of the whole database (the currency amounts are shown in).
     #[command(subcommand)]
     Settings(settings::SettingsCommand),
+    /// Consents, contacts planned through the contact policy, and the contact log.
+    #[command(subcommand)]
+    Contacts(contacts::ContactsCommand),
     /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(store::ServeArgs),
     /// The old spelling of `users passwd`, kept for scripts written against it.

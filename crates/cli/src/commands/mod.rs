@@ -3,6 +3,7 @@
 //! results on standard output or into files).
 
 pub mod analyze;
+pub mod contacts;
 pub mod demo;
 pub mod generate;
 pub mod import;

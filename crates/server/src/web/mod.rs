@@ -28,6 +28,7 @@ use crate::auth::{SESSION_COOKIE, cookie_value};
 pub mod currency;
 mod customer_export;
 pub mod export;
+mod contacts;
 pub mod i18n;
 mod lists;
 mod pages;
@@ -51,6 +52,19 @@ pub fn router() -> Router<AppState> {
         .route("/customers.xlsx", get(customer_export::xlsx))
         .route("/customers/{id}", get(people::card))
         .route("/customers/{id}/notes", post(people::add_note))
+        .route("/customers/{id}/contacts", get(contacts::page))
+        .route(
+            "/customers/{id}/contacts/consents",
+            post(contacts::record_consent),
+        )
+        .route(
+            "/customers/{id}/contacts/preferences",
+            post(contacts::set_preferences),
+        )
+        .route(
+            "/customers/{id}/contacts/log/{log_id}",
+            post(contacts::set_state),
+        )
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/language", post(session::language))

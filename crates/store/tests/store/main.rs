@@ -8,6 +8,7 @@ use clientele_core::{CustomerRecord, Day, LadderRules, Money, analyze};
 use clientele_store::{NewOrderLine, Store};
 use clientele_testdb::{Backend, TestDb};
 
+mod contacts;
 mod customers;
 mod db;
 mod movement;
