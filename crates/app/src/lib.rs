@@ -30,8 +30,8 @@
 pub mod analyze;
 pub mod calibration;
 pub mod clock;
-pub mod currency;
 pub mod contacts;
+pub mod currency;
 pub mod database;
 pub mod demo;
 pub mod forecast;

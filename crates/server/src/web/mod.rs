@@ -25,10 +25,10 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
+mod contacts;
 pub mod currency;
 mod customer_export;
 pub mod export;
-mod contacts;
 pub mod i18n;
 mod lists;
 mod pages;
