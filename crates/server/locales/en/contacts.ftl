@@ -19,6 +19,7 @@ contacts-source-card = card
 contacts-preferences = Contact preferences
 contacts-preferences-intro = Messages go on the preferred channel when it has consent, at the customer's local time, never in their quiet hours (21:00–09:00 unless set here).
 contacts-preferred = Preferred channel
+contacts-time-zone-placeholder = Europe/Moscow
 contacts-time-zone = Time zone (IANA name)
 contacts-quiet-start = Quiet from (HH:MM)
 contacts-quiet-end = Quiet until (HH:MM)

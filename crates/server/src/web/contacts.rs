@@ -152,7 +152,7 @@ pub async fn page(
                     None => "consent-never",
                 }),
                 since: event.map_or(String::new(), |e| tr.date(e.day)),
-                source: event.map_or(String::new(), |e| e.source.to_string()),
+                source: event.map_or(String::new(), |e| tr.consent_source(e.source)),
             }
         })
         .collect();
@@ -168,7 +168,7 @@ pub async fn page(
             } else {
                 "consent-withdrawn"
             }),
-            source: e.source,
+            source: tr.consent_source(&e.source),
             by: match (e.recorded_by, e.recorded_at) {
                 (Some(by), Some(at)) => format!("{by} · {}", tr.instant(at)),
                 (Some(by), None) => by,
