@@ -25,6 +25,9 @@
 //! - `users/`: accounts, API tokens, passwords, languages; browser sessions;
 //! - `audit/`: the audit log and its SQLite writer thread;
 //! - `privacy.rs`: the personal-data export and erasure;
+//! - `winback/`: the playbook's versions, the daily queue's reads and outcomes (with their
+//!   contact-log rows), win-back cases and attempts, saved filters and campaigns with their
+//!   control groups;
 //! - `recurrence.rs`: the calendar rules of personal dates;
 //!
 //! beside the leaf modules every domain may use: `db` (the [`Store`] handle, `dispatch!`),
@@ -55,6 +58,7 @@ mod scope;
 mod serialize;
 mod snapshots;
 mod users;
+mod winback;
 
 pub use clientele_core::{Day, Money};
 
@@ -80,3 +84,10 @@ pub use snapshots::{
     Transitions, at_risk, churned, classify, compute_transitions,
 };
 pub use users::{LANGUAGES, NewSession, NewUser, Role, User};
+pub use winback::{
+    AttemptRecord, CampaignArmRevenue, CampaignCandidate, CampaignRecord, CaseFactsRow, CaseFilter,
+    CaseRecord, CaseSource, CaseUpdate, ContactFacts, MAX_CASE_TEXT_CHARS, MAX_CASES_AT_ONCE,
+    MAX_NAME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_PLAYBOOK_BYTES, NewAttempt, NewCampaign, NewCase,
+    OpenedCase, PlaybookVersion, QueueActivity, QueueDetail, QueueOutcomeRecord, QueueSnapshotRow,
+    RegainedRow, SavedFilter, StoredQueueOutcome,
+};
