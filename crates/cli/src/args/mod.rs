@@ -7,6 +7,7 @@ pub mod common;
 pub mod demo;
 pub mod models;
 pub mod store;
+pub mod winback;
 
 use clap::{Parser, Subcommand};
 
@@ -45,6 +46,9 @@ pub enum Command {
     Users(store::UsersCommand),
     /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(store::ServeArgs),
+    /// Win-back cases: open them, record attempts, list them, and report the returners' funnel.
+    #[command(subcommand)]
+    Winback(winback::WinbackCommand),
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),
