@@ -216,6 +216,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::imports::router())
         .merge(routes::ladder::router())
         .merge(routes::scoring::router())
+        .merge(routes::winback::router())
 }
 
 /// The OpenAPI document describing every route.

@@ -6,6 +6,8 @@
 mod common;
 #[path = "api/scoring.rs"]
 mod scoring;
+#[path = "api/winback.rs"]
+mod winback;
 
 use std::future::Future;
 

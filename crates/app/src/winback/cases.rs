@@ -291,10 +291,8 @@ pub async fn winback_report(
     let (mut regained_revenue, mut regained_profit) = (Money::ZERO, Money::ZERO);
     let (mut persons_returned, mut companies_returned) = (0u64, 0u64);
     for row in &facts {
-        // A case opened after the report's day is not part of it.
-        if row.opened_day > as_of {
-            continue;
-        }
+        // A case opened after the report's day (the last scoring) counts as open: orders after
+        // the day are not read, so it cannot have returned yet.
         let case = CaseFacts {
             opened: row.opened_day,
             window_days: row.window_days,

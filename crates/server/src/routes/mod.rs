@@ -9,6 +9,7 @@ pub mod orders;
 pub mod privacy;
 pub mod scoring;
 pub mod session;
+pub mod winback;
 
 use crate::error::ApiError;
 

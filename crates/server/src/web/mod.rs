@@ -31,6 +31,7 @@ mod pages;
 mod people;
 pub mod reason;
 mod session;
+mod winback;
 
 use i18n::{Arg, Lang, Tr};
 
@@ -47,6 +48,9 @@ pub fn router() -> Router<AppState> {
         .route("/customers.csv", get(people::csv))
         .route("/customers/{id}", get(people::card))
         .route("/customers/{id}/notes", post(people::add_note))
+        .route("/winback", get(winback::page))
+        .route("/winback/cases", post(winback::open))
+        .route("/winback/cases/{id}/attempts", post(winback::attempt))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/language", post(session::language))
@@ -231,10 +235,11 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 7] = [
+        const PAGES: [(&str, &str, &str); 8] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
+            ("winback", "/winback", "nav-winback"),
             ("customers", "/customers", "nav-customers"),
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),
