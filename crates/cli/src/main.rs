@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
         Command::Winback(w) => commands::winback::run(w),
+        Command::Campaign(c) => commands::campaign::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 //! ripgrep turns its low-level arguments into high-level ones.
 
 pub mod analyze;
+pub mod campaign;
 pub mod common;
 pub mod demo;
 pub mod models;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Win-back cases: open them, record attempts, list them, and report the returners' funnel.
     #[command(subcommand)]
     Winback(winback::WinbackCommand),
+    /// Campaigns with a control group: create one from a filter, list them, report the uplift.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),

@@ -3,6 +3,7 @@
 //! results on standard output or into files).
 
 pub mod analyze;
+pub mod campaign;
 pub mod demo;
 pub mod generate;
 pub mod import;

@@ -480,7 +480,7 @@ impl Store {
             .await?;
             let active = sqlx::query_as(
                 "SELECT m.in_control, CAST(SUM(l.amount) AS BIGINT),
-                        MAX(CASE WHEN l.is_return THEN 0 ELSE 1 END)
+                        CAST(MAX(CASE WHEN l.is_return THEN 0 ELSE 1 END) AS BIGINT)
                  FROM campaign_members m JOIN order_lines l ON l.customer_id = m.customer_id
                  WHERE m.campaign_id = $1 AND l.day >= $2 AND l.day <= $3
                  GROUP BY m.customer_id, m.in_control",
