@@ -1,5 +1,6 @@
 //! One module per resource, each with its own `router()`.
 
+pub mod campaigns;
 pub mod customers;
 pub mod health;
 pub mod imports;
