@@ -20,6 +20,7 @@
 //! | [`contacts`] | the contact policy: plan and record contacts, import consents |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
+//! | [`winback`] | win-back cases: open, attempts, the list, the report (funnel, regained, rate) |
 //!
 //! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for
 //! people. A setting with a value a use case refuses is an [`InvalidSetting`] naming the setting,
@@ -44,6 +45,7 @@ pub mod score_runs;
 mod setting;
 pub mod transitions;
 pub mod users;
+pub mod winback;
 
 pub use forecast::{ForecastSettings, ModelOutcome};
 pub use setting::InvalidSetting;

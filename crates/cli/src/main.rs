@@ -41,6 +41,8 @@ fn main() -> ExitCode {
         Command::Users(u) => commands::users::users(u),
         Command::Settings(s) => commands::settings::run(s),
         Command::Contacts(c) => commands::contacts::run(c),
+        Command::Winback(w) => commands::winback::run(w),
+        Command::Campaign(c) => commands::campaign::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -52,3 +52,4 @@ pub mod portfolio;
 #[cfg(test)]
 mod tolerances;
 pub mod uplift;
+pub mod winback;

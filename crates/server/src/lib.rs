@@ -220,6 +220,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::imports::router())
         .merge(routes::ladder::router())
         .merge(routes::scoring::router())
+        .merge(routes::winback::router())
+        .merge(routes::campaigns::router())
 }
 
 /// The OpenAPI document describing every route.

@@ -3,11 +3,15 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+#[path = "api/campaigns.rs"]
+mod campaigns;
 mod common;
 #[path = "api/contacts.rs"]
 mod contacts;
 #[path = "api/scoring.rs"]
 mod scoring;
+#[path = "api/winback.rs"]
+mod winback;
 
 use std::future::Future;
 

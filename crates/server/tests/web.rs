@@ -6,6 +6,8 @@
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
+#[path = "web/winback.rs"]
+mod winback;
 
 use std::future::Future;
 
@@ -779,7 +781,10 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
         assert_eq!(cell(&html, &vera, "since"), "401 days");
         assert_eq!(cell(&html, &vera, "value"), "100.00");
         assert_eq!(cell(&html, &vera, "reason"), "no purchase for 401 days (more than 365)");
-        assert!(html.contains(&format!("action=\"/customers/{}/notes\"", f.vera)));
+        assert!(html.contains(&format!(
+            "<input type=\"hidden\" name=\"customer\" value=\"{}\">",
+            f.vera
+        )));
 
         let page = b.get("/flows").await;
         assert_clean(&page);

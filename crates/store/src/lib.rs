@@ -27,6 +27,9 @@
 //! - `contacts/`: the contact policy's storage (consent history, preferences, caps per rung,
 //!   the policy's bulk inputs) and the contact log, written through `Store::record_contacts`;
 //! - `privacy.rs`: the personal-data export and erasure;
+//! - `winback/`: the playbook's versions, the daily queue's reads and outcomes (with their
+//!   contact-log rows), win-back cases and attempts, saved filters and campaigns with their
+//!   control groups;
 //! - `recurrence.rs`: the calendar rules of personal dates;
 //! - `settings.rs`: settings of the whole database (the currency), and the sample of the data
 //!   the currency is detected from;
@@ -61,6 +64,7 @@ mod serialize;
 mod settings;
 mod snapshots;
 mod users;
+mod winback;
 
 pub use clientele_core::{Day, Money};
 
@@ -92,3 +96,10 @@ pub use snapshots::{
     Transitions, at_risk, churned, classify, compute_transitions,
 };
 pub use users::{LANGUAGES, NewSession, NewUser, Role, User};
+pub use winback::{
+    AttemptRecord, CampaignArmRevenue, CampaignCandidate, CampaignRecord, CaseFactsRow, CaseFilter,
+    CaseRecord, CaseSource, CaseUpdate, ContactFacts, MAX_CASE_TEXT_CHARS, MAX_CASES_AT_ONCE,
+    MAX_NAME_CHARS, MAX_OUTCOME_NOTE_CHARS, MAX_PLAYBOOK_BYTES, NewAttempt, NewCampaign, NewCase,
+    OpenedCase, PlaybookVersion, QueueActivity, QueueDetail, QueueOutcomeRecord, QueueSnapshotRow,
+    RegainedRow, SavedFilter, StoredQueueOutcome,
+};

@@ -3,12 +3,14 @@
 //! ripgrep turns its low-level arguments into high-level ones.
 
 pub mod analyze;
+pub mod campaign;
 pub mod common;
 pub mod contacts;
 pub mod demo;
 pub mod models;
 pub mod settings;
 pub mod store;
+pub mod winback;
 
 use clap::{Parser, Subcommand};
 
@@ -53,6 +55,12 @@ pub enum Command {
     Contacts(contacts::ContactsCommand),
     /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(store::ServeArgs),
+    /// Win-back cases: open them, record attempts, list them, and report the returners' funnel.
+    #[command(subcommand)]
+    Winback(winback::WinbackCommand),
+    /// Campaigns with a control group: create one from a filter, list them, report the uplift.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),

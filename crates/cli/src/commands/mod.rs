@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod contacts;
+pub mod campaign;
 pub mod demo;
 pub mod generate;
 pub mod import;
@@ -13,3 +14,4 @@ pub mod serve;
 pub mod settings;
 pub mod transitions;
 pub mod users;
+pub mod winback;

@@ -195,7 +195,6 @@ flows-none = Movements need two snapshots; score again later.
 today-intro = Slipping regulars and advocates, the most valuable first.
 lost-intro = Lost customers, the most valuable first.
 lost-start = Win the customer back
-lost-case-note = Win-back case started.
 
 ## Customers
 filter-search = Search

@@ -1,6 +1,7 @@
 //! One module per resource, each with its own `router()`.
 
 pub mod contacts;
+pub mod campaigns;
 pub mod customers;
 pub mod health;
 pub mod imports;
@@ -10,6 +11,7 @@ pub mod orders;
 pub mod privacy;
 pub mod scoring;
 pub mod session;
+pub mod winback;
 
 use crate::error::ApiError;
 

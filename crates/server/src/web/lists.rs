@@ -59,7 +59,6 @@ struct ActionsPage {
     rows: Vec<ActionRow>,
     pager: Pager,
     csrf: String,
-    case_note: String,
 }
 
 pub fn channel_name(tr: &Tr, channel: Option<Channel>) -> String {
@@ -133,7 +132,6 @@ async fn action_page(
         rows,
         pager: Pager::new(path, page, more),
         csrf: user.csrf.clone(),
-        case_note: tr.get("lost-case-note"),
     };
     Ok(render(StatusCode::OK, &page))
 }

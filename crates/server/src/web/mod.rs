@@ -35,6 +35,7 @@ mod pages;
 mod people;
 pub mod reason;
 mod session;
+mod winback;
 
 use i18n::{Arg, Lang, Tr};
 
@@ -65,6 +66,9 @@ pub fn router() -> Router<AppState> {
             "/customers/{id}/contacts/log/{log_id}",
             post(contacts::set_state),
         )
+        .route("/winback", get(winback::page))
+        .route("/winback/cases", post(winback::open))
+        .route("/winback/cases/{id}/attempts", post(winback::attempt))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/language", post(session::language))
@@ -251,10 +255,11 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 7] = [
+        const PAGES: [(&str, &str, &str); 8] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
+            ("winback", "/winback", "nav-winback"),
             ("customers", "/customers", "nav-customers"),
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),

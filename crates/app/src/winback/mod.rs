@@ -1,0 +1,18 @@
+//! Winning customers back (issue 27): win-back cases (`cases.rs`) — opening them from the lost
+//! or slipping list or by hand, recording attempts, listing them, and the report that settles
+//! them from the orders with the returners' funnel, the regained revenue and the win-back rate
+//! against the method's mark; campaigns with a control group (`campaigns.rs`): created from a
+//! filter with a seeded control share per rung, and their uplift report.
+
+mod campaigns;
+mod cases;
+
+pub use campaigns::{
+    CampaignReport, CampaignSettings, CreatedCampaign, DEFAULT_CAMPAIGN_WINDOW_DAYS,
+    campaign_report, create_campaign,
+};
+pub use cases::{
+    AttemptSettings, CaseListSettings, DEFAULT_REGAINED_DAYS, DEFAULT_WINDOW_DAYS, FunnelRow,
+    OpenSettings, RegainedCase, ReportSettings, WinBackReport, list_cases, open_cases,
+    record_attempt, winback_report,
+};
