@@ -3,8 +3,8 @@
 //! results on standard output or into files).
 
 pub mod analyze;
-pub mod contacts;
 pub mod campaign;
+pub mod contacts;
 pub mod demo;
 pub mod generate;
 pub mod import;

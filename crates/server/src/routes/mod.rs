@@ -1,7 +1,7 @@
 //! One module per resource, each with its own `router()`.
 
-pub mod contacts;
 pub mod campaigns;
+pub mod contacts;
 pub mod customers;
 pub mod health;
 pub mod imports;
