@@ -18,6 +18,7 @@
 //! | [`transitions`] | moves between two snapshots, churn per rung |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
+//! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
 //!
 //! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for
 //! people. A setting with a value a use case refuses is an [`InvalidSetting`] naming the setting,
@@ -40,6 +41,7 @@ pub mod score_runs;
 mod setting;
 pub mod transitions;
 pub mod users;
+pub mod voice;
 
 pub use forecast::{ForecastSettings, ModelOutcome};
 pub use setting::InvalidSetting;

@@ -39,6 +39,8 @@ fn main() -> ExitCode {
         Command::Transitions(t) => commands::transitions::run(t),
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
+        Command::Surveys(s) => commands::voice::surveys(s),
+        Command::Nps(n) => commands::voice::nps(n),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -315,7 +315,10 @@ pub fn read_customers_with(
 }
 
 /// Reads a small table whole: (line number, cells) per row.
-fn read_rows(path: &Path, limits: &ImportLimits) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
+pub(crate) fn read_rows(
+    path: &Path,
+    limits: &ImportLimits,
+) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
     let format_err = |message: String| ImportError::Format {
         path: path.to_path_buf(),
         message,

@@ -216,6 +216,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::imports::router())
         .merge(routes::ladder::router())
         .merge(routes::scoring::router())
+        .merge(routes::voice::router())
 }
 
 /// The OpenAPI document describing every route.

@@ -6,6 +6,8 @@
 mod common;
 #[path = "api/scoring.rs"]
 mod scoring;
+#[path = "api/voice.rs"]
+mod voice;
 
 use std::future::Future;
 

@@ -4,6 +4,8 @@
 //! compute by hand; the expected values below are written out, not read from the server.
 
 mod common;
+#[path = "web/voice.rs"]
+mod voice;
 
 use std::future::Future;
 

@@ -26,6 +26,9 @@
 //! - `audit/`: the audit log and its SQLite writer thread;
 //! - `privacy.rs`: the personal-data export and erasure;
 //! - `recurrence.rs`: the calendar rules of personal dates;
+//! - `voice/`: the voice of the customer — surveys, invitation links, answers and the
+//!   follow-up tasks they open, complaints and wishes with response targets, the improvement
+//!   log, the reports' reads, the domain's settings;
 //!
 //! beside the leaf modules every domain may use: `db` (the [`Store`] handle, `dispatch!`),
 //! `error`, `dialect`, `columns` (stored texts to the core's values), `scope` ([`Scope`]) and
@@ -55,6 +58,7 @@ mod scope;
 mod serialize;
 mod snapshots;
 mod users;
+pub mod voice;
 
 pub use clientele_core::{Day, Money};
 

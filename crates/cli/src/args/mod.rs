@@ -7,6 +7,7 @@ pub mod common;
 pub mod demo;
 pub mod models;
 pub mod store;
+pub mod voice;
 
 use clap::{Parser, Subcommand};
 
@@ -48,4 +49,10 @@ pub enum Command {
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),
+    /// Survey answers: import exports of NPS and CSAT answers.
+    #[command(subcommand)]
+    Surveys(voice::SurveysCommand),
+    /// The NPS report: score, margin of error, trend and splits.
+    #[command(subcommand)]
+    Nps(voice::NpsCommand),
 }

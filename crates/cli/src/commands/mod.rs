@@ -11,3 +11,4 @@ pub mod score;
 pub mod serve;
 pub mod transitions;
 pub mod users;
+pub mod voice;

@@ -9,6 +9,7 @@ pub mod orders;
 pub mod privacy;
 pub mod scoring;
 pub mod session;
+pub mod voice;
 
 use crate::error::ApiError;
 

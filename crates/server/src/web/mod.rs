@@ -31,6 +31,7 @@ mod pages;
 mod people;
 pub mod reason;
 mod session;
+mod voice;
 
 use i18n::{Arg, Lang, Tr};
 
@@ -43,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/today", get(lists::today))
         .route("/lost", get(lists::lost))
         .route("/dates", get(lists::dates))
+        .route("/nps", get(voice::page))
+        .route("/nps.csv", get(voice::csv))
         .route("/customers", get(people::list))
         .route("/customers.csv", get(people::csv))
         .route("/customers/{id}", get(people::card))
@@ -231,7 +234,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 7] = [
+        const PAGES: [(&str, &str, &str); 8] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -239,6 +242,7 @@ impl Layout {
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
+            ("nps", "/nps", "nav-nps"),
         ];
         Layout {
             lang: tr.code(),

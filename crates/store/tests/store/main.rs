@@ -15,6 +15,7 @@ mod orders;
 mod privacy;
 mod snapshots;
 mod users;
+mod voice;
 
 /// Runs `test` on SQLite, then on PostgreSQL, each on a fresh database.
 fn on_both<F, Fut>(test: F)
