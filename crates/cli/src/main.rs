@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Users(u) => commands::users::users(u),
         Command::Surveys(s) => commands::voice::surveys(s),
         Command::Nps(n) => commands::voice::nps(n),
+        Command::Improvements(i) => commands::voice::improvements(i),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -243,3 +243,136 @@ fn a_hostile_answer_file_is_refused_whole_with_every_line_named() {
         bad_range.stderr
     );
 }
+
+/// Before the action (January) 10 promoters, 10 passives, 10 detractors at delivery: NPS 0;
+/// after it (March) 20, 5, 5: NPS 50. By hand: delta 50; pooled p = 30/60, d = 15/60, V0 =
+/// 0.75 - 0.0625 = 0.6875, SE0 = 100 sqrt(0.6875 (1/30 + 1/30)) = 21.4087, z = 2.3355,
+/// p = 2 (1 - Phi(2.3355)) = 0.0195: significant.
+#[test]
+fn an_improvement_is_logged_listed_and_checked_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let mut orders = String::from("order_id,customer_id,date,amount,product\n");
+    for i in 1..=60 {
+        orders.push_str(&format!("o{i},c{i},2025-06-10,100,p1\n"));
+    }
+    std::fs::write(dir.path().join("orders.csv"), orders).unwrap();
+    run_in(dir.path(), &["import", "orders.csv", "--db", &url]).ok();
+    let mut answers = String::from("customer,date,score\n");
+    for i in 1..=30 {
+        let score = [10, 7, 3][(i - 1) / 10];
+        answers.push_str(&format!("c{i},2026-01-10,{score}\n"));
+    }
+    for i in 31..=60 {
+        let score = match i {
+            31..=50 => 9,
+            51..=55 => 8,
+            _ => 0,
+        };
+        answers.push_str(&format!("c{i},2026-03-10,{score}\n"));
+    }
+    std::fs::write(dir.path().join("answers.csv"), answers).unwrap();
+    run_in(
+        dir.path(),
+        &[
+            "surveys",
+            "import",
+            "answers.csv",
+            "--touchpoint",
+            "delivery",
+            "--db",
+            &url,
+        ],
+    )
+    .ok();
+    let added = run_in(
+        dir.path(),
+        &[
+            "improvements",
+            "add",
+            "--title",
+            "Call before delivery",
+            "--owner",
+            "Olga",
+            "--hypothesis",
+            "fewer missed deliveries",
+            "--target",
+            "touchpoint=delivery",
+            "--start",
+            "2026-02-01",
+            "--check",
+            "2026-03-31",
+            "--db",
+            &url,
+        ],
+    )
+    .ok();
+    assert!(
+        added.stdout.starts_with("improvement 1 logged"),
+        "{}",
+        added.stdout
+    );
+    let list = run_in(
+        dir.path(),
+        &["improvements", "list", "--format", "json", "--db", &url],
+    )
+    .ok()
+    .json();
+    assert_eq!(list[0]["target"], "delivery");
+    assert_eq!(list[0]["check"], "2026-03-31");
+
+    let check = run_in(
+        dir.path(),
+        &[
+            "improvements",
+            "check",
+            "1",
+            "--format",
+            "json",
+            "--db",
+            &url,
+        ],
+    )
+    .ok()
+    .json();
+    // 58 days from the start to the check: the window before is 2025-12-05 .. 2026-01-31.
+    assert_eq!(check["before"][0], "2025-12-05");
+    assert_eq!(check["after"][1], "2026-03-31");
+    assert_eq!(check["nps_before"]["n"], 30);
+    assert!(check["nps_before"]["nps"].as_f64().unwrap().abs() < 1e-9);
+    assert!((check["nps_after"]["nps"].as_f64().unwrap() - 50.0).abs() < 1e-9);
+    let change = &check["nps_change"];
+    assert!((change["delta"].as_f64().unwrap() - 50.0).abs() < 1e-9);
+    let p = change["p_value"].as_f64().unwrap();
+    assert!((0.0190..0.0200).contains(&p), "p = {p}");
+    assert_eq!(change["significant"], true);
+    assert!(
+        check["csat_change"].is_null(),
+        "no CSAT answers: no change claimed"
+    );
+
+    let other = run_in(
+        dir.path(),
+        &[
+            "improvements",
+            "add",
+            "--title",
+            "x",
+            "--owner",
+            "y",
+            "--hypothesis",
+            "z",
+            "--start",
+            "2026-03-01",
+            "--check",
+            "2026-02-01",
+            "--db",
+            &url,
+        ],
+    );
+    assert_eq!(other.code, Some(2));
+    assert!(other.stderr.contains("--check"), "{}", other.stderr);
+    let missing = run_in(dir.path(), &["improvements", "check", "99", "--db", &url]);
+    assert_eq!(missing.code, Some(2));
+    assert!(missing.stderr.contains("99"), "{}", missing.stderr);
+}

@@ -55,4 +55,7 @@ pub enum Command {
     /// The NPS report: score, margin of error, trend and splits.
     #[command(subcommand)]
     Nps(voice::NpsCommand),
+    /// The improvement log (plan-do-check-act): add, check, list.
+    #[command(subcommand)]
+    Improvements(voice::ImprovementsCommand),
 }

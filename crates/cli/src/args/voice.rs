@@ -184,3 +184,85 @@ impl NpsReportArgs {
         })
     }
 }
+
+#[derive(Debug, Subcommand)]
+pub enum ImprovementsCommand {
+    /// Log an action: what, who, why, the group it targets, when it starts and when to check.
+    Add(ImprovementsAddArgs),
+    /// Compare the targeted group's NPS, CSAT and complaint rate after the start with the same
+    /// length of time before it, each change with its 95% interval and significance.
+    Check(ImprovementsCheckArgs),
+    /// The actions, latest check date first.
+    List(ImprovementsListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImprovementsAddArgs {
+    /// What is done (at most 200 characters).
+    #[arg(long)]
+    pub title: String,
+    /// Who is responsible.
+    #[arg(long)]
+    pub owner: String,
+    /// What should change, and why.
+    #[arg(long)]
+    pub hypothesis: String,
+    /// The group: all, touchpoint=NAME, category=NAME or rung=RUNG.
+    #[arg(long, default_value = "all", value_name = "GROUP")]
+    pub target: String,
+    /// The day the action starts (YYYY-MM-DD or DD.MM.YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+    /// The day to check it (after the start).
+    #[arg(long, value_name = "DATE")]
+    pub check: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+impl ImprovementsAddArgs {
+    pub fn new_improvement(&self) -> Result<clientele_store::voice::NewImprovement> {
+        let (kind, value) = self
+            .target
+            .split_once('=')
+            .unwrap_or((self.target.as_str(), ""));
+        let target = clientele_store::voice::TargetKind::from_parts(kind.trim(), value)
+            .ok_or_else(|| {
+                anyhow!(
+                    "--target '{}': expected all, touchpoint=NAME, category=NAME or rung=RUNG",
+                    self.target
+                )
+            })?;
+        Ok(clientele_store::voice::NewImprovement {
+            title: self.title.clone(),
+            owner: self.owner.clone(),
+            hypothesis: self.hypothesis.clone(),
+            target,
+            start: parse_user_date(&self.start)?,
+            check: parse_user_date(&self.check)?,
+            created_by: std::env::var("USER").unwrap_or_else(|_| "cli".into()),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ImprovementsCheckArgs {
+    /// The action's id (from `improvements list`).
+    pub id: i64,
+    /// Fewer answers than this in a window give no NPS or CSAT change. Default: the stored
+    /// setting (30).
+    #[arg(long, value_name = "N")]
+    pub min_answers: Option<u64>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImprovementsListArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}

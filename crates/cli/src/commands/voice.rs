@@ -1,5 +1,6 @@
-//! `clientele surveys import` and `clientele nps report`: survey answers into the store, and the
-//! NPS report out of it (text for people, JSON for scripts in the shape the issue fixes).
+//! `clientele surveys import`, `clientele nps report` and `clientele improvements add|check|list`:
+//! survey answers into the store, the NPS report out of it (text for people, JSON for scripts in
+//! the shape the issue fixes), and the improvement log with its before/after check.
 
 use std::io::Write;
 
@@ -7,12 +8,13 @@ use anyhow::{Context, Result, bail};
 use clientele_app::clock::today;
 use clientele_app::database::open_store;
 use clientele_app::voice::{
-    AnswersOutcome, NpsFigures, NpsReportOutput, PeriodChange, import_answer_files, nps_report,
+    AnswersOutcome, ImprovementCheckOutput, NpsFigures, NpsReportOutput, PeriodChange,
+    add_improvement, check_improvement_by_id, import_answer_files, nps_report,
 };
 use serde_json::{Map, Value, json};
 
 use crate::args::voice::{
-    NpsCommand, NpsReportArgs, ReportFormat, SurveysCommand, SurveysImportArgs,
+    ImprovementsCommand, NpsCommand, NpsReportArgs, ReportFormat, SurveysCommand, SurveysImportArgs,
 };
 use crate::runtime::runtime;
 
@@ -256,6 +258,208 @@ fn write_text(out: &mut impl Write, r: &NpsReportOutput) -> Result<()> {
                 change_words(g.vs_rest.as_ref()).replace("change", "vs the rest")
             )?;
         }
+    }
+    Ok(())
+}
+
+pub fn improvements(command: ImprovementsCommand) -> Result<()> {
+    match command {
+        ImprovementsCommand::Add(args) => {
+            let new = args.new_improvement()?;
+            let added = runtime()?.block_on(async {
+                let store = open_store(&args.db.url()).await?;
+                let added = add_improvement(&store, &new).await;
+                store.close().await;
+                added
+            })?;
+            println!(
+                "improvement {} logged: {} (check on {})",
+                added.id, added.title, added.check
+            );
+            Ok(())
+        }
+        ImprovementsCommand::List(args) => {
+            let list = runtime()?.block_on(async {
+                let store = open_store(&args.db.url()).await?;
+                let list = store.improvements().await;
+                store.close().await;
+                anyhow::Ok(list?)
+            })?;
+            let mut out = std::io::stdout().lock();
+            match args.format {
+                ReportFormat::Json => {
+                    let items: Vec<Value> = list.iter().map(improvement_json).collect();
+                    serde_json::to_writer_pretty(&mut out, &items)?;
+                    writeln!(out)?;
+                }
+                ReportFormat::Text => {
+                    if list.is_empty() {
+                        writeln!(
+                            out,
+                            "no improvements logged yet (clientele improvements add ...)"
+                        )?;
+                    }
+                    for i in &list {
+                        writeln!(
+                            out,
+                            "{:>4}  {}  {} → {}  {} ({}), target {}{}",
+                            i.id,
+                            i.title,
+                            i.start,
+                            i.check,
+                            i.owner,
+                            i.hypothesis,
+                            i.target.kind_str(),
+                            match i.target.value() {
+                                "" => String::new(),
+                                v => format!(" {v}"),
+                            }
+                        )?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        ImprovementsCommand::Check(args) => {
+            let checked = runtime()?.block_on(async {
+                let store = open_store(&args.db.url()).await?;
+                let checked = check_improvement_by_id(&store, args.id, args.min_answers).await;
+                store.close().await;
+                checked
+            })?;
+            let mut out = std::io::stdout().lock();
+            match args.format {
+                ReportFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &check_json(&checked))?;
+                    writeln!(out)?;
+                }
+                ReportFormat::Text => write_check(&mut out, &checked)?,
+            }
+            Ok(())
+        }
+    }
+}
+
+fn improvement_json(i: &clientele_store::voice::Improvement) -> Value {
+    json!({
+        "id": i.id,
+        "title": i.title,
+        "owner": i.owner,
+        "hypothesis": i.hypothesis,
+        "target_kind": i.target.kind_str(),
+        "target": i.target.value(),
+        "start": i.start.to_string(),
+        "check": i.check.to_string(),
+        "decision": i.decision.map(|d| d.as_str()),
+    })
+}
+
+fn check_json(c: &ImprovementCheckOutput) -> Value {
+    let nps = c.check.nps.map(|n| {
+        json!({"delta": n.delta, "ci95": [n.ci95.lo, n.ci95.hi], "p_value": n.p_value, "significant": n.significant})
+    });
+    let csat = c.check.csat.map(|s| {
+        json!({"delta": s.satisfied.difference, "ci95": [s.satisfied.ci95.lo, s.satisfied.ci95.hi], "p_value": s.satisfied.p_value, "significant": s.significant})
+    });
+    let complaints = c.check.complaint_rate.map(|r| {
+        json!({"delta": r.change.difference, "ci95": [r.change.ci95.lo, r.change.ci95.hi], "p_value": r.change.p_value, "significant": r.significant})
+    });
+    json!({
+        "improvement": improvement_json(&c.improvement),
+        "before": [c.before.0.to_string(), c.before.1.to_string()],
+        "after": [c.after.0.to_string(), c.after.1.to_string()],
+        "min_answers": c.min_answers,
+        "nps_before": Value::Object(figures_json(&c.nps_before)),
+        "nps_after": Value::Object(figures_json(&c.nps_after)),
+        "csat_n": [c.csat_n.0, c.csat_n.1],
+        "complaints_before": [c.complaints_before.0, c.complaints_before.1],
+        "complaints_after": [c.complaints_after.0, c.complaints_after.1],
+        "nps_change": nps,
+        "csat_change": csat,
+        "complaint_rate_change": complaints,
+    })
+}
+
+fn write_check(out: &mut impl Write, c: &ImprovementCheckOutput) -> Result<()> {
+    writeln!(
+        out,
+        "improvement {}: {} (target {} {}); before {} to {}, after {} to {}",
+        c.improvement.id,
+        c.improvement.title,
+        c.improvement.target.kind_str(),
+        c.improvement.target.value(),
+        c.before.0,
+        c.before.1,
+        c.after.0,
+        c.after.1
+    )?;
+    writeln!(
+        out,
+        "  before: {} respondent(s), {}",
+        c.nps_before.n,
+        nps_words(&c.nps_before)
+    )?;
+    writeln!(
+        out,
+        "  after:  {} respondent(s), {}",
+        c.nps_after.n,
+        nps_words(&c.nps_after)
+    )?;
+    match c.check.nps {
+        Some(n) => writeln!(
+            out,
+            "  NPS change {:+.1} points (95% interval {:+.1} to {:+.1}, p = {:.4}): {}",
+            n.delta,
+            n.ci95.lo,
+            n.ci95.hi,
+            n.p_value,
+            if n.significant {
+                "significant"
+            } else {
+                "could be noise"
+            }
+        )?,
+        None => writeln!(
+            out,
+            "  NPS change: not enough answers in a window (a score needs {})",
+            c.min_answers
+        )?,
+    }
+    match c.check.csat {
+        Some(s) => writeln!(
+            out,
+            "  CSAT satisfied share change {:+.1} points (p = {:.4}): {}",
+            s.satisfied.difference * 100.0,
+            s.satisfied.p_value,
+            if s.significant {
+                "significant"
+            } else {
+                "could be noise"
+            }
+        )?,
+        None => writeln!(
+            out,
+            "  CSAT change: not enough answers ({} before, {} after)",
+            c.csat_n.0, c.csat_n.1
+        )?,
+    }
+    match c.check.complaint_rate {
+        Some(r) => writeln!(
+            out,
+            "  complaint rate change {:+.2} points ({} of {} → {} of {}, p = {:.4}): {}",
+            r.change.difference * 100.0,
+            c.complaints_before.0,
+            c.complaints_before.1,
+            c.complaints_after.0,
+            c.complaints_after.1,
+            r.change.p_value,
+            if r.significant {
+                "significant"
+            } else {
+                "could be noise"
+            }
+        )?,
+        None => writeln!(out, "  complaint rate: no customers served in a window")?,
     }
     Ok(())
 }
