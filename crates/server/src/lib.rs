@@ -217,6 +217,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::ladder::router())
         .merge(routes::scoring::router())
         .merge(routes::voice::router())
+        .merge(routes::improvements::router())
 }
 
 /// The OpenAPI document describing every route.

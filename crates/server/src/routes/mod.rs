@@ -3,6 +3,7 @@
 pub mod customers;
 pub mod health;
 pub mod imports;
+pub mod improvements;
 pub mod ladder;
 pub mod notes;
 pub mod orders;

@@ -119,3 +119,55 @@ async fn answers_arrive_once_and_the_report_is_scoped_and_honest() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn improvements_are_logged_listed_and_checked_by_analysts_only() {
+    on_both(|app| async move {
+        let analyst = app.user("ana", Role::Analyst).await;
+        let mila = app.user("mila", Role::Manager).await;
+        let body = json!({
+            "title": "Call before delivery", "owner": "Olga", "hypothesis": "fewer missed deliveries",
+            "target_kind": "touchpoint", "target": "delivery",
+            "start": "2026-02-01", "check": "2026-03-31"
+        });
+        let (s, added) = app.post("/api/v1/improvements", &analyst, &body).await;
+        assert_eq!(s, StatusCode::CREATED, "{added}");
+        assert_eq!(added["target"], "delivery");
+        let id = added["id"].as_i64().unwrap();
+        let (s, _) = app.post("/api/v1/improvements", &mila, &body).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = app.get("/api/v1/improvements", &mila).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (_, list) = app.get("/api/v1/improvements", &analyst).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+        for (patch, field) in [
+            (json!({"check": "2026-01-01"}), "check"),
+            (json!({"start": "2026-02-31"}), "start"),
+            (json!({"title": ""}), "title"),
+            (json!({"title": "x".repeat(201)}), "title"),
+            (json!({"target_kind": "rung", "target": "king"}), "target"),
+        ] {
+            let mut bad = body.clone();
+            for (k, v) in patch.as_object().unwrap() {
+                bad[k] = v.clone();
+            }
+            let (s, err) = app.post("/api/v1/improvements", &analyst, &bad).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {err}");
+            assert_eq!(error_field(&err), field, "{bad}: {err}");
+        }
+
+        // No answers at all: the windows are 58 days each, and no change is claimed.
+        let (s, check) = app.get(&format!("/api/v1/improvements/{id}/check"), &analyst).await;
+        assert_eq!(s, StatusCode::OK, "{check}");
+        assert_eq!(check["before"], json!(["2025-12-05", "2026-01-31"]));
+        assert_eq!(check["nps_before"]["n"], 0);
+        assert!(check["nps_change"].is_null());
+        let (s, _) = app.get("/api/v1/improvements/999/check", &analyst).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app.get("/api/v1/improvements/abc/check", &analyst).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        app
+    })
+    .await;
+}
