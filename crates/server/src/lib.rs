@@ -218,6 +218,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::scoring::router())
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
+        .merge(routes::followups::router())
 }
 
 /// The OpenAPI document describing every route.

@@ -1,6 +1,7 @@
 //! One module per resource, each with its own `router()`.
 
 pub mod customers;
+pub mod followups;
 pub mod health;
 pub mod imports;
 pub mod improvements;

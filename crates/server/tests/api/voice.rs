@@ -171,3 +171,86 @@ async fn improvements_are_logged_listed_and_checked_by_analysts_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn follow_up_tasks_are_listed_in_scope_and_answered() {
+    on_both(|app| async move {
+        let admin = app.user("root", Role::Admin).await;
+        let mila = app.user("mila", Role::Manager).await;
+        let mine = app.customer("m-1", "Mine").await;
+        app.customer("t-1", "Theirs").await;
+        app.assign(mine, "mila").await;
+        let batch = json!({"answers": [answer("f1", "m-1", 2), answer("f2", "t-1", 8)]});
+        let (s, body) = app.post("/api/v1/survey-answers", &admin, &batch).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["tasks_opened"], 2, "a detractor and a passive");
+
+        let (_, all) = app.get("/api/v1/followup-tasks", &admin).await;
+        assert_eq!(all["total"], 2, "{all}");
+        let (_, detractors) = app
+            .get("/api/v1/followup-tasks?kind=detractor", &admin)
+            .await;
+        assert_eq!(detractors["total"], 1);
+        let (_, overdue) = app
+            .get("/api/v1/followup-tasks?state=overdue", &admin)
+            .await;
+        assert_eq!(overdue["total"], 0, "due in 48 hours and 7 days");
+        let (_, hers) = app.get("/api/v1/followup-tasks", &mila).await;
+        assert_eq!(hers["total"], 1, "{hers}");
+        let task = &hers["items"][0];
+        assert_eq!(task["external_id"], "m-1");
+        assert_eq!(task["kind"], "detractor");
+        assert_eq!(task["score"], 2);
+        assert_eq!(task["overdue"], false);
+        assert_eq!(
+            task["due_at"].as_i64().unwrap() - task["opened_at"].as_i64().unwrap(),
+            48 * 3600
+        );
+        let mine_id = task["id"].as_i64().unwrap();
+        let other_id = all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["external_id"] == "t-1")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+
+        let path = |id: i64| format!("/api/v1/followup-tasks/{id}");
+        let (s, _) = app
+            .post(&path(other_id), &mila, &json!({"action": "take"}))
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "another manager's task is not found"
+        );
+        let (s, err) = app
+            .post(&path(mine_id), &mila, &json!({"action": "answer"}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error_field(&err), "outcome");
+        let (s, err) = app
+            .post(&path(mine_id), &mila, &json!({"action": "forget"}))
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error_field(&err), "action");
+        let (s, done) = app
+            .post(
+                &path(mine_id),
+                &mila,
+                &json!({"action": "answer", "outcome": "called, refund sent"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{done}");
+        assert_eq!(done["outcome"], "called, refund sent");
+        assert!(done["answered_at"].is_i64());
+        let (_, open) = app.get("/api/v1/followup-tasks", &mila).await;
+        assert_eq!(open["total"], 0, "an answered task leaves the open list");
+        let (s, err) = app.get("/api/v1/followup-tasks?state=late", &admin).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(error_field(&err), "state");
+        app
+    })
+    .await;
+}
