@@ -65,3 +65,26 @@ nps-col-delta = Change, points
 nps-col-p = p-value
 nps-col-period = Period
 nps-col-group = Group
+# The follow-up task list.
+nav-followups = Follow-ups
+page-followups = Follow-up calls
+task-count = { $n ->
+    [one] { $count } open task
+   *[other] { $count } open tasks
+}
+tasks-empty = No open follow-up tasks. Each detractor answer (and, more gently, each passive one) opens a task for the customer's manager here.
+task-kind-detractor = detractor
+task-kind-passive = passive
+task-queue = (unassigned)
+task-overdue = overdue
+task-col-customer = Customer
+task-col-kind = Answer
+task-col-score = Score
+task-col-comment = Comment
+task-col-due = Answer by
+task-col-manager = Manager
+task-col-outcome = Outcome
+task-outcome-label = What came of the call
+task-answer = Record
+task-answered = Task { $id } is answered and left the list.
+task-outcome-empty = Write what came of the call before recording it.

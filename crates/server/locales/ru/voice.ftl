@@ -67,3 +67,27 @@ nps-col-delta = Изменение, п.
 nps-col-p = p-значение
 nps-col-period = Период
 nps-col-group = Группа
+# Список задач обратной связи.
+nav-followups = Обратная связь
+page-followups = Звонки по ответам
+task-count = { $n ->
+    [one] { $count } открытая задача
+    [few] { $count } открытые задачи
+   *[many] { $count } открытых задач
+}
+tasks-empty = Открытых задач нет. Каждый ответ критика (и, мягче, нейтрального клиента) создаёт здесь задачу для менеджера клиента.
+task-kind-detractor = критик
+task-kind-passive = нейтральный
+task-queue = (без менеджера)
+task-overdue = просрочено
+task-col-customer = Клиент
+task-col-kind = Ответ
+task-col-score = Оценка
+task-col-comment = Комментарий
+task-col-due = Ответить до
+task-col-manager = Менеджер
+task-col-outcome = Итог
+task-outcome-label = Чем закончился звонок
+task-answer = Записать
+task-answered = Задача { $id } выполнена и убрана из списка.
+task-outcome-empty = Напишите, чем закончился звонок, прежде чем записывать.

@@ -25,6 +25,7 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
+mod followups;
 pub mod i18n;
 mod lists;
 mod pages;
@@ -46,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/dates", get(lists::dates))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))
+        .route("/followups", get(followups::list))
+        .route("/followups/{id}/answer", post(followups::answer))
         .route("/customers", get(people::list))
         .route("/customers.csv", get(people::csv))
         .route("/customers/{id}", get(people::card))
@@ -234,7 +237,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 8] = [
+        const PAGES: [(&str, &str, &str); 9] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -243,6 +246,7 @@ impl Layout {
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
             ("nps", "/nps", "nav-nps"),
+            ("followups", "/followups", "nav-followups"),
         ];
         Layout {
             lang: tr.code(),

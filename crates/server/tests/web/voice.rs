@@ -151,3 +151,80 @@ async fn the_nps_page_shows_the_score_its_band_trend_and_split_in_both_languages
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_follow_up_task_is_answered_from_its_list_with_feedback() {
+    on_both(|app| async move {
+        app.user("ada", Role::Admin).await;
+        let id = app.customer("d-1", "Darya", None).await;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let today = clientele_core::Day::from_days_since_epoch((now / 86_400) as i32);
+        let (outcomes, _) = app
+            .store
+            .store_answers(
+                &[NewAnswer {
+                    customer_id: id,
+                    answer_id: Some("t1".into()),
+                    survey_id: None,
+                    score: AnswerScore::Nps(NpsRating::new(1, NpsScale::ZeroToTen).unwrap()),
+                    comment: Some("late again".into()),
+                    channel: None,
+                    touchpoint: None,
+                    day: today,
+                    answered_at: now - 60,
+                    source: "test".into(),
+                }],
+                &ResponseTargets::default(),
+                true,
+            )
+            .await
+            .unwrap();
+        let task = match outcomes[0] {
+            clientele_store::voice::AnswerOutcome::Stored {
+                task_id: Some(t), ..
+            } => t,
+            ref other => panic!("no task: {other:?}"),
+        };
+        let b = Browser::new(&app);
+        b.login("ada", "/followups").await;
+        let page = b.get("/followups").await;
+        assert_clean(&page);
+        assert!(page.body.contains("1 open task"), "{}", page.body);
+        assert!(page.body.contains(&format!("data-task=\"{task}\"")));
+        assert!(page.body.contains("late again"));
+        let path = format!("/followups/{task}/answer");
+        let no_token = b.post(&path, &[("outcome", "called")]).await;
+        assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+        let csrf = b.csrf().await;
+        let empty = b.post(&path, &[("outcome", " "), ("csrf", &csrf)]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Write what came of the call"));
+        let done = b
+            .post(&path, &[("outcome", "called, apologised"), ("csrf", &csrf)])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            done.location.as_deref(),
+            Some(format!("/followups?done={task}").as_str())
+        );
+        let after = b.get(done.location.as_deref().unwrap()).await;
+        assert!(
+            after.body.contains(&format!("Task {task} is answered")),
+            "{}",
+            after.body
+        );
+        assert!(after.body.contains("No open follow-up tasks."));
+        let ru = Browser {
+            language: Some("ru"),
+            ..Browser::new(&app)
+        };
+        ru.login("ada", "/followups").await;
+        let page = ru.get("/followups").await;
+        assert!(page.body.contains("0 открытых задач"), "{}", page.body);
+        app
+    })
+    .await;
+}
