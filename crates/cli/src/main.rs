@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::Surveys(s) => commands::voice::surveys(s),
         Command::Nps(n) => commands::voice::nps(n),
         Command::Improvements(i) => commands::voice::improvements(i),
+        Command::Settings(s) => commands::settings::run(s),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -46,6 +46,7 @@ pub use analysis::{
 pub mod closed_loop;
 pub mod complaints;
 pub mod contact_policy;
+pub mod currency;
 pub mod inference;
 pub mod nps;
 pub mod portfolio;

@@ -84,6 +84,8 @@ pub struct AppState {
     pub cards: clientele_store::CardReader,
     /// Scoring runs started through the API, one at a time.
     pub scoring: clientele_app::score_runs::ScoringRuns,
+    /// The currency the pages write amounts in, resolved at most once a minute.
+    pub currency: Arc<web::currency::CurrencyCache>,
 }
 
 /// Why the server could not start.
@@ -140,6 +142,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
             store,
             settings: Arc::new(settings),
             scoring: clientele_app::score_runs::ScoringRuns::new(),
+            currency: Arc::default(),
         },
     })
 }
@@ -245,12 +248,7 @@ pub fn app(state: AppState) -> Router {
                 }
             }),
         )
-        .fallback(|| async {
-            ApiError::NotFound {
-                what: "route".into(),
-                key: "this path".into(),
-            }
-        })
+        .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(limit))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -29,6 +29,8 @@
 //! - `voice/`: the voice of the customer — surveys, invitation links, answers and the
 //!   follow-up tasks they open, complaints and wishes with response targets, the improvement
 //!   log, the reports' reads, the domain's settings;
+//! - `settings.rs`: settings of the whole database (the currency), and the sample of the data
+//!   the currency is detected from;
 //!
 //! beside the leaf modules every domain may use: `db` (the [`Store`] handle, `dispatch!`),
 //! `error`, `dialect`, `columns` (stored texts to the core's values), `scope` ([`Scope`]) and
@@ -56,6 +58,7 @@ mod privacy;
 pub mod recurrence;
 mod scope;
 mod serialize;
+mod settings;
 mod snapshots;
 mod users;
 pub mod voice;
@@ -78,6 +81,7 @@ pub use orders::{
 pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use scope::Scope;
+pub use settings::{CurrencyEvidence, MAX_SETTING_BYTES, Setting};
 pub use snapshots::{
     ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,

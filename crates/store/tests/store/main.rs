@@ -13,6 +13,8 @@ mod db;
 mod movement;
 mod orders;
 mod privacy;
+mod search;
+mod settings;
 mod snapshots;
 mod users;
 mod voice;
