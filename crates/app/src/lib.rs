@@ -21,6 +21,7 @@
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //! | [`winback`] | win-back cases: open, attempts, the list, the report (funnel, regained, rate) |
+//! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
 //!
 //! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for
 //! people. A setting with a value a use case refuses is an [`InvalidSetting`] naming the setting,
@@ -46,6 +47,7 @@ mod setting;
 pub mod transitions;
 pub mod users;
 pub mod winback;
+pub mod voice;
 
 pub use forecast::{ForecastSettings, ModelOutcome};
 pub use setting::InvalidSetting;

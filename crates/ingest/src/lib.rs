@@ -19,5 +19,6 @@ pub use records::matching_bytes;
 pub mod rows;
 pub mod sniff;
 pub mod summary_file;
+pub mod survey_answers;
 pub mod values;
 pub mod xlsx;

@@ -222,6 +222,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::scoring::router())
         .merge(routes::winback::router())
         .merge(routes::campaigns::router())
+        .merge(routes::voice::router())
+        .merge(routes::improvements::router())
+        .merge(routes::followups::router())
 }
 
 /// The OpenAPI document describing every route.

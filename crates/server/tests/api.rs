@@ -12,6 +12,8 @@ mod contacts;
 mod scoring;
 #[path = "api/winback.rs"]
 mod winback;
+#[path = "api/voice.rs"]
+mod voice;
 
 use std::future::Future;
 

@@ -8,6 +8,8 @@ mod common;
 mod contacts;
 #[path = "web/winback.rs"]
 mod winback;
+#[path = "web/voice.rs"]
+mod voice;
 
 use std::future::Future;
 

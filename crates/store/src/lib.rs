@@ -31,6 +31,9 @@
 //!   contact-log rows), win-back cases and attempts, saved filters and campaigns with their
 //!   control groups;
 //! - `recurrence.rs`: the calendar rules of personal dates;
+//! - `voice/`: the voice of the customer — surveys, invitation links, answers and the
+//!   follow-up tasks they open, complaints and wishes with response targets, the improvement
+//!   log, the reports' reads, the domain's settings;
 //! - `settings.rs`: settings of the whole database (the currency), and the sample of the data
 //!   the currency is detected from;
 //!
@@ -65,6 +68,7 @@ mod settings;
 mod snapshots;
 mod users;
 mod winback;
+pub mod voice;
 
 pub use clientele_core::{Day, Money};
 

@@ -11,6 +11,7 @@ pub mod models;
 pub mod settings;
 pub mod store;
 pub mod winback;
+pub mod voice;
 
 use clap::{Parser, Subcommand};
 
@@ -64,4 +65,13 @@ pub enum Command {
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),
+    /// Survey answers: import exports of NPS and CSAT answers.
+    #[command(subcommand)]
+    Surveys(voice::SurveysCommand),
+    /// The NPS report: score, margin of error, trend and splits.
+    #[command(subcommand)]
+    Nps(voice::NpsCommand),
+    /// The improvement log (plan-do-check-act): add, check, list.
+    #[command(subcommand)]
+    Improvements(voice::ImprovementsCommand),
 }

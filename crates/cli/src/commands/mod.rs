@@ -15,3 +15,4 @@ pub mod settings;
 pub mod transitions;
 pub mod users;
 pub mod winback;
+pub mod voice;

@@ -30,7 +30,7 @@ impl Page<'static> {
         title_ru: "Клиенты",
     };
     /// The pages of the navigation, in the contract's order (the card is reached from a list).
-    pub const ALL: [Page<'static>; 7] = [
+    pub const ALL: [Page<'static>; 9] = [
         Page::OVERVIEW,
         Page {
             name: "flows",
@@ -62,6 +62,18 @@ impl Page<'static> {
             path: "/dates",
             title_en: "Upcoming dates",
             title_ru: "Ближайшие даты",
+        },
+        Page {
+            name: "nps",
+            path: "/nps",
+            title_en: "Net Promoter Score",
+            title_ru: "Индекс лояльности (NPS)",
+        },
+        Page {
+            name: "followups",
+            path: "/followups",
+            title_en: "Follow-up calls",
+            title_ru: "Звонки по ответам",
         },
     ];
 }

@@ -1,7 +1,7 @@
 //! Net Promoter Score statistics: answers, counts, the score with its margin of error, the band,
 //! and the test of a change between periods or groups. CSAT is in [`csat`], trends and
 //! de-duplication by period in [`period`], the before/after check of the improvement log in
-//! [`improvement`].
+//! [`improvement`], NPS joined with what customers did next in [`behaviour`].
 //!
 //! How a report is made (what the store, API, pages and CLI call):
 //! 1. Turn each stored answer into an [`Answer`] whose score is an [`NpsRating`]
@@ -18,6 +18,7 @@
 //! Nothing here returns NaN: no answers, one answer, all promoters, all detractors all have
 //! defined, tested results.
 
+pub mod behaviour;
 pub mod csat;
 pub mod improvement;
 pub mod period;

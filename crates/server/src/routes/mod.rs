@@ -3,8 +3,10 @@
 pub mod campaigns;
 pub mod contacts;
 pub mod customers;
+pub mod followups;
 pub mod health;
 pub mod imports;
+pub mod improvements;
 pub mod ladder;
 pub mod notes;
 pub mod orders;
@@ -12,6 +14,7 @@ pub mod privacy;
 pub mod scoring;
 pub mod session;
 pub mod winback;
+pub mod voice;
 
 use crate::error::ApiError;
 

@@ -29,6 +29,7 @@ mod contacts;
 pub mod currency;
 mod customer_export;
 pub mod export;
+mod followups;
 pub mod i18n;
 mod lists;
 mod pages;
@@ -36,6 +37,7 @@ mod people;
 pub mod reason;
 mod session;
 mod winback;
+mod voice;
 
 use i18n::{Arg, Lang, Tr};
 
@@ -48,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/today", get(lists::today))
         .route("/lost", get(lists::lost))
         .route("/dates", get(lists::dates))
+        .route("/nps", get(voice::page))
+        .route("/nps.csv", get(voice::csv))
+        .route("/followups", get(followups::list))
+        .route("/followups/{id}/answer", post(followups::answer))
         .route("/customers", get(people::list))
         .route("/customers.csv", get(customer_export::csv))
         .route("/customers.xlsx", get(customer_export::xlsx))
@@ -255,7 +261,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 8] = [
+        const PAGES: [(&str, &str, &str); 10] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -264,6 +270,8 @@ impl Layout {
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
+            ("nps", "/nps", "nav-nps"),
+            ("followups", "/followups", "nav-followups"),
         ];
         Layout {
             lang: tr.code(),

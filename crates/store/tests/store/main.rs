@@ -18,6 +18,7 @@ mod search;
 mod settings;
 mod snapshots;
 mod users;
+mod voice;
 
 /// Runs `test` on SQLite, then on PostgreSQL, each on a fresh database.
 fn on_both<F, Fut>(test: F)

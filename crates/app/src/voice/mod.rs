@@ -1,0 +1,21 @@
+//! The voice of the customer's use cases: the NPS report (overall, trend and splits, with the
+//! core's honest statistics) and the survey answers that reach the store from the API and from
+//! imported exports; the improvement log's check.
+//!
+//! The statistics are `clientele_core::nps`; the records are the store's `voice` module. Each
+//! use case takes a settings struct that knows nothing of flags or JSON.
+
+mod answers;
+mod improvements;
+mod nps_report;
+
+pub use answers::{
+    AnswerImportSettings, AnswerInput, AnswerReject, AnswersOutcome, MAX_ANSWER_BATCH,
+    MAX_ANSWER_ID_CHARS, MAX_COMMENT_CHARS, MAX_TAG_CHARS, import_answer_files, nps_scale,
+    store_answer_batch,
+};
+pub use improvements::{ImprovementCheckOutput, add_improvement, check_improvement_by_id};
+pub use nps_report::{
+    GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange, PeriodFigures,
+    nps_report,
+};

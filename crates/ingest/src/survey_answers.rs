@@ -1,0 +1,397 @@
+//! Survey answer exports (NPS or CSAT): a CSV, text or xlsx table read the way the customers file
+//! is (encodings, separators, Russian and English headers such as `Клиент`, `Дата`, `Оценка`,
+//! `Комментарий`, `Канал`), each row checked here for what can be told without the store — the
+//! score against its scale, the date, lengths, duplicate answer ids — and rejected with its line
+//! and reason. Whether the customer exists is the caller's check.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use clientele_core::bounds::check_id;
+use clientele_core::{Day, RowRef};
+
+use crate::columns::{ColumnRef, normalize_header};
+use crate::customers::read_rows;
+use crate::limits::ImportLimits;
+use crate::pipeline::{ImportError, Reject};
+use crate::values::{DateFormat, guess_date_format, parse_date};
+
+/// The longest comment kept, in characters; a longer one is a reject, never cut.
+pub const MAX_COMMENT_CHARS: usize = 4_000;
+/// The longest channel, touchpoint or answer id, in characters.
+pub const MAX_TAG_CHARS: usize = 200;
+/// The most rows one file may hold.
+pub const MAX_ANSWER_ROWS: usize = 2_000_000;
+
+/// The columns an answer export can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AnswerField {
+    Customer,
+    Date,
+    Score,
+    Comment,
+    Channel,
+    Touchpoint,
+    AnswerId,
+    Ignore,
+}
+
+impl AnswerField {
+    pub const ALL: [AnswerField; 8] = [
+        AnswerField::Customer,
+        AnswerField::Date,
+        AnswerField::Score,
+        AnswerField::Comment,
+        AnswerField::Channel,
+        AnswerField::Touchpoint,
+        AnswerField::AnswerId,
+        AnswerField::Ignore,
+    ];
+
+    /// The name `--map COLUMN=FIELD` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerField::Customer => "customer_id",
+            AnswerField::Date => "date",
+            AnswerField::Score => "score",
+            AnswerField::Comment => "comment",
+            AnswerField::Channel => "channel",
+            AnswerField::Touchpoint => "touchpoint",
+            AnswerField::AnswerId => "answer_id",
+            AnswerField::Ignore => "ignore",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AnswerField> {
+        let wanted = text.trim().to_ascii_lowercase().replace('-', "_");
+        AnswerField::ALL.into_iter().find(|f| f.as_str() == wanted)
+    }
+}
+
+/// The field a header names, in Russian or English.
+pub fn answer_field(header: &str) -> Option<AnswerField> {
+    use AnswerField::*;
+    Some(match normalize_header(header).as_str() {
+        "customer"
+        | "customer id"
+        | "client"
+        | "client id"
+        | "клиент"
+        | "покупатель"
+        | "код клиента"
+        | "id клиента"
+        | "код покупателя"
+        | "контрагент" => Customer,
+        "date"
+        | "answered"
+        | "answered at"
+        | "answer date"
+        | "дата"
+        | "дата ответа"
+        | "дата оценки" => Date,
+        "score" | "rating" | "nps" | "csat" | "grade" | "оценка" | "балл" | "баллы"
+        | "оценка nps" | "нпс" => Score,
+        "comment" | "comments" | "feedback" | "text" | "комментарий" | "отзыв" | "текст" => {
+            Comment
+        }
+        "channel" | "source" | "канал" | "источник" => Channel,
+        "touchpoint" | "touch point" | "точка контакта" | "этап" => Touchpoint,
+        "answer id" | "response id" | "id ответа" | "номер ответа" | "код ответа" => {
+            AnswerId
+        }
+        _ => return None,
+    })
+}
+
+/// One row as read: the customer's external id and the answer's parts, checked for form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// The line it started on.
+    pub line: u64,
+    pub customer: String,
+    pub day: Day,
+    /// The score as written, a whole number (its scale is the caller's check).
+    pub score: u32,
+    pub comment: Option<String>,
+    pub channel: Option<String>,
+    pub touchpoint: Option<String>,
+    pub answer_id: Option<String>,
+    /// The row's cells joined, for a reject the caller writes.
+    pub raw: String,
+}
+
+/// The rows of one file: the answers read and the rows rejected.
+#[derive(Clone, Debug, Default)]
+pub struct AnswerRows {
+    pub answers: Vec<RawAnswer>,
+    pub rejects: Vec<Reject>,
+    /// How the columns were understood, for the user.
+    pub notes: Vec<String>,
+}
+
+/// A whole number written as such: `9`, ` 9 `, `9.0`, `9,0`; not `девять`, `9.5` or `-1`.
+fn whole_number(text: &str) -> Option<u32> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix(".0")
+        .or_else(|| t.strip_suffix(",0"))
+        .unwrap_or(t);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) || t.len() > 6 {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// Reads `path`. `map` names columns the headers do not; `today` bounds the dates (an answer
+/// cannot come from the future).
+pub fn read_answer_rows(
+    path: &Path,
+    map: &[(ColumnRef, AnswerField)],
+    today: Day,
+    limits: &ImportLimits,
+) -> Result<AnswerRows, ImportError> {
+    let rows = read_rows(path, limits)?;
+    let format_err = |message: String| ImportError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    if rows.len() > MAX_ANSWER_ROWS {
+        return Err(ImportError::TooCostly {
+            path: path.to_path_buf(),
+            message: format!(
+                "{} rows; at most {MAX_ANSWER_ROWS} are read from one file",
+                rows.len()
+            ),
+        });
+    }
+    let Some(header_index) = rows
+        .iter()
+        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+    else {
+        return Ok(AnswerRows::default());
+    };
+    let header = &rows[header_index].1;
+    let mut columns: HashMap<AnswerField, usize> = HashMap::new();
+    let mut notes = Vec::new();
+    let mut mapped: Vec<usize> = Vec::new();
+    for (column, field) in map {
+        let index = match column {
+            ColumnRef::Position(p) if *p >= 1 && *p <= header.len() => p - 1,
+            ColumnRef::Position(p) => {
+                return Err(format_err(format!(
+                    "--map names column {p}, but the header has {} columns",
+                    header.len()
+                )));
+            }
+            ColumnRef::Header(h) => header
+                .iter()
+                .position(|c| c.trim() == h.trim())
+                .ok_or_else(|| {
+                    format_err(format!(
+                        "--map names the column '{h}', which is not among the headers: {}",
+                        header.join(", ")
+                    ))
+                })?,
+        };
+        mapped.push(index);
+        if *field != AnswerField::Ignore {
+            columns.insert(*field, index);
+            notes.push(format!(
+                "column '{}' is {} (--map)",
+                header[index],
+                field.as_str()
+            ));
+        }
+    }
+    for (i, name) in header.iter().enumerate() {
+        if mapped.contains(&i) {
+            continue;
+        }
+        if let Some(f) = answer_field(name) {
+            if columns.contains_key(&f) {
+                let j = columns[&f];
+                return Err(format_err(format!(
+                    "columns '{}' and '{}' both look like {}; name one with --map COLUMN={} and the other COLUMN=ignore",
+                    header[j],
+                    name,
+                    f.as_str(),
+                    f.as_str()
+                )));
+            }
+            columns.insert(f, i);
+            notes.push(format!("column '{name}' is {}", f.as_str()));
+        }
+    }
+    for needed in [AnswerField::Customer, AnswerField::Date, AnswerField::Score] {
+        if !columns.contains_key(&needed) {
+            return Err(format_err(format!(
+                "no {} column among the headers: {} (name it with --map COLUMN={})",
+                needed.as_str(),
+                header.join(", "),
+                needed.as_str()
+            )));
+        }
+    }
+    let data = &rows[header_index + 1..];
+    let date_column = columns[&AnswerField::Date];
+    let samples: Vec<&str> = data
+        .iter()
+        .filter_map(|(_, r)| r.get(date_column).map(|s| s.trim()))
+        .filter(|s| !s.is_empty())
+        .take(500)
+        .collect();
+    let date_format: Option<DateFormat> = guess_date_format(&samples, true).ok().map(|g| g.format);
+
+    let mut out = AnswerRows {
+        notes,
+        ..AnswerRows::default()
+    };
+    let mut seen_ids: HashMap<String, u64> = HashMap::new();
+    for (line, row) in data {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let cell = |f: AnswerField| {
+            columns
+                .get(&f)
+                .and_then(|&i| row.get(i))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+        };
+        let reject = |f: Option<AnswerField>, reason: String| Reject {
+            file: PathBuf::from(path),
+            row: RowRef {
+                file: 0,
+                line: *line,
+            },
+            column: f
+                .and_then(|f| columns.get(&f))
+                .map_or(String::new(), |&i| header[i].clone()),
+            reason,
+            raw: row.join(";"),
+        };
+        let parsed = (|| {
+            let customer = cell(AnswerField::Customer).ok_or_else(|| {
+                reject(
+                    Some(AnswerField::Customer),
+                    "no customer: the cell is empty".into(),
+                )
+            })?;
+            check_id(customer)
+                .map_err(|e| reject(Some(AnswerField::Customer), format!("the customer id {e}")))?;
+            let score_text = cell(AnswerField::Score).ok_or_else(|| {
+                reject(
+                    Some(AnswerField::Score),
+                    "no score: the cell is empty".into(),
+                )
+            })?;
+            let score = whole_number(score_text).ok_or_else(|| {
+                reject(
+                    Some(AnswerField::Score),
+                    format!("'{score_text}' is not a whole-number score"),
+                )
+            })?;
+            let date_text = cell(AnswerField::Date).ok_or_else(|| {
+                reject(Some(AnswerField::Date), "no date: the cell is empty".into())
+            })?;
+            let day = match date_format {
+                Some(f) => parse_date(date_text, f)
+                    .map_err(|e| reject(Some(AnswerField::Date), e.to_string()))?,
+                None => {
+                    return Err(reject(
+                        Some(AnswerField::Date),
+                        format!("'{date_text}': the column's date format could not be told"),
+                    ));
+                }
+            };
+            if day > today {
+                return Err(reject(
+                    Some(AnswerField::Date),
+                    format!("{day} is in the future (today is {today})"),
+                ));
+            }
+            let comment = cell(AnswerField::Comment);
+            if let Some(c) = comment
+                && c.chars().count() > MAX_COMMENT_CHARS
+            {
+                return Err(reject(
+                    Some(AnswerField::Comment),
+                    format!("the comment is longer than {MAX_COMMENT_CHARS} characters"),
+                ));
+            }
+            let tag = |f: AnswerField| -> Result<Option<String>, Reject> {
+                match cell(f) {
+                    Some(t)
+                        if t.chars().count() > MAX_TAG_CHARS || t.chars().any(char::is_control) =>
+                    {
+                        Err(reject(
+                            Some(f),
+                            format!(
+                                "the {} is longer than {MAX_TAG_CHARS} characters or holds control characters",
+                                f.as_str()
+                            ),
+                        ))
+                    }
+                    t => Ok(t.map(str::to_string)),
+                }
+            };
+            Ok(RawAnswer {
+                line: *line,
+                customer: customer.to_string(),
+                day,
+                score,
+                comment: comment.map(str::to_string),
+                channel: tag(AnswerField::Channel)?,
+                touchpoint: tag(AnswerField::Touchpoint)?,
+                answer_id: tag(AnswerField::AnswerId)?,
+                raw: row.join(";"),
+            })
+        })();
+        match parsed {
+            Ok(a) => {
+                if let Some(id) = &a.answer_id {
+                    if let Some(first) = seen_ids.get(id) {
+                        out.rejects.push(reject(
+                            Some(AnswerField::AnswerId),
+                            format!("answer id '{id}' already appeared on line {first}"),
+                        ));
+                        continue;
+                    }
+                    seen_ids.insert(id.clone(), *line);
+                }
+                out.answers.push(a);
+            }
+            Err(r) => out.rejects.push(r),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_are_whole_numbers_as_written() {
+        assert_eq!(whole_number("9"), Some(9));
+        assert_eq!(whole_number(" 10 "), Some(10));
+        assert_eq!(whole_number("9,0"), Some(9));
+        assert_eq!(whole_number("11"), Some(11)); // the scale is the caller's check
+        assert_eq!(whole_number("-1"), None);
+        assert_eq!(whole_number("девять"), None);
+        assert_eq!(whole_number("9.5"), None);
+        assert_eq!(whole_number(""), None);
+    }
+
+    #[test]
+    fn russian_and_english_headers_name_the_fields() {
+        assert_eq!(answer_field("Клиент"), Some(AnswerField::Customer));
+        assert_eq!(answer_field("Дата"), Some(AnswerField::Date));
+        assert_eq!(answer_field("Оценка"), Some(AnswerField::Score));
+        assert_eq!(answer_field("Комментарий"), Some(AnswerField::Comment));
+        assert_eq!(answer_field("Канал"), Some(AnswerField::Channel));
+        assert_eq!(answer_field("Customer ID"), Some(AnswerField::Customer));
+        assert_eq!(answer_field("Score"), Some(AnswerField::Score));
+        assert_eq!(answer_field("Сумма"), None);
+    }
+}
