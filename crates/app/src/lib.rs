@@ -46,8 +46,8 @@ pub mod score_runs;
 mod setting;
 pub mod transitions;
 pub mod users;
-pub mod winback;
 pub mod voice;
+pub mod winback;
 
 pub use forecast::{ForecastSettings, ModelOutcome};
 pub use setting::InvalidSetting;

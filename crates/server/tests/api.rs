@@ -10,10 +10,10 @@ mod common;
 mod contacts;
 #[path = "api/scoring.rs"]
 mod scoring;
-#[path = "api/winback.rs"]
-mod winback;
 #[path = "api/voice.rs"]
 mod voice;
+#[path = "api/winback.rs"]
+mod winback;
 
 use std::future::Future;
 

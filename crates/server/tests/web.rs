@@ -6,10 +6,10 @@
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
-#[path = "web/winback.rs"]
-mod winback;
 #[path = "web/voice.rs"]
 mod voice;
+#[path = "web/winback.rs"]
+mod winback;
 
 use std::future::Future;
 

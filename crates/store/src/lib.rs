@@ -67,8 +67,8 @@ mod serialize;
 mod settings;
 mod snapshots;
 mod users;
-mod winback;
 pub mod voice;
+mod winback;
 
 pub use clientele_core::{Day, Money};
 

@@ -10,8 +10,8 @@ pub mod demo;
 pub mod models;
 pub mod settings;
 pub mod store;
-pub mod winback;
 pub mod voice;
+pub mod winback;
 
 use clap::{Parser, Subcommand};
 

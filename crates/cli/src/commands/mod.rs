@@ -14,5 +14,5 @@ pub mod serve;
 pub mod settings;
 pub mod transitions;
 pub mod users;
-pub mod winback;
 pub mod voice;
+pub mod winback;

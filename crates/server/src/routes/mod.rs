@@ -13,8 +13,8 @@ pub mod orders;
 pub mod privacy;
 pub mod scoring;
 pub mod session;
-pub mod winback;
 pub mod voice;
+pub mod winback;
 
 use crate::error::ApiError;
 

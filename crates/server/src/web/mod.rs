@@ -36,8 +36,8 @@ mod pages;
 mod people;
 pub mod reason;
 mod session;
-mod winback;
 mod voice;
+mod winback;
 
 use i18n::{Arg, Lang, Tr};
 
