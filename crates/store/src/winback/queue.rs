@@ -135,17 +135,6 @@ type DetailColumns = (
 );
 
 impl Store {
-    /// The day of the latest snapshot on or before `day`.
-    pub async fn snapshot_on_or_before(&self, day: Day) -> Result<Option<Day>> {
-        let d: Option<i64> = dispatch!(self, pool => {
-            sqlx::query_scalar("SELECT MAX(as_of) FROM score_snapshots WHERE as_of <= $1")
-                .bind(day_to_db(day))
-                .fetch_one(pool)
-                .await?
-        });
-        Ok(d.map(day_from_db))
-    }
-
     /// The user id of a manager by name (for `--manager NAME`).
     pub async fn user_id_by_name(&self, name: &str) -> Result<i64> {
         let id: Option<i64> = dispatch!(self, pool => {
