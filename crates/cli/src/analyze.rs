@@ -133,16 +133,32 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             args.discount_rate
         );
     }
-    let unordered = import_unordered(&args.orders, &options, &report_progress)?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let summarised = started.elapsed();
-    // Putting the customers in id order keeps about one core busy; the model fits, which need no
-    // order, take the other.
-    let fit_inputs = FitInputs::gather(unordered.customers(), unordered.as_of(), settings.kind);
-    let (import, fits) = rayon::join(|| unordered.into_id_order(), || fit_inputs.fit());
-    let import = import?;
+    #[cfg(feature = "distributed")]
+    let on_engine =
+        crate::cluster::import_on_engine(args.engine.as_deref(), &args.orders, &options)?;
+    #[cfg(not(feature = "distributed"))]
+    let on_engine: Option<clientele_ingest::pipeline::OrderImport> = None;
+    let (import, fits, summarised) = match on_engine {
+        // The engine summarised the customers; the fits and forecasts are this machine's.
+        Some(import) => {
+            let summarised = started.elapsed();
+            let fits = FitInputs::gather(&import.customers, import.as_of, settings.kind).fit();
+            (import, fits, summarised)
+        }
+        None => {
+            let unordered = import_unordered(&args.orders, &options, &report_progress)?;
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            let summarised = started.elapsed();
+            // Putting the customers in id order keeps about one core busy; the model fits, which need no
+            // order, take the other.
+            let fit_inputs =
+                FitInputs::gather(unordered.customers(), unordered.as_of(), settings.kind);
+            let (import, fits) = rayon::join(|| unordered.into_id_order(), || fit_inputs.fit());
+            (import?, fits, summarised)
+        }
+    };
     let imported = started.elapsed();
     let peak_imported = peak_rss_bytes();
 

@@ -43,6 +43,14 @@ pub enum Command {
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(crate::db::PasswdArgs),
+    /// Run a Ballista scheduler or executor with Clientele's functions (for --engine).
+    #[cfg(feature = "distributed")]
+    #[command(subcommand)]
+    Cluster(crate::cluster::ClusterCommand),
+    /// Convert order exports into Parquet order lines (the engine's input).
+    #[cfg(feature = "distributed")]
+    #[command(subcommand)]
+    Export(crate::cluster::ExportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +144,12 @@ pub struct ModelScoreArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Run the per-customer work on an engine: datafusion (this machine) or
+    /// ballista://HOST:PORT (a cluster started with `clientele cluster`). Reads Parquet order
+    /// lines (`clientele export parquet`); other exports are converted here first.
+    #[cfg(feature = "distributed")]
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +236,12 @@ pub struct AnalyzeArgs {
     /// Print phase timings and peak memory to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Run the per-customer work on an engine: datafusion (this machine) or
+    /// ballista://HOST:PORT (a cluster started with `clientele cluster`). Reads Parquet order
+    /// lines (`clientele export parquet`); other exports are converted here first.
+    #[cfg(feature = "distributed")]
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<String>,
 }
 
 /// The transaction models `analyze` can run (or none).

@@ -2,6 +2,8 @@
 
 mod analyze;
 mod args;
+#[cfg(feature = "distributed")]
+mod cluster;
 mod db;
 mod demo;
 mod generate;
@@ -43,6 +45,10 @@ fn main() -> ExitCode {
         Command::Transitions(t) => db::transitions(t),
         Command::Backup(b) => db::backup(b),
         Command::Users(u) => db::users(u),
+        #[cfg(feature = "distributed")]
+        Command::Cluster(c) => cluster::run(c),
+        #[cfg(feature = "distributed")]
+        Command::Export(e) => cluster::export(e),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

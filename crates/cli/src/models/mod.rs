@@ -208,6 +208,10 @@ fn run_fit(args: ModelFitArgs) -> Result<()> {
 }
 
 fn run_score(args: ModelScoreArgs) -> Result<()> {
+    #[cfg(feature = "distributed")]
+    if let Some(engine) = &args.engine {
+        return crate::cluster::score_on_engine(engine, &args);
+    }
     let input = &args.input;
     // BG/BB's horizon is in periods and has no CLV; the others are checked against CLV's months.
     let horizon_note = if input.model == ModelName::Bgbb {
