@@ -109,9 +109,9 @@ pub fn import(
     let (mut first_day, mut last_day) = (None::<Day>, None::<Day>);
     for batch in session.collect(&plans::counts(parts, as_of))? {
         let part = int64(&batch, "part")?;
-        let rows = int64(&batch, "rows")?;
-        let accepted = int64(&batch, "accepted")?;
-        let returns = int64(&batch, "returns")?;
+        let rows = int64(&batch, "all_lines")?;
+        let accepted = int64(&batch, "accepted_lines")?;
+        let returns = int64(&batch, "return_lines")?;
         let days = |name| -> Result<Vec<Option<Day>>, EngineError> {
             let c = column(&batch, name, &DataType::Int32)?;
             let c = c.as_primitive::<Int32Type>();

@@ -63,9 +63,9 @@ pub fn counts(parts: usize, as_of: Day) -> String {
     let cut = date_literal(as_of);
     format!(
         "WITH lines AS ({lines}) \
-         SELECT part, COUNT(*) AS rows, \
-           COUNT(*) FILTER (WHERE day <= {cut}) AS accepted, \
-           COUNT(*) FILTER (WHERE day <= {cut} AND amount < 0) AS returns, \
+         SELECT part, COUNT(*) AS all_lines, \
+           COUNT(*) FILTER (WHERE day <= {cut}) AS accepted_lines, \
+           COUNT(*) FILTER (WHERE day <= {cut} AND amount < 0) AS return_lines, \
            MIN(day) FILTER (WHERE day <= {cut}) AS first_day, \
            MAX(day) FILTER (WHERE day <= {cut}) AS last_day \
          FROM lines GROUP BY part ORDER BY part",
