@@ -14,7 +14,13 @@
 set -euo pipefail
 bin=$(realpath "$1")
 out=$2
-cdnow=${CDNOW_DIR:-$(dirname "$0")/../../shared/data/cdnow}
+# The CDNOW files: $CDNOW_DIR, else the nearest shared/data/cdnow above this checkout.
+cdnow=${CDNOW_DIR:-}
+if [ -z "$cdnow" ]; then
+    dir=$(realpath "$(dirname "$0")")
+    while [ "$dir" != / ] && [ ! -d "$dir/shared/data/cdnow" ]; do dir=$(dirname "$dir"); done
+    cdnow=$dir/shared/data/cdnow
+fi
 cdnow=$(realpath "$cdnow")
 data=${CLIENTELE_BENCH_DATA:-$HOME/.cache/clientele-bench-data}
 mkdir -p "$out" "$data"

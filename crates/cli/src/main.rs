@@ -1,21 +1,15 @@
 //! The `clientele` binary: command-line arguments in, commands run, errors mapped to exit codes.
 
-mod analyze;
 mod args;
-#[cfg(feature = "distributed")]
-mod cluster;
-mod db;
-mod demo;
-mod generate;
-mod import;
-mod models;
+mod commands;
+mod output;
 mod report;
-mod rules;
-mod serve;
+mod runtime;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use clientele_app::InvalidSetting;
 
 use args::{Cli, Command};
 
@@ -30,25 +24,25 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Analyze(a) => analyze::run(a),
-        Command::Generate(g) => generate::run(g),
-        Command::Demo(d) => demo::run(d),
-        Command::Models(m) => models::run(m),
-        Command::Serve(s) => serve::run(s),
-        Command::Passwd(p) => db::passwd(p),
+        Command::Analyze(a) => commands::analyze::run(a),
+        Command::Generate(g) => commands::generate::run(g),
+        Command::Demo(d) => commands::demo::run(d),
+        Command::Models(m) => commands::models::run(m),
+        Command::Serve(s) => commands::serve::run(s),
+        Command::Passwd(p) => commands::users::passwd(p),
         Command::Rules => {
-            print!("{}", rules::DEFAULT_RULES_TOML);
+            print!("{}", clientele_app::rules::DEFAULT_RULES_TOML);
             Ok(())
         }
-        Command::Import(i) => import::run(i),
-        Command::Score(s) => db::score(s),
-        Command::Transitions(t) => db::transitions(t),
-        Command::Backup(b) => db::backup(b),
-        Command::Users(u) => db::users(u),
+        Command::Import(i) => commands::import::run(i),
+        Command::Score(s) => commands::score::run(s),
+        Command::Transitions(t) => commands::transitions::run(t),
+        Command::Backup(b) => commands::users::backup_command(b),
+        Command::Users(u) => commands::users::users(u),
         #[cfg(feature = "distributed")]
-        Command::Cluster(c) => cluster::run(c),
+        Command::Cluster(c) => commands::cluster::run(c),
         #[cfg(feature = "distributed")]
-        Command::Export(e) => cluster::export(e),
+        Command::Export(e) => commands::export::run(e),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,9 +50,17 @@ fn main() -> ExitCode {
         // what it wanted was written, as other command-line tools treat it.
         Err(e) if reader_went_away(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {:#}", with_flag_names(e));
             ExitCode::from(2)
         }
+    }
+}
+
+/// A setting the use case refused, named by its flag (`horizon` → `--horizon`).
+fn with_flag_names(e: anyhow::Error) -> anyhow::Error {
+    match e.downcast::<InvalidSetting>() {
+        Ok(invalid) => anyhow::anyhow!("--{} {}", invalid.field.replace('_', "-"), invalid.message),
+        Err(e) => e,
     }
 }
 

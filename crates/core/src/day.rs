@@ -20,6 +20,8 @@ pub enum DateError {
     DayOfMonth { year: i32, month: u32, day: u32 },
     #[error("year {0} is outside 1000..=9999")]
     Year(i32),
+    #[error("not a date written YYYY-MM-DD")]
+    NotIso,
 }
 
 impl Day {
@@ -44,6 +46,25 @@ impl Day {
             return Err(DateError::DayOfMonth { year, month, day });
         }
         Ok(Day(days_from_civil(year, month, day)))
+    }
+
+    /// Reads a day written exactly `YYYY-MM-DD`: ASCII digits at full width, no sign, no
+    /// spaces, nothing after (`+2024-+1-+1` and `2024-1-1` are not dates here). For values from
+    /// APIs and flags; files go through the ingest crate's format-aware parsers.
+    pub fn parse_iso(text: &str) -> Result<Day, DateError> {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(DateError::NotIso);
+        }
+        let number = |range: std::ops::Range<usize>| {
+            b[range].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        match (number(0..4), number(5..7), number(8..10)) {
+            (Some(y), Some(m), Some(d)) => Day::from_ymd(y as i32, m, d),
+            _ => Err(DateError::NotIso),
+        }
     }
 
     /// The civil (year, month, day) of this day.
@@ -217,6 +238,30 @@ mod tests {
             assert_eq!(Day(days).ymd(), (y, m, d), "day {days}");
             assert_eq!(Day(days).month_index(), y * 12 + m as i32 - 1, "day {days}");
         }
+    }
+
+    #[test]
+    fn parses_strict_iso_only() {
+        assert_eq!(
+            Day::parse_iso("2024-02-29"),
+            Ok(Day::from_ymd(2024, 2, 29).unwrap())
+        );
+        for bad in [
+            "+2024-+1-+1",
+            "2024-1-1",
+            " 2024-01-01",
+            "2024-01-01T00:00",
+            "2024/01/01",
+            "-024-01-01",
+            "２０２４-01-01",
+            "",
+        ] {
+            assert_eq!(Day::parse_iso(bad), Err(DateError::NotIso), "{bad:?}");
+        }
+        assert!(matches!(
+            Day::parse_iso("2023-02-29"),
+            Err(DateError::DayOfMonth { .. })
+        ));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! inputs, independent of the order the input rows arrive in. Whole-company steps use rayon's
 //! data parallelism, whose ordered collects keep results identical to a sequential run.
 
+pub mod bounds;
 mod day;
 mod money;
 mod record;
@@ -14,14 +15,15 @@ pub use day::{DateError, Day, days_in_month, is_leap_year};
 pub use money::{Money, round_half_away_to_i64};
 pub use record::{CategoryId, CustomerProfile, NpsScore, OrderLine, RowRef};
 mod ladder;
+pub mod recurrence;
 mod rhythm;
 mod summary;
 mod value;
 
 pub use ladder::{
-    AdvocacySignals, LadderRules, Period, Placement, Rung, RungReason, Standing, Status,
-    StatusBasis, StatusReason, StatusRules, Strategy, Subgroup, SubgroupRule, assign_subgroups,
-    place,
+    AdvocacySignals, LadderRules, Period, Placement, RulesError, Rung, RungReason, Standing,
+    Status, StatusBasis, StatusReason, StatusRules, Strategy, Subgroup, SubgroupRule,
+    assign_subgroups, place,
 };
 pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{
@@ -33,7 +35,18 @@ pub use value::{
     quintile_scores_of_counts, rfm_from_quintiles, stability,
 };
 mod analysis;
+pub mod codes;
 pub use analysis::{
     Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, ValueForecast, Verdict,
     analyze, analyze_columns, permute_in_place,
 };
+
+// Statistics and decisions of the survey, campaign, contact-policy and portfolio domains, each a
+// module of its own (its types are reached through the module: `clientele_core::nps::...`).
+pub mod contact_policy;
+pub mod inference;
+pub mod nps;
+pub mod portfolio;
+#[cfg(test)]
+mod tolerances;
+pub mod uplift;

@@ -47,6 +47,17 @@ impl Money {
     pub fn abs(self) -> Money {
         Money(self.0.abs())
     }
+
+    /// `self + rhs`, or `None` where `i64` would overflow. The sums of imported values cannot
+    /// (see [`crate::bounds`]); values from elsewhere are summed with this.
+    pub fn checked_add(self, rhs: Money) -> Option<Money> {
+        self.0.checked_add(rhs.0).map(Money)
+    }
+
+    /// `self - rhs`, or `None` where `i64` would overflow.
+    pub fn checked_sub(self, rhs: Money) -> Option<Money> {
+        self.0.checked_sub(rhs.0).map(Money)
+    }
 }
 
 /// `t` rounded half away from zero, as `t.round() as i64` gives it (saturating), without the

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use clientele_core::DayAmounts;
 use clientele_engine::job;
-use clientele_engine::models::{TransactionKind, TransactionModel, gamma_gamma_params};
+use clientele_models::{TransactionKind, transaction};
 use clientele_engine::parquet_in::import_parquet;
 use clientele_engine::parquet_out::export_order_files;
 use clientele_engine::plans::{MarginRule, ScoreSpec};
@@ -145,7 +145,7 @@ fn main() {
     let t = Instant::now();
     let options = FitOptions::default();
     let (model, _) =
-        TransactionModel::fit(TransactionKind::MbgNbd, &inputs.triples, &options).unwrap();
+        transaction::fit(TransactionKind::MbgNbd, &inputs.triples, &options).unwrap();
     let gg = clientele_models::gamma_gamma::fit_weighted(&inputs.spend, &options)
         .unwrap()
         .model;
@@ -155,7 +155,7 @@ fn main() {
     );
     let spec = ScoreSpec {
         model,
-        spend: Some(gamma_gamma_params(&gg)),
+        spend: Some(gg.params()),
         unit_days: 1.0,
         horizon: 365.0,
         clv: ClvOptions {

@@ -22,15 +22,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use clientele_models::clv::{ClvFactors, ClvOptions, clv_from_factors};
+use clientele_models::clv::{
+    ClvFactors, ClvOptions, FactoredPurchaseModel, clv_factors, clv_from_factors,
+};
+use clientele_models::gamma_gamma::{GammaGamma, GammaGammaParams};
+use clientele_models::{TransactionKind, TransactionModel, Triple};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, Float64Array};
 use datafusion::arrow::datatypes::{DataType, Float64Type};
 use datafusion::common::{DataFusionError, Result, exec_err, plan_err};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
-
-use crate::models::{TransactionKind, TransactionModel, gamma_gamma_from_params};
 
 /// What a function computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -205,6 +207,9 @@ fn transaction_op(
 ) -> Result<Float64Array> {
     // The model is rebuilt only when its name or parameters change (they are literals: once).
     let mut cached: Option<(String, [u64; 4], TransactionModel)> = None;
+    let same = |cached: &Option<(String, [u64; 4], TransactionModel)>, name: &str, bits| {
+        matches!(cached, Some((n, b, _)) if n == name && *b == bits)
+    };
     let (params, rest) = numbers.split_at(4);
     let mut out = Vec::with_capacity(rows);
     for i in 0..rows {
@@ -214,23 +219,24 @@ fn transaction_op(
         };
         let name = names.value(i);
         let bits = p.map(f64::to_bits);
-        let model = match &cached {
-            Some((n, b, m)) if n == name && *b == bits => *m,
-            _ => {
-                let Some(kind) = TransactionKind::from_name(name) else {
-                    return exec_err!(
-                        "{}: unknown model '{name}' (bgnbd, mbgnbd or pnbd)",
-                        op.name()
-                    );
-                };
-                let model = TransactionModel::from_params(kind, p)
-                    .map_err(|e| DataFusionError::Execution(format!("{}: {e}", op.name())))?;
-                cached = Some((name.to_string(), bits, model));
-                model
-            }
+        if !same(&cached, name, bits) {
+            let Some(kind) = TransactionKind::from_code(name) else {
+                return exec_err!(
+                    "{}: unknown model '{name}' (bgnbd, mbgnbd or pnbd)",
+                    op.name()
+                );
+            };
+            let model = TransactionModel::from_params(kind, p)
+                .map_err(|e| DataFusionError::Execution(format!("{}: {e}", op.name())))?;
+            cached = Some((name.to_string(), bits, model));
+        }
+        let Some((_, _, model)) = &cached else {
+            unreachable!("the model was just built")
         };
         if op == Op::PAlive {
-            out.push(row_values::<3>(rest, i).map(|[x, t_x, t]| model.p_alive(x, t_x, t)));
+            out.push(
+                row_values::<3>(rest, i).map(|[x, t_x, t]| model.p_alive(&Triple::new(x, t_x, t))),
+            );
             continue;
         }
         // The others depend on (x, T) and constants only: remembered.
@@ -253,7 +259,7 @@ fn transaction_op(
                     discount_rate: c,
                     margin: 0.0,
                 };
-                Some(model.clv_discounted_purchases(x, t, &options))
+                Some(clv_factors(model, x, t, &options).discounted_purchases)
             }
             Op::PAlive | Op::ExpectedSpend | Op::ClvRevenue => {
                 unreachable!("not a function of (x, T)")
@@ -276,7 +282,7 @@ fn numeric_op(op: Op, numbers: &[&Float64Array], rows: usize) -> Result<Float64A
                 let model = match cached {
                     Some((bits, m)) if bits == [p, q, gamma].map(f64::to_bits) => m,
                     _ => {
-                        let m = gamma_gamma_from_params([p, q, gamma]).map_err(|e| {
+                        let m = GammaGamma::new(GammaGammaParams { p, q, gamma }).map_err(|e| {
                             DataFusionError::Execution(format!("{}: {e}", op.name()))
                         })?;
                         cached = Some(([p, q, gamma].map(f64::to_bits), m));

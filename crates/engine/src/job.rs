@@ -14,10 +14,10 @@ use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32T
 
 use crate::EngineError;
 use crate::engine::Session;
-use crate::models::FitInputs;
-use crate::parquet_in::{duplicate_reject, parquet_sources};
 use crate::plans::{self, ScoreSpec};
+use crate::sources::SourceNumbering;
 use clientele_core::RowRef;
+use clientele_ingest::pipeline::ImportLimits;
 
 /// A column of `batch` cast to `to`.
 fn column(batch: &RecordBatch, name: &str, to: &DataType) -> Result<ArrayRef, EngineError> {
@@ -107,11 +107,14 @@ pub fn import(
         })
         .collect();
     let (mut first_day, mut last_day) = (None::<Day>, None::<Day>);
+    // Per file: one more than its highest export index.
+    let mut exports = vec![0u32; parts];
     for batch in session.collect(&plans::counts(parts, as_of))? {
         let part = int64(&batch, "part")?;
         let rows = int64(&batch, "all_lines")?;
         let accepted = int64(&batch, "accepted_lines")?;
         let returns = int64(&batch, "return_lines")?;
+        let last_source = int64(&batch, "last_source")?;
         let days = |name| -> Result<Vec<Option<Day>>, EngineError> {
             let c = column(&batch, name, &DataType::Int32)?;
             let c = c.as_primitive::<Int32Type>();
@@ -124,7 +127,9 @@ pub fn import(
         };
         let (firsts, lasts) = (days("first_day")?, days("last_day")?);
         for i in 0..batch.num_rows() {
-            let f = &mut files[part.value(i) as usize];
+            let p = part.value(i) as usize;
+            exports[p] = count(last_source.value(i), "export index")? + 1;
+            let f = &mut files[p];
             f.rows = rows.value(i) as u64;
             f.accepted = accepted.value(i) as u64;
             f.after_as_of = f.rows - f.accepted;
@@ -236,7 +241,9 @@ pub fn import(
     let accepted: u64 = files.iter().map(|f| f.accepted).sum();
     let mut rejects = Vec::new();
     if kept_lines < accepted {
-        rejects = duplicates(session, paths, as_of, &mut files)?;
+        let numbering = SourceNumbering::new(paths, &exports)?;
+        rejects = duplicates(session, paths, &numbering, as_of, &mut files)?;
+        numbering.fill_raw_text(&mut rejects, &ImportLimits::default())?;
         if rejects.len() as u64 != accepted - kept_lines {
             return Err(EngineError::Format(format!(
                 "{} duplicate lines listed, {} expected",
@@ -256,65 +263,58 @@ pub fn import(
     })
 }
 
-/// The lines dropped as copies of earlier ones, as rejects, counted in their files' reports.
+/// The lines dropped as copies of earlier ones, as rejects (in input order, without their raw
+/// text), counted in their files' reports.
 fn duplicates(
     session: &Session,
     paths: &[PathBuf],
+    numbering: &SourceNumbering,
     as_of: Day,
     files: &mut [FileReport],
 ) -> Result<Vec<Reject>, EngineError> {
-    let sources: Vec<Vec<String>> = paths
-        .iter()
-        .map(|p| parquet_sources(p))
-        .collect::<Result<_, _>>()?;
-    let source_name = |part: usize, source: u32| -> (&Path, String) {
-        let name = sources[part]
-            .get(source as usize)
-            .cloned()
-            .unwrap_or_default();
-        (paths[part].as_path(), name)
-    };
     let mut rejects = Vec::new();
     for batch in session.collect(&plans::duplicate_copies(session.parts(), as_of))? {
         let lists = batch.column(0).as_list::<i32>();
         for i in 0..lists.len() {
-            let copies = lists.value(i);
-            let copies = copies.as_struct();
-            let part = column(&RecordBatch::from(copies.clone()), "part", &DataType::Int64)?;
-            let source = column(
-                &RecordBatch::from(copies.clone()),
-                "source_file",
-                &DataType::Int64,
-            )?;
-            let line = column(&RecordBatch::from(copies.clone()), "line", &DataType::Int64)?;
+            let copies = RecordBatch::from(lists.value(i).as_struct().clone());
             let (part, source, line) = (
-                part.as_primitive::<Int64Type>(),
-                source.as_primitive::<Int64Type>(),
-                line.as_primitive::<Int64Type>(),
+                int64(&copies, "part")?,
+                int64(&copies, "source_file")?,
+                int64(&copies, "line")?,
             );
-            let mut order: Vec<(i64, i64, i64)> = (0..copies.len())
-                .map(|k| (part.value(k), source.value(k), line.value(k)))
-                .collect();
+            // Input order: the first copy is kept, the others are rejects.
+            let mut order: Vec<RowRef> = (0..copies.num_rows())
+                .map(|k| {
+                    Ok(RowRef {
+                        file: numbering.number(
+                            count(part.value(k), "file")? as usize,
+                            count(source.value(k), "export index")?,
+                        ),
+                        line: u64::try_from(line.value(k))
+                            .map_err(|_| EngineError::Format("a negative line".into()))?,
+                    })
+                })
+                .collect::<Result<_, EngineError>>()?;
             order.sort_unstable();
-            let first = RowRef {
-                file: 0,
-                line: order[0].2 as u64,
-            };
-            for &(p, s, l) in &order[1..] {
-                let p = p as usize;
-                files[p].duplicates += 1;
-                files[p].accepted -= 1;
-                let (parquet, name) = source_name(p, s as u32);
-                let row = RowRef {
-                    file: p as u32,
-                    line: l as u64,
-                };
-                rejects.push(((p, s, l), duplicate_reject(parquet, &name, row, first)));
+            for &row in &order[1..] {
+                let part = numbering.export(row.file).map_or(0, |(part, _)| *part);
+                files[part].duplicates += 1;
+                files[part].accepted -= 1;
+                rejects.push(numbering.duplicate_reject(paths, row, order[0]));
             }
         }
     }
-    rejects.sort_by_key(|(at, _)| *at);
-    Ok(rejects.into_iter().map(|(_, r)| r).collect())
+    rejects.sort_by_key(|r| r.row);
+    Ok(rejects)
+}
+
+/// The inputs the fits read, as the engine gathers them: distinct (x, t_x, T) with the number of
+/// customers of each, sorted (what `clientele_models::compress_owned` makes of the customers'
+/// triples), and the repeat buyers' spend rows with their counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FitInputs {
+    pub triples: Vec<(Triple, f64)>,
+    pub spend: Vec<(SpendRow, f64)>,
 }
 
 /// The fits' inputs, gathered on the engine, in `unit_days`-day units.

@@ -27,8 +27,6 @@ pub mod functions;
 #[cfg(feature = "distributed")]
 pub mod job;
 #[cfg(feature = "distributed")]
-pub mod models;
-#[cfg(feature = "distributed")]
 pub mod parquet_in;
 #[cfg(feature = "distributed")]
 pub mod parquet_out;
@@ -36,6 +34,8 @@ pub mod parquet_out;
 pub mod plans;
 #[cfg(feature = "distributed")]
 pub mod schema;
+#[cfg(feature = "distributed")]
+pub mod sources;
 
 #[cfg(feature = "distributed")]
 mod error;

@@ -12,7 +12,7 @@ use clientele_core::{
     CategoryId, CustomerSummary, Day, DayAmounts, Money, OrderLine, RowRef, SummaryScratch,
     dedup_lines_with, summarize_with,
 };
-use clientele_ingest::pipeline::{FileReport, OrderImport, Reject};
+use clientele_ingest::pipeline::{FileReport, ImportLimits, OrderImport};
 use datafusion::arrow::array::{
     Array, AsArray, BooleanArray, Date32Array, Decimal128Array, RecordBatch, UInt32Array,
     UInt64Array,
@@ -23,26 +23,7 @@ use rayon::prelude::*;
 
 use crate::EngineError;
 use crate::schema::{col, line_schema};
-
-/// The exports named in a Parquet file's metadata, by `source_file` index.
-pub fn parquet_sources(path: &Path) -> Result<Vec<String>, EngineError> {
-    let file = File::open(path).map_err(|e| EngineError::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| EngineError::parquet(path, e))?;
-    let mut sources: Vec<(u32, String)> = builder
-        .metadata()
-        .file_metadata()
-        .key_value_metadata()
-        .into_iter()
-        .flatten()
-        .filter_map(|kv| {
-            let n = kv.key.strip_prefix("clientele.source.")?.parse().ok()?;
-            Some((n, kv.value.clone()?))
-        })
-        .collect();
-    sources.sort();
-    Ok(sources.into_iter().map(|(_, s)| s).collect())
-}
+use crate::sources::SourceNumbering;
 
 /// Checks that a Parquet file has Clientele's line columns with their types (more columns are
 /// allowed), naming the first that differs.
@@ -88,12 +69,6 @@ fn text_key(parts: impl Hash) -> u64 {
     h.finish()
 }
 
-/// Where each Parquet file's exports start in one numbering of all exports: the files in the
-/// order given, each export in its own order, so that `RowRef` order is input order across files.
-struct FileNumbering {
-    next: u32,
-}
-
 /// Reads order-line Parquet files (in the order given: the first copy of a duplicated line is
 /// the one kept) and summarises every customer as of `as_of` (default: the last day of any
 /// line), exactly as the CSV import does. `keep` as in the import options.
@@ -105,13 +80,11 @@ pub fn import_parquet(
     let mut by_customer: HashMap<Box<str>, Vec<OrderLine>> = HashMap::new();
     let mut category_ids: HashMap<String, u32> = HashMap::new();
     let mut files: Vec<FileReport> = Vec::new();
-    let mut sources: Vec<(PathBuf, String)> = Vec::new();
-    let mut numbering = FileNumbering { next: 0 };
+    // Per file: one more than its highest export index.
+    let mut exports: Vec<u32> = Vec::new();
     // Lines after the as-of day are counted per file; without one given, it is found first.
     let mut lines: Vec<(usize, Box<str>, OrderLine)> = Vec::new();
     for (part, path) in paths.iter().enumerate() {
-        let first = numbering.next;
-        let names = parquet_sources(path)?;
         let file = File::open(path).map_err(|e| EngineError::io(path, e))?;
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| EngineError::parquet(path, e))?;
@@ -123,7 +96,7 @@ pub fn import_parquet(
         let mut most = 0u32;
         for batch in reader {
             let batch = batch.map_err(|e| EngineError::arrow(path, e))?;
-            read_batch(&batch, first, &mut most, |customer, line, category| {
+            read_batch(&batch, &mut most, |customer, line, category| {
                 let category = category.map(|name| {
                     let next = category_ids.len() as u32;
                     CategoryId(*category_ids.entry(name.to_string()).or_insert(next))
@@ -132,12 +105,7 @@ pub fn import_parquet(
             })
             .map_err(|e| EngineError::Format(format!("{}: {e}", path.display())))?;
         }
-        let count = (most + 1).max(names.len() as u32);
-        for n in 0..count {
-            let name = names.get(n as usize).cloned().unwrap_or_default();
-            sources.push((path.clone(), name));
-        }
-        numbering.next = first + count;
+        exports.push(most + 1);
         files.push(FileReport {
             path: path.clone(),
             notes: vec!["Parquet order lines in Clientele's columns".to_string()],
@@ -177,9 +145,12 @@ pub fn import_parquet(
     for (new, (_, old)) in (0u32..).zip(&names) {
         rank[*old as usize] = new;
     }
+    // Lines numbered by export across the files, so that input order is `RowRef` order.
+    let numbering = SourceNumbering::new(paths, &exports)?;
     let mut first_day: Option<Day> = None;
     let mut last_kept: Option<Day> = None;
-    for (_, customer, mut line) in lines.into_iter().filter(|(_, _, l)| l.day <= as_of) {
+    for (part, customer, mut line) in lines.into_iter().filter(|(_, _, l)| l.day <= as_of) {
+        line.row.file = numbering.number(part, line.row.file);
         first_day = Some(first_day.map_or(line.day, |d| d.min(line.day)));
         last_kept = Some(last_kept.map_or(line.day, |d| d.max(line.day)));
         line.category = line.category.map(|c| CategoryId(rank[c.0 as usize]));
@@ -203,15 +174,14 @@ pub fn import_parquet(
     let mut out = Vec::with_capacity(summarised.len());
     for (id, summary, duplicates) in summarised {
         for d in duplicates {
-            let (path, source) = &sources[d.duplicate.file as usize];
-            let part = paths.iter().position(|p| p == path).unwrap_or(0);
+            let part = numbering.export(d.duplicate.file).map_or(0, |(part, _)| *part);
             files[part].duplicates += 1;
             files[part].accepted -= 1;
-            rejects.push(duplicate_reject(path, source, d.duplicate, d.first_seen));
+            rejects.push(numbering.duplicate_reject(paths, d.duplicate, d.first_seen));
         }
         out.push((id, summary));
     }
-    rejects.sort_by_key(|r| r.row);
+    numbering.fill_raw_text(&mut rejects, &ImportLimits::default())?;
     if out.is_empty() {
         return Err(EngineError::NoOrders);
     }
@@ -226,31 +196,11 @@ pub fn import_parquet(
     })
 }
 
-/// The reject of a line dropped as a copy of an earlier one, naming the export when the Parquet
-/// file knows it.
-pub fn duplicate_reject(parquet: &Path, source: &str, duplicate: RowRef, first: RowRef) -> Reject {
-    let file = if source.is_empty() {
-        parquet.to_path_buf()
-    } else {
-        PathBuf::from(source)
-    };
-    Reject {
-        file,
-        row: duplicate,
-        column: col::ORDER_ID.to_string(),
-        reason: format!(
-            "duplicate of line {} (same order id and product); counted once",
-            first.line
-        ),
-        raw: String::new(),
-    }
-}
-
-/// Calls `each(customer, line, category name)` for every row of a batch in the line schema;
-/// `first` is the number of the file's export 0, `most` is raised to the highest export index.
+/// Calls `each(customer, line, category name)` for every row of a batch in the line schema (the
+/// line's `RowRef::file` is its export index in the file); `most` is raised to the highest
+/// export index.
 fn read_batch(
     batch: &RecordBatch,
-    first: u32,
     most: &mut u32,
     mut each: impl FnMut(&str, OrderLine, Option<&str>),
 ) -> Result<(), String> {
@@ -312,7 +262,7 @@ fn read_batch(
             order_key.map(|k| text_key((k, product[i].as_deref(), amount_value.is_negative())));
         let parsed = OrderLine {
             row: RowRef {
-                file: first + source.value(i),
+                file: source.value(i),
                 line: line.value(i),
             },
             day: Day::from_days_since_epoch(day.value(i)),

@@ -2,8 +2,8 @@
 //! sniffing, parsing and rejects as `analyze`), or from any iterator of parsed lines (the store,
 //! through the application layer).
 //!
-//! A file holds the lines of one conversion; the exports' names are kept in the file's metadata
-//! (`clientele.source.N`), so rejects and duplicates found later can name the export and line.
+//! A file holds the lines of one conversion; the exports are named in the file's metadata (see
+//! [`crate::sources`]), so the copies of lines found later can name the export, line and column.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -19,20 +19,15 @@ use datafusion::arrow::array::{
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
 use datafusion::parquet::basic::{Compression, ZstdLevel};
-use datafusion::parquet::file::metadata::KeyValue;
 use datafusion::parquet::file::properties::WriterProperties;
 
 use crate::EngineError;
 use crate::schema::{MAX_MONEY_UNITS, line_schema, money_fits, money_type};
+use crate::sources::{SourceExport, key_values};
 
 /// Rows per Arrow batch written (and per Parquet row group: a million).
 const BATCH_ROWS: usize = 64 * 1024;
 const ROW_GROUP_ROWS: usize = 1024 * 1024;
-
-/// The metadata key naming export `n` of a file.
-pub fn source_key(n: u32) -> String {
-    format!("clientele.source.{n}")
-}
 
 /// Writes order lines to one Parquet file in Clientele's line schema.
 pub struct LineWriter {
@@ -43,20 +38,14 @@ pub struct LineWriter {
 }
 
 impl LineWriter {
-    /// Creates `path`; `sources` name the exports the lines' `source_file` indexes point at.
-    pub fn create(path: &Path, sources: &[String]) -> Result<LineWriter, EngineError> {
+    /// Creates `path`.
+    pub fn create(path: &Path) -> Result<LineWriter, EngineError> {
         let file = File::create(path).map_err(|e| EngineError::io(path, e))?;
-        let metadata = sources
-            .iter()
-            .zip(0u32..)
-            .map(|(s, n)| KeyValue::new(source_key(n), s.clone()))
-            .collect();
         let properties = WriterProperties::builder()
             .set_compression(Compression::ZSTD(
                 ZstdLevel::try_new(1).expect("level 1 exists"),
             ))
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-            .set_key_value_metadata(Some(metadata))
             .build();
         let writer = ArrowWriter::try_new(file, line_schema(), Some(properties))
             .map_err(|e| EngineError::parquet(path, e))?;
@@ -106,9 +95,13 @@ impl LineWriter {
         Ok(())
     }
 
-    /// Writes what is left and the file's footer; returns the number of lines written.
-    pub fn finish(mut self) -> Result<u64, EngineError> {
+    /// Writes what is left and the file's footer, naming `sources`, the exports the lines'
+    /// `source_file` indexes point at; returns the number of lines written.
+    pub fn finish(mut self, sources: &[SourceExport]) -> Result<u64, EngineError> {
         self.flush()?;
+        for kv in key_values(sources) {
+            self.writer.append_key_value_metadata(kv);
+        }
         self.writer
             .close()
             .map_err(|e| EngineError::parquet(&self.path, e))?;
@@ -171,11 +164,12 @@ pub fn write_order_lines(
     sources: &[String],
     out: &Path,
 ) -> Result<u64, EngineError> {
-    let mut writer = LineWriter::create(out, sources)?;
+    let mut writer = LineWriter::create(out)?;
     for row in rows {
         writer.push(row)?;
     }
-    writer.finish()
+    let named: Vec<SourceExport> = sources.iter().map(|s| SourceExport::named(s)).collect();
+    writer.finish(&named)
 }
 
 /// What converting exports to Parquet found.
@@ -203,9 +197,9 @@ pub fn export_order_files(
             u16::MAX
         )));
     }
-    let sources: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let result = (|| {
-        let mut writer = LineWriter::create(out, &sources)?;
+        let mut writer = LineWriter::create(out)?;
+        let mut sources = Vec::with_capacity(paths.len());
         let mut files = Vec::with_capacity(paths.len());
         let mut rejects = Vec::new();
         for (index, path) in (0u32..).zip(paths) {
@@ -235,10 +229,14 @@ pub fn export_order_files(
                     outcome.rejects.len()
                 )));
             }
+            sources.push(SourceExport::of_file(
+                path,
+                Some(outcome.report.order_id_column.clone()),
+            ));
             files.push(outcome.report);
             rejects.extend(outcome.rejects);
         }
-        let lines_written = writer.finish()?;
+        let lines_written = writer.finish(&sources)?;
         Ok(ExportReport {
             files,
             rejects,

@@ -13,9 +13,9 @@
 //! 4. Those rows summed per customer. Money stays decimal (exact) throughout.
 
 use clientele_core::Day;
+use clientele_models::TransactionModel;
 use clientele_models::clv::ClvOptions;
-
-use crate::models::TransactionModel;
+use clientele_models::gamma_gamma::GammaGammaParams;
 
 /// Table name of Parquet file `part`.
 pub fn part_table(part: usize) -> String {
@@ -57,8 +57,8 @@ pub fn last_day(parts: usize) -> String {
     )
 }
 
-/// Per part: rows, rows up to the as-of day, returns among them; and the first and last day of
-/// those, over all parts.
+/// Per part: rows, rows up to the as-of day, returns among them, the highest export index; and
+/// the first and last day of those, over all parts.
 pub fn counts(parts: usize, as_of: Day) -> String {
     let cut = date_literal(as_of);
     format!(
@@ -67,7 +67,8 @@ pub fn counts(parts: usize, as_of: Day) -> String {
            COUNT(*) FILTER (WHERE day <= {cut}) AS accepted_lines, \
            COUNT(*) FILTER (WHERE day <= {cut} AND amount < 0) AS return_lines, \
            MIN(day) FILTER (WHERE day <= {cut}) AS first_day, \
-           MAX(day) FILTER (WHERE day <= {cut}) AS last_day \
+           MAX(day) FILTER (WHERE day <= {cut}) AS last_day, \
+           MAX(source_file) AS last_source \
          FROM lines GROUP BY part ORDER BY part",
         lines = lines(parts)
     )
@@ -230,11 +231,11 @@ pub enum MarginRule {
 }
 
 /// What a scoring plan needs: the fitted models and the horizon.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ScoreSpec {
     pub model: TransactionModel,
-    /// Gamma-Gamma's parameters (p, q, gamma), when it was fitted.
-    pub spend: Option<[f64; 3]>,
+    /// Gamma-Gamma's parameters, when it was fitted.
+    pub spend: Option<GammaGammaParams>,
     /// Days per time unit of the fit (1 or 7).
     pub unit_days: f64,
     /// Horizon in time units.
@@ -253,7 +254,7 @@ pub struct ScoreSpec {
 /// inlined, not materialised).
 pub fn scores(parts: usize, as_of: Day, spec: &ScoreSpec) -> String {
     let params = spec.model.params().map(float_literal).join(", ");
-    let m = format!("'{}', {params}", spec.model.kind().name());
+    let m = format!("'{}', {params}", spec.model.kind().code());
     let h = float_literal(spec.horizon);
     let periods = float_literal(f64::from(spec.clv.periods));
     let length = float_literal(spec.clv.period_length);
@@ -262,7 +263,7 @@ pub fn scores(parts: usize, as_of: Day, spec: &ScoreSpec) -> String {
     let (spend, clv, clv_profit) = match spec.spend {
         None => (null.clone(), null.clone(), null),
         Some(g) => {
-            let g = g.map(float_literal).join(", ");
+            let g = [g.p, g.q, g.gamma].map(float_literal).join(", ");
             let spend = format!("clientele_expected_spend({g}, x, COALESCE(mean_value, 0.0))");
             let revenue = "clientele_clv_revenue(discounted, p_alive, expected_spend)";
             // The customer's value exists when their spend does; the profit when a margin does.

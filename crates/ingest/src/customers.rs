@@ -2,17 +2,20 @@
 //! orders (NPS answer, referrer, image-client flag, manager, birthday, last touch).
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use clientele_core::bounds::{TextError, check_id, check_name};
 use clientele_core::{CustomerProfile, Day, NpsScore, RowRef};
 
 use crate::columns::normalize_header;
-use crate::encoding::{decode_chunk, detect_encoding};
+use crate::encoding::{Undecodable, decode_chunk, detect_encoding, undecodable_line};
 use crate::layout::{csv_reader_builder, detect_layout, split_line};
-use crate::pipeline::{ImportError, Reject};
+use crate::limits::ImportLimits;
+use crate::pipeline::{ImportError, Reject, io_err, open_input, xlsx_err};
 use crate::records::RecordLines;
 use crate::values::{DateFormat, guess_date_format, normalize_email, normalize_phone, parse_date};
-use crate::xlsx::{Container, detect_container, read_xlsx};
+use crate::xlsx::{Container, read_xlsx};
 
 /// The columns a customers file can have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -95,12 +98,23 @@ fn truthy(s: &str) -> Option<bool> {
     }
 }
 
-/// Reads the customers file. Bad rows become rejects (or, with `strict`, an error).
+/// Reads the customers file. Bad rows become rejects (or, with `strict`, an error). Read within
+/// the default [`ImportLimits`]; see [`read_customers_with`].
 pub fn read_customers(
     path: &Path,
     strict: bool,
 ) -> Result<(Vec<CustomerProfile>, Vec<Reject>), ImportError> {
-    let rows = read_rows(path)?;
+    read_customers_with(path, strict, &ImportLimits::default())
+}
+
+/// [`read_customers`] within `limits`: the file is read whole (it is small beside the orders),
+/// so [`ImportLimits::max_customers_bytes`] bounds it, and its lines as the orders' are.
+pub fn read_customers_with(
+    path: &Path,
+    strict: bool,
+    limits: &ImportLimits,
+) -> Result<(Vec<CustomerProfile>, Vec<Reject>), ImportError> {
+    let rows = read_rows(path, limits)?;
     let format_err = |message: String| ImportError::Format {
         path: path.to_path_buf(),
         message,
@@ -174,43 +188,54 @@ pub fn read_customers(
             reason,
             raw: row.join(";"),
         };
-        let parsed = (|| {
-            // Contacts are kept (not only used as a fallback id), so a malformed one is a
-            // reject rather than a value quietly lost.
-            let email = cell(ProfileField::Email)
-                .map(|e| {
-                    normalize_email(e).ok_or_else(|| {
-                        reject(
-                            Some(ProfileField::Email),
-                            format!("'{e}' is not an e-mail address"),
-                        )
+        let parsed =
+            (|| {
+                // Contacts are kept (not only used as a fallback id), so a malformed one is a
+                // reject rather than a value quietly lost.
+                let email = cell(ProfileField::Email)
+                    .map(|e| {
+                        normalize_email(e).ok_or_else(|| {
+                            reject(
+                                Some(ProfileField::Email),
+                                format!("'{e}' is not an e-mail address"),
+                            )
+                        })
                     })
-                })
-                .transpose()?;
-            let phone = cell(ProfileField::Phone)
-                .map(|p| {
-                    normalize_phone(p).ok_or_else(|| {
-                        reject(
-                            Some(ProfileField::Phone),
-                            format!("'{p}' is not a phone number"),
-                        )
+                    .transpose()?;
+                let phone = cell(ProfileField::Phone)
+                    .map(|p| {
+                        normalize_phone(p).ok_or_else(|| {
+                            reject(
+                                Some(ProfileField::Phone),
+                                format!("'{p}' is not a phone number"),
+                            )
+                        })
                     })
-                })
-                .transpose()?;
-            let id = if let Some(id) = cell(ProfileField::Id) {
-                id.to_string()
-            } else if let Some(e) = &email {
-                e.clone()
-            } else if let Some(p) = &phone {
-                p.clone()
-            } else {
-                return Err(reject(
-                    Some(ProfileField::Id),
-                    "no customer id: the cell is empty".into(),
-                ));
-            };
-            let nps =
-                match cell(ProfileField::Nps) {
+                    .transpose()?;
+                let text_check =
+                    |f: ProfileField, what: &str, check: fn(&str) -> Result<(), TextError>| {
+                        match cell(f).map(check) {
+                            Some(Err(e)) => Err(reject(Some(f), format!("the {what} {e}"))),
+                            _ => Ok(()),
+                        }
+                    };
+                text_check(ProfileField::Id, "customer id", check_id)?;
+                text_check(ProfileField::ReferredBy, "referrer's id", check_id)?;
+                text_check(ProfileField::Name, "name", check_name)?;
+                text_check(ProfileField::Manager, "manager", check_name)?;
+                let id = if let Some(id) = cell(ProfileField::Id) {
+                    id.to_string()
+                } else if let Some(e) = &email {
+                    e.clone()
+                } else if let Some(p) = &phone {
+                    p.clone()
+                } else {
+                    return Err(reject(
+                        Some(ProfileField::Id),
+                        "no customer id: the cell is empty".into(),
+                    ));
+                };
+                let nps = match cell(ProfileField::Nps) {
                     None => None,
                     Some(t) => Some(t.parse::<u8>().ok().and_then(NpsScore::new).ok_or_else(
                         || {
@@ -221,41 +246,41 @@ pub fn read_customers(
                         },
                     )?),
                 };
-            let image_client = match cell(ProfileField::ImageClient) {
-                None => false,
-                Some(t) => truthy(t).ok_or_else(|| {
-                    reject(
-                        Some(ProfileField::ImageClient),
-                        format!("'{t}' is not yes/no"),
-                    )
-                })?,
-            };
-            let date =
-                |f: ProfileField, format: Option<DateFormat>| -> Result<Option<Day>, Reject> {
-                    match (cell(f), format) {
-                        (None, _) => Ok(None),
-                        (Some(t), Some(fmt)) => parse_date(t, fmt)
-                            .map(Some)
-                            .map_err(|e| reject(Some(f), e.to_string())),
-                        (Some(t), None) => Err(reject(
-                            Some(f),
-                            format!("'{t}': the column's date format could not be told"),
-                        )),
-                    }
+                let image_client = match cell(ProfileField::ImageClient) {
+                    None => false,
+                    Some(t) => truthy(t).ok_or_else(|| {
+                        reject(
+                            Some(ProfileField::ImageClient),
+                            format!("'{t}' is not yes/no"),
+                        )
+                    })?,
                 };
-            Ok(CustomerProfile {
-                id,
-                name: cell(ProfileField::Name).map(str::to_string),
-                nps,
-                referred_by: cell(ProfileField::ReferredBy).map(str::to_string),
-                image_client,
-                manager: cell(ProfileField::Manager).map(str::to_string),
-                birthday: date(ProfileField::Birthday, birthday_format)?,
-                email,
-                phone,
-                last_touch: date(ProfileField::LastTouch, touch_format)?,
-            })
-        })();
+                let date =
+                    |f: ProfileField, format: Option<DateFormat>| -> Result<Option<Day>, Reject> {
+                        match (cell(f), format) {
+                            (None, _) => Ok(None),
+                            (Some(t), Some(fmt)) => parse_date(t, fmt)
+                                .map(Some)
+                                .map_err(|e| reject(Some(f), e.to_string())),
+                            (Some(t), None) => Err(reject(
+                                Some(f),
+                                format!("'{t}': the column's date format could not be told"),
+                            )),
+                        }
+                    };
+                Ok(CustomerProfile {
+                    id,
+                    name: cell(ProfileField::Name).map(str::to_string),
+                    nps,
+                    referred_by: cell(ProfileField::ReferredBy).map(str::to_string),
+                    image_client,
+                    manager: cell(ProfileField::Manager).map(str::to_string),
+                    birthday: date(ProfileField::Birthday, birthday_format)?,
+                    email,
+                    phone,
+                    last_touch: date(ProfileField::LastTouch, touch_format)?,
+                })
+            })();
         match parsed {
             Ok(p) => {
                 if let Some(first) = seen.get(&p.id) {
@@ -290,37 +315,47 @@ pub fn read_customers(
 }
 
 /// Reads a small table whole: (line number, cells) per row.
-fn read_rows(path: &Path) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
-    let io_err = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+fn read_rows(path: &Path, limits: &ImportLimits) -> Result<Vec<(u64, Vec<String>)>, ImportError> {
     let format_err = |message: String| ImportError::Format {
         path: path.to_path_buf(),
         message,
     };
-    let mut bytes = std::fs::read(path).map_err(io_err)?;
-    match detect_container(&bytes[..bytes.len().min(4)], path) {
-        Container::Xlsx => {
-            let rows = read_xlsx(path, None).map_err(|e| format_err(e.to_string()))?;
-            return Ok(rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| (i as u64 + 1, r))
-                .collect());
-        }
-        Container::Gzip => {
-            let mut out = Vec::new();
-            std::io::Read::read_to_end(
-                &mut flate2::read::MultiGzDecoder::new(&bytes[..]),
-                &mut out,
-            )
-            .map_err(io_err)?;
-            bytes = out;
-        }
-        Container::Plain => {}
+    let input = open_input(path, limits)?;
+    if input.container == Container::Xlsx {
+        let rows = read_xlsx(path, None, limits).map_err(xlsx_err(path))?;
+        return Ok(rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u64 + 1, r))
+            .collect());
+    }
+    let mut bytes = Vec::new();
+    let max = limits.max_customers_bytes;
+    input
+        .reader
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_err(path))?;
+    if bytes.len() as u64 > max {
+        return Err(ImportError::TooCostly {
+            path: path.to_path_buf(),
+            message: format!("the customers file is larger than {max} bytes, the most read"),
+        });
     }
     let encoding = detect_encoding(&bytes);
+    // The file is one transaction: a line that cannot be read in its encoding refuses it, named.
+    if let Some((at, why)) = undecodable_line(&bytes, encoding) {
+        let line = memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+        return Err(format_err(match why {
+            Undecodable::NotUtf8 => format!(
+                "line {line} is not valid UTF-8 (byte 0x{:02X}), though the rest of the file is: a line in another encoding, or a damaged byte",
+                bytes[at]
+            ),
+            Undecodable::Utf8InWindows1251 => format!(
+                "line {line} is UTF-8 text, though the file is Windows-1251: save the file in one encoding"
+            ),
+        }));
+    }
     let text = decode_chunk(&bytes, encoding).map_err(|e| {
         format_err(format!(
             "the text is not valid {} at byte {}",

@@ -8,11 +8,15 @@ pub mod columns;
 mod customer_table;
 pub mod customers;
 pub mod encoding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod layout;
+pub mod limits;
 pub mod pipeline;
 mod records;
 pub use records::matching_bytes;
 pub mod rows;
 pub mod sniff;
+pub mod summary_file;
 pub mod values;
 pub mod xlsx;

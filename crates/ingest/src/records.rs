@@ -1,10 +1,46 @@
 //! Splitting one decoded block of whole records into rows of cells, with each row's line number
-//! and raw text. The summarising pipeline (`pipeline.rs`) and the row streamer for the store
+//! and raw text. The summarising pipeline (`pipeline/`) and the row streamer for the store
 //! (`rows.rs`) both read blocks through this one function, so a file splits into the same rows,
 //! with the same line numbers, whichever path reads it.
 
+use crate::encoding::{TextEncoding, Undecodable, decode_chunk, undecodable_line};
 use crate::layout::{Layout, csv_reader_builder, split_line};
-use crate::pipeline::Cells;
+
+/// A row's cells, whether split by the csv reader or by the whitespace/fixed-width splitter.
+pub(crate) trait Cells<'a> {
+    fn cell(&self, i: usize) -> Option<&'a str>;
+    fn all_blank(&self) -> bool;
+}
+
+/// `str::trim`, without decoding characters for the usual cell that starts and ends with a
+/// visible ASCII character (nothing to trim): this runs for every cell a row is read from.
+#[inline]
+pub(crate) fn trim_cell(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+impl<'a> Cells<'a> for &'a csv::StringRecord {
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        self.get(i)
+    }
+    fn all_blank(&self) -> bool {
+        self.iter().all(|f| trim_cell(f).is_empty())
+    }
+}
+
+impl<'a> Cells<'a> for &[&'a str] {
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&'a str> {
+        self.get(i).copied()
+    }
+    fn all_blank(&self) -> bool {
+        self.iter().all(|f| trim_cell(f).is_empty())
+    }
+}
 
 /// What a block's records are handed to.
 pub(crate) trait RecordVisitor {
@@ -12,6 +48,9 @@ pub(crate) trait RecordVisitor {
     fn row<'a>(&mut self, cells: &impl Cells<'a>, raw: &str, line: u64);
     /// A record the csv reader could not split into fields (for example an unclosed quote).
     fn unsplittable(&mut self, line: u64, error: &csv::Error);
+    /// A record that cannot be read in the file's encoding: its line, why, and its text as well
+    /// as it can be shown (bytes that do not decode replaced).
+    fn undecodable(&mut self, line: u64, reason: &str, raw: &str);
 }
 
 /// Where the records read by the csv crate start, and on which line. The reader's own line
@@ -42,7 +81,8 @@ impl RecordLines {
 /// Hands every record of `text` (a block that starts at line `first_line` and ends at a record
 /// boundary) to `visitor`, skipping the header row first when `skip_header` is set. Empty lines
 /// are not records; a whitespace-only line is passed on and left to the visitor (the row
-/// parsers ignore blank rows without counting them).
+/// parsers ignore blank rows without counting them). Returns whether the header is still to be
+/// skipped (the text held no record).
 pub(crate) fn visit_records(
     text: &str,
     layout: &Layout,
@@ -50,7 +90,7 @@ pub(crate) fn visit_records(
     mut skip_header: bool,
     record: &mut csv::StringRecord,
     visitor: &mut impl RecordVisitor,
-) {
+) -> bool {
     let mut fields: Vec<&str> = Vec::new();
     if let Some(delimiter) = plain_delimited(layout, text.as_bytes()) {
         // No quotes and no bare carriage returns: a record is a line and a field is what lies
@@ -94,7 +134,7 @@ pub(crate) fn visit_records(
             line_start = line_end + 1;
             field_start = line_start;
         }
-        return;
+        return skip_header;
     }
     match csv_reader_builder(layout) {
         Some(builder) => {
@@ -140,6 +180,115 @@ pub(crate) fn visit_records(
             }
         }
     }
+    skip_header
+}
+
+/// [`visit_records`] for a block of whole records as read from the file, decoded in `encoding`.
+/// A record that cannot be read in the encoding (see [`undecodable_line`]) goes to
+/// [`RecordVisitor::undecodable`] with its line and what is wrong, and every other record is
+/// read: one bad byte costs its own row, not the block's. (A bad record where the header is
+/// still to be skipped is the header, which the format was told from.)
+pub(crate) fn visit_block(
+    bytes: &[u8],
+    encoding: TextEncoding,
+    layout: &Layout,
+    first_line: u64,
+    mut skip_header: bool,
+    record: &mut csv::StringRecord,
+    visitor: &mut impl RecordVisitor,
+) {
+    let quote = match layout {
+        Layout::Delimited { quote, .. } => *quote,
+        _ => None,
+    };
+    let mut pos = match encoding {
+        TextEncoding::Utf8Bom if bytes.starts_with(b"\xEF\xBB\xBF") => 3,
+        _ => 0,
+    };
+    let mut line = first_line;
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        // UTF-8 is validated once: the check is the decoding.
+        let checked = match encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => std::str::from_utf8(rest)
+                .map(std::borrow::Cow::Borrowed)
+                .map_err(|e| (e.valid_up_to(), Undecodable::NotUtf8)),
+            TextEncoding::Windows1251 => match undecodable_line(rest, encoding) {
+                None => Ok(decode_valid(rest, encoding)),
+                Some(bad) => Err(bad),
+            },
+        };
+        let (bad, why) = match checked {
+            Ok(text) => {
+                visit_records(&text, layout, line, skip_header, record, visitor);
+                return;
+            }
+            Err(bad) => bad,
+        };
+        let (start, end) = record_around(rest, quote, bad);
+        if start > 0 {
+            let text = decode_valid(&rest[..start], encoding);
+            skip_header = visit_records(&text, layout, line, skip_header, record, visitor);
+            line += memchr::memchr_iter(b'\n', &rest[..start]).count() as u64;
+        }
+        let raw_bytes = &rest[start..end];
+        if skip_header {
+            skip_header = false;
+        } else if !raw_bytes.iter().all(u8::is_ascii_whitespace) {
+            let raw = String::from_utf8_lossy(raw_bytes);
+            let raw = raw.trim_end_matches(['\r', '\n']);
+            let reason = match why {
+                Undecodable::NotUtf8 => format!(
+                    "the line is not valid UTF-8 (byte 0x{:02X}, the {} byte of the line), though the file is UTF-8: a line in another encoding (Windows-1251?) or a damaged byte; refused rather than guessed",
+                    rest[bad],
+                    ordinal(bad - start + 1)
+                ),
+                Undecodable::Utf8InWindows1251 => "the line is UTF-8 text, though the file is Windows-1251; refused rather than read in the wrong encoding".to_string(),
+            };
+            visitor.undecodable(line, &reason, raw);
+        }
+        line += memchr::memchr_iter(b'\n', raw_bytes).count() as u64;
+        pos += end;
+    }
+}
+
+/// Bytes known to be valid in `encoding`, as text.
+fn decode_valid(bytes: &[u8], encoding: TextEncoding) -> std::borrow::Cow<'_, str> {
+    decode_chunk(bytes, encoding).unwrap_or_else(|_| String::from_utf8_lossy(bytes))
+}
+
+/// "1st", "2nd", "3rd", "4th"...
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// The record of `bytes` (whole records, starting outside quotes) that holds byte `at`: from
+/// after the line end before it that is outside quotes, to after the one at or after it.
+fn record_around(bytes: &[u8], quote: Option<u8>, at: usize) -> (usize, usize) {
+    let Some(q) = quote.filter(|&q| memchr::memchr(q, bytes).is_some()) else {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        return (start, end);
+    };
+    let (mut start, mut in_quotes) = (0, false);
+    for i in memchr::memchr2_iter(q, b'\n', bytes) {
+        if bytes[i] == q {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            if i >= at {
+                return (start, i + 1);
+            }
+            start = i + 1;
+        }
+    }
+    (start, bytes.len())
 }
 
 /// The delimiter of a delimited layout when `bytes` can be split without a csv parser: no quote
@@ -236,9 +385,10 @@ impl Iterator for ByteHits<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ByteHits, RecordVisitor, visit_records};
+    use super::Cells;
+    use super::{ByteHits, RecordVisitor, visit_block, visit_records};
+    use crate::encoding::TextEncoding;
     use crate::layout::Layout;
-    use crate::pipeline::Cells;
     use proptest::prelude::*;
 
     /// Each record's line, raw text and first cell.
@@ -252,6 +402,10 @@ mod tests {
         }
         fn unsplittable(&mut self, line: u64, error: &csv::Error) {
             panic!("line {line}: {error}");
+        }
+        fn undecodable(&mut self, line: u64, reason: &str, raw: &str) {
+            self.0
+                .push((line, raw.to_string(), format!("undecodable: {reason}")));
         }
     }
 
@@ -279,6 +433,78 @@ mod tests {
             ];
             assert_eq!(seen.0, want, "line ends {end:?}");
         }
+    }
+
+    #[test]
+    fn a_record_that_does_not_decode_is_handed_over_whole_and_the_others_are_read() {
+        let layout = Layout::Delimited {
+            delimiter: b';',
+            quote: Some(b'"'),
+        };
+        // Line 3 starts a quoted field over two lines, the second with a bad byte.
+        let bytes = b"id;note\n1;a\n2;\"two\nlin\xffes\"\n3;b\n4;\xfe\n5;c".to_vec();
+        let mut seen = Seen::default();
+        let mut record = csv::StringRecord::new();
+        visit_block(
+            &bytes,
+            TextEncoding::Utf8,
+            &layout,
+            1,
+            true,
+            &mut record,
+            &mut seen,
+        );
+        let lines: Vec<(u64, &str)> = seen.0.iter().map(|(l, _, c)| (*l, c.as_str())).collect();
+        assert_eq!(lines[0], (2, "1"));
+        assert_eq!(lines[1].0, 3);
+        assert!(
+            lines[1]
+                .1
+                .starts_with("undecodable: the line is not valid UTF-8 (byte 0xFF, the 11th byte")
+        );
+        assert_eq!(seen.0[1].1, "2;\"two\nlin\u{fffd}es\"");
+        assert_eq!(lines[2], (5, "3"));
+        assert_eq!(lines[3].0, 6);
+        assert_eq!(lines[4], (7, "5"));
+        assert_eq!(lines.len(), 5);
+        // A header that does not decode is skipped as the header, not refused as a row.
+        let mut seen = Seen::default();
+        visit_block(
+            b"i\xffd;note\n1;a\n",
+            TextEncoding::Utf8,
+            &layout,
+            1,
+            true,
+            &mut record,
+            &mut seen,
+        );
+        assert_eq!(seen.0, [(2, "1;a".to_string(), "1".to_string())]);
+        // A byte-order mark is not a bad byte.
+        let mut seen = Seen::default();
+        visit_block(
+            b"\xEF\xBB\xBFid;x\n1;a\n",
+            TextEncoding::Utf8Bom,
+            &layout,
+            1,
+            true,
+            &mut record,
+            &mut seen,
+        );
+        assert_eq!(seen.0, [(2, "1;a".to_string(), "1".to_string())]);
+    }
+
+    #[test]
+    fn ordinals() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .map(super::ordinal)
+            .into();
+        assert_eq!(
+            words,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
     }
 
     #[test]

@@ -15,14 +15,20 @@ use std::sync::mpsc::sync_channel;
 use clientele_core::{Money, OrderLine, RowRef};
 
 use crate::columns::Field;
-use crate::encoding::{TextEncoding, decode_chunk};
+use std::collections::HashMap;
+
+use ahash::RandomState;
+use clientele_core::bounds::MAX_TOTAL_UNITS;
+
+use crate::encoding::TextEncoding;
 use crate::layout::Layout;
 use crate::pipeline::{
-    Block, BufferPool, CategoryTable, Cells, FileContext, FileReport, ImportError, ImportOptions,
-    Reject, RowParser, SAMPLE_SIZE, Sharding, Worker, io_err, open_input, read_up_to, split_blocks,
+    Block, BufferPool, CategoryTable, FileContext, FileReport, ImportError, ImportOptions,
+    KnownCategories, Reject, RowParser, Sharding, io_err, open_input, sniff_input, split_blocks,
+    xlsx_err,
 };
-use crate::records::{RecordVisitor, visit_records};
-use crate::sniff::{sniff_rows, sniff_text};
+use crate::records::{Cells, RecordVisitor, visit_block};
+use crate::sniff::sniff_rows;
 use crate::values::{parse_decimal_f64, parse_money};
 use crate::xlsx::{Container, read_xlsx};
 
@@ -40,6 +46,12 @@ pub struct OrderRow {
     /// Price per unit, when the export has it.
     pub price: Option<Money>,
     pub list_price: Option<Money>,
+    /// For a row without an order id: how many earlier rows of this file have the same
+    /// customer, product, day, amount and direction (sale or return). Such a row is known by
+    /// that content and this count, not by its line: a line added at the top of a re-export
+    /// moves every line but changes no row's content or count, so a store that keys the rows
+    /// this way does not count them twice. 0 for rows with an order id.
+    pub occurrence: u32,
 }
 
 /// What reading one file found, besides the rows handed to the sink.
@@ -56,12 +68,18 @@ pub type RowSink<'s> = dyn FnMut(Vec<OrderRow>) -> bool + 's;
 struct Reader<'a> {
     parser: RowParser,
     ctx: FileContext<'a>,
-    worker: Worker,
+    report: FileReport,
+    categories: KnownCategories,
     rejects: Vec<Reject>,
     batch: Vec<OrderRow>,
     batch_size: usize,
     stopped: bool,
     encoding: TextEncoding,
+    /// Rows without an order id met so far, by a hash of their content (see
+    /// [`OrderRow::occurrence`]).
+    occurrences: HashMap<u64, u32, RandomState>,
+    /// The sum of the accepted rows' |amount| + |cost|, in money units.
+    magnitude: u128,
 }
 
 impl Reader<'_> {
@@ -69,10 +87,10 @@ impl Reader<'_> {
         if fields.all_blank() || self.stopped {
             return;
         }
-        self.worker.report.rows += 1;
+        self.report.rows += 1;
         let parsed = self
             .parser
-            .parse(fields, at, &self.ctx, &mut self.worker)
+            .parse(fields, at, &self.ctx, &mut self.categories)
             .and_then(|p| match p {
                 Some((customer, line)) => self
                     .extras(fields)
@@ -81,26 +99,45 @@ impl Reader<'_> {
             });
         match parsed {
             Ok(Some((customer, line, (quantity, price, list_price)))) => {
-                self.worker.report.accepted += 1;
+                self.report.accepted += 1;
                 if line.amount.is_negative() {
-                    self.worker.report.returns += 1;
+                    self.report.returns += 1;
                 }
+                self.magnitude += u128::from(line.amount.units().unsigned_abs())
+                    + u128::from(line.cost.map_or(0, |c| c.units().unsigned_abs()));
                 let text = |f: Field| self.parser.get(fields, f).map(str::to_string);
+                let order_id = text(Field::OrderId);
+                let product = text(Field::Product);
+                let occurrence = match order_id {
+                    Some(_) => 0,
+                    None => {
+                        let content = self.occurrences.hasher().hash_one((
+                            &customer,
+                            &product,
+                            line.day,
+                            line.amount,
+                        ));
+                        let seen = self.occurrences.entry(content).or_insert(0);
+                        *seen += 1;
+                        *seen - 1
+                    }
+                };
                 self.batch.push(OrderRow {
                     customer,
                     line,
-                    order_id: text(Field::OrderId),
-                    product: text(Field::Product),
+                    order_id,
+                    product,
                     category: text(Field::Category),
                     quantity,
                     price,
                     list_price,
+                    occurrence,
                 });
                 if self.batch.len() >= self.batch_size {
                     self.flush(sink);
                 }
             }
-            Ok(None) => self.worker.report.after_as_of += 1,
+            Ok(None) => self.report.after_as_of += 1,
             Err((column, reason)) => self.reject(at, column, reason, raw),
         }
     }
@@ -129,7 +166,7 @@ impl Reader<'_> {
     }
 
     fn reject(&mut self, row: RowRef, column: String, reason: String, raw: &str) {
-        self.worker.report.rejected += 1;
+        self.report.rejected += 1;
         self.rejects.push(Reject {
             file: self.ctx.path.to_path_buf(),
             row,
@@ -150,33 +187,12 @@ impl Reader<'_> {
 
     /// Parses one block of whole records, in order (the pipeline does the same on its workers).
     fn block(&mut self, block: &Block, layout: &Layout, sink: &mut RowSink<'_>) {
-        let index = self.ctx.index;
-        let encoding_err = |offset: usize| {
-            block.first_line
-                + memchr::memchr_iter(b'\n', &block.bytes[..offset.min(block.bytes.len())]).count()
-                    as u64
-        };
-        let text = match decode_chunk(&block.bytes, self.encoding) {
-            Ok(t) => t,
-            Err(e) => {
-                let line = encoding_err(e.offset);
-                self.worker.report.rows += 1;
-                self.reject(
-                    RowRef { file: index, line },
-                    String::new(),
-                    format!(
-                        "the text is not valid in the file's encoding at byte {} of this block; the block's rows were not read",
-                        e.offset
-                    ),
-                    "",
-                );
-                return;
-            }
-        };
         let skip_header = block.is_first && self.parser.has_header;
         let mut record = csv::StringRecord::new();
-        visit_records(
-            &text,
+        let encoding = self.encoding;
+        visit_block(
+            &block.bytes,
+            encoding,
             layout,
             block.first_line,
             skip_header,
@@ -206,13 +222,23 @@ impl RecordVisitor for StreamingVisitor<'_, '_, '_, '_> {
             file: self.reader.ctx.index,
             line,
         };
-        self.reader.worker.report.rows += 1;
+        self.reader.report.rows += 1;
         self.reader.reject(
             at,
             String::new(),
             format!("cannot split the row into fields: {error}"),
             "",
         );
+    }
+
+    fn undecodable(&mut self, line: u64, reason: &str, raw: &str) {
+        let at = RowRef {
+            file: self.reader.ctx.index,
+            line,
+        };
+        self.reader.report.rows += 1;
+        self.reader
+            .reject(at, String::new(), reason.to_string(), raw);
     }
 }
 
@@ -239,10 +265,11 @@ pub fn read_order_rows(
         path: path.to_path_buf(),
         message,
     };
-    let (container, mut input) = open_input(path)?;
+    let limits = &options.limits;
+    let mut input = open_input(path, limits)?;
     let batch_size = batch_size.max(1);
-    if container == Container::Xlsx {
-        let rows = read_xlsx(path, None).map_err(|e| format_err(e.to_string()))?;
+    if input.container == Container::Xlsx {
+        let rows = read_xlsx(path, None, limits).map_err(xlsx_err(path))?;
         let format =
             sniff_rows(&rows, &options.overrides).map_err(|e| format_err(e.to_string()))?;
         let parser = RowParser::for_rows(&format);
@@ -256,14 +283,11 @@ pub fn read_order_rows(
             reader.row(&fields.as_slice(), &row.join(";"), at, sink);
         }
         reader.flush(sink);
-        return Ok(finish(reader));
+        return finish(reader);
     }
-    let mut sample = vec![0u8; SAMPLE_SIZE];
-    let n = read_up_to(&mut input, &mut sample).map_err(io_err(path))?;
-    sample.truncate(n);
-    let whole = n < SAMPLE_SIZE;
-    let format =
-        sniff_text(&sample, whole, &options.overrides).map_err(|e| format_err(e.to_string()))?;
+    let (format, sample) = sniff_input(path, &mut input, &options.overrides, limits)?;
+    let input = input.reader;
+    let max_line = limits.max_line_bytes;
     let quote = match format.layout {
         Layout::Delimited { quote, .. } => quote,
         _ => None,
@@ -275,8 +299,18 @@ pub fn read_order_rows(
     let pool: &BufferPool = &Mutex::new(Vec::new());
     let count = &AtomicU64::new(0);
     let read_result = std::thread::scope(|scope| {
-        let reading =
-            scope.spawn(move || split_blocks(input, sample, quote, &sender, &|_| {}, count, pool));
+        let reading = scope.spawn(move || {
+            split_blocks(
+                input,
+                sample,
+                quote,
+                max_line,
+                &sender,
+                &|_| {},
+                count,
+                pool,
+            )
+        });
         for block in receiver.iter() {
             reader.block(&block, &layout, sink);
             pool.lock()
@@ -292,7 +326,7 @@ pub fn read_order_rows(
     // Rows carry their own raw text: where the blocks started is not needed.
     read_result.map_err(io_err(path))?;
     reader.flush(sink);
-    Ok(finish(reader))
+    finish(reader)
 }
 
 fn new_reader(
@@ -301,29 +335,40 @@ fn new_reader(
     batch_size: usize,
     encoding: TextEncoding,
 ) -> Reader<'_> {
-    let mut worker = Worker::new(ctx.path);
-    worker.report.notes = parser.notes.clone();
+    let report = FileReport {
+        path: ctx.path.to_path_buf(),
+        notes: parser.notes.clone(),
+        // As the import names it: the copies of lines found later are reported in it.
+        order_id_column: parser.column_name(Field::OrderId),
+        ..FileReport::default()
+    };
     Reader {
         parser,
         ctx,
-        worker,
+        report,
+        categories: KnownCategories::default(),
         rejects: Vec::new(),
         batch: Vec::with_capacity(batch_size),
         batch_size,
         stopped: false,
         encoding,
+        // Fixed seeds: the counts depend on the rows alone.
+        occurrences: HashMap::with_hasher(RandomState::with_seeds(1, 2, 3, 4)),
+        magnitude: 0,
     }
 }
 
-fn finish(reader: Reader<'_>) -> RowsOutcome {
+/// The outcome of a file read whole; refused when its amounts add up beyond what sums hold.
+fn finish(reader: Reader<'_>) -> Result<RowsOutcome, ImportError> {
     let Reader {
-        worker,
+        report,
         mut rejects,
+        magnitude,
         ..
     } = reader;
-    rejects.sort_by_key(|r| r.row);
-    RowsOutcome {
-        report: worker.report,
-        rejects,
+    if magnitude > MAX_TOTAL_UNITS {
+        return Err(ImportError::TotalTooLarge);
     }
+    rejects.sort_by_key(|r| r.row);
+    Ok(RowsOutcome { report, rejects })
 }

@@ -6,7 +6,9 @@
 //! which flag settles them.
 
 use crate::columns::{ColumnMap, ColumnRef, Field, MappingError, looks_like_header, map_columns};
-use crate::encoding::{InvalidText, TextEncoding, decode_chunk, detect_encoding, strip_bom};
+use crate::encoding::{
+    InvalidText, TextEncoding, count_lines_by_encoding, decode_chunk, detect_encoding, strip_bom,
+};
 use crate::layout::{
     Layout, LayoutError, SAMPLE_LINES, csv_reader_builder, detect_layout, sample_lines, split_line,
 };
@@ -85,12 +87,24 @@ pub fn sniff_text(
 ) -> Result<TextFormat, SniffError> {
     let mut notes = Vec::new();
     let encoding = detect_encoding(sample);
-    notes.push(match encoding {
-        TextEncoding::Utf8 => "encoding: UTF-8".to_string(),
-        TextEncoding::Utf8Bom => "encoding: UTF-8 (with byte-order mark)".to_string(),
-        TextEncoding::Windows1251 => {
+    let (utf8_lines, other_lines) = match std::str::from_utf8(sample) {
+        Ok(_) => (0, 0),
+        Err(_) => count_lines_by_encoding(sample),
+    };
+    notes.push(match (encoding, other_lines, utf8_lines) {
+        (TextEncoding::Utf8, 0, _) => "encoding: UTF-8".to_string(),
+        (TextEncoding::Utf8Bom, 0, _) => "encoding: UTF-8 (with byte-order mark)".to_string(),
+        (TextEncoding::Utf8 | TextEncoding::Utf8Bom, n, _) => format!(
+            "encoding: UTF-8, though {n} line(s) of the first {} KiB are not: each such line is refused, named",
+            sample.len() >> 10
+        ),
+        (TextEncoding::Windows1251, _, 0) => {
             "encoding: Windows-1251 (bytes are not valid UTF-8)".to_string()
         }
+        (TextEncoding::Windows1251, _, n) => format!(
+            "encoding: Windows-1251 (bytes are not valid UTF-8), though {n} line(s) of the first {} KiB are UTF-8: each such line is refused, named",
+            sample.len() >> 10
+        ),
     });
     let mut bytes = strip_bom(sample);
     if !sample_is_whole_file {
@@ -102,8 +116,15 @@ pub fn sniff_text(
     let text = match decode_chunk(bytes, encoding) {
         Ok(t) => t,
         // A single unfinished line whose last character is cut off.
-        Err(e) if !sample_is_whole_file => decode_chunk(&bytes[..e.offset], encoding)?,
-        Err(e) => return Err(e.into()),
+        Err(e)
+            if !sample_is_whole_file
+                && std::str::from_utf8(&bytes[e.offset..])
+                    .is_err_and(|cut| cut.error_len().is_none()) =>
+        {
+            decode_chunk(&bytes[..e.offset], encoding)?
+        }
+        // Lines in another encoding: shown replaced here, refused one by one when read.
+        Err(_) => String::from_utf8_lossy(bytes),
     };
     let layout = detect_layout(&text, sample_is_whole_file)?;
     notes.push(match &layout {

@@ -50,6 +50,8 @@ pub mod pnbd;
 mod quad;
 pub mod sbg;
 pub mod special;
+pub mod transaction;
 
 pub use data::{DataError, DiscreteTriple, SpendRow, Triple, compress, compress_owned};
 pub use fit::{Fit, FitError, FitOptions, FitReport, ModelKind, ParamError};
+pub use transaction::{TransactionKind, TransactionModel};

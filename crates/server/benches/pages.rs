@@ -138,7 +138,9 @@ async fn seed(store: &Store, n: i64) -> Vec<i64> {
                             format!("{}{}{}", 1 + id % 5, 1 + id / 5 % 5, 1 + id / 25 % 5)
                         }),
                     )
-                    .push_bind(status.map(|_| format!("buys every 30 ± 4 days; {late} days late")))
+                    .push_bind(
+                        status.map(|_| format!("late_by_rhythm every=30 spread=4 late={late}")),
+                    )
                     .push_bind(status.map(|_| late))
                     .push_bind(0i64);
             });

@@ -82,6 +82,8 @@ pub struct AppState {
     pub tokens: Arc<auth::TokenCache>,
     /// Reads customer cards (on SQLite without the pool; see [`Settings::sqlite_card_readers`]).
     pub cards: clientele_store::CardReader,
+    /// Scoring runs started through the API, one at a time.
+    pub scoring: clientele_app::score_runs::ScoringRuns,
 }
 
 /// Why the server could not start.
@@ -137,6 +139,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
             ))),
             store,
             settings: Arc::new(settings),
+            scoring: clientele_app::score_runs::ScoringRuns::new(),
         },
     })
 }
@@ -152,6 +155,11 @@ impl Server {
 
     pub fn store(&self) -> &Store {
         &self.state.store
+    }
+
+    /// The scoring runs started through the API.
+    pub fn scoring_runs(&self) -> &clientele_app::score_runs::ScoringRuns {
+        &self.state.scoring
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
@@ -170,7 +178,7 @@ impl Server {
 #[openapi(
     info(
         title = "Clientele API",
-        description = "Customer retention analytics: customers, the loyalty ladder, notes, orders and imports. \
+        description = "Customer retention analytics: customers, the loyalty ladder, notes, orders, imports and scoring runs. \
 Authenticate with `Authorization: Bearer <token>` (from `clientele users add`) or with the session cookie \
 from `POST /api/v1/session`; cookie-authenticated POST/PATCH/DELETE requests must send the session's \
 `X-CSRF-Token`. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`."
@@ -207,6 +215,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::orders::router())
         .merge(routes::imports::router())
         .merge(routes::ladder::router())
+        .merge(routes::scoring::router())
 }
 
 /// The OpenAPI document describing every route.

@@ -4,6 +4,8 @@
 //! not read back from the server's own code.
 
 mod common;
+#[path = "api/scoring.rs"]
+mod scoring;
 
 use std::future::Future;
 

@@ -1,28 +1,20 @@
 //! Personal-data duties: everything held about one customer, exported as one structure, and
 //! erasure that removes the person but keeps the anonymous numbers, so totals still add up.
 
-use serde::{Serialize, Serializer};
+use clientele_core::{Day, Money, Rung, Status, Subgroup};
+use serde::Serialize;
 
-use crate::model::CustomerRow;
-use crate::{
-    ConsentRecord, ContactRecord, Day, FeedbackRecord, Money, NoteRecord, PersonalDateRecord,
-    Result, Store, SurveyRecord, TouchRecord, day_from_db, dispatch, now,
+use crate::audit::AuditEntry;
+use crate::columns;
+use crate::customers::{
+    ConsentRecord, ContactRecord, CustomerRow, FeedbackRecord, NoteRecord, PersonalDateRecord,
+    SurveyRecord, TouchRecord,
 };
-
-pub(crate) fn ser_day<S: Serializer>(day: &Day, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&day.to_string())
-}
-
-fn ser_money<S: Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&m.to_string())
-}
-
-fn ser_opt_money<S: Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
-    match m {
-        Some(m) => s.serialize_str(&m.to_string()),
-        None => s.serialize_none(),
-    }
-}
+use crate::db::{Store, day_from_db, dispatch, now};
+use crate::error::Result;
+// `recurrence.rs` names this path in a serde attribute.
+pub(crate) use crate::serialize::ser_day;
+use crate::serialize::{ser_money, ser_opt_money, ser_opt_status, ser_opt_subgroup, ser_rung};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OrderLineRecord {
@@ -42,17 +34,12 @@ pub struct OrderLineRecord {
 pub struct SnapshotRecord {
     #[serde(serialize_with = "ser_day")]
     pub as_of: Day,
-    pub rung: String,
-    pub status: Option<String>,
-    pub subgroup: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    pub at: i64,
-    pub actor: String,
-    pub action: String,
-    pub detail: String,
+    #[serde(serialize_with = "ser_rung")]
+    pub rung: Rung,
+    #[serde(serialize_with = "ser_opt_status")]
+    pub status: Option<Status>,
+    #[serde(serialize_with = "ser_opt_subgroup")]
+    pub subgroup: Option<Subgroup>,
 }
 
 /// Everything the store holds about one customer (serialisable as JSON).
@@ -137,13 +124,18 @@ impl Store {
                 .collect(),
             snapshots: snaps
                 .into_iter()
-                .map(|(as_of, rung, status, subgroup)| SnapshotRecord {
-                    as_of: day_from_db(as_of),
-                    rung,
-                    status,
-                    subgroup,
+                .map(|(as_of, rung, status, subgroup)| {
+                    Ok(SnapshotRecord {
+                        as_of: day_from_db(as_of),
+                        rung: columns::rung("score_snapshots.rung", &rung)?,
+                        status: columns::status_opt("score_snapshots.status", status.as_deref())?,
+                        subgroup: columns::subgroup_opt(
+                            "score_snapshots.subgroup",
+                            subgroup.as_deref(),
+                        )?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_>>()?,
             audit: audit
                 .into_iter()
                 .map(|(at, actor, action, detail)| AuditEntry {

@@ -74,7 +74,7 @@ pub fn customer_columns(horizon_days: u32) -> Vec<String> {
 /// (Integer formatting: `format!("{:.4}")` on floats is several times slower, and this file has
 /// millions of rows. The places are a constant so that the divisions by 10^DECIMALS become
 /// multiplications.)
-pub(crate) fn push_fixed<const DECIMALS: u32>(buf: &mut Vec<u8>, value: Option<f64>) {
+pub fn push_fixed<const DECIMALS: u32>(buf: &mut Vec<u8>, value: Option<f64>) {
     let Some(v) = value.filter(|v| v.is_finite()) else {
         return;
     };
@@ -336,7 +336,7 @@ fn needs_quotes(text: &[u8]) -> bool {
 }
 
 /// `text` as one CSV field, quoted when it must be (the `csv` crate's `QuoteStyle::Necessary`).
-pub(crate) fn push_csv_text(out: &mut Vec<u8>, text: &str) {
+pub fn push_csv_text(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if needs_quotes(bytes) {
         push_quoted(out, bytes);

@@ -5,7 +5,8 @@ use serde_json::{Value, json};
 
 use clientele_core::{Money, Pareto, Status, Subgroup, Tally};
 
-use super::ReportInput;
+use super::fit_json::report_json;
+use super::input::ReportInput;
 
 /// Money as a JSON number rounded to cents (JSON numbers are doubles: exact to the cent far
 /// beyond any company's revenue).
@@ -111,11 +112,11 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
 }
 
 fn model_json(input: &ReportInput<'_>) -> Value {
-    use crate::models::forecast::ModelOutcome;
+    use clientele_app::ModelOutcome;
     match input.model {
         ModelOutcome::Skipped => Value::Null,
         ModelOutcome::Refused { kind, reason } => json!({
-            "model": kind.cli_name(),
+            "model": kind.code(),
             "fitted": false,
             "reason": reason,
         }),
@@ -124,13 +125,13 @@ fn model_json(input: &ReportInput<'_>) -> Value {
             report,
             spend,
         } => {
-            let mut v = crate::models::report_json(kind.cli_name(), report, Some("day"));
+            let mut v = report_json(kind.code(), report, Some("day"));
             let obj = v.as_object_mut().expect("an object");
             obj.insert("fitted".into(), json!(true));
             obj.insert(
                 "spend".into(),
                 match spend {
-                    Ok(gg) => crate::models::report_json("gg", gg, None),
+                    Ok(gg) => report_json("gg", gg, None),
                     Err(why) => json!({ "model": "gg", "fitted": false, "reason": why }),
                 },
             );

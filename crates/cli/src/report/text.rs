@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use clientele_core::{Rung, Status, Strategy, Subgroup, Tally};
 
-use super::{ReportInput, group_digits, whole_money};
+use super::input::ReportInput;
+use super::numbers::{group_digits, whole_money};
 
 fn share(part: u64, whole: u64) -> String {
     if whole == 0 {
@@ -166,14 +167,14 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
 
 /// One paragraph on the customer-base model behind P(alive) and CLV.
 fn model_line(out: &mut String, input: &ReportInput<'_>) {
-    use crate::models::forecast::ModelOutcome;
+    use clientele_app::ModelOutcome;
     match input.model {
         ModelOutcome::Skipped => {}
         ModelOutcome::Refused { kind, reason } => {
             let _ = writeln!(
                 out,
                 "Model {}: not fitted ({reason}); statuses use rhythms and day limits only.",
-                kind.cli_name()
+                kind.code()
             );
         }
         ModelOutcome::Fitted {
@@ -189,7 +190,7 @@ fn model_line(out: &mut String, input: &ReportInput<'_>) {
             let _ = write!(
                 out,
                 "Model {} (days): {}; log-likelihood {:.1}, {}.",
-                kind.cli_name(),
+                kind.code(),
                 params.join(", "),
                 report.log_likelihood,
                 if report.converged {

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use clientele_core::{CustomerSummary, Day};
 use clientele_engine::job::Score;
-use clientele_engine::models::{FitInputs, TransactionKind, TransactionModel};
+use clientele_engine::job::FitInputs;
+use clientele_models::clv::FactoredPurchaseModel;
+use clientele_models::{TransactionKind, TransactionModel, transaction};
 use clientele_engine::plans::{MarginRule, ScoreSpec};
 use clientele_ingest::pipeline::{ImportOptions, OrderImport, import_orders};
 use clientele_models::clv::{ClvOptions, clv_factors, clv_from_factors, per_period_rate};
@@ -85,7 +87,7 @@ pub fn reference_fit_inputs(import: &OrderImport) -> (Vec<(Triple, f64)>, Vec<(S
 /// Fits the transaction model and Gamma-Gamma on engine-gathered inputs.
 pub fn fit(kind: TransactionKind, inputs: &FitInputs) -> (TransactionModel, Option<GammaGamma>) {
     let options = FitOptions::default();
-    let (model, _) = TransactionModel::fit(kind, &inputs.triples, &options).unwrap();
+    let (model, _) = transaction::fit(kind, &inputs.triples, &options).unwrap();
     let gg = clientele_models::gamma_gamma::fit_weighted(&inputs.spend, &options)
         .ok()
         .map(|f| f.model);
@@ -100,7 +102,7 @@ pub fn analyze_spec(
 ) -> ScoreSpec {
     ScoreSpec {
         model,
-        spend: gg.map(clientele_engine::models::gamma_gamma_params),
+        spend: gg.map(GammaGamma::params),
         unit_days: 1.0,
         horizon: 365.0,
         clv: ClvOptions {
@@ -151,7 +153,7 @@ pub fn assert_scores_match(
         let t = f64::from(import.as_of.days_since(first)) / spec.unit_days;
         assert_eq!(got.triple, Triple::new(x, t_x, t), "customer {id}");
         let h = spec.horizon;
-        let p_alive = m.p_alive(x, t_x, t);
+        let p_alive = FactoredPurchaseModel::p_alive(m, x, t_x, t);
         let expected = p_alive * m.expected_purchases_given_alive(x, t, h);
         let none = (1.0 - p_alive * m.purchase_probability_given_alive(x, t, h)).clamp(0.0, 1.0);
         let at_horizon = p_alive * m.survival_given_alive(x, t, h);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clientele_core::{Day, DayAmounts, Money};
 use clientele_engine::job::{self, fit_inputs, scores_by_id};
-use clientele_engine::models::{TransactionKind, TransactionModel};
+use clientele_models::{TransactionKind, transaction};
 use clientele_engine::parquet_in::import_parquet;
 use clientele_engine::parquet_out::export_order_files;
 use clientele_engine::plans::MarginRule;
@@ -175,8 +175,8 @@ fn fit_inputs_and_fitted_parameters_are_the_single_machine_ones() {
     );
     let options = FitOptions::default();
     for kind in [TransactionKind::MbgNbd, TransactionKind::BgNbd] {
-        let (on_engine, _) = TransactionModel::fit(kind, &inputs.triples, &options).unwrap();
-        let (single, _) = TransactionModel::fit(kind, &triples, &options).unwrap();
+        let (on_engine, _) = transaction::fit(kind, &inputs.triples, &options).unwrap();
+        let (single, _) = transaction::fit(kind, &triples, &options).unwrap();
         assert_eq!(
             on_engine.params().map(f64::to_bits),
             single.params().map(f64::to_bits)

@@ -3,7 +3,7 @@
 //! queries, so anyone else's customer is a 404.
 
 use axum::extract::State;
-use clientele_core::{Rung, Status};
+use clientele_core::{Rung, Status, Subgroup};
 use clientele_store::{
     CustomerCard, CustomerEdit, CustomerFilter, CustomerListItem, Role, StoreError,
 };
@@ -48,7 +48,7 @@ impl From<CustomerListItem> for CustomerItem {
             manager_user: c.manager_user,
             rung: c.rung.map(|r| r.as_str().into()),
             status: c.status.map(|s| s.as_str().into()),
-            subgroup: c.subgroup,
+            subgroup: c.subgroup.map(|g| g.as_str().into()),
             revenue: c.revenue.map(|m| m.to_string()),
         }
     }
@@ -83,38 +83,30 @@ pub struct ListQuery {
 }
 
 fn parse_rung(text: &str) -> Result<Rung, ApiError> {
-    Rung::ALL
-        .into_iter()
-        .find(|r| r.as_str() == text)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "rung",
-                format!("'{text}' is not one of prospect, visitor, newcomer, regular, advocate"),
-            )
-        })
+    Rung::parse(text).ok_or_else(|| {
+        ApiError::invalid(
+            "rung",
+            format!("'{text}' is not one of prospect, visitor, newcomer, regular, advocate"),
+        )
+    })
 }
 
 fn parse_status(text: &str) -> Result<Status, ApiError> {
-    Status::ALL
-        .into_iter()
-        .find(|s| s.as_str() == text)
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "status",
-                format!("'{text}' is not one of active, slipping, lost"),
-            )
-        })
+    Status::parse(text).ok_or_else(|| {
+        ApiError::invalid(
+            "status",
+            format!("'{text}' is not one of active, slipping, lost"),
+        )
+    })
 }
 
-fn parse_subgroup(text: &str) -> Result<String, ApiError> {
-    if ["profitable", "middling", "unprofitable"].contains(&text) {
-        Ok(text.to_string())
-    } else {
-        Err(ApiError::invalid(
+fn parse_subgroup(text: &str) -> Result<Subgroup, ApiError> {
+    Subgroup::parse(text).ok_or_else(|| {
+        ApiError::invalid(
             "subgroup",
             format!("'{text}' is not one of profitable, middling, unprofitable"),
-        ))
-    }
+        )
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -248,7 +240,8 @@ impl From<CustomerCard> for Card {
                 .personal_dates
                 .into_iter()
                 .map(|d| PersonalDate {
-                    rule: serde_json::to_value(d.rule).unwrap_or(serde_json::Value::Null),
+                    rule: serde_json::to_value(clientele_store::recurrence::DateRuleJson(d.rule))
+                        .unwrap_or(serde_json::Value::Null),
                     label: d.label,
                 })
                 .collect(),
@@ -268,15 +261,15 @@ impl From<CustomerCard> for Card {
                 .into_iter()
                 .map(|s| Score {
                     as_of: s.as_of.to_string(),
-                    rung: s.rung,
-                    status: s.status,
-                    subgroup: s.subgroup,
+                    rung: s.rung.as_str().into(),
+                    status: s.status.map(|v| v.as_str().into()),
+                    subgroup: s.subgroup.map(|g| g.as_str().into()),
                     turn: s.turn,
                     orders: s.orders,
                     revenue: s.revenue.to_string(),
                     profit: s.profit.to_string(),
-                    abc: s.abc,
-                    rfm: s.rfm,
+                    abc: s.abc.map(|a| a.as_str().into()),
+                    rfm: s.rfm.map(|r| r.code()),
                 })
                 .collect(),
         }
@@ -332,6 +325,7 @@ async fn list_customers(
         subgroup: q.subgroup.as_deref().map(parse_subgroup).transpose()?,
         manager: q.manager,
         search: q.q,
+        segment: None,
     };
     let page = state
         .store

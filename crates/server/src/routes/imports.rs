@@ -1,6 +1,6 @@
 //! Import upload: an order export sent as the raw body (`text/csv`) or as the `file` field of a
-//! multipart form. The upload is streamed to a temporary file and read by
-//! `clientele_ingest::rows`, the row reader of the `clientele import` command: the same format
+//! multipart form. The upload is streamed to a temporary file and imported by the use case of
+//! the `clientele import` command (`clientele_app::import::import_file`): the same format
 //! detection (container, encoding, delimiter or fixed width, header names in Russian or English,
 //! date and decimal formats), the same row parser and the same reject reasons. Rows that cannot
 //! be read come back as rejects with their line, column and reason; the accepted rows are
@@ -12,6 +12,7 @@ use std::io::Write;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use bytes::Bytes;
+use clientele_app::import::{FileImportError, FileImported, import_file};
 use clientele_ingest::pipeline::{ImportError, ImportOptions, Reject};
 use clientele_store::{Role, StreamError};
 use http_body_util::BodyExt;
@@ -177,22 +178,33 @@ async fn upload(
     if upload.bytes == 0 {
         return Err(ApiError::invalid("file", "the file is empty"));
     }
-    let tx = state
-        .store
-        .begin_import(&format!("api: upload by {}", auth.user.name))
-        .await?;
     // Parsing is CPU work on its own thread; batches are written as they come, as `clientele
-    // import` does.
-    let path = upload.file.path().to_path_buf();
-    let streamed = tx.stream_file(path, 0, ImportOptions::default()).await;
+    // import` does: through the same use case.
+    let imported = import_file(
+        &state.store,
+        upload.file.path(),
+        &format!("api: upload by {}", auth.user.name),
+        0,
+        &ImportOptions::default(),
+    )
+    .await;
     drop(upload);
-    let (tx, outcome) = streamed.map_err(|e| match e {
-        StreamError::Read(e) => reader_error(e),
-        StreamError::Write(e) => e.into(),
-        StreamError::ParserPanicked => ApiError::Internal(e.to_string()),
+    let FileImported {
+        report,
+        counts,
+        rejects,
+        ..
+    } = imported.map_err(|e| match e {
+        FileImportError::Read(e) => reader_error(e),
+        FileImportError::Stream {
+            error: StreamError::Write(e),
+            ..
+        } => e.into(),
+        FileImportError::Begin { source, .. } | FileImportError::Commit { source, .. } => {
+            source.into()
+        }
+        other => ApiError::Internal(other.to_string()),
     })?;
-    let report = outcome.report;
-    let counts = tx.commit(report.rows, report.rejected).await?;
     state
         .store
         .audit(
@@ -211,8 +223,7 @@ async fn upload(
         unchanged: counts.unchanged,
         new_customers: counts.new_customers,
         rejected: report.rejected,
-        rejects: outcome
-            .rejects
+        rejects: rejects
             .into_iter()
             .take(MAX_LISTED_REJECTS)
             .map(RejectedRow::from)

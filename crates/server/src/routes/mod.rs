@@ -7,6 +7,7 @@ pub mod ladder;
 pub mod notes;
 pub mod orders;
 pub mod privacy;
+pub mod scoring;
 pub mod session;
 
 use crate::error::ApiError;

@@ -1,4 +1,5 @@
-//! The dashboard's two languages: Fluent message catalogues (`locales/en.ftl`, `locales/ru.ftl`,
+//! The dashboard's two languages: Fluent message catalogues (`locales/en/*.ftl` and their
+//! `locales/ru/*.ftl` twins, one pair per domain,
 //! embedded in the binary), the choice of language for a request, and numbers and dates written
 //! the way each language writes them.
 //!
@@ -9,15 +10,21 @@ use std::sync::OnceLock;
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
-use clientele_core::{Day, Money, Rung, Status};
+use clientele_core::{Day, Money, Rung, Status, Subgroup};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-/// The English catalogue's source.
-pub const EN_FTL: &str = include_str!("../../locales/en.ftl");
-/// The Russian catalogue's source.
-pub const RU_FTL: &str = include_str!("../../locales/ru.ftl");
+/// One domain's catalogue file in both languages.
+#[derive(Clone, Copy, Debug)]
+pub struct Catalogue {
+    /// The file name, the same under `locales/en/` and `locales/ru/`.
+    pub file: &'static str,
+    pub en: &'static str,
+    pub ru: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
 
 /// The cookie remembering the language before login.
 pub const LANGUAGE_COOKIE: &str = "clientele_lang";
@@ -89,24 +96,31 @@ struct Catalogues {
     ru: FluentBundle<FluentResource>,
 }
 
-fn bundle(lang: &str, source: &'static str) -> FluentBundle<FluentResource> {
+fn bundle(
+    lang: &str,
+    sources: impl Iterator<Item = (&'static str, &'static str)>,
+) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = lang.parse().expect("a valid language tag");
-    let resource = FluentResource::try_new(source.to_string())
-        .unwrap_or_else(|(_, errors)| panic!("locales/{lang}.ftl does not parse: {errors:?}"));
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Unicode isolation marks around arguments would end up inside table cells and CSV.
     bundle.set_use_isolating(false);
-    bundle
-        .add_resource(resource)
-        .unwrap_or_else(|errors| panic!("locales/{lang}.ftl: {errors:?}"));
+    for (file, source) in sources {
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(_, errors)| {
+            panic!("locales/{lang}/{file} does not parse: {errors:?}")
+        });
+        // A message id defined by two files is an error here, not a silent override.
+        bundle
+            .add_resource(resource)
+            .unwrap_or_else(|errors| panic!("locales/{lang}/{file}: {errors:?}"));
+    }
     bundle
 }
 
 fn catalogues() -> &'static Catalogues {
-    static CATALOGUES: OnceLock<Catalogues> = OnceLock::new();
-    CATALOGUES.get_or_init(|| Catalogues {
-        en: bundle("en", EN_FTL),
-        ru: bundle("ru", RU_FTL),
+    static BUNDLES: OnceLock<Catalogues> = OnceLock::new();
+    BUNDLES.get_or_init(|| Catalogues {
+        en: bundle("en", CATALOGUES.iter().map(|c| (c.file, c.en))),
+        ru: bundle("ru", CATALOGUES.iter().map(|c| (c.file, c.ru))),
     })
 }
 
@@ -290,13 +304,11 @@ impl Tr {
         s.map_or_else(|| self.get("none"), |s| self.status(s))
     }
 
-    pub fn subgroup(&self, g: &Option<String>) -> String {
-        match g.as_deref() {
-            Some(g @ ("profitable" | "middling" | "unprofitable")) => {
-                self.get(&format!("subgroup-{g}"))
-            }
-            _ => self.get("none"),
-        }
+    pub fn subgroup(&self, g: Option<Subgroup>) -> String {
+        g.map_or_else(
+            || self.get("none"),
+            |g| self.get(&format!("subgroup-{}", g.as_str())),
+        )
     }
 
     pub fn money_opt(&self, m: &Option<Money>) -> String {

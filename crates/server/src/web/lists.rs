@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use clientele_core::{Day, Strategy};
-use clientele_store::{ActionItem, ActionList, Channel, DateKind};
+use clientele_store::{ActionItem, Channel, DateKind, ValueList};
 use serde::Deserialize;
 
 use super::i18n::{Arg, Tr};
@@ -83,7 +83,7 @@ fn action_row(tr: &Tr, item: &ActionItem, as_of: Option<Day>, strategy: Strategy
         rung: tr.rung(item.rung),
         value: tr.money(item.revenue),
         since_last,
-        reason: reason::localize(item.status_reason.as_deref(), tr),
+        reason: reason::localize(item.status_reason.as_ref(), tr),
         action: tr.get(strategy_ids(strategy).1),
         channel: channel_name(tr, item.preferred_channel),
     }
@@ -94,7 +94,7 @@ async fn action_page(
     user: WebUser,
     uri: Uri,
     query: PageQuery,
-    list: ActionList,
+    list: ValueList,
 ) -> Result<Response, WebError> {
     let tr = user.tr;
     let per_page = per_page(&state);
@@ -109,22 +109,22 @@ async fn action_page(
         .iter()
         .map(|item| {
             let strategy = match list {
-                ActionList::Today => Strategy::for_rung(item.rung),
-                ActionList::Lost => Strategy::WinBack,
+                ValueList::AtRisk => Strategy::for_rung(item.rung),
+                ValueList::Lost => Strategy::WinBack,
             };
             action_row(&tr, item, found.as_of, strategy)
         })
         .collect();
     let more = offset + u64::from(per_page) < found.total as u64;
     let (page_name, title, path, list_id, intro) = match list {
-        ActionList::Today => ("today", "page-today", "/today", "today-list", "today-intro"),
-        ActionList::Lost => ("lost", "page-lost", "/lost", "lost-list", "lost-intro"),
+        ValueList::AtRisk => ("today", "page-today", "/today", "today-list", "today-intro"),
+        ValueList::Lost => ("lost", "page-lost", "/lost", "lost-list", "lost-intro"),
     };
     let page = ActionsPage {
         layout: user.layout(page_name, tr.get(title), &uri.to_string()),
         t: tr,
         list_id,
-        lost: list == ActionList::Lost,
+        lost: list == ValueList::Lost,
         intro: tr.get(intro),
         as_of: found
             .as_of
@@ -144,7 +144,7 @@ pub async fn today(
     uri: Uri,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    action_page(state, user, uri, query, ActionList::Today).await
+    action_page(state, user, uri, query, ValueList::AtRisk).await
 }
 
 pub async fn lost(
@@ -153,7 +153,7 @@ pub async fn lost(
     uri: Uri,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    action_page(state, user, uri, query, ActionList::Lost).await
+    action_page(state, user, uri, query, ValueList::Lost).await
 }
 
 pub struct DateRow {

@@ -5,8 +5,8 @@
 //! (`locales/`); charts are inline SVG drawn by `clientele-charts`; static files are embedded
 //! and served under `/static/`, and no page refers to another site. Every core flow works
 //! without JavaScript (`static/app.js` only sorts tables and filters as you type). Pages read
-//! the per-snapshot aggregates scoring writes (`clientele_store::dashboard`), never aggregate a
-//! whole snapshot per request, and lists are paginated.
+//! the per-snapshot aggregates scoring writes (the store's `snapshots/aggregates.rs`), never
+//! aggregate a whole snapshot per request, and lists are paginated.
 //!
 //! Sessions are the API's (`clientele_session` cookie, `Store::session_user`); forms that change
 //! data carry the session's CSRF token in a hidden `csrf` field, and a page without a session

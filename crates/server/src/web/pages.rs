@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use clientele_charts::{FlowChart, LineChart, Series, Stairs, Step, identified};
-use clientele_core::{Money, Rung, Status, Strategy};
-use clientele_store::{LadderAggregate, MovementAggregate, ParetoPoint};
+use clientele_core::{Money, Rung, Status, Strategy, Subgroup};
+use clientele_store::{LadderAggregate, Movement, MovementAggregate, ParetoPoint, Segment};
 
 use super::i18n::{Arg, Tr};
 use super::{Layout, WebError, WebUser, render};
@@ -88,14 +88,22 @@ fn per_rung(cells: &[LadderAggregate]) -> [Totals; 5] {
     totals
 }
 
-const MOVEMENTS: [&str; 6] = ["up", "down", "out", "back", "new", "same"];
+/// The movements in the order the pages list them.
+const MOVEMENTS: [Movement; 6] = [
+    Movement::Up,
+    Movement::Down,
+    Movement::Out,
+    Movement::Back,
+    Movement::New,
+    Movement::Same,
+];
 
 fn movement_counts(tr: &Tr, movements: &[MovementAggregate]) -> Vec<MovementCount> {
     MOVEMENTS
         .iter()
         .map(|&m| MovementCount {
-            movement: m,
-            name: tr.get(&format!("movement-{m}")),
+            movement: m.as_str(),
+            name: tr.get(&format!("movement-{}", m.as_str())),
             count: tr.int(
                 movements
                     .iter()
@@ -179,11 +187,11 @@ pub async fn overview(
         .collect();
     let mut subgroups = Vec::new();
     for rung in Rung::ALL {
-        for subgroup in ["profitable", "middling", "unprofitable"] {
+        for subgroup in Subgroup::ALL {
             let mut t = Totals::default();
             for c in cells
                 .iter()
-                .filter(|c| c.rung == rung && c.subgroup.as_deref() == Some(subgroup))
+                .filter(|c| c.rung == rung && c.subgroup == Some(subgroup))
             {
                 t.customers += c.customers;
                 t.revenue += c.revenue;
@@ -192,9 +200,9 @@ pub async fn overview(
             if t.customers > 0 {
                 subgroups.push(SubgroupRow {
                     rung: rung.as_str(),
-                    subgroup,
+                    subgroup: subgroup.as_str(),
                     rung_name: tr.rung(rung),
-                    name: tr.subgroup(&Some(subgroup.to_string())),
+                    name: tr.subgroup(Some(subgroup)),
                     customers: tr.int(t.customers),
                     revenue: tr.money(t.revenue),
                     profit: tr.money(t.profit),
@@ -393,7 +401,7 @@ pub async fn flows(
         let owned: Vec<MovementAggregate> = last.iter().map(|m| (*m).clone()).collect();
         let back: i64 = owned
             .iter()
-            .filter(|m| m.movement == "back")
+            .filter(|m| m.movement == Movement::Back)
             .map(|m| m.customers)
             .sum();
         (
@@ -508,8 +516,11 @@ pub async fn value(
         .to_svg();
         identified(&svg, "pareto-chart").unwrap_or(svg)
     });
-    let rows = |kind: &str| -> Vec<SegmentRow> {
-        let of_kind: Vec<_> = segments.iter().filter(|s| s.kind == kind).collect();
+    let rows = |rfm: bool| -> Vec<SegmentRow> {
+        let of_kind: Vec<_> = segments
+            .iter()
+            .filter(|s| matches!(s.segment, Segment::Rfm(_)) == rfm)
+            .collect();
         let customers: i64 = of_kind.iter().map(|s| s.customers).sum();
         let revenue: i64 = of_kind.iter().map(|s| s.revenue.units()).sum();
         let mut rows: Vec<_> = of_kind
@@ -518,7 +529,7 @@ pub async fn value(
                 (
                     s.customers,
                     SegmentRow {
-                        segment: s.segment.clone(),
+                        segment: s.segment.code(),
                         customers: tr.int(s.customers),
                         customer_share: tr.percent(s.customers as f64 / customers.max(1) as f64),
                         revenue: tr.money(s.revenue),
@@ -531,7 +542,7 @@ pub async fn value(
                 )
             })
             .collect();
-        if kind == "rfm" {
+        if rfm {
             rows.sort_by_key(|(n, r)| (std::cmp::Reverse(*n), r.segment.clone()));
             rows.truncate(25);
         }
@@ -543,8 +554,8 @@ pub async fn value(
         as_of: latest.map(|d| tr.with("as-of", &[("date", Arg::Text(tr.date(d)))])),
         chart,
         headline: pareto_headline(&tr, &points),
-        abc: rows("abc"),
-        rfm: rows("rfm"),
+        abc: rows(false),
+        rfm: rows(true),
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -7,8 +7,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use clientele_charts::{LineChart, Series, identified};
-use clientele_core::{Rung, Status};
-use clientele_store::{Cursor, DashboardCustomer, DashboardFilter};
+use clientele_core::{Rung, Status, Subgroup};
+use clientele_store::{Cursor, CustomerFilter, CustomerListItem, Segment};
 use serde::Deserialize;
 
 use super::i18n::Tr;
@@ -46,47 +46,49 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 impl ListQuery {
-    fn filter(&self, tr: Tr) -> Result<DashboardFilter, WebError> {
-        let rung =
-            match non_empty(&self.rung) {
-                None => None,
-                Some(r) => Some(Rung::ALL.into_iter().find(|x| x.as_str() == r).ok_or_else(
-                    || {
-                        WebError::invalid(
-                            tr,
-                            "rung",
-                            format!(
-                                "'{r}' is not prospect, visitor, newcomer, regular or advocate"
-                            ),
-                        )
-                    },
-                )?),
-            };
+    fn filter(&self, tr: Tr) -> Result<CustomerFilter, WebError> {
+        let rung = match non_empty(&self.rung) {
+            None => None,
+            Some(r) => Some(Rung::parse(&r).ok_or_else(|| {
+                WebError::invalid(
+                    tr,
+                    "rung",
+                    format!("'{r}' is not prospect, visitor, newcomer, regular or advocate"),
+                )
+            })?),
+        };
         let status = match non_empty(&self.status) {
             None => None,
-            Some(s) => Some(
-                Status::ALL
-                    .into_iter()
-                    .find(|x| x.as_str() == s)
-                    .ok_or_else(|| {
-                        WebError::invalid(
-                            tr,
-                            "status",
-                            format!("'{s}' is not active, slipping or lost"),
-                        )
-                    })?,
-            ),
+            Some(s) => Some(Status::parse(&s).ok_or_else(|| {
+                WebError::invalid(
+                    tr,
+                    "status",
+                    format!("'{s}' is not active, slipping or lost"),
+                )
+            })?),
         };
-        let filter = DashboardFilter {
+        let segment = non_empty(&self.segment)
+            .map(|s| Segment::parse(&s.to_uppercase()))
+            .transpose()
+            .map_err(|e| WebError::store(e, tr))?;
+        let subgroup = match non_empty(&self.subgroup) {
+            None => None,
+            Some(g) => Some(Subgroup::parse(&g).ok_or_else(|| {
+                WebError::invalid(
+                    tr,
+                    "subgroup",
+                    format!("'{g}' is not profitable, middling or unprofitable"),
+                )
+            })?),
+        };
+        Ok(CustomerFilter {
             search: non_empty(&self.q),
             rung,
             status,
-            subgroup: non_empty(&self.subgroup),
+            subgroup,
             manager: non_empty(&self.manager),
-            segment: non_empty(&self.segment).map(|s| s.to_uppercase()),
-        };
-        filter.validate().map_err(|e| WebError::store(e, tr))?;
-        Ok(filter)
+            segment,
+        })
     }
 
     /// The filters as a query string (without the cursor).
@@ -161,20 +163,28 @@ struct CustomersPage {
     export: String,
 }
 
-fn row(tr: &Tr, c: DashboardCustomer) -> CustomerRow {
-    let segment = [c.abc.as_deref(), c.rfm.as_deref()]
+/// An ABC class and an RFM cell as the list shows them: `A · 555`.
+fn segment_text(abc: Option<clientele_core::AbcClass>, rfm: Option<clientele_core::Rfm>) -> String {
+    [abc.map(|a| a.as_str().to_string()), rfm.map(|r| r.code())]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" · ");
+        .join(" · ")
+}
+
+fn row(tr: &Tr, c: CustomerListItem) -> CustomerRow {
+    let segment = segment_text(c.abc, c.rfm);
+    let manager = c
+        .manager_name()
+        .map_or_else(|| tr.get("none"), str::to_string);
     CustomerRow {
         id: c.id,
         name: c.name.clone().unwrap_or_default(),
         external_id: c.external_id,
         rung: tr.rung_opt(&c.rung),
         status: tr.status_opt(&c.status),
-        subgroup: tr.subgroup(&c.subgroup),
-        manager: c.manager.unwrap_or_else(|| tr.get("none")),
+        subgroup: tr.subgroup(c.subgroup),
+        manager,
         segment: if segment.is_empty() {
             tr.get("none")
         } else {
@@ -217,6 +227,7 @@ pub async fn list(
     };
     let rung_values: Vec<&'static str> = Rung::ALL.iter().map(|r| r.as_str()).collect();
     let status_values: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+    let subgroup_values: Vec<&'static str> = Subgroup::ALL.iter().map(|g| g.as_str()).collect();
     let page_view = CustomersPage {
         layout: user.layout("customers", tr.get("page-customers"), &uri.to_string()),
         t: tr,
@@ -226,12 +237,9 @@ pub async fn list(
         statuses: choices(&tr, &query.status, &status_values, |v| {
             tr.get(&format!("status-{v}"))
         }),
-        subgroups: choices(
-            &tr,
-            &query.subgroup,
-            &["profitable", "middling", "unprofitable"],
-            |v| tr.get(&format!("subgroup-{v}")),
-        ),
+        subgroups: choices(&tr, &query.subgroup, &subgroup_values, |v| {
+            tr.get(&format!("subgroup-{v}"))
+        }),
         rows: page.items.into_iter().map(|c| row(&tr, c)).collect(),
         pager,
         export: if filters.is_empty() {
@@ -253,7 +261,7 @@ fn cell(text: &str) -> String {
     }
 }
 
-fn csv_chunk(rows: &[DashboardCustomer], header: bool) -> Result<Vec<u8>, csv::Error> {
+fn csv_chunk(rows: &[CustomerListItem], header: bool) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 96 + 128));
     if header {
         w.write_record([
@@ -277,12 +285,12 @@ fn csv_chunk(rows: &[DashboardCustomer], header: bool) -> Result<Vec<u8>, csv::E
             cell(c.name.as_deref().unwrap_or("")),
             c.rung.map_or("", |r| r.as_str()).to_string(),
             c.status.map_or("", |s| s.as_str()).to_string(),
-            c.subgroup.clone().unwrap_or_default(),
+            c.subgroup.map_or("", |g| g.as_str()).to_string(),
             c.revenue.map_or_else(String::new, |m| m.to_string()),
             c.profit.map_or_else(String::new, |m| m.to_string()),
-            cell(c.manager.as_deref().unwrap_or("")),
-            c.abc.clone().unwrap_or_default(),
-            c.rfm.clone().unwrap_or_default(),
+            cell(c.manager_name().unwrap_or("")),
+            c.abc.map_or("", |a| a.as_str()).to_string(),
+            c.rfm.map_or_else(String::new, |r| r.code()),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -457,12 +465,12 @@ pub async fn card(
             key: tr.get("card-reason"),
             value: latest.map_or_else(
                 || none.clone(),
-                |h| reason::localize(h.status_reason.as_deref(), &tr),
+                |h| reason::localize(h.status_reason.as_ref(), &tr),
             ),
         },
         Pair {
             key: tr.get("col-subgroup"),
-            value: latest_money.map_or_else(|| none.clone(), |s| tr.subgroup(&s.subgroup)),
+            value: latest_money.map_or_else(|| none.clone(), |s| tr.subgroup(s.subgroup)),
         },
         Pair {
             key: tr.get("col-revenue"),
@@ -474,16 +482,7 @@ pub async fn card(
         },
         Pair {
             key: tr.get("col-segment"),
-            value: latest_money.map_or_else(
-                || none.clone(),
-                |s| {
-                    [s.abc.as_deref(), s.rfm.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · ")
-                },
-            ),
+            value: latest_money.map_or_else(|| none.clone(), |s| segment_text(s.abc, s.rfm)),
         },
     ];
     if let Some(p) = latest.and_then(|h| h.p_alive) {
@@ -553,7 +552,7 @@ pub async fn card(
                 as_of: tr.date(h.as_of),
                 rung: tr.rung(h.rung),
                 status: tr.status_opt(&h.status),
-                reason: reason::localize(h.status_reason.as_deref(), &tr),
+                reason: reason::localize(h.status_reason.as_ref(), &tr),
                 p_alive: h
                     .p_alive
                     .map_or_else(|| tr.get("none"), |p| tr.probability(p)),

@@ -1,205 +1,84 @@
-//! Status reasons in the reader's language.
+//! Status and rung reasons in the reader's language.
 //!
-//! Scoring stores a status reason as `clientele_core::StatusReason`'s English sentence (see its
-//! `Display`). The dashboard reads the numbers back out of those sentences and words them from
-//! the catalogue; a sentence of an unknown shape is shown as stored rather than dropped.
+//! Scoring stores both reasons as language-free codes with arguments (`StatusReason::code`,
+//! `RungReason::code` in clientele-core); the store reads a status reason back as its typed code
+//! (`StatusReasonCode`), and the dashboard words it from the catalogue. Text of another shape
+//! (written by a version older than those whose sentences migration 0024 converted) is shown as
+//! stored rather than dropped.
+
+use clientele_core::codes::StatusReasonCode;
+use clientele_store::StatusReasonRecord;
 
 use super::i18n::{Arg, Tr};
 
-/// A status reason with its numbers.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Reason {
-    Within {
-        every: f64,
-        spread: f64,
-        days: f64,
-    },
-    Late {
-        every: f64,
-        spread: f64,
-        late: f64,
-    },
-    FarBeyond {
-        every: f64,
-        spread: f64,
-        days: f64,
-        lost_after: f64,
-    },
-    Recent {
-        days: f64,
-        limit: f64,
-    },
-    Quiet {
-        days: f64,
-        limit: f64,
-    },
-    Gone {
-        days: f64,
-        limit: f64,
-    },
-    Doubtful {
-        p_alive: f64,
-        limit: f64,
-    },
-    ProbablyGone {
-        p_alive: f64,
-        limit: f64,
-    },
-}
-
-fn num(text: &str) -> Option<f64> {
-    text.trim().parse().ok()
-}
-
-/// The numbers of `text` between the literal pieces `parts` (text must start with `parts[0]`
-/// and end with the last piece).
-fn between(text: &str, parts: &[&str]) -> Option<Vec<f64>> {
-    let mut rest = text.strip_prefix(parts[0])?;
-    let mut numbers = Vec::new();
-    for piece in &parts[1..] {
-        let (n, after) = if piece.is_empty() {
-            (rest, "")
-        } else {
-            rest.split_once(piece)?
-        };
-        numbers.push(num(n)?);
-        rest = after;
-    }
-    rest.is_empty().then_some(numbers)
-}
-
-impl Reason {
-    /// Reads a stored reason; `None` for a sentence of another shape.
-    pub fn parse(text: &str) -> Option<Reason> {
-        if let Some(rest) = text.strip_prefix("buys every ") {
-            let (every, rest) = rest.split_once(" ± ")?;
-            let (spread, rest) = rest.split_once(" days; ")?;
-            let (every, spread) = (num(every)?, num(spread)?);
-            if let Some(n) = between(rest, &["last purchase ", " days ago"]) {
-                return Some(Reason::Within {
-                    every,
-                    spread,
-                    days: n[0],
-                });
-            }
-            if let Some(n) = between(rest, &["", " days late"]) {
-                return Some(Reason::Late {
-                    every,
-                    spread,
-                    late: n[0],
-                });
-            }
-            if let Some(n) = between(rest, &["silent for ", " days (lost after ", ")"]) {
-                return Some(Reason::FarBeyond {
-                    every,
-                    spread,
-                    days: n[0],
-                    lost_after: n[1],
-                });
-            }
-            return None;
+/// A status reason in `tr`'s language, from its code's numbers.
+fn words(reason: &StatusReasonCode, tr: &Tr) -> String {
+    let n = |v: f64| Arg::Num(v.round());
+    let p = |v: f64| Arg::Text(tr.probability(v));
+    match *reason {
+        StatusReasonCode::WithinRhythm {
+            every,
+            spread,
+            days,
+        } => tr.with(
+            "reason-within",
+            &[
+                ("every", n(every)),
+                ("spread", n(spread)),
+                ("days", n(days)),
+            ],
+        ),
+        StatusReasonCode::LateByRhythm {
+            every,
+            spread,
+            late,
+        } => tr.with(
+            "reason-late",
+            &[
+                ("every", n(every)),
+                ("spread", n(spread)),
+                ("late", n(late)),
+            ],
+        ),
+        StatusReasonCode::FarBeyondRhythm {
+            every,
+            spread,
+            days,
+            lost_after,
+        } => tr.with(
+            "reason-far-beyond",
+            &[
+                ("every", n(every)),
+                ("spread", n(spread)),
+                ("days", n(days)),
+                ("limit", n(lost_after)),
+            ],
+        ),
+        StatusReasonCode::Recent { days, limit } => {
+            tr.with("reason-recent", &[("days", n(days)), ("limit", n(limit))])
         }
-        if let Some(n) = between(text, &["last purchase ", " days ago (slipping after ", ")"]) {
-            return Some(Reason::Recent {
-                days: n[0],
-                limit: n[1],
-            });
+        StatusReasonCode::Quiet { days, limit } => {
+            tr.with("reason-quiet", &[("days", n(days)), ("limit", n(limit))])
         }
-        if let Some(n) = between(text, &["no purchase for ", " days (lost after ", ")"]) {
-            return Some(Reason::Quiet {
-                days: n[0],
-                limit: n[1],
-            });
+        StatusReasonCode::Gone { days, limit } => {
+            tr.with("reason-gone", &[("days", n(days)), ("limit", n(limit))])
         }
-        if let Some(n) = between(text, &["no purchase for ", " days (more than ", ")"]) {
-            return Some(Reason::Gone {
-                days: n[0],
-                limit: n[1],
-            });
+        StatusReasonCode::Doubtful { p_alive, limit } => {
+            tr.with("reason-doubtful", &[("p", p(p_alive)), ("limit", p(limit))])
         }
-        if let Some(n) = between(text, &["P(alive) ", ", below the lost limit ", ""]) {
-            return Some(Reason::ProbablyGone {
-                p_alive: n[0],
-                limit: n[1],
-            });
-        }
-        if let Some(n) = between(text, &["P(alive) ", ", below ", ""]) {
-            return Some(Reason::Doubtful {
-                p_alive: n[0],
-                limit: n[1],
-            });
-        }
-        None
-    }
-
-    /// The reason worded in `tr`'s language.
-    pub fn words(&self, tr: &Tr) -> String {
-        let n = |v: f64| Arg::Num(v.round());
-        let p = |v: f64| Arg::Text(tr.probability(v));
-        match *self {
-            Reason::Within {
-                every,
-                spread,
-                days,
-            } => tr.with(
-                "reason-within",
-                &[
-                    ("every", n(every)),
-                    ("spread", n(spread)),
-                    ("days", n(days)),
-                ],
-            ),
-            Reason::Late {
-                every,
-                spread,
-                late,
-            } => tr.with(
-                "reason-late",
-                &[
-                    ("every", n(every)),
-                    ("spread", n(spread)),
-                    ("late", n(late)),
-                ],
-            ),
-            Reason::FarBeyond {
-                every,
-                spread,
-                days,
-                lost_after,
-            } => tr.with(
-                "reason-far-beyond",
-                &[
-                    ("every", n(every)),
-                    ("spread", n(spread)),
-                    ("days", n(days)),
-                    ("limit", n(lost_after)),
-                ],
-            ),
-            Reason::Recent { days, limit } => {
-                tr.with("reason-recent", &[("days", n(days)), ("limit", n(limit))])
-            }
-            Reason::Quiet { days, limit } => {
-                tr.with("reason-quiet", &[("days", n(days)), ("limit", n(limit))])
-            }
-            Reason::Gone { days, limit } => {
-                tr.with("reason-gone", &[("days", n(days)), ("limit", n(limit))])
-            }
-            Reason::Doubtful { p_alive, limit } => {
-                tr.with("reason-doubtful", &[("p", p(p_alive)), ("limit", p(limit))])
-            }
-            Reason::ProbablyGone { p_alive, limit } => tr.with(
-                "reason-probably-gone",
-                &[("p", p(p_alive)), ("limit", p(limit))],
-            ),
-        }
+        StatusReasonCode::ProbablyGone { p_alive, limit } => tr.with(
+            "reason-probably-gone",
+            &[("p", p(p_alive)), ("limit", p(limit))],
+        ),
     }
 }
 
-/// A stored reason in `tr`'s language, or as stored when its shape is unknown.
-pub fn localize(stored: Option<&str>, tr: &Tr) -> String {
+/// A stored status reason in `tr`'s language, or as stored when it is no code.
+pub fn localize(stored: Option<&StatusReasonRecord>, tr: &Tr) -> String {
     match stored {
         None => tr.get("none"),
-        Some(text) => Reason::parse(text).map_or_else(|| text.to_string(), |r| r.words(tr)),
+        Some(StatusReasonRecord::Code(code)) => words(code, tr),
+        Some(StatusReasonRecord::Text(text)) => text.clone(),
     }
 }
 
@@ -277,58 +156,68 @@ mod tests {
         assert_eq!(localize_rung(Some("mystery x=1"), &en), "mystery x=1");
     }
 
+    fn code(text: &str) -> StatusReasonCode {
+        StatusReasonCode::parse(text).unwrap_or_else(|| panic!("{text:?} is a code"))
+    }
+
     #[test]
-    fn every_shape_of_the_core_reason_is_read_back() {
+    fn every_shape_of_the_core_reason_is_worded_from_its_code() {
+        let en = Tr::new(Lang::En);
+        let record = |text: &str| Some(StatusReasonRecord::Code(code(text)));
         assert_eq!(
-            Reason::parse("buys every 30 ± 4 days; 19 days late"),
-            Some(Reason::Late {
-                every: 30.0,
-                spread: 4.0,
-                late: 19.0
-            })
+            localize(
+                record("late_by_rhythm every=30 spread=4 late=19").as_ref(),
+                &en
+            ),
+            "buys every 30 ± 4 days, 19 days late"
         );
-        assert_eq!(
-            Reason::parse("buys every 30 ± 4 days; silent for 90 days (lost after 61)"),
-            Some(Reason::FarBeyond {
-                every: 30.0,
-                spread: 4.0,
-                days: 90.0,
-                lost_after: 61.0
-            })
-        );
-        assert_eq!(
-            Reason::parse("no purchase for 200 days (more than 180)"),
-            Some(Reason::Gone {
-                days: 200.0,
-                limit: 180.0
-            })
-        );
-        assert_eq!(
-            Reason::parse("P(alive) 0.12, below the lost limit 0.20"),
-            Some(Reason::ProbablyGone {
-                p_alive: 0.12,
-                limit: 0.2
-            })
-        );
-        assert_eq!(
-            Reason::parse("P(alive) 0.40, below 0.50"),
-            Some(Reason::Doubtful {
-                p_alive: 0.4,
-                limit: 0.5
-            })
-        );
-        assert_eq!(Reason::parse("something else"), None);
+        for (text, english) in [
+            (
+                "within_rhythm every=30 spread=4 days=12",
+                "buys every 30 ± 4 days, last purchase 12 days ago",
+            ),
+            (
+                "far_beyond_rhythm every=30 spread=4 days=90 lost_after=61",
+                "buys every 30 ± 4 days, silent for 90 days (lost after 61)",
+            ),
+            (
+                "recent days=12 limit=90",
+                "last purchase 12 days ago (slipping after 90)",
+            ),
+            (
+                "quiet days=100 limit=180",
+                "no purchase for 100 days (lost after 180)",
+            ),
+            (
+                "gone days=200 limit=180",
+                "no purchase for 200 days (more than 180)",
+            ),
+            (
+                "probably_gone p_alive=0.12 limit=0.20",
+                "P(alive) 0.12, below the lost limit 0.20",
+            ),
+            (
+                "doubtful p_alive=0.40 limit=0.50",
+                "P(alive) 0.40, below 0.50",
+            ),
+        ] {
+            assert_eq!(localize(record(text).as_ref(), &en), english, "{text}");
+        }
+        // Text of another shape is shown as stored; no reason reads as "none".
+        let other = StatusReasonRecord::Text("something else".into());
+        assert_eq!(localize(Some(&other), &en), "something else");
+        assert_eq!(localize(None, &en), en.get("none"));
     }
 
     #[test]
     fn the_late_reason_reads_as_the_issue_asks_in_both_languages() {
-        let r = Reason::parse("buys every 30 ± 4 days; 19 days late").unwrap();
+        let r = code("late_by_rhythm every=30 spread=4 late=19");
         assert_eq!(
-            r.words(&Tr::new(Lang::En)),
+            words(&r, &Tr::new(Lang::En)),
             "buys every 30 ± 4 days, 19 days late"
         );
         assert_eq!(
-            r.words(&Tr::new(Lang::Ru)),
+            words(&r, &Tr::new(Lang::Ru)),
             "покупает раз в 30 ± 4 дня, опаздывает на 19 дней"
         );
     }

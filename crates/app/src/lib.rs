@@ -1,0 +1,45 @@
+//! Clientele's application layer: the use cases the command line, the server and the demo call,
+//! over the pure core (`clientele-core`), the readers of exports (`clientele-ingest`), the
+//! customer-base models (`clientele-models`) and the store (`clientele-store`).
+//!
+//! Each use case takes a settings type that knows nothing of command lines or HTTP; a front end
+//! converts its own arguments into it (the CLI its flags, the server its JSON) and writes the
+//! answer in its own format. Nothing here prints: progress and notes reach the caller as events
+//! or in the answer.
+//!
+//! | module | use case |
+//! | --- | --- |
+//! | [`import`] | order exports and a customers file into the store, one transaction per file |
+//! | [`score`] | a dated snapshot of every customer from the store: summaries, model, ladder |
+//! | [`score_runs`] | scoring runs in the background, one at a time, with their progress |
+//! | [`analyze`] | the same analysis on files, without a store |
+//! | [`models`] | customer-base models: fit (with holdout diagnostics), score, the summary |
+//! | [`rules`] | the ladder rules file |
+//! | [`transitions`] | moves between two snapshots, churn per rung |
+//! | [`users`], [`database`] | users and passwords; opening and backing up the store |
+//! | [`generate`], [`demo`] | a generated company's files; the demo database |
+//!
+//! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for
+//! people. A setting with a value a use case refuses is an [`InvalidSetting`] naming the setting,
+//! which front ends find with `downcast_ref` to point at their own flag or field.
+//!
+//! Invariant: no module here reads arguments, writes to standard output or error, or knows HTTP.
+
+pub mod analyze;
+pub mod calibration;
+pub mod clock;
+pub mod database;
+pub mod demo;
+pub mod forecast;
+pub mod generate;
+pub mod import;
+pub mod models;
+pub mod rules;
+pub mod score;
+pub mod score_runs;
+mod setting;
+pub mod transitions;
+pub mod users;
+
+pub use forecast::{ForecastSettings, ModelOutcome};
+pub use setting::InvalidSetting;

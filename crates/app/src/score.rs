@@ -1,0 +1,139 @@
+//! Scoring the store (`clientele score`, the server's scoring runs, the demo): every customer's
+//! summary as of a day from the stored orders, the model fits and forecasts, the ladder, and the
+//! dated snapshot with its aggregates written back.
+
+use anyhow::{Context, Result, anyhow};
+use clientele_core::{Analysis, Day, LadderRules, analyze_columns};
+use clientele_store::Store;
+
+use crate::forecast::{ForecastSettings, ModelOutcome, fit_and_forecast};
+use crate::setting::InvalidSetting;
+
+/// How a snapshot is scored.
+#[derive(Clone, Debug, Default)]
+pub struct ScoreSettings {
+    /// The day to score the state on; default: the last order day in the store.
+    pub as_of: Option<Day>,
+    pub rules: LadderRules,
+    pub forecast: ForecastSettings,
+}
+
+impl ScoreSettings {
+    /// Checks the forecast's horizon and discount rate (the rules are checked when read).
+    pub fn check(&self) -> Result<(), InvalidSetting> {
+        self.forecast.check().map(drop)
+    }
+}
+
+/// The steps of a scoring, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScoreStep {
+    /// Summarising every customer's orders up to the as-of day, in the database.
+    Summarising,
+    /// Fitting the customer-base model and forecasting every customer.
+    Fitting,
+    /// Placing every customer on the ladder.
+    Placing,
+    /// Writing the snapshot.
+    Writing,
+}
+
+impl ScoreStep {
+    /// The step's code in the API: `summarising`, `fitting`, `placing`, `writing`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ScoreStep::Summarising => "summarising",
+            ScoreStep::Fitting => "fitting",
+            ScoreStep::Placing => "placing",
+            ScoreStep::Writing => "writing",
+        }
+    }
+}
+
+/// Where a scoring is: the step just begun, the day it scores, and how many customers it has
+/// (once they are summarised).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoreProgress {
+    pub step: ScoreStep,
+    pub as_of: Day,
+    pub customers: Option<u64>,
+}
+
+/// A snapshot just written.
+#[derive(Debug)]
+pub struct Scored {
+    pub as_of: Day,
+    /// Customers in the snapshot.
+    pub customers: u64,
+    pub analysis: Analysis,
+    /// The customer-base model behind the forecasts (refused or not converged: say so).
+    pub model: ModelOutcome,
+}
+
+/// Scores every customer of the store as of `settings.as_of` (default: the last order day) and
+/// writes the snapshot, telling `progress` each step as it begins. The computation runs on a
+/// blocking thread, off the async workers.
+pub async fn score_store(
+    store: &Store,
+    settings: &ScoreSettings,
+    progress: &(dyn Fn(ScoreProgress) + Send + Sync),
+) -> Result<Scored> {
+    settings.check()?;
+    let as_of = match settings.as_of {
+        Some(d) => d,
+        None => store
+            .last_order_day()
+            .await?
+            .ok_or_else(|| anyhow!("the store has no orders yet: run `clientele import` first"))?,
+    };
+    let step = |step, customers| {
+        progress(ScoreProgress {
+            step,
+            as_of,
+            customers,
+        })
+    };
+    step(ScoreStep::Summarising, None);
+    let summaries = store
+        .summaries(as_of)
+        .await
+        .context("summarising in the database")?;
+    let profiles = store.profiles(as_of).await?;
+    let customers = Some(summaries.customers.len() as u64);
+    step(ScoreStep::Fitting, customers);
+    let forecast = settings.forecast;
+    let (summaries, forecasts, model) = blocking(move || {
+        let (forecasts, model) = fit_and_forecast(&summaries.customers, as_of, forecast);
+        (summaries, forecasts, model)
+    })
+    .await?;
+    step(ScoreStep::Placing, customers);
+    let rules = settings.rules.clone();
+    let analysis = blocking(move || {
+        let summaries = summaries
+            .customers
+            .into_iter()
+            .map(|(id, summary)| (id, Some(summary)))
+            .collect();
+        analyze_columns(summaries, forecasts, profiles, &rules, as_of)
+    })
+    .await?;
+    step(ScoreStep::Writing, customers);
+    let written = store
+        .write_snapshot(&analysis)
+        .await
+        .context("writing the snapshot")?;
+    Ok(Scored {
+        as_of,
+        customers: written,
+        analysis,
+        model,
+    })
+}
+
+/// Runs the CPU-bound `work` on tokio's blocking threads; a panic in it becomes an error.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| anyhow!("scoring failed: {e}"))
+}

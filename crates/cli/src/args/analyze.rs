@@ -1,0 +1,107 @@
+//! `clientele analyze`'s arguments, and their conversion into the analysis settings.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use clientele_app::ForecastSettings;
+use clientele_app::analyze::AnalyzeSettings;
+use clientele_app::rules::load_rules;
+use clientele_models::TransactionKind;
+
+use super::common::ImportFlags;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Order exports: CSV, TSV, semicolon-separated, space-padded text or .xlsx, optionally gzipped.
+    #[arg(required = true, value_name = "ORDERS")]
+    pub orders: Vec<PathBuf>,
+    /// Customers file: prospects, visitors and profile data (nps, referred_by, image_client,
+    /// manager, birthday, last_touch).
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+    /// Write customers.csv, alerts.csv (late by their own rhythm) and rejects.csv here.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub import: ImportFlags,
+    /// The customer-base model behind P(alive), expected purchases and CLV: mbgnbd (one-time
+    /// buyers get a P(alive) below 1), bgnbd, pnbd, or none.
+    #[arg(long, value_enum, default_value_t = AnalyzeModel::Mbgnbd)]
+    pub model: AnalyzeModel,
+    /// Forecast horizon in days for expected purchases and CLV.
+    #[arg(long, default_value_t = 365)]
+    pub horizon: u32,
+    /// Annual discount rate for CLV.
+    #[arg(long, default_value_t = 0.1)]
+    pub discount_rate: f64,
+    /// Ladder rules (TOML); `clientele rules` prints the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Print phase timings and peak memory to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Run the per-customer work on an engine: datafusion (this machine) or
+    /// ballista://HOST:PORT (a cluster started with `clientele cluster`). Reads Parquet order
+    /// lines (`clientele export parquet`); other exports are converted here first.
+    #[cfg(feature = "distributed")]
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<clientele_engine::Engine>,
+}
+
+impl AnalyzeArgs {
+    /// The analysis these arguments ask for (the rules file read and checked).
+    pub fn settings(&self) -> Result<AnalyzeSettings> {
+        let import = self.import.options()?;
+        let rules = load_rules(self.rules.as_deref())?;
+        Ok(AnalyzeSettings {
+            orders: self.orders.clone(),
+            customers: self.customers.clone(),
+            import,
+            rules,
+            forecast: forecast_settings(self.model, self.horizon, self.discount_rate),
+        })
+    }
+}
+
+/// The forecast of `--model`, `--horizon` (days) and `--discount-rate`.
+pub fn forecast_settings(
+    model: AnalyzeModel,
+    horizon: u32,
+    discount_rate: f64,
+) -> ForecastSettings {
+    ForecastSettings {
+        kind: model.transaction_kind(),
+        horizon_days: f64::from(horizon),
+        annual_discount_rate: discount_rate,
+    }
+}
+
+/// The transaction models `analyze` (and `score`) can run, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeModel {
+    Bgnbd,
+    Mbgnbd,
+    Pnbd,
+    None,
+}
+
+impl AnalyzeModel {
+    pub fn transaction_kind(self) -> Option<TransactionKind> {
+        match self {
+            AnalyzeModel::Bgnbd => Some(TransactionKind::BgNbd),
+            AnalyzeModel::Mbgnbd => Some(TransactionKind::MbgNbd),
+            AnalyzeModel::Pnbd => Some(TransactionKind::ParetoNbd),
+            AnalyzeModel::None => None,
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Command-line arguments. Doc comments are the help text; these types only validate shape,
+//! and each converts into the settings of the use case it runs (`clientele_app`), the way
+//! ripgrep turns its low-level arguments into high-level ones.
+
+pub mod analyze;
+pub mod common;
+pub mod demo;
+#[cfg(feature = "distributed")]
+pub mod distributed;
+pub mod models;
+pub mod store;
+
+use clap::{Parser, Subcommand};
+
+/// Clientele: turn your own records into the daily work of keeping customers.
+#[derive(Debug, Parser)]
+#[command(name = "clientele", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read order exports and place every customer on the loyalty ladder.
+    Analyze(analyze::AnalyzeArgs),
+    /// Generate a realistic company's order log from a known stochastic process.
+    Generate(demo::GenerateArgs),
+    /// Create a demo database of a generated company, score it and serve the dashboard over it.
+    Demo(demo::DemoArgs),
+    /// Print the default ladder rules (a TOML file to copy, edit and pass with --rules).
+    Rules,
+    /// Fit customer-base models (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma, sBG) and score
+    /// customers with them.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
+    /// Import order exports (and a customers file) into the store; idempotent, atomic per file.
+    Import(store::ImportArgs),
+    /// Score every customer from the store and write a dated snapshot.
+    Score(store::ScoreArgs),
+    /// Ladder transitions between two snapshots, and churn per rung.
+    Transitions(store::TransitionsArgs),
+    /// Copy the SQLite database to FILE while it stays in use.
+    Backup(store::BackupArgs),
+    /// Manage users, their API tokens and passwords.
+    #[command(subcommand)]
+    Users(store::UsersCommand),
+    /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
+    Serve(store::ServeArgs),
+    /// The old spelling of `users passwd`, kept for scripts written against it.
+    #[command(hide = true)]
+    Passwd(store::PasswdArgs),
+    /// Run a Ballista scheduler or executor with Clientele's functions (for --engine).
+    #[cfg(feature = "distributed")]
+    #[command(subcommand)]
+    Cluster(distributed::ClusterCommand),
+    /// Convert order exports into Parquet order lines (the engine's input).
+    #[cfg(feature = "distributed")]
+    #[command(subcommand)]
+    Export(distributed::ExportCommand),
+}

@@ -1,0 +1,165 @@
+//! Where SQLite and PostgreSQL differ, in one place.
+//!
+//! Every query of the store is written once, in the common subset of both dialects, and run on
+//! either pool through `dispatch!`. That subset, and what it takes to stay in it:
+//!
+//! - **Parameters** are `$1`, `$2`, ... (SQLite reads `$n` as a numbered parameter too). A
+//!   parameter compared with `IS NULL` (`$2 IS NULL OR c.manager_user_id = $2`) is bound with a
+//!   typed value (`Option<i64>`), so PostgreSQL can infer its type.
+//! - **Upserts** are `INSERT ... ON CONFLICT (columns) DO NOTHING` or `DO UPDATE SET x =
+//!   excluded.x`, with `RETURNING` (SQLite 3.35 and later; sqlx bundles a newer one).
+//! - **Sums** of `BIGINT` columns are written `CAST(SUM(x) AS BIGINT)`: PostgreSQL sums 64-bit
+//!   integers into `numeric`, which would not decode as `i64`; SQLite's sum is already an integer.
+//! - **Booleans** are compared as booleans (`NOT l.is_return`, `= FALSE`): SQLite stores 0 and 1
+//!   and reads `TRUE`/`FALSE` as those.
+//! - **Integer arithmetic** (the day numbers of `dash_first_purchase`) divides with truncation
+//!   toward zero in both.
+//!
+//! What the subset cannot say lives here: opening a pool (journal mode, pool sizes), copying a
+//! live database (`VACUUM INTO`, SQLite only), the bound-parameter limit that sizes multi-row
+//! inserts, and text search (an FTS5 trigram index on SQLite, pg_trgm GIN indexes over an ICU
+//! collation on PostgreSQL; see `migrations/*/0021_search.sql`). Two read and write paths bypass
+//! sqlx on SQLite files for speed, and are SQLite-only by nature: the customer card's reader
+//! threads (`customers/card_reader.rs`) and the audit log's writer thread (`audit/writer.rs`).
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::error::{Result, StoreError};
+
+/// Opens (creating if needed) a SQLite file as a pool of four connections.
+pub(crate) async fn open_sqlite(path: &str) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // WAL + NORMAL: a commit survives a process crash (kill -9); only a power loss can
+        // lose the last transactions, never corrupt the file.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(std::time::Duration::from_secs(30));
+    Ok(SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?)
+}
+
+/// Connects to a PostgreSQL database as a pool of eight connections.
+pub(crate) async fn open_postgres(url: &str) -> Result<PgPool> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Url {
+        url: url.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?)
+}
+
+/// Copies a live SQLite database to a new file `path` with `VACUUM INTO`: a consistent,
+/// compacted snapshot, taken while the database stays in use. PostgreSQL has no such statement
+/// (its backups are `pg_dump`'s).
+pub(crate) async fn sqlite_backup(pool: &SqlitePool, path: &std::path::Path) -> Result<()> {
+    if path.exists() {
+        return Err(StoreError::invalid(
+            "backup file",
+            format!("{} already exists; choose a new name", path.display()),
+        ));
+    }
+    let target = path
+        .to_str()
+        .ok_or_else(|| StoreError::invalid("backup file", "the path is not valid UTF-8"))?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The most bound parameters one statement may carry on both backends: SQLite's limit
+/// (`SQLITE_MAX_VARIABLE_NUMBER`, 32,766) is below PostgreSQL's (65,535).
+pub(crate) const MAX_BIND_PARAMETERS: usize = 32_766;
+const _: () = assert!(MAX_BIND_PARAMETERS <= 65_535);
+
+/// Whether a multi-row statement of `rows` rows with `columns` bound parameters each stays
+/// within [`MAX_BIND_PARAMETERS`]; checked at compile time where the chunk sizes are chosen.
+pub(crate) const fn fits_one_statement(rows: usize, columns: usize) -> bool {
+    rows * columns <= MAX_BIND_PARAMETERS
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern matching `text` anywhere, in
+/// lower case (the same in both dialects).
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// The text around two bound copies of one `LIKE` pattern: `[before, between, after]`.
+pub(crate) type LikeTwice = [&'static str; 3];
+
+/// A substring of the external id or the name by `LOWER(...) LIKE`, read by scanning: `LOWER`
+/// folds ASCII only on SQLite, every script on PostgreSQL. The API's customer list searches so.
+pub(crate) const SCAN_LIKE: LikeTwice = [
+    " AND (LOWER(c.external_id) LIKE ",
+    " ESCAPE '\\' OR LOWER(c.name) LIKE ",
+    " ESCAPE '\\')",
+];
+
+/// PostgreSQL: a substring of the external id or the name, in the expressions of the pg_trgm
+/// GIN indexes (`0021_search.sql`) character for character, so the planner uses them; the ICU
+/// collation folds case in every script.
+pub(crate) const PG_TRIGRAM_LIKE: LikeTwice = [
+    " AND (lower(c.external_id COLLATE \"und-x-icu\") LIKE ",
+    " ESCAPE '\\' OR lower(c.name COLLATE \"und-x-icu\") LIKE ",
+    " ESCAPE '\\')",
+];
+
+/// SQLite: the FTS5 trigram index `customer_search` (rowid = the customer's id) matched against a
+/// phrase ([`fts5_phrase`]), which the trigram tokenizer reads as a substring, folding case over
+/// all of Unicode. The list reads the index as its outer loop (see `customers/list.rs`), with
+/// this condition.
+pub(crate) const FTS5_MATCH: &str = " AND customer_search MATCH ";
+
+/// The FROM clause of a list read through the FTS5 index, and its keyset column. CROSS JOIN keeps
+/// the index the outer loop, and FTS5 itself applies the keyset bound and the order, producing
+/// matches lazily: a page of a query matching most customers stops after the page instead of
+/// collecting every match first (as `c.id IN (SELECT rowid ...)` would).
+pub(crate) const FTS5_FROM: (&str, &str) = (
+    " FROM customer_search CROSS JOIN customers c ON c.id = customer_search.rowid",
+    "customer_search.rowid",
+);
+
+/// `text` as an FTS5 phrase: quoted, its `"` doubled, so no character of it is FTS5 syntax.
+pub(crate) fn fts5_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_match_wildcards_literally() {
+        assert_eq!(like_pattern("50%"), "%50\\%%");
+        assert_eq!(like_pattern("A_b\\"), "%a\\_b\\\\%");
+        assert_eq!(like_pattern("ПЁТР"), "%пётр%");
+        assert_eq!(fts5_phrase("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn the_parameter_bound_holds_for_both_backends() {
+        assert!(fits_one_statement(2000, 13));
+        assert!(!fits_one_statement(2000, 17));
+    }
+}
