@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clientele_core::{Analysis, CustomerProfile, LadderRules, analyze_columns};
 use clientele_ingest::customers::read_customers;
-use clientele_ingest::pipeline::{FileReport, ImportOptions, OrderImport, Reject, import_unordered};
+use clientele_ingest::pipeline::{
+    FileReport, ImportOptions, OrderImport, Reject, import_unordered,
+};
 
 use crate::forecast::{FitInputs, Fits, ForecastSettings, ModelOutcome, forecast_all};
 
@@ -104,7 +106,6 @@ fn forecast_and_place(
     fits: Fits,
     progress: &dyn AnalyzeProgress,
 ) -> Result<Analyzed> {
-
     let (profiles, customer_rejects): (Vec<CustomerProfile>, Vec<Reject>) =
         match &settings.customers {
             Some(path) => read_customers(path, settings.import.strict)?,

@@ -97,8 +97,12 @@ fn analyze_and_score_on_the_engine_write_what_the_single_machine_writes() {
         "customers.csv from Parquet"
     );
     assert_eq!(read("csv/alerts.csv"), read("plain/alerts.csv"));
-    // The report from the same CSV file names it and counts its rows the same way.
-    assert_eq!(from_csv, plain);
+    // The report from the same CSV file names it and counts its rows the same way (and names
+    // its own output directory).
+    assert_eq!(
+        from_csv.replace("csv/rejects.csv", "plain/rejects.csv"),
+        plain
+    );
     // From Parquet the counts are the engine's; the ladder, the same.
     let ladder = |r: &str| {
         r.lines()

@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use clientele_core::DayAmounts;
 use clientele_engine::job;
-use clientele_models::{TransactionKind, transaction};
 use clientele_engine::parquet_in::import_parquet;
 use clientele_engine::parquet_out::export_order_files;
 use clientele_engine::plans::{MarginRule, ScoreSpec};
@@ -20,6 +19,7 @@ use clientele_engine::{Engine, Session};
 use clientele_ingest::pipeline::{ImportOptions, import_orders};
 use clientele_models::FitOptions;
 use clientele_models::clv::{ClvOptions, per_period_rate};
+use clientele_models::{TransactionKind, transaction};
 
 fn peak_rss_mib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -144,8 +144,7 @@ fn main() {
     );
     let t = Instant::now();
     let options = FitOptions::default();
-    let (model, _) =
-        transaction::fit(TransactionKind::MbgNbd, &inputs.triples, &options).unwrap();
+    let (model, _) = transaction::fit(TransactionKind::MbgNbd, &inputs.triples, &options).unwrap();
     let gg = clientele_models::gamma_gamma::fit_weighted(&inputs.spend, &options)
         .unwrap()
         .model;

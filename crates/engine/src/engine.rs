@@ -89,7 +89,6 @@ impl Session {
                     let state = SessionStateBuilder::new()
                         .with_config(config)
                         .with_default_features()
-                        .with_scalar_functions(clientele_functions())
                         .build();
                     SessionContext::new_with_state(state)
                 }
@@ -100,13 +99,17 @@ impl Session {
                     let state = SessionStateBuilder::new()
                         .with_config(config)
                         .with_default_features()
-                        .with_scalar_functions(clientele_functions())
                         .build();
                     SessionContext::remote_with_state(&format!("df://{host}:{port}"), state)
                         .await
                         .map_err(|e| EngineError::engine(engine, e))?
                 }
             };
+            // Added to DataFusion's own functions (`with_scalar_functions` would replace them,
+            // `coalesce` and all).
+            for f in clientele_functions() {
+                ctx.register_udf(f.as_ref().clone());
+            }
             for (part, path) in paths.iter().enumerate() {
                 let text = path.to_str().ok_or_else(|| {
                     EngineError::Config(format!("{}: the path is not UTF-8", path.display()))
@@ -121,7 +124,7 @@ impl Session {
                     ParquetReadOptions::default(),
                 )
                 .await
-                .map_err(|e| EngineError::engine(engine, e))?;
+                .map_err(|e| EngineError::parquet(path, e))?;
                 let schema = ctx
                     .table(part_table(part))
                     .await

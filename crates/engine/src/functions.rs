@@ -207,9 +207,7 @@ fn transaction_op(
 ) -> Result<Float64Array> {
     // The model is rebuilt only when its name or parameters change (they are literals: once).
     let mut cached: Option<(String, [u64; 4], TransactionModel)> = None;
-    let same = |cached: &Option<(String, [u64; 4], TransactionModel)>, name: &str, bits| {
-        matches!(cached, Some((n, b, _)) if n == name && *b == bits)
-    };
+    let same = |cached: &Option<(String, [u64; 4], TransactionModel)>, name: &str, bits| matches!(cached, Some((n, b, _)) if n == name && *b == bits);
     let (params, rest) = numbers.split_at(4);
     let mut out = Vec::with_capacity(rows);
     for i in 0..rows {

@@ -1,7 +1,7 @@
 //! The per-customer work on an engine: the summaries `analyze` builds (as an `OrderImport`, so
 //! everything after the import is the single-machine code), the fit inputs, and the scores.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clientele_core::{CategoryId, CustomerSummary, Day, Money};
 use clientele_ingest::pipeline::{FileReport, OrderImport, Reject};

@@ -174,7 +174,9 @@ pub fn import_parquet(
     let mut out = Vec::with_capacity(summarised.len());
     for (id, summary, duplicates) in summarised {
         for d in duplicates {
-            let part = numbering.export(d.duplicate.file).map_or(0, |(part, _)| *part);
+            let part = numbering
+                .export(d.duplicate.file)
+                .map_or(0, |(part, _)| *part);
             files[part].duplicates += 1;
             files[part].accepted -= 1;
             rejects.push(numbering.duplicate_reject(paths, d.duplicate, d.first_seen));

@@ -77,7 +77,10 @@ pub fn key_values(sources: &[SourceExport]) -> Vec<KeyValue> {
             out.push(KeyValue::new(format!("{PREFIX}{n}.bytes"), b.to_string()));
         }
         if let Some(c) = &s.order_id_column {
-            out.push(KeyValue::new(format!("{PREFIX}{n}.order_id_column"), c.clone()));
+            out.push(KeyValue::new(
+                format!("{PREFIX}{n}.order_id_column"),
+                c.clone(),
+            ));
         }
     }
     out
@@ -164,7 +167,9 @@ impl SourceNumbering {
     /// the Parquet file, when the export has no name) and the export's order id column.
     pub fn duplicate_reject(&self, files: &[PathBuf], duplicate: RowRef, first: RowRef) -> Reject {
         let (file, column) = match self.export(duplicate.file) {
-            Some((_, s)) if !s.name.is_empty() => (PathBuf::from(&s.name), s.order_id_column.clone()),
+            Some((_, s)) if !s.name.is_empty() => {
+                (PathBuf::from(&s.name), s.order_id_column.clone())
+            }
             Some((part, s)) => (files[*part].clone(), s.order_id_column.clone()),
             None => (PathBuf::new(), None),
         };

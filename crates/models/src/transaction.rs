@@ -100,14 +100,14 @@ impl TransactionModel {
                 a: third,
                 b: fourth,
             })?),
-            TransactionKind::ParetoNbd => TransactionModel::ParetoNbd(ParetoNbd::new(
-                ParetoNbdParams {
+            TransactionKind::ParetoNbd => {
+                TransactionModel::ParetoNbd(ParetoNbd::new(ParetoNbdParams {
                     r,
                     alpha,
                     s: third,
                     beta: fourth,
-                },
-            )?),
+                })?)
+            }
         })
     }
 
@@ -292,11 +292,16 @@ mod tests {
             let (model, _) = fit(kind, &rows, &FitOptions::default()).unwrap();
             assert_eq!(model.kind(), kind);
             let again = TransactionModel::from_params(kind, model.params()).unwrap();
-            assert_eq!(again.params().map(f64::to_bits), model.params().map(f64::to_bits));
+            assert_eq!(
+                again.params().map(f64::to_bits),
+                model.params().map(f64::to_bits)
+            );
             let c = Triple::new(2.0, 20.0, 30.0);
             assert_eq!(again.p_alive(&c).to_bits(), model.p_alive(&c).to_bits());
         }
-        assert!(TransactionModel::from_params(TransactionKind::BgNbd, [-1.0, 1.0, 1.0, 1.0]).is_err());
+        assert!(
+            TransactionModel::from_params(TransactionKind::BgNbd, [-1.0, 1.0, 1.0, 1.0]).is_err()
+        );
         assert!(
             TransactionModel::from_params(TransactionKind::ParetoNbd, [1.0, f64::NAN, 1.0, 1.0])
                 .is_err()

@@ -17,7 +17,7 @@ pub use holdout::{
     simulate_repeat_purchases,
 };
 pub use scores::{
-    CustomerScore, PatternScore, Scorer, ScoringFits, TransactionScores, ValueScore, fit_for_scores,
-    score,
+    CustomerScore, PatternScore, Scorer, ScoringFits, TransactionScores, ValueScore,
+    fit_for_scores, score,
 };
 pub use settings::{ForecastHorizon, Model, ModelSettings, ModelSource, TimeUnit};

@@ -8,10 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clientele_engine::job::{self, fit_inputs, scores_by_id};
-use clientele_models::TransactionKind;
 use clientele_engine::parquet_out::export_order_files;
 use clientele_engine::{Engine, Session};
 use clientele_ingest::pipeline::ImportOptions;
+use clientele_models::TransactionKind;
 
 use crate::common::*;
 

@@ -6,15 +6,15 @@
 use std::path::{Path, PathBuf};
 
 use clientele_core::{CustomerSummary, Day};
-use clientele_engine::job::Score;
 use clientele_engine::job::FitInputs;
-use clientele_models::clv::FactoredPurchaseModel;
-use clientele_models::{TransactionKind, TransactionModel, transaction};
+use clientele_engine::job::Score;
 use clientele_engine::plans::{MarginRule, ScoreSpec};
 use clientele_ingest::pipeline::{ImportOptions, OrderImport, import_orders};
+use clientele_models::clv::FactoredPurchaseModel;
 use clientele_models::clv::{ClvOptions, clv_factors, clv_from_factors, per_period_rate};
 use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{FitOptions, SpendRow, Triple, compress_owned};
+use clientele_models::{TransactionKind, TransactionModel, transaction};
 
 /// Relative tolerance for parameters and scores against the single-machine path (the issue's
 /// bar; the engine in fact matches bit for bit, which the tests also record).

@@ -5,13 +5,13 @@ use std::path::PathBuf;
 
 use clientele_core::{Day, DayAmounts, Money};
 use clientele_engine::job::{self, fit_inputs, scores_by_id};
-use clientele_models::{TransactionKind, transaction};
 use clientele_engine::parquet_in::import_parquet;
 use clientele_engine::parquet_out::export_order_files;
 use clientele_engine::plans::MarginRule;
 use clientele_engine::{Engine, EngineError, Session};
 use clientele_ingest::pipeline::{ImportOptions, OrderImport};
 use clientele_models::FitOptions;
+use clientele_models::{TransactionKind, transaction};
 
 use crate::common::*;
 

@@ -14,10 +14,6 @@ use crate::output::write_file;
 use crate::report::{push_csv_text, push_fixed};
 
 pub fn run(args: ModelScoreArgs) -> Result<()> {
-    #[cfg(feature = "distributed")]
-    if let Some(engine) = &args.engine {
-        return crate::commands::engine::score_on_engine(engine, &args);
-    }
     let settings = args.input.settings()?;
     let horizon = args.horizon();
     let horizon_note = horizon.check(settings.model, settings.time_unit)?;
