@@ -213,6 +213,7 @@ pub fn block_on(
 ) -> Result<(), EngineError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(crate::engine::WORKER_STACK_BYTES)
         .build()
         .map_err(|e| EngineError::Config(format!("starting the async runtime: {e}")))?;
     runtime.block_on(run)

@@ -59,6 +59,12 @@ impl std::fmt::Display for Engine {
     }
 }
 
+/// Stack of each async worker thread (tokio's default is 2 MiB): planning, optimising and
+/// decoding a plan recurse over its tree, and the summary's plan is deep enough to overflow 2 MiB
+/// in a scheduler built without optimisation (the cluster test saw it). Address space only; the
+/// pages used are what is paid for.
+pub(crate) const WORKER_STACK_BYTES: usize = 32 << 20;
+
 /// Partitions of a plan: what the shuffles split the customers into.
 const PARTITIONS: usize = 8;
 
@@ -78,6 +84,7 @@ impl Session {
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
+            .thread_stack_size(WORKER_STACK_BYTES)
             .build()
             .map_err(|e| EngineError::Config(format!("starting the async runtime: {e}")))?;
         let ctx = runtime.block_on(async {

@@ -178,12 +178,14 @@ fn a_cluster_of_processes_gives_the_single_machine_results() {
     let on_cluster =
         job::import(&session, &paths, None).unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
     assert_same_summaries(&reference, &on_cluster);
-    let inputs = fit_inputs(&session, reference.as_of, 1.0).unwrap();
+    let inputs = fit_inputs(&session, reference.as_of, 1.0)
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
     let (triples, _) = reference_fit_inputs(&reference);
     assert_eq!(inputs.triples, triples);
     let (model, gg) = fit(TransactionKind::MbgNbd, &inputs);
     let spec = analyze_spec(model, gg.as_ref(), Some(0.3));
-    let scores = scores_by_id(&session, reference.as_of, &spec).unwrap();
+    let scores = scores_by_id(&session, reference.as_of, &spec)
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
     let identical = assert_scores_match(&reference, &spec, gg.as_ref(), &scores);
     assert_eq!(identical, scores.len(), "every score bit for bit");
     // Both executors ran tasks (each wrote shuffle files): the job was spread over both.

@@ -261,7 +261,9 @@ fn files_that_are_not_order_lines_are_refused_by_name() {
 }
 
 #[test]
-fn amounts_beyond_a_money_column_are_refused_with_their_line() {
+fn amounts_beyond_the_import_bound_are_rejected_with_their_line() {
+    // The import refuses amounts above 10^12 (clientele-ingest's bound), far inside the Parquet
+    // money column's DECIMAL(18,4): such a row is a reject of the conversion, never a line.
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("big.csv");
     std::fs::write(
@@ -270,9 +272,26 @@ fn amounts_beyond_a_money_column_are_refused_with_their_line() {
     )
     .unwrap();
     let out = dir.path().join("big.parquet");
-    let err = export_order_files(std::slice::from_ref(&csv), &ImportOptions::default(), &out)
-        .unwrap_err();
-    assert!(matches!(err, EngineError::Bound(_)), "{err}");
+    let report =
+        export_order_files(std::slice::from_ref(&csv), &ImportOptions::default(), &out).unwrap();
+    assert_eq!(report.lines_written, 1);
+    assert_eq!(report.rejects.len(), 1);
+    let reject = &report.rejects[0];
+    assert_eq!(reject.row.line, 3);
+    assert_eq!(reject.column, "amount");
+    assert!(
+        reject.reason.contains("beyond the largest amount"),
+        "{}",
+        reject.reason
+    );
+    assert_eq!(reject.raw, "A,2024-01-02,123456789012345678.00");
+    // --strict refuses the conversion and leaves no partial file.
+    let strict = ImportOptions {
+        strict: true,
+        ..ImportOptions::default()
+    };
+    let err = export_order_files(std::slice::from_ref(&csv), &strict, &out).unwrap_err();
+    assert!(matches!(err, EngineError::Strict(_)), "{err}");
     assert!(err.to_string().contains("line 3"), "{err}");
     assert!(!out.exists(), "no partial file is left");
 }
