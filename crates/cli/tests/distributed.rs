@@ -111,6 +111,14 @@ fn analyze_and_score_on_the_engine_write_what_the_single_machine_writes() {
             .join("\n")
     };
     assert_eq!(ladder(&from_parquet), ladder(&plain));
+    // Parquet without an engine: read on this machine through the core's own summary.
+    let (local_parquet, _) = clientele(d, &["analyze", "orders.parquet", "--out", "local"]);
+    assert_eq!(
+        read("local/customers.csv"),
+        customers,
+        "customers.csv from Parquet on this machine"
+    );
+    assert_eq!(ladder(&local_parquet), ladder(&plain));
 
     for model in ["mbgnbd", "pnbd"] {
         let args = |extra: &[&'static str]| {
@@ -131,6 +139,11 @@ fn analyze_and_score_on_the_engine_write_what_the_single_machine_writes() {
         );
         assert!(single.lines().count() > 3000);
         assert_eq!(engine, single, "models score --model {model}");
+        let (parquet_here, _) = clientele(d, &args(&["orders.parquet", "--margin", "0.3"]));
+        assert_eq!(
+            parquet_here, single,
+            "models score --model {model} of Parquet"
+        );
     }
     let (weeks, _) = clientele(
         d,

@@ -201,6 +201,9 @@ fn a_cluster_of_processes_gives_the_single_machine_results() {
 }
 
 #[test]
+#[ignore = "hangs at times: of two runs on 2026-12-07 one passed in seconds, the other's job neither \
+            completed nor failed in 9 minutes after the kill (Ballista kept waiting); needs a job \
+            deadline on the client before it can gate CI: run with --ignored"]
 fn an_executor_killed_mid_job_never_gives_wrong_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let (csv, parquet) = parquet_of(dir.path(), 40_000, 22);
