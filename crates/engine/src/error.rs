@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Engine;
-
 /// What went wrong, with the file, the line or the engine named.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -51,7 +49,11 @@ impl EngineError {
         EngineError::parquet(path, e)
     }
 
-    pub(crate) fn engine(engine: &Engine, e: impl std::fmt::Display) -> EngineError {
+    /// `engine` is the engine as the user named it (`ballista://HOST:PORT`).
+    pub(crate) fn engine(
+        engine: &impl std::fmt::Display,
+        e: impl std::fmt::Display,
+    ) -> EngineError {
         EngineError::Engine {
             engine: engine.to_string(),
             message: e.to_string(),
