@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clientele_core::{Analysis, CustomerProfile, LadderRules, analyze_columns};
 use clientele_ingest::customers::read_customers;
-use clientele_ingest::pipeline::{FileReport, ImportOptions, Reject, import_unordered};
+use clientele_ingest::pipeline::{
+    FileReport, ImportOptions, OrderImport, Reject, import_unordered,
+};
 
-use crate::forecast::{FitInputs, ForecastSettings, ModelOutcome, forecast_all};
+use crate::forecast::{FitInputs, Fits, ForecastSettings, ModelOutcome, forecast_all};
 
 /// What to analyse, and how.
 #[derive(Clone, Debug)]
@@ -78,7 +80,32 @@ pub fn analyze(settings: &AnalyzeSettings, progress: &dyn AnalyzeProgress) -> Re
     let (import, fits) = rayon::join(|| unordered.into_id_order(), || fit_inputs.fit());
     let import = import?;
     progress.stage_done(AnalyzeStage::IdOrderAndFits);
+    forecast_and_place(settings, import, fits, progress)
+}
 
+/// [`analyze`] of customers summarised elsewhere: `import` holds every customer's summary in id
+/// order, with the files' reports and rejects, as `clientele_ingest::pipeline::import_orders`
+/// answers (the distributed engine summarises on a cluster what `analyze` reads on this
+/// machine). `settings.orders` and `settings.import` are not read again; the customers file is.
+pub fn analyze_summarised(
+    settings: &AnalyzeSettings,
+    import: OrderImport,
+    progress: &dyn AnalyzeProgress,
+) -> Result<Analyzed> {
+    settings.forecast.check()?;
+    progress.stage_done(AnalyzeStage::Read);
+    let fits = FitInputs::gather(&import.customers, import.as_of, settings.forecast.kind).fit();
+    progress.stage_done(AnalyzeStage::IdOrderAndFits);
+    forecast_and_place(settings, import, fits, progress)
+}
+
+/// The customers file read, every customer forecast with `fits` and placed on the ladder.
+fn forecast_and_place(
+    settings: &AnalyzeSettings,
+    import: OrderImport,
+    fits: Fits,
+    progress: &dyn AnalyzeProgress,
+) -> Result<Analyzed> {
     let (profiles, customer_rejects): (Vec<CustomerProfile>, Vec<Reject>) =
         match &settings.customers {
             Some(path) => read_customers(path, settings.import.strict)?,

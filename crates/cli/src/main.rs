@@ -24,6 +24,24 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        // With the `distributed` feature, an engine or Parquet input takes `analyze` and
+        // `models score` there (commands::engine); the rest of each command is the same.
+        #[cfg(feature = "distributed")]
+        Command::Analyze(a)
+            if a.engine.is_some() || a.orders.iter().any(|p| commands::engine::is_parquet(p)) =>
+        {
+            commands::engine::analyze(a)
+        }
+        #[cfg(feature = "distributed")]
+        Command::Models(args::models::ModelsCommand::Score(s))
+            if s.engine.is_some()
+                || s.input
+                    .orders
+                    .iter()
+                    .any(|p| commands::engine::is_parquet(p)) =>
+        {
+            commands::engine::score(s)
+        }
         Command::Analyze(a) => commands::analyze::run(a),
         Command::Generate(g) => commands::generate::run(g),
         Command::Demo(d) => commands::demo::run(d),
@@ -46,6 +64,10 @@ fn main() -> ExitCode {
         Command::Contacts(c) => commands::contacts::run(c),
         Command::Winback(w) => commands::winback::run(w),
         Command::Campaign(c) => commands::campaign::run(c),
+        #[cfg(feature = "distributed")]
+        Command::Cluster(c) => commands::cluster::run(c),
+        #[cfg(feature = "distributed")]
+        Command::Export(e) => commands::export::run(e),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -338,6 +338,8 @@ fn new_reader(
     let report = FileReport {
         path: ctx.path.to_path_buf(),
         notes: parser.notes.clone(),
+        // As the import names it: the copies of lines found later are reported in it.
+        order_id_column: parser.column_name(Field::OrderId),
         ..FileReport::default()
     };
     Reader {

@@ -2,15 +2,15 @@
 //! so a caller (`analyze`, `models fit`, `models score`, the store's scoring) picks a model by
 //! its code and treats the three alike; with the forecast horizon's bounds and CLV's months.
 
-use crate::bgnbd::{self, BgNbd};
+use crate::bgnbd::{self, BgNbd, BgNbdParams};
 use crate::clv::{ClvOptions, FactoredPurchaseModel, PurchaseModel, per_period_rate};
-use crate::mbgnbd::{self, MbgNbd};
-use crate::pnbd::{self, ParetoNbd};
-use crate::{FitError, FitOptions, FitReport, Triple};
+use crate::mbgnbd::{self, MbgNbd, MbgNbdParams};
+use crate::pnbd::{self, ParetoNbd, ParetoNbdParams};
+use crate::{FitError, FitOptions, FitReport, ParamError, Triple};
 
 /// Which continuous-time model.
 #[allow(clippy::enum_variant_names)] // the models' published names
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TransactionKind {
     BgNbd,
     MbgNbd,
@@ -82,6 +82,61 @@ macro_rules! dispatch {
 }
 
 impl TransactionModel {
+    /// The model of `kind` with its four parameters in the model's order (r, alpha, a, b for the
+    /// BG models; r, alpha, s, beta for Pareto/NBD): what a fitted model is when it travels as
+    /// numbers (the distributed engine's plans carry them as literals).
+    pub fn from_params(kind: TransactionKind, p: [f64; 4]) -> Result<TransactionModel, ParamError> {
+        let [r, alpha, third, fourth] = p;
+        Ok(match kind {
+            TransactionKind::BgNbd => TransactionModel::BgNbd(BgNbd::new(BgNbdParams {
+                r,
+                alpha,
+                a: third,
+                b: fourth,
+            })?),
+            TransactionKind::MbgNbd => TransactionModel::MbgNbd(MbgNbd::new(MbgNbdParams {
+                r,
+                alpha,
+                a: third,
+                b: fourth,
+            })?),
+            TransactionKind::ParetoNbd => {
+                TransactionModel::ParetoNbd(ParetoNbd::new(ParetoNbdParams {
+                    r,
+                    alpha,
+                    s: third,
+                    beta: fourth,
+                })?)
+            }
+        })
+    }
+
+    /// The parameters in the order [`Self::from_params`] takes them.
+    pub fn params(&self) -> [f64; 4] {
+        match self {
+            TransactionModel::BgNbd(m) => {
+                let p = m.params();
+                [p.r, p.alpha, p.a, p.b]
+            }
+            TransactionModel::MbgNbd(m) => {
+                let p = m.params();
+                [p.r, p.alpha, p.a, p.b]
+            }
+            TransactionModel::ParetoNbd(m) => {
+                let p = m.params();
+                [p.r, p.alpha, p.s, p.beta]
+            }
+        }
+    }
+
+    pub fn kind(&self) -> TransactionKind {
+        match self {
+            TransactionModel::BgNbd(_) => TransactionKind::BgNbd,
+            TransactionModel::MbgNbd(_) => TransactionKind::MbgNbd,
+            TransactionModel::ParetoNbd(_) => TransactionKind::ParetoNbd,
+        }
+    }
+
     pub fn p_alive(&self, c: &Triple) -> f64 {
         dispatch!(self, m => m.p_alive(c.x, c.t_x, c.t))
     }
@@ -223,6 +278,34 @@ mod tests {
         }
         assert_eq!(TransactionKind::from_code("gg"), None);
         assert_eq!(TransactionKind::from_code("BGNBD"), None);
+    }
+
+    #[test]
+    fn a_model_rebuilt_from_its_parameters_is_the_same_model() {
+        let rows = [
+            (Triple::new(0.0, 0.0, 30.0), 40.0),
+            (Triple::new(1.0, 10.0, 30.0), 20.0),
+            (Triple::new(3.0, 25.0, 30.0), 10.0),
+            (Triple::new(2.0, 5.0, 28.0), 10.0),
+        ];
+        for kind in TransactionKind::ALL {
+            let (model, _) = fit(kind, &rows, &FitOptions::default()).unwrap();
+            assert_eq!(model.kind(), kind);
+            let again = TransactionModel::from_params(kind, model.params()).unwrap();
+            assert_eq!(
+                again.params().map(f64::to_bits),
+                model.params().map(f64::to_bits)
+            );
+            let c = Triple::new(2.0, 20.0, 30.0);
+            assert_eq!(again.p_alive(&c).to_bits(), model.p_alive(&c).to_bits());
+        }
+        assert!(
+            TransactionModel::from_params(TransactionKind::BgNbd, [-1.0, 1.0, 1.0, 1.0]).is_err()
+        );
+        assert!(
+            TransactionModel::from_params(TransactionKind::ParetoNbd, [1.0, f64::NAN, 1.0, 1.0])
+                .is_err()
+        );
     }
 
     #[test]

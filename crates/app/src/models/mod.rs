@@ -16,5 +16,8 @@ pub use holdout::{
     HoldoutDetails, PeriodTransactions, SIMULATION_DRAWS, Tracking, group_label,
     simulate_repeat_purchases,
 };
-pub use scores::{CustomerScore, PatternScore, Scorer, TransactionScores, ValueScore, score};
+pub use scores::{
+    CustomerScore, PatternScore, Scorer, ScoringFits, TransactionScores, ValueScore,
+    fit_for_scores, score,
+};
 pub use settings::{ForecastHorizon, Model, ModelSettings, ModelSource, TimeUnit};

@@ -5,7 +5,9 @@
 
 use anyhow::{Context, Result, bail};
 use clientele_models::gamma_gamma::GammaGamma;
-use clientele_models::{TransactionKind, TransactionModel, Triple, transaction};
+use clientele_models::{
+    FitOptions, SpendRow, TransactionKind, TransactionModel, Triple, transaction,
+};
 
 use super::data::ModelData;
 use super::fit::{spend_rows, weighted_triples};
@@ -49,20 +51,11 @@ pub fn score(
             };
             let triples = weighted_triples(rows);
             let spend = spend_rows(rows);
-            // The two fits need nothing of each other: side by side, as in `analyze`.
-            let (fitted, gg) = rayon::join(
-                || transaction::fit(kind, &triples, &options),
-                || {
-                    (!spend.is_empty())
-                        .then(|| clientele_models::gamma_gamma::fit_weighted(&spend, &options))
-                },
-            );
-            let (fitted, _) = fitted.with_context(|| format!("fitting {}", kind.code()))?;
-            let (gg, gg_refused) = match gg {
-                Some(Ok(f)) => (Some(f.model), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
-                None => (None, None),
-            };
+            let ScoringFits {
+                model: fitted,
+                gg,
+                gg_refused,
+            } = fit_for_scores(kind, &triples, &spend, &options)?;
             Ok(Scorer::Transaction(TransactionScores::new(
                 kind,
                 fitted,
@@ -92,6 +85,42 @@ pub fn score(
             bail!("models score scores customers; sBG describes a cohort: use models fit")
         }
     }
+}
+
+/// The models `score` fits: the transaction model, and Gamma-Gamma when there are repeat buyers
+/// with a spend (or why it was refused).
+#[derive(Debug)]
+pub struct ScoringFits {
+    pub model: TransactionModel,
+    pub gg: Option<GammaGamma>,
+    pub gg_refused: Option<String>,
+}
+
+/// Fits `kind` on the customers' distinct (x, t_x, T) with their counts, and Gamma-Gamma on the
+/// spend rows beside it; a refused transaction model is an error naming it. `models score` fits
+/// with it, and so does the distributed engine on the same inputs gathered on a cluster.
+pub fn fit_for_scores(
+    kind: TransactionKind,
+    triples: &[(Triple, f64)],
+    spend: &[(SpendRow, f64)],
+    options: &FitOptions,
+) -> Result<ScoringFits> {
+    // The two fits need nothing of each other: side by side, as in `analyze`.
+    let (fitted, gg) = rayon::join(
+        || transaction::fit(kind, triples, options),
+        || (!spend.is_empty()).then(|| clientele_models::gamma_gamma::fit_weighted(spend, options)),
+    );
+    let (model, _) = fitted.with_context(|| format!("fitting {}", kind.code()))?;
+    let (gg, gg_refused) = match gg {
+        Some(Ok(f)) => (Some(f.model), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
+    };
+    Ok(ScoringFits {
+        model,
+        gg,
+        gg_refused,
+    })
 }
 
 /// A transaction model (and Gamma-Gamma) fitted, with the factors every customer with the same

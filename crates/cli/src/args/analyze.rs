@@ -50,6 +50,12 @@ pub struct AnalyzeArgs {
     /// Print phase timings and peak memory to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Run the per-customer work on an engine: datafusion (this machine) or
+    /// ballista://HOST:PORT (a cluster started with `clientele cluster`). Reads Parquet order
+    /// lines (`clientele export parquet`); other exports are converted here first.
+    #[cfg(feature = "distributed")]
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<clientele_engine::Engine>,
 }
 
 impl AnalyzeArgs {

@@ -7,6 +7,8 @@ pub mod campaign;
 pub mod common;
 pub mod contacts;
 pub mod demo;
+#[cfg(feature = "distributed")]
+pub mod distributed;
 pub mod models;
 pub mod settings;
 pub mod store;
@@ -74,4 +76,12 @@ pub enum Command {
     /// The improvement log (plan-do-check-act): add, check, list.
     #[command(subcommand)]
     Improvements(voice::ImprovementsCommand),
+    /// Run a Ballista scheduler or executor with Clientele's functions (for --engine).
+    #[cfg(feature = "distributed")]
+    #[command(subcommand)]
+    Cluster(distributed::ClusterCommand),
+    /// Convert order exports into Parquet order lines (the engine's input).
+    #[cfg(feature = "distributed")]
+    #[command(subcommand)]
+    Export(distributed::ExportCommand),
 }

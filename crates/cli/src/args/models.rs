@@ -152,6 +152,12 @@ pub struct ModelScoreArgs {
     /// Write the CSV here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Run the per-customer work on an engine: datafusion (this machine) or
+    /// ballista://HOST:PORT (a cluster started with `clientele cluster`). Reads Parquet order
+    /// lines (`clientele export parquet`); other exports are converted here first.
+    #[cfg(feature = "distributed")]
+    #[arg(long, value_name = "ENGINE")]
+    pub engine: Option<clientele_engine::Engine>,
 }
 
 impl ModelScoreArgs {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use clientele_app::analyze::{AnalyzeProgress, AnalyzeStage, analyze};
+use clientele_app::analyze::{AnalyzeProgress, AnalyzeSettings, AnalyzeStage, Analyzed, analyze};
 use indicatif::ProgressBar;
 
 use crate::args::analyze::{AnalyzeArgs, OutputFormat};
@@ -62,6 +62,16 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
+    run_with(args, &|settings, progress| analyze(settings, progress))
+}
+
+/// How the customers are analysed: on this machine ([`analyze`]), or from order lines summarised
+/// elsewhere (the `distributed` feature's engine).
+pub type Analyse<'a> = &'a dyn Fn(&AnalyzeSettings, &dyn AnalyzeProgress) -> Result<Analyzed>;
+
+/// `clientele analyze` with the customers analysed by `analyse`: the same progress, timings and
+/// reports whichever it is.
+pub fn run_with(args: AnalyzeArgs, analyse: Analyse<'_>) -> Result<()> {
     let started = Instant::now();
     let settings = args.settings()?;
     let total_bytes: u64 = args
@@ -81,7 +91,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         started,
         stages: Mutex::new(Vec::new()),
     };
-    let analyzed = analyze(&settings, &progress)?;
+    let analyzed = analyse(&settings, &progress)?;
     let analysis = &analyzed.analysis;
     let input = ReportInput {
         analysis,

@@ -5,7 +5,13 @@
 pub mod analyze;
 pub mod campaign;
 pub mod contacts;
+#[cfg(feature = "distributed")]
+pub mod cluster;
 pub mod demo;
+#[cfg(feature = "distributed")]
+pub mod engine;
+#[cfg(feature = "distributed")]
+pub mod export;
 pub mod generate;
 pub mod import;
 pub mod models;

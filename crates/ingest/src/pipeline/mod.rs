@@ -53,6 +53,18 @@ use sampling::sharding_for;
 use shards::{SHARDS, Shards};
 use workers::{Worker, run_worker};
 
+/// Puts `rejects` in input order and fills in the raw text of those that have none by reading
+/// their lines back from `paths` (`Reject::row.file` indexes it): for rows refused after the
+/// files were read, such as the copies of lines the distributed engine finds, so that they read
+/// as the import's own rejects do.
+pub fn fill_raw_text(
+    rejects: &mut [Reject],
+    paths: &[PathBuf],
+    limits: &ImportLimits,
+) -> Result<(), ImportError> {
+    finish_rejects(rejects, paths, &[], limits)
+}
+
 /// Imports order files and summarises every customer.
 ///
 /// `progress` is told the number of input bytes consumed so far (across files).

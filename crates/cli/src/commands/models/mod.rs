@@ -6,8 +6,8 @@
 
 mod charts;
 mod fit;
-mod rejects;
-mod score;
+pub(crate) mod rejects;
+pub(crate) mod score;
 mod summary;
 
 use anyhow::Result;

@@ -2,10 +2,10 @@
 //! The columns are an interface scripts depend on: they are only ever added.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Result;
-use clientele_app::calibration::CustomerRow;
-use clientele_app::models::{ModelData, Scorer, TransactionScores, load, score};
+use clientele_app::models::{CustomerScore, ModelData, Scorer, load, score};
 use rayon::prelude::*;
 
 use super::rejects::report_rejects;
@@ -27,38 +27,21 @@ pub fn run(args: ModelScoreArgs) -> Result<()> {
         let mut w = csv::Writer::from_writer(&mut csv_out);
         match (&scorer, &data) {
             (Scorer::Transaction(scores), ModelData::Customers { rows, .. }) => {
-                if let Some(e) = &scores.gg_refused {
-                    eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
-                }
-                let mut header = vec![
-                    "customer_id",
-                    "p_alive",
-                    "expected_purchases",
-                    "prob_no_purchase",
-                ];
-                if scores.has_spend() {
-                    if let Some(note) = &horizon_note {
-                        eprintln!("note: {note}");
-                    }
-                    header.extend(["expected_spend", "clv"]);
-                    if args.margin.is_some() {
-                        header.push("clv_profit");
-                    }
-                }
-                header.extend([
-                    "p_alive_at_horizon",
-                    "median_time_to_next_purchase_if_alive",
-                ]);
-                w.write_record(&header)?;
-                w.flush()?;
                 let with_profit = args.margin.is_some();
+                w.write_record(transaction_header(
+                    scores.gg_refused.as_deref(),
+                    scores.has_spend(),
+                    with_profit,
+                    horizon_note.as_deref(),
+                ))?;
+                w.flush()?;
                 // Rows in parallel, each chunk into bytes of its own, written in order.
                 rows_out = rows
                     .par_chunks(4096)
                     .map(|chunk| {
                         let mut out = Vec::with_capacity(chunk.len() * 96);
                         for row in chunk {
-                            write_row(&mut out, row, scores, with_profit);
+                            write_row(&mut out, &row.id, &scores.score(row), with_profit);
                         }
                         out
                     })
@@ -90,27 +73,64 @@ pub fn run(args: ModelScoreArgs) -> Result<()> {
         }
         w.flush()?;
     }
-    // The header and the rows' chunks, each written as it is: not copied into one buffer first.
+    write_output(args.out.as_deref(), &csv_out, &rows_out)
+}
+
+/// The header and the rows' chunks, each written as it is (not copied into one buffer first),
+/// into `out` or on standard output.
+pub(crate) fn write_output(out: Option<&Path>, header: &[u8], rows: &[Vec<u8>]) -> Result<()> {
     let write_all = |w: &mut dyn Write| -> Result<()> {
-        w.write_all(&csv_out)?;
-        for chunk in &rows_out {
+        w.write_all(header)?;
+        for chunk in rows {
             w.write_all(chunk)?;
         }
         Ok(())
     };
-    match &args.out {
+    match out {
         Some(path) => write_file(path, |w| write_all(w)),
         None => write_all(&mut std::io::stdout().lock()),
     }
+}
+
+/// The columns of a transaction model's scores (see [`write_row`]), after the notes on standard
+/// error: Gamma-Gamma refused (no spend or CLV columns), or CLV's months against the horizon.
+pub(crate) fn transaction_header(
+    gg_refused: Option<&str>,
+    has_spend: bool,
+    with_profit: bool,
+    horizon_note: Option<&str>,
+) -> Vec<&'static str> {
+    if let Some(e) = gg_refused {
+        eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
+    }
+    let mut header = vec![
+        "customer_id",
+        "p_alive",
+        "expected_purchases",
+        "prob_no_purchase",
+    ];
+    if has_spend {
+        if let Some(note) = horizon_note {
+            eprintln!("note: {note}");
+        }
+        header.extend(["expected_spend", "clv"]);
+        if with_profit {
+            header.push("clv_profit");
+        }
+    }
+    header.extend([
+        "p_alive_at_horizon",
+        "median_time_to_next_purchase_if_alive",
+    ]);
+    header
 }
 
 /// One CSV row: `customer_id, p_alive, expected_purchases, prob_no_purchase`, then
 /// `expected_spend, clv[, clv_profit]` when Gamma-Gamma was fitted (empty for a customer without
 /// repeat purchases), then `p_alive_at_horizon` and `median_time_to_next_purchase_if_alive`
 /// (empty beyond a century).
-fn write_row(out: &mut Vec<u8>, row: &CustomerRow, scores: &TransactionScores, with_profit: bool) {
-    let s = scores.score(row);
-    push_csv_text(out, &row.id);
+pub(crate) fn write_row(out: &mut Vec<u8>, id: &str, s: &CustomerScore, with_profit: bool) {
+    push_csv_text(out, id);
     for value in [s.p_alive, s.expected_purchases, s.prob_no_purchase] {
         out.push(b',');
         push_fixed::<6>(out, Some(value));
@@ -135,6 +155,8 @@ fn write_row(out: &mut Vec<u8>, row: &CustomerRow, scores: &TransactionScores, w
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clientele_app::calibration::CustomerRow;
+    use clientele_app::models::TransactionScores;
     use clientele_app::models::{ForecastHorizon, spend_rows, weighted_triples};
     use clientele_models::transaction::{self, TransactionKind};
     use clientele_models::{FitOptions, Triple};
@@ -203,7 +225,7 @@ mod tests {
             let mut spends = 0;
             for row in &rows {
                 let mut out = Vec::new();
-                write_row(&mut out, row, &scores, true);
+                write_row(&mut out, &row.id, &scores.score(row), true);
                 let text = String::from_utf8(out).unwrap();
                 let fields: Vec<&str> = text.strip_suffix('\n').unwrap().split(',').collect();
                 let c = &row.triple;

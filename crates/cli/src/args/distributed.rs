@@ -1,0 +1,41 @@
+//! The arguments of the `distributed` feature's commands: `clientele cluster scheduler|executor`
+//! (Ballista nodes with Clientele's functions) and `clientele export parquet`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use clientele_engine::cluster::{ExecutorArgs, SchedulerArgs};
+
+use super::common::ImportFlags;
+
+/// `clientele cluster …`.
+#[derive(Debug, Subcommand)]
+pub enum ClusterCommand {
+    /// Run a Ballista scheduler that knows Clientele's functions; prints its URL for --engine.
+    Scheduler(SchedulerArgs),
+    /// Run a Ballista executor with Clientele's functions for a scheduler.
+    Executor(ExecutorArgs),
+}
+
+/// `clientele export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Convert order exports into one Parquet file of order lines (the engine's input): every
+    /// accepted row as `analyze` parses it, money exact to four places.
+    Parquet(ExportParquetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportParquetArgs {
+    /// Order exports, read as `clientele analyze` reads them.
+    #[arg(required = true, value_name = "ORDERS")]
+    pub orders: Vec<PathBuf>,
+    /// The Parquet file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Write rejected rows (line, column, reason, raw, file) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    #[command(flatten)]
+    pub import: ImportFlags,
+}

@@ -1,0 +1,250 @@
+//! A real Ballista cluster: a scheduler and two executors, each its own process
+//! (`clientele-cluster`), on loopback ports picked free; the job's results against the
+//! single-machine path, and an executor killed in the middle of a job.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clientele_engine::job::{self, fit_inputs, scores_by_id};
+use clientele_engine::parquet_out::export_order_files;
+use clientele_engine::{Engine, Session};
+use clientele_ingest::pipeline::ImportOptions;
+use clientele_models::TransactionKind;
+
+use crate::common::*;
+
+/// A port nobody listens on now (the OS's pick, released at once).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process killed when dropped, so a failing test leaves no cluster behind.
+struct Node {
+    name: String,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Node {
+    fn start(name: &str, args: &[String], dir: &Path) -> Node {
+        let log = dir.join(format!("{name}.log"));
+        let out = std::fs::File::create(&log).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_clientele-cluster"))
+            .args(args)
+            .stdout(Stdio::from(out.try_clone().unwrap()))
+            .stderr(Stdio::from(out))
+            .spawn()
+            .unwrap();
+        Node {
+            name: name.to_string(),
+            child,
+            log,
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the node accepts connections on `port`, failing with its log if it exits.
+    fn wait_for(&mut self, port: u16) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("{} exited ({status}):\n{}", self.name, self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} never listened:\n{}",
+                self.name,
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A scheduler and two executors, each with one task slot (so both are used).
+struct Cluster {
+    scheduler: Node,
+    executors: Vec<Node>,
+    work_dirs: Vec<PathBuf>,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Cluster {
+    fn start() -> Cluster {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut scheduler = Node::start(
+            "scheduler",
+            &[
+                "scheduler".into(),
+                "--listen".into(),
+                format!("127.0.0.1:{port}"),
+                "--executor-timeout".into(),
+                "10".into(),
+            ],
+            dir.path(),
+        );
+        scheduler.wait_for(port);
+        let mut executors = Vec::new();
+        let mut work_dirs = Vec::new();
+        for n in 0..2 {
+            let (flight, grpc) = (free_port(), free_port());
+            let work = dir.path().join(format!("work-{n}"));
+            std::fs::create_dir_all(&work).unwrap();
+            let mut executor = Node::start(
+                &format!("executor-{n}"),
+                &[
+                    "executor".into(),
+                    "--scheduler".into(),
+                    format!("127.0.0.1:{port}"),
+                    "--port".into(),
+                    flight.to_string(),
+                    "--grpc-port".into(),
+                    grpc.to_string(),
+                    "--concurrent-tasks".into(),
+                    "1".into(),
+                    "--work-dir".into(),
+                    work.display().to_string(),
+                ],
+                dir.path(),
+            );
+            executor.wait_for(flight);
+            executors.push(executor);
+            work_dirs.push(work);
+        }
+        // Executors register with the scheduler right after they listen.
+        std::thread::sleep(Duration::from_secs(2));
+        Cluster {
+            scheduler,
+            executors,
+            work_dirs,
+            port,
+            _dir: dir,
+        }
+    }
+
+    fn engine(&self) -> Engine {
+        format!("ballista://127.0.0.1:{}", self.port)
+            .parse()
+            .unwrap()
+    }
+
+    fn logs(&self) -> String {
+        let mut all = self.scheduler.log();
+        for e in &self.executors {
+            all.push_str(&e.log());
+        }
+        all
+    }
+}
+
+fn parquet_of(dir: &Path, customers: u64, seed: u64) -> (PathBuf, PathBuf) {
+    let csv = generated_company(dir, customers, seed);
+    let parquet = dir.join(format!("orders-{customers}.parquet"));
+    export_order_files(
+        std::slice::from_ref(&csv),
+        &ImportOptions::default(),
+        &parquet,
+    )
+    .unwrap();
+    (csv, parquet)
+}
+
+#[test]
+fn a_cluster_of_processes_gives_the_single_machine_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, parquet) = parquet_of(dir.path(), 3_000, 21);
+    let reference = csv_import(std::slice::from_ref(&csv), None);
+    let cluster = Cluster::start();
+    let paths = vec![parquet];
+    let session = Session::open(&cluster.engine(), &paths).unwrap();
+    let on_cluster =
+        job::import(&session, &paths, None).unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
+    assert_same_summaries(&reference, &on_cluster);
+    let inputs = fit_inputs(&session, reference.as_of, 1.0)
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
+    let (triples, _) = reference_fit_inputs(&reference);
+    assert_eq!(inputs.triples, triples);
+    let (model, gg) = fit(TransactionKind::MbgNbd, &inputs);
+    let spec = analyze_spec(model, gg.as_ref(), Some(0.3));
+    let scores = scores_by_id(&session, reference.as_of, &spec)
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
+    let identical = assert_scores_match(&reference, &spec, gg.as_ref(), &scores);
+    assert_eq!(identical, scores.len(), "every score bit for bit");
+    // Both executors ran tasks (each wrote shuffle files): the job was spread over both.
+    for work in &cluster.work_dirs {
+        let jobs = std::fs::read_dir(work).map_or(0, |d| d.count());
+        assert!(
+            jobs > 0,
+            "{} has no job's files:\n{}",
+            work.display(),
+            cluster.logs()
+        );
+    }
+}
+
+#[test]
+#[ignore = "hangs at times: of two runs on 2026-12-07 one passed in seconds, the other's job neither \
+            completed nor failed in 9 minutes after the kill (Ballista kept waiting); needs a job \
+            deadline on the client before it can gate CI: run with --ignored"]
+fn an_executor_killed_mid_job_never_gives_wrong_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, parquet) = parquet_of(dir.path(), 40_000, 22);
+    let reference = csv_import(std::slice::from_ref(&csv), None);
+    let mut cluster = Cluster::start();
+    let paths = vec![parquet];
+    let engine = cluster.engine();
+    let job = std::thread::spawn(move || {
+        let session = Session::open(&engine, &paths)?;
+        job::import(&session, &paths, None)
+    });
+    // Kill the second executor while the summary runs (the import's first queries are short).
+    std::thread::sleep(Duration::from_millis(2_500));
+    assert!(
+        !job.is_finished(),
+        "the job ended before the kill: make the company larger"
+    );
+    let victim = cluster.executors.pop().unwrap();
+    drop(victim);
+    let started = Instant::now();
+    match job.join().unwrap() {
+        Ok(result) => {
+            assert_same_summaries(&reference, &result);
+            eprintln!(
+                "the job completed on the surviving executor in {:?}",
+                started.elapsed()
+            );
+        }
+        Err(e) => {
+            let message = e.to_string();
+            eprintln!("the job failed after {:?}: {message}", started.elapsed());
+            assert!(message.starts_with("the engine failed:"), "{message}");
+        }
+    }
+    // The cluster is still usable for the next job, on the executor left.
+    let session = Session::open(
+        &cluster.engine(),
+        &[dir.path().join("orders-40000.parquet")],
+    )
+    .unwrap();
+    let again = job::import(&session, &[dir.path().join("orders-40000.parquet")], None)
+        .unwrap_or_else(|e| panic!("{e}\n{}", cluster.logs()));
+    assert_same_summaries(&reference, &again);
+}
