@@ -4,9 +4,9 @@
 
 pub mod analyze;
 pub mod campaign;
-pub mod contacts;
 #[cfg(feature = "distributed")]
 pub mod cluster;
+pub mod contacts;
 pub mod demo;
 #[cfg(feature = "distributed")]
 pub mod engine;
