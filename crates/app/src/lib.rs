@@ -41,5 +41,5 @@ mod setting;
 pub mod transitions;
 pub mod users;
 
-pub use forecast::{ForecastSettings, ModelOutcome};
+pub use forecast::{ForecastSettings, ModelOutcome, SpendModel, SpendOutcome};
 pub use setting::InvalidSetting;

@@ -4,14 +4,13 @@
 //! shared by every customer with the same `(x, T)`.
 
 use anyhow::{Context, Result, bail};
-use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{TransactionKind, TransactionModel, Triple, transaction};
 
 use super::data::ModelData;
 use super::fit::{spend_rows, weighted_triples};
 use super::settings::{ForecastHorizon, Model, ModelSettings};
 use crate::calibration::CustomerRow;
-use crate::forecast::{ByXT, IfAlive};
+use crate::forecast::{ByXT, IfAlive, SpendModel, fit_spend};
 
 /// The fitted models that score customers.
 #[allow(clippy::large_enum_variant)] // one per command, never in a collection
@@ -52,22 +51,18 @@ pub fn score(
             // The two fits need nothing of each other: side by side, as in `analyze`.
             let (fitted, gg) = rayon::join(
                 || transaction::fit(kind, &triples, &options),
-                || {
-                    (!spend.is_empty())
-                        .then(|| clientele_models::gamma_gamma::fit_weighted(&spend, &options))
-                },
+                || (!spend.is_empty()).then(|| fit_spend(&spend, &options)),
             );
             let (fitted, _) = fitted.with_context(|| format!("fitting {}", kind.code()))?;
-            let (gg, gg_refused) = match gg {
-                Some(Ok(f)) => (Some(f.model), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
+            let (gg, spend_note) = match gg {
+                Some((model, outcome)) => (model, outcome.note()),
                 None => (None, None),
             };
             Ok(Scorer::Transaction(TransactionScores::new(
                 kind,
                 fitted,
                 gg,
-                gg_refused,
+                spend_note,
                 horizon,
                 settings.time_unit.days(),
                 &triples,
@@ -99,9 +94,10 @@ pub fn score(
 pub struct TransactionScores {
     pub kind: TransactionKind,
     model: TransactionModel,
-    gg: Option<GammaGamma>,
-    /// Why Gamma-Gamma was refused, when it was (no spend or CLV then).
-    pub gg_refused: Option<String>,
+    gg: Option<SpendModel>,
+    /// Why spend is not a fitted Gamma-Gamma, when it is not: constant (every customer's
+    /// expected spend is that value), or refused (no spend or CLV then).
+    pub spend_note: Option<String>,
     margin: Option<f64>,
     shared: ByXT<AliveFactors>,
 }
@@ -143,8 +139,8 @@ impl TransactionScores {
     pub fn new(
         kind: TransactionKind,
         model: TransactionModel,
-        gg: Option<GammaGamma>,
-        gg_refused: Option<String>,
+        gg: Option<SpendModel>,
+        spend_note: Option<String>,
         horizon: &ForecastHorizon,
         unit_days: f64,
         triples: &[(Triple, f64)],
@@ -167,7 +163,7 @@ impl TransactionScores {
             kind,
             model,
             gg,
-            gg_refused,
+            spend_note,
             margin: horizon.margin,
             shared,
         }
@@ -187,7 +183,7 @@ impl TransactionScores {
             .expect("every customer's (x, T) is among the triples fitted on");
         let p_alive = self.model.p_alive(c);
         let value = self.gg.as_ref().map(|gg| {
-            let spend = gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
+            let spend = gg.expected_spend(c.x, row.mean_value.unwrap_or(0.0));
             let clv =
                 spend.and_then(|spend| f.if_alive.clv(p_alive, spend, self.margin.unwrap_or(1.0)));
             ValueScore {

@@ -167,7 +167,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
 
 /// One paragraph on the customer-base model behind P(alive) and CLV.
 fn model_line(out: &mut String, input: &ReportInput<'_>) {
-    use clientele_app::ModelOutcome;
+    use clientele_app::{ModelOutcome, SpendOutcome};
     match input.model {
         ModelOutcome::Skipped => {}
         ModelOutcome::Refused { kind, reason } => {
@@ -189,24 +189,14 @@ fn model_line(out: &mut String, input: &ReportInput<'_>) {
                 .collect();
             let _ = write!(
                 out,
-                "Model {} (days): {}; log-likelihood {:.1}, {}.",
+                "Model {} (days): {}; log-likelihood {:.1}, converged in {} iterations.",
                 kind.code(),
                 params.join(", "),
                 report.log_likelihood,
-                if report.converged {
-                    format!("converged in {} iterations", report.iterations)
-                } else {
-                    format!(
-                        "NOT converged: {}",
-                        report
-                            .convergence_note
-                            .as_deref()
-                            .unwrap_or("no reason given")
-                    )
-                }
+                report.iterations,
             );
             match spend {
-                Ok(gg) => {
+                SpendOutcome::Fitted(gg) => {
                     let params: Vec<String> = gg
                         .params
                         .iter()
@@ -219,7 +209,14 @@ fn model_line(out: &mut String, input: &ReportInput<'_>) {
                         input.horizon_days
                     );
                 }
-                Err(why) => {
+                SpendOutcome::Constant { value } => {
+                    let _ = writeln!(
+                        out,
+                        " Spend does not vary (every repeat buyer's purchases average {value}), so Gamma-Gamma is not fitted: the expected spend per purchase is {value}; CLV over {} days.",
+                        input.horizon_days
+                    );
+                }
+                SpendOutcome::Refused(why) => {
                     let _ = writeln!(out, " No spend model ({why}), so no CLV.");
                 }
             }

@@ -27,8 +27,8 @@ pub fn run(args: ModelScoreArgs) -> Result<()> {
         let mut w = csv::Writer::from_writer(&mut csv_out);
         match (&scorer, &data) {
             (Scorer::Transaction(scores), ModelData::Customers { rows, .. }) => {
-                if let Some(e) = &scores.gg_refused {
-                    eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
+                if let Some(note) = &scores.spend_note {
+                    eprintln!("note: {note}");
                 }
                 let mut header = vec![
                     "customer_id",
@@ -190,7 +190,7 @@ mod tests {
             let scores = TransactionScores::new(
                 kind,
                 model.clone(),
-                Some(gg),
+                Some(clientele_app::SpendModel::GammaGamma(gg)),
                 None,
                 &ForecastHorizon {
                     horizon,
