@@ -17,7 +17,10 @@ fn ftl_files(dir: &Path) -> Vec<String> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // The run-time variable: the build script's binary may have been compiled for another
+    // checkout sharing the target directory.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("locales");
     println!("cargo:rerun-if-changed={}", root.display());
     let en = ftl_files(&root.join("en"));
     let ru = ftl_files(&root.join("ru"));
@@ -37,10 +40,12 @@ fn main() {
         for lang in ["en", "ru"] {
             println!("cargo:rerun-if-changed={}", path(lang).display());
         }
+        // The paths are resolved when the crate compiles, from its own CARGO_MANIFEST_DIR: a
+        // target directory shared by several checkouts of the workspace reuses one build
+        // script's output for all of them, and an absolute path written here would embed
+        // another checkout's catalogues.
         out.push_str(&format!(
-            "    Catalogue {{ file: {name:?}, en: include_str!({:?}), ru: include_str!({:?}) }},\n",
-            path("en").display().to_string(),
-            path("ru").display().to_string()
+            "    Catalogue {{ file: {name:?}, en: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/locales/en/{name}\")), ru: include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/locales/ru/{name}\")) }},\n"
         ));
     }
     out.push_str("];\n");

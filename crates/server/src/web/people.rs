@@ -12,7 +12,7 @@ use clientele_store::{Cursor, CustomerFilter, CustomerListItem, Segment};
 use serde::Deserialize;
 
 use super::i18n::Tr;
-use super::lists::{channel_name, today_utc};
+use super::lists::{channel_name, reach_name, today_utc};
 use super::{Layout, WebError, WebUser, per_page, reason, render, see_other};
 use crate::AppState;
 
@@ -504,6 +504,18 @@ pub async fn card(
             .clone()
             .or_else(|| c.manager.clone())
             .unwrap_or_else(|| tr.get("card-unassigned")),
+    });
+    summary.push(Pair {
+        key: tr.get("card-reach"),
+        value: reach_name(
+            &tr,
+            Some(clientele_store::reach_of(
+                &card.consents,
+                &card.contacts,
+                c.preferred_channel,
+                today_utc(),
+            )),
+        ),
     });
     summary.push(Pair {
         key: tr.get("card-channel"),
