@@ -95,6 +95,8 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
         "as_of": a.as_of.to_string(),
         "customers": a.len(),
         "cost_complete": a.cost_complete,
+        // No cost on any line: every profit figure only repeats revenue.
+        "cost_known": super::text::cost_known(a),
         "categories": input.categories,
         "files": files,
         "rejected_rows": input.rejects.len(),
