@@ -890,6 +890,27 @@ async fn no_page_or_answer_suggests_a_channel_without_consent() {
             .await
             .unwrap();
 
+        // Boris's latest snapshot expects his next purchase on 2024-10-15 (issue 24 items 2, 6).
+        let sql =
+            "UPDATE score_snapshots SET next_purchase = $1 WHERE customer_id = $2 AND as_of = $3";
+        let (next, d2) = (day(2024, 10, 15), day(D2.0, D2.1, D2.2));
+        macro_rules! set_next {
+            ($pool:expr) => {
+                sqlx::query(sql)
+                    .bind(i64::from(next.days_since_epoch()))
+                    .bind(f.boris)
+                    .bind(i64::from(d2.days_since_epoch()))
+                    .execute($pool)
+                    .await
+                    .map(|_| ())
+                    .unwrap()
+            };
+        }
+        match &app.store {
+            Store::Sqlite(p) => set_next!(p),
+            Store::Postgres(p) => set_next!(p),
+        };
+
         let b = Browser::new(&app);
         b.login("ada", "/today").await;
         let html = b.get("/today").await.body;
@@ -919,6 +940,17 @@ async fn no_page_or_answer_suggests_a_channel_without_consent() {
             let page = b.get(&format!("/customers/{id}")).await;
             assert_clean(&page);
             assert_eq!(reach_on(&page.body), want, "customer {id}");
+            let next = after(
+                &page.body,
+                "<dt>Next purchase expected</dt>",
+                "<dd>",
+                "</dd>",
+            );
+            assert_eq!(
+                next,
+                (id == f.boris).then_some("2024-10-15"),
+                "customer {id}"
+            );
         }
         // The API's card says the same, as codes.
         let token = app

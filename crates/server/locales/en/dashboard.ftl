@@ -192,6 +192,7 @@ card-timeline = Purchases
 card-dates = Personal dates
 card-consents = Consents and channel
 card-channel = Preferred channel
+card-next-purchase = Next purchase expected
 card-reach = Reach on
 reach-no-consented-channel = No consented channel
 reach-no-contact-details = Consent given, but no contact details

@@ -231,6 +231,7 @@ card-timeline = Покупки
 card-dates = Личные даты
 card-consents = Согласия и канал
 card-channel = Предпочтительный канал
+card-next-purchase = Следующая покупка ожидается
 card-reach = Связаться через
 reach-no-consented-channel = Нет канала с согласием
 reach-no-contact-details = Согласие есть, но нет контактов

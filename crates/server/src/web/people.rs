@@ -491,6 +491,12 @@ pub async fn card(
             value: tr.probability(p),
         });
     }
+    if let Some(next) = latest.and_then(|h| h.next_purchase) {
+        summary.push(Pair {
+            key: tr.get("card-next-purchase"),
+            value: tr.date(next),
+        });
+    }
     if let Some(clv) = latest.and_then(|h| h.clv) {
         summary.push(Pair {
             key: tr.get("col-clv"),
