@@ -9,7 +9,7 @@ use clientele_models::clv::{
 };
 use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::transaction::{self, TransactionKind, TransactionModel};
-use clientele_models::{Fit, FitOptions, FitReport, SpendRow, Triple, compress_owned};
+use clientele_models::{FitError, FitOptions, FitReport, SpendRow, Triple, compress_owned};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -116,15 +116,79 @@ fn shared_forecasts(
     })
 }
 
+/// What a customer is expected to spend per purchase: a fitted Gamma-Gamma, or one value for
+/// everyone when spend does not vary between customers (there is then nothing to fit: every
+/// purchase is expected at that value).
+#[derive(Clone, Copy, Debug)]
+pub enum SpendModel {
+    GammaGamma(GammaGamma),
+    Constant(f64),
+}
+
+impl SpendModel {
+    /// Expected spend per purchase of a customer with `x` repeat purchases of mean value `z̄`.
+    pub fn expected_spend(&self, x: f64, mean_value: f64) -> Option<f64> {
+        match self {
+            SpendModel::GammaGamma(gg) => gg.conditional_expected_spend(x, mean_value),
+            SpendModel::Constant(value) => Some(*value),
+        }
+    }
+}
+
+/// What the spend step tells the report.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SpendOutcome {
+    /// Gamma-Gamma fitted and converged.
+    Fitted(FitReport),
+    /// Every repeat buyer's purchases average `value`: the expected spend is `value`.
+    Constant { value: f64 },
+    /// No spend model, so no CLV: why.
+    Refused(String),
+}
+
+impl SpendOutcome {
+    /// A note for the reports when spend is not a fitted model: constant, or refused.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            SpendOutcome::Fitted(_) => None,
+            SpendOutcome::Constant { value } => Some(format!(
+                "spend does not vary (every repeat buyer's purchases average {value}): Gamma-Gamma is not fitted and the expected spend per purchase is {value}"
+            )),
+            SpendOutcome::Refused(why) => Some(format!("no spend model ({why}), so no CLV")),
+        }
+    }
+}
+
+/// Fits the spend model on the repeat buyers' rows: Gamma-Gamma, or the one value when spend
+/// does not vary; `None` (with the reason) when neither can be had. A fit that did not converge
+/// is refused by the models crate, so it never reaches a forecast.
+pub fn fit_spend(
+    rows: &[(SpendRow, f64)],
+    options: &FitOptions,
+) -> (Option<SpendModel>, SpendOutcome) {
+    match clientele_models::gamma_gamma::fit_weighted(rows, options) {
+        Ok(fit) => (
+            Some(SpendModel::GammaGamma(fit.model)),
+            SpendOutcome::Fitted(fit.report),
+        ),
+        Err(FitError::ConstantSpend { value }) => (
+            Some(SpendModel::Constant(value)),
+            SpendOutcome::Constant { value },
+        ),
+        Err(e) => (None, SpendOutcome::Refused(e.to_string())),
+    }
+}
+
 /// What the model step tells the report.
 #[derive(Debug)]
 pub enum ModelOutcome {
     /// No model was asked for.
     Skipped,
+    /// The transaction model fitted and converged (a fit that does not converge is refused).
     Fitted {
         kind: TransactionKind,
         report: Box<FitReport>,
-        spend: Result<FitReport, String>,
+        spend: SpendOutcome,
     },
     /// The data cannot support the model; the ladder falls back to rhythms and day limits.
     Refused {
@@ -134,23 +198,17 @@ pub enum ModelOutcome {
 }
 
 impl ModelOutcome {
-    /// What to tell about the model: refused (statuses then come from rhythms and day limits) or
-    /// not converged; `None` when it was fitted and converged, or not asked for.
+    /// What to tell about the model: refused (statuses then come from rhythms and day limits),
+    /// or a spend that is constant or refused; `None` when both fits are in use, or no model was
+    /// asked for.
     pub fn note(&self) -> Option<String> {
         match self {
             ModelOutcome::Refused { kind, reason } => Some(format!(
                 "{} not fitted ({reason}); statuses use rhythms and day limits",
                 kind.code()
             )),
-            ModelOutcome::Fitted { kind, report, .. } if !report.converged => Some(format!(
-                "{} did not converge: {}",
-                kind.code(),
-                report
-                    .convergence_note
-                    .as_deref()
-                    .unwrap_or("no reason given")
-            )),
-            _ => None,
+            ModelOutcome::Fitted { spend, .. } => spend.note(),
+            ModelOutcome::Skipped => None,
         }
     }
 }
@@ -259,10 +317,7 @@ impl FitInputs {
         // other leaves a core idle (between its parallel passes over the rows).
         let (transaction, spend) = rayon::join(
             || transaction::fit(kind, &self.triples, &FitOptions::default()),
-            || {
-                clientele_models::gamma_gamma::fit_weighted(&self.spend, &FitOptions::default())
-                    .map_err(|e| e.to_string())
-            },
+            || fit_spend(&self.spend, &FitOptions::default()),
         );
         let (model, report) = match transaction {
             Ok(fitted) => fitted,
@@ -300,7 +355,7 @@ pub struct Fitted {
     report: FitReport,
     /// The distinct triples fitted on: their (x, T) pairs are all the forecasts share.
     triples: Vec<(Triple, f64)>,
-    spend: Result<Fit<GammaGamma>, String>,
+    spend: (Option<SpendModel>, SpendOutcome),
 }
 
 /// Fits the models on `customers` (id, summary) and forecasts each one, in the same order.
@@ -347,7 +402,8 @@ pub fn forecast_all(
     };
     let shared = shared_forecasts(&model, &triples, settings);
     drop(triples);
-    let spend_model = spend.as_ref().ok().map(|f| &f.model);
+    let (spend_model, spend) = spend;
+    let spend_model = spend_model.as_ref();
     let forecasts = customers
         .par_iter()
         .map(|(_, s)| {
@@ -365,22 +421,21 @@ pub fn forecast_all(
     let outcome = ModelOutcome::Fitted {
         kind,
         report: Box::new(report),
-        spend: spend.map(|f| f.report),
+        spend,
     };
     (forecasts, outcome)
 }
 
 fn forecast_one(
     model: &TransactionModel,
-    gg: Option<&GammaGamma>,
+    gg: Option<&SpendModel>,
     given_alive: &GivenAlive,
     row: &ModelInputs,
     as_of: Day,
     mean_margin: Option<f64>,
 ) -> Forecast {
     let c = &row.triple;
-    let expected_spend =
-        gg.and_then(|g| g.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0)));
+    let expected_spend = gg.and_then(|g| g.expected_spend(c.x, row.mean_value.unwrap_or(0.0)));
     // The customer's own margin when their costs are known, else the company's.
     let margin = row.margin.or(mean_margin);
     let p_alive = FactoredPurchaseModel::p_alive(model, c.x, c.t_x, c.t);
@@ -416,12 +471,14 @@ mod tests {
         let Fits::Fitted(fitted) = fits else {
             panic!("the fits were refused or skipped");
         };
-        let spend = fitted.spend.expect("Gamma-Gamma fitted");
+        let SpendOutcome::Fitted(spend) = fitted.spend.1 else {
+            panic!("Gamma-Gamma was not fitted: {:?}", fitted.spend.1);
+        };
         fitted
             .report
             .params
             .into_iter()
-            .chain(spend.report.params)
+            .chain(spend.params)
             .collect()
     }
 

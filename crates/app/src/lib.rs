@@ -49,5 +49,5 @@ pub mod users;
 pub mod voice;
 pub mod winback;
 
-pub use forecast::{ForecastSettings, ModelOutcome};
+pub use forecast::{ForecastSettings, ModelOutcome, SpendModel, SpendOutcome};
 pub use setting::InvalidSetting;

@@ -949,3 +949,71 @@ Name,Email,Financial Status,Subtotal,Total,Discount Amount,Created at,Lineitem q
     let boris = row("boris@example.com");
     assert_eq!(boris["revenue"], "15.50");
 }
+
+/// Issue 24 items 5 and 10: with no cost column the text report shows no profit (it would only
+/// repeat revenue) and says why; it states how the file was read, as the JSON does; it says
+/// "lost customers brought X" only when some are lost and brought revenue.
+#[test]
+fn text_report_without_costs_shows_no_profit_and_states_the_format() {
+    let dir = tempdir();
+    // a: bought 2024-01-10 and 2024-01-20 (10.50 + 4.50); b: once on 2024-01-15 (7.25). As of
+    // 2024-02-01 nobody is lost (the default limit is 365 days of silence).
+    let input = dir.path().join("orders.csv");
+    fs::write(
+        &input,
+        "customer;date;amount\na;10.01.2024;10,50\nb;15.01.2024;7,25\na;20.01.2024;4,50\n",
+    )
+    .unwrap();
+    let r = run(&["analyze", path_str(&input), "--as-of", "2024-02-01"]).ok();
+    let text = &r.stdout;
+    assert!(
+        text.contains("No order line has a cost: profit is not shown"),
+        "{text}"
+    );
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("rung (strategy)"))
+        .unwrap();
+    assert!(!header.contains("profit"), "{header}");
+    assert!(!text.contains("by profit"), "{text}");
+    assert!(text.contains("No customer is lost."), "{text}");
+    assert!(!text.contains("take 0"), "{text}");
+    // The format, as detected: the same sentences as the JSON report's `format`.
+    let json = run(&[
+        "analyze",
+        path_str(&input),
+        "--as-of",
+        "2024-02-01",
+        "--format",
+        "json",
+    ])
+    .ok()
+    .json();
+    let format: Vec<&str> = json["files"][0]["format"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        format.iter().any(|n| n.starts_with("separator: ';'")),
+        "{format:?}"
+    );
+    assert!(
+        format.iter().any(|n| n.starts_with("decimal mark: ','")),
+        "{format:?}"
+    );
+    for note in &format {
+        assert!(
+            text.contains(&format!("  {note}\n")),
+            "{note} missing in\n{text}"
+        );
+    }
+    assert_eq!(json["cost_known"], false);
+    // Revenue is 22.25 in all: a's 15.00 and b's 7.25.
+    let all = text.lines().find(|l| l.starts_with("all ")).unwrap();
+    assert!(
+        all.contains(" 22 ") || all.split_whitespace().nth(3) == Some("22"),
+        "{all}"
+    );
+}

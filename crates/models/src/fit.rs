@@ -139,6 +139,31 @@ pub enum FitError {
     InvalidOption(String),
     #[error("the log-likelihood is not finite at any starting point ({starts} tried)")]
     NonFiniteLikelihood { starts: usize },
+    /// The optimiser stopped short of its tolerance: parameters it reached are no estimate, and a
+    /// model built on them would forecast nonsense (Gamma-Gamma "fits" p = 1.8e303 on spend that
+    /// never varies), so the fit is refused with where it stopped.
+    #[error("{} did not converge ({}): {note}; its parameters are not used", model.name(), describe_params(params))]
+    NotConverged {
+        model: ModelKind,
+        note: String,
+        params: Vec<(&'static str, f64)>,
+    },
+    /// Every repeat buyer's purchases average the same value: a spend model has nothing to
+    /// estimate (its likelihood grows without bound as the spread shrinks to zero). The expected
+    /// spend of every customer is that value.
+    #[error(
+        "every repeat buyer's purchases average {value}: spend does not vary, so there is nothing to fit and the expected spend per purchase is {value}"
+    )]
+    ConstantSpend { value: f64 },
+}
+
+/// `p = 1.2, q = 3.4e108` for an error message.
+fn describe_params(params: &[(&'static str, f64)]) -> String {
+    params
+        .iter()
+        .map(|(n, v)| format!("{n} = {v:.4e}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl From<DataError> for FitError {
@@ -403,6 +428,21 @@ pub(crate) fn run(
     opts: &FitOptions,
 ) -> Result<(Vec<f64>, FitReport), FitError> {
     let min = minimize(&problem, opts)?;
+    if !min.converged {
+        return Err(FitError::NotConverged {
+            model: problem.kind,
+            note: min
+                .note
+                .clone()
+                .unwrap_or_else(|| "the gradient stayed above the tolerance".into()),
+            params: problem
+                .names
+                .iter()
+                .copied()
+                .zip(min.theta.iter().map(|t| t.exp()))
+                .collect(),
+        });
+    }
     let n = problem.n_customers;
     let dim = problem.names.len();
     let ll = problem.log_likelihood;

@@ -93,6 +93,19 @@ pub fn log_likelihood(p: GammaGammaParams, rows: &[(SpendRow, f64)]) -> f64 {
     }
 }
 
+/// The one mean value every row shares (to a relative 1e-9, so that 29.97 / 3 and 19.98 / 2 are
+/// one value), or `None` when spend varies between customers. Weights do not matter: a value is
+/// shared or it is not.
+pub fn constant_spend(rows: &[(SpendRow, f64)]) -> Option<f64> {
+    let (first, _) = rows.first()?;
+    let (lo, hi) = rows
+        .iter()
+        .fold((first.mean_value, first.mean_value), |(lo, hi), (r, _)| {
+            (lo.min(r.mean_value), hi.max(r.mean_value))
+        });
+    (hi - lo <= 1e-9 * hi.abs()).then_some(first.mean_value)
+}
+
 /// Fits Gamma-Gamma to repeat buyers (every row needs x ≥ 1 and z̄ > 0; leave one-time buyers out).
 pub fn fit(data: &[SpendRow], opts: &FitOptions) -> Result<Fit<GammaGamma>, FitError> {
     let weighted: Vec<(SpendRow, f64)> = data.iter().map(|c| (*c, 1.0)).collect();
@@ -117,6 +130,9 @@ pub fn fit_weighted(
             found,
             needed: opts.min_repeat_buyers,
         });
+    }
+    if let Some(value) = constant_spend(&rows) {
+        return Err(FitError::ConstantSpend { value });
     }
     let mean = rows.iter().map(|(r, w)| r.mean_value * w).sum::<f64>() / n_customers;
     // Starts matching the mean spend pγ/(q−1) to the observed mean at a few shapes.

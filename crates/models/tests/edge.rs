@@ -7,7 +7,7 @@ use clientele_models::bgbb::{BgBb, BgBbParams};
 use clientele_models::bgnbd::{BgNbd, BgNbdParams};
 use clientele_models::mbgnbd::{MbgNbd, MbgNbdParams};
 use clientele_models::pnbd::{ParetoNbd, ParetoNbdParams};
-use clientele_models::{FitError, FitOptions, Triple, bgnbd, mbgnbd, pnbd};
+use clientele_models::{FitError, FitOptions, SpendRow, Triple, bgnbd, gamma_gamma, mbgnbd, pnbd};
 use proptest::prelude::*;
 
 fn prob(name: &str, v: f64) {
@@ -223,6 +223,87 @@ fn fits_refuse_with_reasons() {
             .to_string()
             .contains("row 1")
     );
+}
+
+#[test]
+fn a_fit_that_does_not_converge_is_refused() {
+    // Two iterations cannot reach the tolerance on CDNOW from any start: the fit is refused
+    // with where it stopped, never returned as an estimate.
+    let data = common::cdnow_triples();
+    let short = FitOptions {
+        max_iterations: 2,
+        ..FitOptions::default()
+    };
+    let e = bgnbd::fit(&data, &short).unwrap_err();
+    let FitError::NotConverged { params, .. } = &e else {
+        panic!("expected NotConverged, got {e:?}");
+    };
+    assert_eq!(
+        params.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        ["r", "alpha", "a", "b"]
+    );
+    let message = e.to_string();
+    assert!(
+        message.starts_with("BG/NBD did not converge (r = ") && message.ends_with("not used"),
+        "{message}"
+    );
+}
+
+#[test]
+fn spend_that_never_varies_is_not_fitted() {
+    // Every order at 1: every repeat buyer's mean is 1, whatever their count. Gamma-Gamma's
+    // likelihood grows without bound as p and q grow (it once "fitted" p = 1.8e303 without
+    // converging); the fit is refused with the one value, which is then the expected spend.
+    let rows: Vec<(SpendRow, f64)> = (1..=40)
+        .map(|x| {
+            (
+                SpendRow {
+                    x: f64::from(x % 7 + 1),
+                    mean_value: 1.0,
+                },
+                1.0,
+            )
+        })
+        .collect();
+    let e = gamma_gamma::fit_weighted(&rows, &FitOptions::default()).unwrap_err();
+    assert_eq!(e, FitError::ConstantSpend { value: 1.0 });
+    assert!(e.to_string().contains("spend does not vary"), "{e}");
+    // 29.97 over 3 purchases and 19.98 over 2 are one price of 9.99, whatever the rounding.
+    let prices = [
+        (
+            SpendRow {
+                x: 3.0,
+                mean_value: 29.97 / 3.0,
+            },
+            1.0,
+        ),
+        (
+            SpendRow {
+                x: 2.0,
+                mean_value: 19.98 / 2.0,
+            },
+            1.0,
+        ),
+    ];
+    assert_eq!(gamma_gamma::constant_spend(&prices), Some(29.97 / 3.0));
+    // One cent apart is spend that varies.
+    let varied = [
+        (
+            SpendRow {
+                x: 3.0,
+                mean_value: 9.99,
+            },
+            1.0,
+        ),
+        (
+            SpendRow {
+                x: 2.0,
+                mean_value: 10.00,
+            },
+            1.0,
+        ),
+    ];
+    assert_eq!(gamma_gamma::constant_spend(&varied), None);
 }
 
 #[test]

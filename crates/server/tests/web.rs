@@ -16,8 +16,8 @@ use std::future::Future;
 use clientele_core::{Day, Money, Rung};
 use clientele_server::web::i18n::{CATALOGUES, Lang, Tr, message_ids};
 use clientele_store::{
-    Channel, Cursor, CustomerEdit, CustomerFilter, CustomerPage, DateRule, NewCustomer,
-    NewOrderLine, PersonalDateRecord, Role, Scope, Store,
+    Channel, ConsentRecord, Cursor, CustomerEdit, CustomerFilter, CustomerPage, DateRule,
+    NewCustomer, NewOrderLine, PersonalDateRecord, Role, Scope, Store,
 };
 use clientele_testdb::Backend;
 use common::RunningServer;
@@ -772,7 +772,8 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
             cell(html, &hostile_row, "action"),
             "Keep the rhythm: remind them before their usual next purchase."
         );
-        assert_eq!(cell(html, &hostile_row, "channel"), "Phone");
+        // Prefers the phone, but never gave consent for any channel.
+        assert_eq!(cell(html, &hostile_row, "channel"), "No consented channel");
         assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{html}");
         assert!(!html.contains("<script>alert"));
 
@@ -839,6 +840,152 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
         analyst.login("ana", "/").await;
         assert_eq!(row_ids(&analyst.get("/today").await.body, "today-list"), vec![f.boris, f.hostile]);
         assert_eq!(row_ids(&analyst.get("/lost").await.body, "lost-list"), vec![f.vera]);
+        app
+    })
+    .await;
+}
+
+/// Issue 24 item 1: every channel a page or the API suggests has consent in force today and
+/// contact details, whatever the customer prefers; "no consented channel" is said plainly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_or_answer_suggests_a_channel_without_consent() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        let consent = |channel, granted, d| ConsentRecord {
+            channel,
+            granted,
+            day: d,
+            source: "test".into(),
+        };
+        // Boris prefers e-mail but withdrew it; the phone is consented and known → Phone.
+        let store = &app.store;
+        store
+            .add_contact(f.boris, Channel::Email, "boris@example.com")
+            .await
+            .unwrap();
+        store
+            .add_contact(f.boris, Channel::Phone, "+70000000001")
+            .await
+            .unwrap();
+        store
+            .record_consent(f.boris, &consent(Channel::Email, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(f.boris, &consent(Channel::Email, false, day(2024, 5, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(f.boris, &consent(Channel::Phone, true, day(2024, 5, 1)))
+            .await
+            .unwrap();
+        // <script> prefers the phone and has a number, but no consent at all.
+        store
+            .add_contact(f.hostile, Channel::Phone, "+70000000002")
+            .await
+            .unwrap();
+        // Vera consented to e-mail, but there is no address.
+        store
+            .record_consent(f.vera, &consent(Channel::Email, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        // Alice prefers e-mail, consented to it, address known → E-mail.
+        store
+            .add_contact(f.alice, Channel::Email, "alice@example.com")
+            .await
+            .unwrap();
+        store
+            .record_consent(f.alice, &consent(Channel::Email, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+
+        // Boris's latest snapshot expects his next purchase on 2024-10-15 (issue 24 items 2, 6).
+        let sql =
+            "UPDATE score_snapshots SET next_purchase = $1 WHERE customer_id = $2 AND as_of = $3";
+        let (next, d2) = (day(2024, 10, 15), day(D2.0, D2.1, D2.2));
+        macro_rules! set_next {
+            ($pool:expr) => {
+                sqlx::query(sql)
+                    .bind(i64::from(next.days_since_epoch()))
+                    .bind(f.boris)
+                    .bind(i64::from(d2.days_since_epoch()))
+                    .execute($pool)
+                    .await
+                    .map(|_| ())
+                    .unwrap()
+            };
+        }
+        match &app.store {
+            Store::Sqlite(p) => set_next!(p),
+            Store::Postgres(p) => set_next!(p),
+        };
+
+        let b = Browser::new(&app);
+        b.login("ada", "/today").await;
+        let html = b.get("/today").await.body;
+        let row = |id: i64| format!("data-customer-id=\"{id}\"");
+        assert_eq!(cell(&html, &row(f.boris), "channel"), "Phone");
+        assert_eq!(
+            cell(&html, &row(f.hostile), "channel"),
+            "No consented channel"
+        );
+        let html = b.get("/lost").await.body;
+        assert_eq!(
+            cell(&html, &row(f.vera), "channel"),
+            "Consent given, but no contact details"
+        );
+        let reach_on = |html: &str| {
+            after(html, "<dt>Reach on</dt>", "<dd>", "</dd>")
+                .unwrap_or_else(|| panic!("no 'Reach on' on the card: {html}"))
+                .to_string()
+        };
+        for (id, want) in [
+            (f.boris, "Phone"),
+            (f.hostile, "No consented channel"),
+            (f.vera, "Consent given, but no contact details"),
+            (f.alice, "E-mail"),
+            (f.gleb, "No consented channel"),
+        ] {
+            let page = b.get(&format!("/customers/{id}")).await;
+            assert_clean(&page);
+            assert_eq!(reach_on(&page.body), want, "customer {id}");
+            let next = after(
+                &page.body,
+                "<dt>Next purchase expected</dt>",
+                "<dd>",
+                "</dd>",
+            );
+            assert_eq!(
+                next,
+                (id == f.boris).then_some("2024-10-15"),
+                "customer {id}"
+            );
+        }
+        // The API's card says the same, as codes.
+        let token = app
+            .store
+            .add_user("api", Role::Analyst)
+            .await
+            .unwrap()
+            .token;
+        let client = reqwest::Client::new();
+        for (id, want) in [
+            (f.boris, "phone"),
+            (f.hostile, "no_consented_channel"),
+            (f.vera, "no_contact_details"),
+            (f.alice, "email"),
+        ] {
+            let card: serde_json::Value = client
+                .get(format!("{}/api/v1/customers/{id}", app.base))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(card["reach"], want, "customer {id}: {card}");
+        }
         app
     })
     .await;

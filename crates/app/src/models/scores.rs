@@ -4,7 +4,6 @@
 //! shared by every customer with the same `(x, T)`.
 
 use anyhow::{Context, Result, bail};
-use clientele_models::gamma_gamma::GammaGamma;
 use clientele_models::{
     FitOptions, SpendRow, TransactionKind, TransactionModel, Triple, transaction,
 };
@@ -13,7 +12,7 @@ use super::data::ModelData;
 use super::fit::{spend_rows, weighted_triples};
 use super::settings::{ForecastHorizon, Model, ModelSettings};
 use crate::calibration::CustomerRow;
-use crate::forecast::{ByXT, IfAlive};
+use crate::forecast::{ByXT, IfAlive, SpendModel, fit_spend};
 
 /// The fitted models that score customers.
 #[allow(clippy::large_enum_variant)] // one per command, never in a collection
@@ -53,14 +52,14 @@ pub fn score(
             let spend = spend_rows(rows);
             let ScoringFits {
                 model: fitted,
-                gg,
-                gg_refused,
+                spend: gg,
+                spend_note,
             } = fit_for_scores(kind, &triples, &spend, &options)?;
             Ok(Scorer::Transaction(TransactionScores::new(
                 kind,
                 fitted,
                 gg,
-                gg_refused,
+                spend_note,
                 horizon,
                 settings.time_unit.days(),
                 &triples,
@@ -87,18 +86,19 @@ pub fn score(
     }
 }
 
-/// The models `score` fits: the transaction model, and Gamma-Gamma when there are repeat buyers
-/// with a spend (or why it was refused).
+/// The models `score` fits: the transaction model, and the spend model beside it when there are
+/// repeat buyers with a spend (Gamma-Gamma, or the one value when spend does not vary), with the
+/// note on spend the reports print when it is not a fitted Gamma-Gamma.
 #[derive(Debug)]
 pub struct ScoringFits {
     pub model: TransactionModel,
-    pub gg: Option<GammaGamma>,
-    pub gg_refused: Option<String>,
+    pub spend: Option<SpendModel>,
+    pub spend_note: Option<String>,
 }
 
-/// Fits `kind` on the customers' distinct (x, t_x, T) with their counts, and Gamma-Gamma on the
-/// spend rows beside it; a refused transaction model is an error naming it. `models score` fits
-/// with it, and so does the distributed engine on the same inputs gathered on a cluster.
+/// Fits `kind` on the customers' distinct (x, t_x, T) with their counts, and the spend model on
+/// the spend rows beside it; a refused transaction model is an error naming it. `models score`
+/// fits with it, and so does the distributed engine on the same inputs gathered on a cluster.
 pub fn fit_for_scores(
     kind: TransactionKind,
     triples: &[(Triple, f64)],
@@ -108,18 +108,17 @@ pub fn fit_for_scores(
     // The two fits need nothing of each other: side by side, as in `analyze`.
     let (fitted, gg) = rayon::join(
         || transaction::fit(kind, triples, options),
-        || (!spend.is_empty()).then(|| clientele_models::gamma_gamma::fit_weighted(spend, options)),
+        || (!spend.is_empty()).then(|| fit_spend(spend, options)),
     );
     let (model, _) = fitted.with_context(|| format!("fitting {}", kind.code()))?;
-    let (gg, gg_refused) = match gg {
-        Some(Ok(f)) => (Some(f.model), None),
-        Some(Err(e)) => (None, Some(e.to_string())),
+    let (spend, spend_note) = match gg {
+        Some((model, outcome)) => (model, outcome.note()),
         None => (None, None),
     };
     Ok(ScoringFits {
         model,
-        gg,
-        gg_refused,
+        spend,
+        spend_note,
     })
 }
 
@@ -128,9 +127,10 @@ pub fn fit_for_scores(
 pub struct TransactionScores {
     pub kind: TransactionKind,
     model: TransactionModel,
-    gg: Option<GammaGamma>,
-    /// Why Gamma-Gamma was refused, when it was (no spend or CLV then).
-    pub gg_refused: Option<String>,
+    gg: Option<SpendModel>,
+    /// Why spend is not a fitted Gamma-Gamma, when it is not: constant (every customer's
+    /// expected spend is that value), or refused (no spend or CLV then).
+    pub spend_note: Option<String>,
     margin: Option<f64>,
     shared: ByXT<AliveFactors>,
 }
@@ -172,8 +172,8 @@ impl TransactionScores {
     pub fn new(
         kind: TransactionKind,
         model: TransactionModel,
-        gg: Option<GammaGamma>,
-        gg_refused: Option<String>,
+        gg: Option<SpendModel>,
+        spend_note: Option<String>,
         horizon: &ForecastHorizon,
         unit_days: f64,
         triples: &[(Triple, f64)],
@@ -196,7 +196,7 @@ impl TransactionScores {
             kind,
             model,
             gg,
-            gg_refused,
+            spend_note,
             margin: horizon.margin,
             shared,
         }
@@ -216,7 +216,7 @@ impl TransactionScores {
             .expect("every customer's (x, T) is among the triples fitted on");
         let p_alive = self.model.p_alive(c);
         let value = self.gg.as_ref().map(|gg| {
-            let spend = gg.conditional_expected_spend(c.x, row.mean_value.unwrap_or(0.0));
+            let spend = gg.expected_spend(c.x, row.mean_value.unwrap_or(0.0));
             let clv =
                 spend.and_then(|spend| f.if_alive.clv(p_alive, spend, self.margin.unwrap_or(1.0)));
             ValueScore {

@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use clientele_app::SpendModel;
 use clientele_app::analyze::{AnalyzeProgress, AnalyzeSettings, Analyzed, analyze_summarised};
 use clientele_app::models::{CustomerScore, Model, ModelSource, ValueScore, fit_for_scores};
 use clientele_engine::parquet_in::import_parquet;
@@ -189,14 +190,21 @@ pub fn score(args: ModelScoreArgs) -> Result<()> {
     let fits = fit_for_scores(kind, &inputs.triples, &inputs.spend, &fit_options)?;
     let with_profit = args.margin.is_some();
     let header = transaction_header(
-        fits.gg_refused.as_deref(),
-        fits.gg.is_some(),
+        fits.spend_note.as_deref(),
+        fits.spend.is_some(),
         with_profit,
         horizon_note.as_deref(),
     );
     let spec = ScoreSpec {
         model: fits.model,
-        spend: fits.gg.as_ref().map(|gg| gg.params()),
+        spend: match &fits.spend {
+            Some(SpendModel::GammaGamma(gg)) => Some(gg.params()),
+            Some(SpendModel::Constant(_)) => bail!(
+                "spend does not vary between customers: the engine scores with a fitted \
+                 Gamma-Gamma only; score without --engine"
+            ),
+            None => None,
+        },
         unit_days,
         horizon: horizon.horizon,
         clv: transaction::clv_options(horizon.horizon, unit_days, horizon.discount_rate, 0.0),

@@ -95,6 +95,8 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
         "as_of": a.as_of.to_string(),
         "customers": a.len(),
         "cost_complete": a.cost_complete,
+        // No cost on any line: every profit figure only repeats revenue.
+        "cost_known": super::text::cost_known(a),
         "categories": input.categories,
         "files": files,
         "rejected_rows": input.rejects.len(),
@@ -112,7 +114,7 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
 }
 
 fn model_json(input: &ReportInput<'_>) -> Value {
-    use clientele_app::ModelOutcome;
+    use clientele_app::{ModelOutcome, SpendOutcome};
     match input.model {
         ModelOutcome::Skipped => Value::Null,
         ModelOutcome::Refused { kind, reason } => json!({
@@ -131,8 +133,16 @@ fn model_json(input: &ReportInput<'_>) -> Value {
             obj.insert(
                 "spend".into(),
                 match spend {
-                    Ok(gg) => report_json("gg", gg, None),
-                    Err(why) => json!({ "model": "gg", "fitted": false, "reason": why }),
+                    SpendOutcome::Fitted(gg) => report_json("gg", gg, None),
+                    SpendOutcome::Constant { value } => json!({
+                        "model": "constant",
+                        "fitted": false,
+                        "expected_spend": value,
+                        "reason": spend.note(),
+                    }),
+                    SpendOutcome::Refused(why) => {
+                        json!({ "model": "gg", "fitted": false, "reason": why })
+                    }
                 },
             );
             v

@@ -15,15 +15,35 @@ fn share(part: u64, whole: u64) -> String {
     }
 }
 
-fn row(out: &mut String, label: &str, t: &Tally, statuses: Option<&[Tally; 3]>, total: u64) {
+/// "1 lost customer", "2 lost customers".
+fn lost_customers(n: u64) -> String {
+    let noun = if n == 1 { "customer" } else { "customers" };
+    format!("{} lost {noun}", group_digits(n as i64))
+}
+
+/// Whether any cost is known: with no cost column at all, profit would only repeat revenue.
+pub fn cost_known(a: &clientele_core::Analysis) -> bool {
+    a.cost_complete || a.ladder.iter().any(|r| r.total.profit != r.total.revenue)
+}
+
+fn row(
+    out: &mut String,
+    label: &str,
+    t: &Tally,
+    statuses: Option<&[Tally; 3]>,
+    total: u64,
+    with_profit: bool,
+) {
     let _ = write!(
         out,
-        "{label:<26}{:>10} {:>7}{:>16}{:>16}",
+        "{label:<26}{:>10} {:>7}{:>16}",
         group_digits(t.customers as i64),
         share(t.customers, total),
         whole_money(t.revenue),
-        whole_money(t.profit),
     );
+    if with_profit {
+        let _ = write!(out, "{:>16}", whole_money(t.profit));
+    }
     if let Some(s) = statuses {
         let _ = write!(
             out,
@@ -54,6 +74,11 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
             group_digits(f.duplicates as i64),
             group_digits(f.after_as_of as i64),
         );
+        // What was detected (encoding, separator, header row, columns, dates, decimal mark),
+        // as the JSON report's `format` says it.
+        for note in &f.notes {
+            let _ = writeln!(out, "  {note}");
+        }
     }
     if !input.rejects.is_empty() {
         let whither = input
@@ -66,18 +91,27 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
             group_digits(input.rejects.len() as i64)
         );
     }
-    if !a.cost_complete {
+    let with_profit = cost_known(a);
+    if !with_profit {
+        out.push_str(
+            "No order line has a cost: profit is not shown (map a cost column with --map cost=COLUMN).\n",
+        );
+    } else if !a.cost_complete {
         out.push_str(
             "Some order lines have no cost: profit is revenue minus the costs that are known.\n",
         );
     }
     out.push('\n');
     let total: u64 = a.ladder.iter().map(|r| r.total.customers).sum();
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "{:<26}{:>10} {:>7}{:>16}{:>16}{:>10}{:>10}{:>10}",
-        "rung (strategy)", "customers", "share", "revenue", "profit", "active", "slipping", "lost"
+        "{:<26}{:>10} {:>7}{:>16}",
+        "rung (strategy)", "customers", "share", "revenue"
     );
+    if with_profit {
+        let _ = write!(out, "{:>16}", "profit");
+    }
+    let _ = writeln!(out, "{:>10}{:>10}{:>10}", "active", "slipping", "lost");
     for r in a.ladder.iter().rev() {
         let strategy = Strategy::for_rung(r.rung).as_str();
         let label = format!("{} ({strategy})", r.rung.as_str());
@@ -88,11 +122,19 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
             &r.total,
             has_status.then_some(&r.statuses),
             total,
+            with_profit,
         );
         if has_status && r.total.customers > 0 {
             for g in Subgroup::ALL {
                 let label = format!("  {}", g.as_str());
-                row(&mut out, &label, &r.subgroups[g as usize], None, total);
+                row(
+                    &mut out,
+                    &label,
+                    &r.subgroups[g as usize],
+                    None,
+                    total,
+                    with_profit,
+                );
             }
         }
     }
@@ -102,14 +144,39 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
         revenue: a.ladder.iter().map(|r| r.total.revenue).sum(),
         profit: a.ladder.iter().map(|r| r.total.profit).sum(),
     };
-    row(&mut out, "all", &everyone, Some(&statuses), total);
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "Returners (came back after being lost): {}. Lost customers take {} of revenue with them: win them back.",
-        group_digits(a.returners as i64),
-        whole_money(statuses[Status::Lost as usize].revenue),
+    row(
+        &mut out,
+        "all",
+        &everyone,
+        Some(&statuses),
+        total,
+        with_profit,
     );
+    out.push('\n');
+    let _ = write!(
+        out,
+        "Returners (came back after being lost): {}. ",
+        group_digits(a.returners as i64),
+    );
+    let lost = &statuses[Status::Lost as usize];
+    // Said only when it is true and means something: no lost customer, or lost customers who
+    // brought no revenue, are not "taking 0 of revenue".
+    if lost.customers == 0 {
+        out.push_str("No customer is lost.\n");
+    } else if lost.revenue > clientele_core::Money::ZERO {
+        let _ = writeln!(
+            out,
+            "{} brought {} of revenue: win them back.",
+            lost_customers(lost.customers),
+            whole_money(lost.revenue),
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{}, who brought no revenue.",
+            lost_customers(lost.customers),
+        );
+    }
     match &a.revenue_pareto {
         Some(p) => {
             let _ = write!(
@@ -119,7 +186,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
                 100.0 * p.customers_for_80,
                 p.gini
             );
-            if let Some(pp) = &a.profit_pareto {
+            if let Some(pp) = a.profit_pareto.as_ref().filter(|_| with_profit) {
                 let _ = write!(
                     out,
                     " The top 20% by profit bring {:.1}% of profit.",
@@ -167,7 +234,7 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
 
 /// One paragraph on the customer-base model behind P(alive) and CLV.
 fn model_line(out: &mut String, input: &ReportInput<'_>) {
-    use clientele_app::ModelOutcome;
+    use clientele_app::{ModelOutcome, SpendOutcome};
     match input.model {
         ModelOutcome::Skipped => {}
         ModelOutcome::Refused { kind, reason } => {
@@ -189,24 +256,14 @@ fn model_line(out: &mut String, input: &ReportInput<'_>) {
                 .collect();
             let _ = write!(
                 out,
-                "Model {} (days): {}; log-likelihood {:.1}, {}.",
+                "Model {} (days): {}; log-likelihood {:.1}, converged in {} iterations.",
                 kind.code(),
                 params.join(", "),
                 report.log_likelihood,
-                if report.converged {
-                    format!("converged in {} iterations", report.iterations)
-                } else {
-                    format!(
-                        "NOT converged: {}",
-                        report
-                            .convergence_note
-                            .as_deref()
-                            .unwrap_or("no reason given")
-                    )
-                }
+                report.iterations,
             );
             match spend {
-                Ok(gg) => {
+                SpendOutcome::Fitted(gg) => {
                     let params: Vec<String> = gg
                         .params
                         .iter()
@@ -219,7 +276,14 @@ fn model_line(out: &mut String, input: &ReportInput<'_>) {
                         input.horizon_days
                     );
                 }
-                Err(why) => {
+                SpendOutcome::Constant { value } => {
+                    let _ = writeln!(
+                        out,
+                        " Spend does not vary (every repeat buyer's purchases average {value}), so Gamma-Gamma is not fitted: the expected spend per purchase is {value}; CLV over {} days.",
+                        input.horizon_days
+                    );
+                }
+                SpendOutcome::Refused(why) => {
                     let _ = writeln!(out, " No spend model ({why}), so no CLV.");
                 }
             }

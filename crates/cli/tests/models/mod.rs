@@ -879,3 +879,105 @@ fn rows_the_models_do_not_use_are_named_on_standard_error() {
     assert_eq!(strict.code, Some(2), "{strict:?}");
     assert!(strict.stdout.is_empty(), "{}", strict.stdout);
 }
+
+/// Orders of `customers` customers from 2023 on, every one at 1.00: deterministic (a linear
+/// congruential generator), each customer with their own pace (gaps of 1 to 2·g days, g from 5
+/// to 204) and one to eight orders, so the purchase model has rates and drop-outs to fit.
+fn one_price_orders(customers: u32) -> String {
+    let mut text = String::from("order_id,customer_id,date,amount\n");
+    let mut state: u64 = 12345;
+    let mut next = |bound: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % bound
+    };
+    let start = civil_days(2023, 1, 1);
+    let mut order = 0;
+    for c in 1..=customers {
+        let mut day = start + next(500) as i64;
+        let mean_gap = 5 + next(200);
+        for _ in 0..=next(8) {
+            order += 1;
+            let (y, m, d) = crate::common::civil_from_days(day);
+            text.push_str(&format!("{order},{c},{y}-{m:02}-{d:02},1.00\n"));
+            // At least a day apart: a day's orders would be one purchase worth 2.00.
+            day += 1 + next(2 * mean_gap) as i64;
+        }
+    }
+    text
+}
+
+/// Issue 24 item 12: with every order at one amount, Gamma-Gamma has nothing to estimate (it
+/// once "fitted" p = 1.8e303 without converging and gave one-time buyers an expected spend of
+/// 1.81). `analyze` and `models score` now say spend does not vary and expect every purchase
+/// at that amount: 1.00, for every customer, one-time buyers included.
+#[test]
+fn spend_that_never_varies_is_expected_at_that_amount() {
+    let dir = tempdir();
+    let orders = dir.path().join("orders.csv");
+    fs::write(&orders, one_price_orders(400)).unwrap();
+    let out = dir.path().join("out");
+    let report = run(&[
+        "analyze",
+        path_str(&orders),
+        "--out",
+        path_str(&out),
+        "--format",
+        "json",
+        "--as-of",
+        "2025-06-30",
+    ])
+    .ok()
+    .json();
+    assert_eq!(report["model"]["fitted"], true, "{}", report["model"]);
+    let spend = &report["model"]["spend"];
+    assert_eq!(spend["model"], "constant", "{spend}");
+    assert_eq!(spend["expected_spend"], 1.0, "{spend}");
+    assert!(
+        spend["reason"]
+            .as_str()
+            .unwrap()
+            .contains("spend does not vary"),
+        "{spend}"
+    );
+    let table = Table::read(&out.join("customers.csv"));
+    assert_eq!(table.rows.len(), 400);
+    for r in &table.rows {
+        let e: f64 = r["expected_spend"].parse().unwrap();
+        assert!((e - 1.0).abs() < 1e-9, "{r:?}");
+    }
+    let text = run(&[
+        "analyze",
+        path_str(&orders),
+        "--out",
+        path_str(&dir.path().join("out-text")),
+        "--as-of",
+        "2025-06-30",
+    ])
+    .ok()
+    .stdout;
+    assert!(text.contains("Spend does not vary"), "{text}");
+    assert!(!text.contains("Gamma-Gamma):"), "{text}");
+
+    let scores = dir.path().join("scores.csv");
+    let r = run(&[
+        "models",
+        "score",
+        "--model",
+        "bgnbd",
+        path_str(&orders),
+        "--horizon",
+        "365",
+        "--out",
+        path_str(&scores),
+    ])
+    .ok();
+    assert!(r.stderr.contains("spend does not vary"), "{}", r.stderr);
+    let table = Table::read(&scores);
+    assert_eq!(table.rows.len(), 400);
+    for r in &table.rows {
+        let e: f64 = r["expected_spend"].parse().unwrap();
+        assert!((e - 1.0).abs() < 1e-9, "{r:?}");
+    }
+}

@@ -10,6 +10,8 @@
 //! - [`decide`] for one planned contact → [`Decision::Send`] (channel and time, with whether the
 //!   preferred channel was used and whether quiet hours moved it) or [`Decision::Refused`] with
 //!   a [`Refusal`] saying why.
+//! - [`choose_channel`] for rule 1 alone (which channel, or why none), where a list suggests how
+//!   to reach a customer without planning a message.
 //! - [`plan`] for many customers at once: applies [`decide`] to every planned contact in a fixed
 //!   order (per customer by priority, then wanted time, then input position) and counts what it
 //!   allows, so that no customer exceeds a cap whatever the modules planned. Decisions come
@@ -175,7 +177,13 @@ pub(crate) fn decide_sorted(
     counted: &[i64],
     rules: &ContactRules,
 ) -> Decision {
-    let channel = match choose_channel(contact.channels, customer, rules) {
+    let channel = match choose_channel(
+        contact.channels,
+        customer.consented,
+        customer.reachable,
+        customer.preferred,
+        rules,
+    ) {
         Ok(c) => c,
         Err(refusal) => return Decision::Refused(refusal),
     };
@@ -206,17 +214,24 @@ pub(crate) fn decide_sorted(
     })
 }
 
-fn choose_channel(
+/// Rule 1 of [`decide`] on its own: the channel to reach a customer on, of the `allowed` ones,
+/// given the channels with consent in force, those with contact details and the preferred one
+/// — or why there is none. Whatever suggests how to reach a customer (the Today and Lost lists,
+/// the card, exports, the API) calls this, so nothing suggests a channel [`decide`] would
+/// refuse: no consent, no channel, whatever the customer's preference.
+pub fn choose_channel(
     allowed: ChannelSet,
-    customer: &ContactProfile,
+    consented: ChannelSet,
+    reachable: ChannelSet,
+    preferred: Option<Channel>,
     rules: &ContactRules,
 ) -> Result<Channel, Refusal> {
-    let consented = allowed.intersect(customer.consented);
+    let consented = allowed.intersect(consented);
     if consented.is_empty() {
         return Err(Refusal::NoConsentedChannel);
     }
-    let usable = consented.intersect(customer.reachable);
-    if let Some(p) = customer.preferred.filter(|&p| usable.contains(p)) {
+    let usable = consented.intersect(reachable);
+    if let Some(p) = preferred.filter(|&p| usable.contains(p)) {
         return Ok(p);
     }
     rules

@@ -187,6 +187,10 @@ pub struct Card {
     pub kind: String,
     pub name: Option<String>,
     pub preferred_channel: Option<String>,
+    /// How to reach the customer today, by the contact policy: a channel with consent in force
+    /// and contact details (the preferred one when it qualifies), or `no_consented_channel`, or
+    /// `no_contact_details`. Never a channel whose consent is withdrawn or was never given.
+    pub reach: String,
     pub manager: Option<String>,
     pub manager_user: Option<String>,
     pub image_client: bool,
@@ -213,6 +217,14 @@ impl From<CustomerCard> for Card {
             kind: c.customer.kind.as_str().into(),
             name: c.customer.name,
             preferred_channel: c.customer.preferred_channel.map(|ch| ch.as_str().into()),
+            reach: clientele_store::reach_of(
+                &c.consents,
+                &c.contacts,
+                c.customer.preferred_channel,
+                today_utc(),
+            )
+            .code()
+            .into(),
             manager: c.customer.manager,
             manager_user: c.manager_user,
             image_client: c.customer.image_client,
@@ -406,4 +418,12 @@ async fn edit_customer(
         .await?;
     let card = state.cards.customer_card(auth.scope(), id).await?;
     Ok(Json(card.into()))
+}
+
+/// Today in UTC: the day consent must be in force on.
+fn today_utc() -> clientele_core::Day {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    clientele_core::Day::from_days_since_epoch((secs / 86_400) as i32)
 }

@@ -4,8 +4,9 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use clientele_core::{Day, Strategy};
-use clientele_store::{ActionItem, Channel, DateKind, ValueList};
+use clientele_store::{ActionItem, Channel, DateKind, Reach, ValueList};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 use super::i18n::{Arg, Tr};
 use super::pages::strategy_ids;
@@ -68,7 +69,23 @@ pub fn channel_name(tr: &Tr, channel: Option<Channel>) -> String {
     )
 }
 
-fn action_row(tr: &Tr, item: &ActionItem, as_of: Option<Day>, strategy: Strategy) -> ActionRow {
+/// The channel to reach a customer on, in words: the one the contact policy allows, or plainly
+/// why there is none (never the preferred channel when its consent is not in force).
+pub fn reach_name(tr: &Tr, reach: Option<Reach>) -> String {
+    match reach {
+        Some(Reach::Channel(c)) => channel_name(tr, Some(c)),
+        Some(Reach::NoContactDetails) => tr.get("reach-no-contact-details"),
+        Some(Reach::NoConsentedChannel) | None => tr.get("reach-no-consented-channel"),
+    }
+}
+
+fn action_row(
+    tr: &Tr,
+    item: &ActionItem,
+    reach: Option<Reach>,
+    as_of: Option<Day>,
+    strategy: Strategy,
+) -> ActionRow {
     let since_last = match (item.last_purchase, as_of) {
         (Some(last), Some(day)) => tr.count("days-count", i64::from(day.days_since(last))),
         _ => tr.get("none"),
@@ -84,7 +101,7 @@ fn action_row(tr: &Tr, item: &ActionItem, as_of: Option<Day>, strategy: Strategy
         since_last,
         reason: reason::localize(item.status_reason.as_ref(), tr),
         action: tr.get(strategy_ids(strategy).1),
-        channel: channel_name(tr, item.preferred_channel),
+        channel: reach_name(tr, reach),
     }
 }
 
@@ -103,6 +120,12 @@ async fn action_page(
         .action_list(user.scope(), list, offset, per_page)
         .await
         .map_err(|e| WebError::store(e, tr))?;
+    let ids: Vec<i64> = found.items.iter().map(|item| item.id).collect();
+    let reach: HashMap<i64, Reach> = state
+        .store
+        .reach(&ids, today_utc())
+        .await
+        .map_err(|e| WebError::store(e, tr))?;
     let rows = found
         .items
         .iter()
@@ -111,7 +134,13 @@ async fn action_page(
                 ValueList::AtRisk => Strategy::for_rung(item.rung),
                 ValueList::Lost => Strategy::WinBack,
             };
-            action_row(&tr, item, found.as_of, strategy)
+            action_row(
+                &tr,
+                item,
+                reach.get(&item.id).copied(),
+                found.as_of,
+                strategy,
+            )
         })
         .collect();
     let more = offset + u64::from(per_page) < found.total as u64;

@@ -11,7 +11,7 @@ use clientele_store::{Cursor, CustomerFilter, CustomerListItem, Segment};
 use serde::Deserialize;
 
 use super::i18n::Tr;
-use super::lists::{channel_name, today_utc};
+use super::lists::{channel_name, reach_name, today_utc};
 use super::{Layout, WebError, WebUser, per_page, reason, render, see_other};
 use crate::AppState;
 
@@ -384,6 +384,12 @@ pub async fn card(
             value: tr.probability(p),
         });
     }
+    if let Some(next) = latest.and_then(|h| h.next_purchase) {
+        summary.push(Pair {
+            key: tr.get("card-next-purchase"),
+            value: tr.date(next),
+        });
+    }
     if let Some(clv) = latest.and_then(|h| h.clv) {
         summary.push(Pair {
             key: tr.get("col-clv"),
@@ -397,6 +403,18 @@ pub async fn card(
             .clone()
             .or_else(|| c.manager.clone())
             .unwrap_or_else(|| tr.get("card-unassigned")),
+    });
+    summary.push(Pair {
+        key: tr.get("card-reach"),
+        value: reach_name(
+            &tr,
+            Some(clientele_store::reach_of(
+                &card.consents,
+                &card.contacts,
+                c.preferred_channel,
+                today_utc(),
+            )),
+        ),
     });
     summary.push(Pair {
         key: tr.get("card-channel"),

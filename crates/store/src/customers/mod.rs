@@ -1,6 +1,7 @@
 //! Customers: who they are and what is known about them (records, the dossier, customers
 //! files), the customer card, the customer list and its search, the work lists of the latest
-//! snapshot, the calendar of their dates, and the edits users make.
+//! snapshot, how to reach each customer (consent first), the calendar of their dates, and the
+//! edits users make.
 //!
 //! Each file holds one part and imports only its siblings' and the crate's leaf modules; this
 //! file only names the parts and what they export.
@@ -13,6 +14,7 @@ mod edits;
 mod identity;
 mod list;
 mod profile;
+mod reach;
 mod records;
 mod worklists;
 
@@ -21,6 +23,7 @@ pub use card_reader::CardReader;
 pub use dates::{DateKind, UpcomingDate};
 pub use edits::CustomerEdit;
 pub use list::{Cursor, CustomerFilter, CustomerListItem, CustomerPage};
+pub use reach::{Reach, reach_of};
 pub use records::{
     Channel, ConsentRecord, ContactRecord, CustomerKind, CustomerProfileUpdate, CustomerRow,
     FeedbackRecord, NewCustomer, NoteRecord, PersonalDateRecord, SurveyRecord, TouchKind,

@@ -29,6 +29,8 @@ pub struct CustomerSnapshot {
     pub status_reason: Option<StatusReasonRecord>,
     pub p_alive: Option<f64>,
     pub clv: Option<f64>,
+    /// When the model or the rhythm expects the next purchase (`None` without either).
+    pub next_purchase: Option<Day>,
 }
 
 /// A snapshot's status reason: its code ([`StatusReasonCode`]), or for text of another shape
@@ -62,7 +64,7 @@ impl std::fmt::Display for StatusReasonRecord {
 /// A customer's snapshots, latest first: `$1` the customer, `$2` how many.
 pub(crate) const SNAPSHOTS_SQL: &str =
     "SELECT as_of, rung, status, subgroup, turn, orders, revenue, profit, abc, rfm, previous_rung,
-        rung_reason, status_reason, p_alive, clv
+        rung_reason, status_reason, p_alive, clv, CAST(next_purchase AS BIGINT)
  FROM score_snapshots WHERE customer_id = $1 ORDER BY as_of DESC LIMIT $2";
 
 pub(crate) type SnapshotColumns = (
@@ -81,6 +83,7 @@ pub(crate) type SnapshotColumns = (
     Option<String>,
     Option<f64>,
     Option<f64>,
+    Option<i64>,
 );
 
 /// Fails on a value this version cannot read.
@@ -101,6 +104,7 @@ pub(crate) fn customer_snapshot(columns: SnapshotColumns) -> Result<CustomerSnap
         status_reason,
         p_alive,
         clv,
+        next_purchase,
     ) = columns;
     Ok(CustomerSnapshot {
         as_of: day_from_db(as_of),
@@ -121,6 +125,7 @@ pub(crate) fn customer_snapshot(columns: SnapshotColumns) -> Result<CustomerSnap
         status_reason: StatusReasonRecord::read(status_reason),
         p_alive,
         clv,
+        next_purchase: next_purchase.map(day_from_db),
     })
 }
 

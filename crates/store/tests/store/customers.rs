@@ -533,3 +533,170 @@ fn both_customer_lists_read_one_filter_into_one_row_type() {
         }
     });
 }
+
+/// Issue 24 item 1: a channel is suggested only with consent in force on the day and contact
+/// details for it; the preferred channel when it qualifies, else the policy's fallback order
+/// (e-mail, messenger, SMS, phone, post, visit); else plainly no channel. The bulk read of the
+/// lists and the card's own records give the same answer.
+#[test]
+fn the_channel_to_reach_follows_the_consent_history() {
+    on_both(|store| async move {
+        let on = day(2024, 6, 1);
+        let consent = |channel, granted, d: Day| ConsentRecord {
+            channel,
+            granted,
+            day: d,
+            source: "test".into(),
+        };
+        let customer = |ext: &'static str, preferred| {
+            let store = store.clone();
+            async move {
+                store
+                    .upsert_customer(&NewCustomer {
+                        external_id: ext.into(),
+                        preferred_channel: preferred,
+                        ..NewCustomer::default()
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        // A: prefers e-mail, granted then withdrawn it; SMS granted, phone number known → SMS.
+        let a = customer("A", Some(Channel::Email)).await;
+        store
+            .add_contact(a, Channel::Email, "a@example.com")
+            .await
+            .unwrap();
+        store
+            .add_contact(a, Channel::Sms, "+70000000001")
+            .await
+            .unwrap();
+        store
+            .record_consent(a, &consent(Channel::Email, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(a, &consent(Channel::Email, false, day(2024, 3, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(a, &consent(Channel::Sms, true, day(2024, 2, 1)))
+            .await
+            .unwrap();
+        // B: prefers e-mail, address known, never asked → no consented channel.
+        let b = customer("B", Some(Channel::Email)).await;
+        store
+            .add_contact(b, Channel::Email, "b@example.com")
+            .await
+            .unwrap();
+        // C: prefers the phone, consent in force on it and on e-mail, both known → the phone.
+        let c = customer("C", Some(Channel::Phone)).await;
+        store
+            .add_contact(c, Channel::Phone, "+70000000003")
+            .await
+            .unwrap();
+        store
+            .add_contact(c, Channel::Email, "c@example.com")
+            .await
+            .unwrap();
+        store
+            .record_consent(c, &consent(Channel::Email, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(c, &consent(Channel::Phone, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        // D: e-mail consent given, but no address → consent, no contact details.
+        let d = customer("D", None).await;
+        store
+            .add_contact(d, Channel::Phone, "+70000000004")
+            .await
+            .unwrap();
+        store
+            .record_consent(d, &consent(Channel::Email, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        // E: e-mail withdrawn and granted again on one day, recorded in that order → granted;
+        // the phone granted only after the day asked about → not yet in force. No preference.
+        let e = customer("E", None).await;
+        store
+            .add_contact(e, Channel::Email, "e@example.com")
+            .await
+            .unwrap();
+        store
+            .add_contact(e, Channel::Phone, "+70000000005")
+            .await
+            .unwrap();
+        store
+            .record_consent(e, &consent(Channel::Email, false, day(2024, 4, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(e, &consent(Channel::Email, true, day(2024, 4, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(e, &consent(Channel::Phone, true, day(2024, 7, 1)))
+            .await
+            .unwrap();
+        // F: withdrew e-mail (the preferred), messenger and SMS granted and known → messenger
+        // comes before SMS in the fallback order.
+        let f = customer("F", Some(Channel::Email)).await;
+        store
+            .add_contact(f, Channel::Email, "f@example.com")
+            .await
+            .unwrap();
+        store
+            .add_contact(f, Channel::Sms, "+70000000006")
+            .await
+            .unwrap();
+        store
+            .add_contact(f, Channel::Messenger, "@f")
+            .await
+            .unwrap();
+        store
+            .record_consent(f, &consent(Channel::Email, false, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(f, &consent(Channel::Sms, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+        store
+            .record_consent(f, &consent(Channel::Messenger, true, day(2024, 1, 1)))
+            .await
+            .unwrap();
+
+        use clientele_store::Reach;
+        let expected = [
+            (a, Reach::Channel(Channel::Sms)),
+            (b, Reach::NoConsentedChannel),
+            (c, Reach::Channel(Channel::Phone)),
+            (d, Reach::NoContactDetails),
+            (e, Reach::Channel(Channel::Email)),
+            (f, Reach::Channel(Channel::Messenger)),
+        ];
+        let ids: Vec<i64> = expected
+            .iter()
+            .map(|(id, _)| *id)
+            .chain([999_999])
+            .collect();
+        let bulk = store.reach(&ids, on).await.unwrap();
+        assert_eq!(bulk.len(), 6, "the unknown id is left out: {bulk:?}");
+        for (id, want) in expected {
+            assert_eq!(bulk[&id], want, "customer {id}");
+            let consents = store.consents(id).await.unwrap();
+            let contacts = store.contacts(id).await.unwrap();
+            let preferred = store.customer(id).await.unwrap().preferred_channel;
+            assert_eq!(
+                clientele_store::reach_of(&consents, &contacts, preferred, on),
+                want,
+                "customer {id} from the card's records"
+            );
+        }
+        // A month later E's phone consent is in force, but e-mail still comes first.
+        let later = store.reach(&[e], day(2024, 7, 2)).await.unwrap();
+        assert_eq!(later[&e], Reach::Channel(Channel::Email));
+    });
+}

@@ -29,7 +29,7 @@ pub fn run(args: ModelScoreArgs) -> Result<()> {
             (Scorer::Transaction(scores), ModelData::Customers { rows, .. }) => {
                 let with_profit = args.margin.is_some();
                 w.write_record(transaction_header(
-                    scores.gg_refused.as_deref(),
+                    scores.spend_note.as_deref(),
                     scores.has_spend(),
                     with_profit,
                     horizon_note.as_deref(),
@@ -93,15 +93,15 @@ pub(crate) fn write_output(out: Option<&Path>, header: &[u8], rows: &[Vec<u8>]) 
 }
 
 /// The columns of a transaction model's scores (see [`write_row`]), after the notes on standard
-/// error: Gamma-Gamma refused (no spend or CLV columns), or CLV's months against the horizon.
+/// error: why spend is not a fitted Gamma-Gamma, or CLV's months against the horizon.
 pub(crate) fn transaction_header(
-    gg_refused: Option<&str>,
+    spend_note: Option<&str>,
     has_spend: bool,
     with_profit: bool,
     horizon_note: Option<&str>,
 ) -> Vec<&'static str> {
-    if let Some(e) = gg_refused {
-        eprintln!("note: no spend or CLV columns: Gamma-Gamma refused: {e}");
+    if let Some(note) = spend_note {
+        eprintln!("note: {note}");
     }
     let mut header = vec![
         "customer_id",
@@ -212,7 +212,7 @@ mod tests {
             let scores = TransactionScores::new(
                 kind,
                 model.clone(),
-                Some(gg),
+                Some(clientele_app::SpendModel::GammaGamma(gg)),
                 None,
                 &ForecastHorizon {
                     horizon,
