@@ -431,6 +431,7 @@ async fn the_card_shows_the_customer_and_every_view_is_audited() {
             category: None,
             full_price: None,
             row_line: 0,
+            occurrence: 0,
         };
         let lines = vec![
             line("o1", "a", day(2025, 1, 5), 1050),
@@ -555,6 +556,7 @@ async fn the_card_lists_keep_their_order_and_limits() {
                 category: None,
                 full_price: None,
                 row_line: 0,
+                occurrence: 0,
             })
             .collect();
         let mut tx = app.store.begin_import("t").await.unwrap();

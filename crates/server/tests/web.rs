@@ -292,6 +292,7 @@ impl TestApp {
             category: None,
             full_price: None,
             row_line: 1,
+            occurrence: 0,
         }])
         .await
         .unwrap();

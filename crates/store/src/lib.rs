@@ -54,6 +54,7 @@ pub mod recurrence;
 mod scope;
 mod serialize;
 mod snapshots;
+mod tombstones;
 mod users;
 
 pub use clientele_core::{Day, Money};
@@ -79,4 +80,5 @@ pub use snapshots::{
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,
     Transitions, at_risk, churned, classify, compute_transitions,
 };
+pub use tombstones::erased_reason;
 pub use users::{LANGUAGES, NewSession, NewUser, Role, User};
