@@ -206,6 +206,25 @@ fn a_cell_reference_the_spreadsheet_reader_cannot_count_is_refused() {
     );
 }
 
+/// Found by the xlsx fuzz target: calamine indexes the shared strings without a check, so a
+/// cell naming string 0 in a workbook without them panicked inside it. The panic is caught and
+/// the file refused.
+#[test]
+fn a_shared_string_without_the_table_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("strings.xlsx");
+    raw_xlsx(
+        &path,
+        None,
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+    );
+    let e = both_fail(&path, &ImportOptions::default());
+    assert_eq!(
+        e.file_fault().unwrap(),
+        "cannot read the workbook: its XML is malformed"
+    );
+}
+
 #[test]
 fn a_sheet_is_held_to_its_rows_cells_and_expanded_size() {
     let dir = tempfile::tempdir().unwrap();

@@ -127,18 +127,24 @@ pub(crate) fn split_blocks(
                 Some(after) => memchr::memchr(b'\n', after).map_or(bytes.len(), |i| target + i + 1),
                 None => bytes.len(),
             };
-            // The lines are counted, and measured, on the way.
-            let mut line_start = piece_start;
-            for i in memchr::memchr_iter(b'\n', &bytes[piece_start..piece_end]) {
-                let end = piece_start + i;
-                if end - line_start > max_line {
+            let piece = &bytes[piece_start..piece_end];
+            // A piece ends at the first line end past `LINE_INDEX_STEP`, so a line longer than
+            // `max_line` makes its piece longer too: only such a piece has its lines measured
+            // (one by one); the others are counted with the vector search.
+            if piece.len() <= max_line {
+                line += memchr::memchr_iter(b'\n', piece).count() as u64;
+            } else {
+                let mut line_start = 0;
+                for end in memchr::memchr_iter(b'\n', piece) {
+                    if end - line_start > max_line {
+                        return Err(too_long(line));
+                    }
+                    line_start = end + 1;
+                    line += 1;
+                }
+                if piece.len() - line_start > max_line {
                     return Err(too_long(line));
                 }
-                line_start = end + 1;
-                line += 1;
-            }
-            if piece_end - line_start > max_line {
-                return Err(too_long(line));
             }
             piece_start = piece_end;
         }

@@ -275,6 +275,7 @@ impl RowParser {
 
     /// A line is at full price when its discount is zero, or when it was paid at least its list
     /// price; without either column the export cannot tell.
+    #[inline]
     fn full_price<'a>(
         &self,
         fields: &impl Cells<'a>,
