@@ -12,7 +12,7 @@ use clientele_ingest::pipeline::{ImportError, ImportOptions, Reject};
 use clientele_ingest::rows::{OrderRow, RowsOutcome, read_order_rows};
 use sqlx::{Connection, QueryBuilder};
 
-use super::publish::{self, Conn, on_conn};
+use super::publish::{self, Conn, ImportCounts, on_conn};
 use crate::db::{Store, day_to_db, now};
 use crate::dialect;
 use crate::error::{Result, StoreError};
@@ -157,17 +157,6 @@ impl NewOrderLine {
         }
         Ok(())
     }
-}
-
-/// What an import did to the store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ImportCounts {
-    /// Lines written.
-    pub inserted: u64,
-    /// Lines already stored (same customer, order id, product and return flag): left as they were.
-    pub unchanged: u64,
-    /// Customers created.
-    pub new_customers: u64,
 }
 
 /// An open import of one file. Its lines are staged in short transactions and nothing of them

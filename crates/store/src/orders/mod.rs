@@ -6,7 +6,8 @@ mod import;
 mod publish;
 mod summaries;
 
-pub use import::{ImportCounts, ImportTx, NewOrderLine, STREAM_BATCH, StreamError};
+pub use import::{ImportTx, NewOrderLine, STREAM_BATCH, StreamError};
+pub use publish::ImportCounts;
 pub use summaries::StoredSummaries;
 
 /// The condition every read of `order_lines` (aliased `l`) adds: the lines of an import that is

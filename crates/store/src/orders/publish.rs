@@ -14,7 +14,6 @@ use std::time::Duration;
 use clientele_core::bounds::MAX_TOTAL_UNITS;
 use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
 
-use super::import::ImportCounts;
 use crate::db::{Store, now};
 use crate::error::{Result, StoreError};
 
@@ -25,6 +24,17 @@ pub(super) const PUBLISH_CHUNK: i64 = 8192;
 pub(super) const STALE_SECONDS: i64 = 120;
 /// How often an open import refreshes its heartbeat.
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(10);
+
+/// What an import did to the store.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Lines written.
+    pub inserted: u64,
+    /// Lines already stored (same customer, order id, product and return flag): left as they were.
+    pub unchanged: u64,
+    /// Customers created.
+    pub new_customers: u64,
+}
 
 /// An import's own connection, outside the pool.
 pub(super) enum Conn {
