@@ -26,6 +26,8 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 mod routes;
+pub mod security;
+pub mod throttle;
 pub mod web;
 
 pub use error::ApiError;
@@ -53,6 +55,8 @@ pub struct Settings {
     /// connection (one per core by default; 0 reads cards through the pool like other queries).
     /// See [`clientele_store::CardReader`].
     pub sqlite_card_readers: usize,
+    /// Failed sign-ins that lock a name or an address out, and for how long.
+    pub sign_in_throttle: throttle::ThrottlePolicy,
 }
 
 impl Default for Settings {
@@ -67,6 +71,7 @@ impl Default for Settings {
             max_body_bytes: 64 << 20,
             token_cache_seconds: 5,
             sqlite_card_readers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            sign_in_throttle: throttle::ThrottlePolicy::default(),
         }
     }
 }
@@ -84,6 +89,8 @@ pub struct AppState {
     pub cards: clientele_store::CardReader,
     /// Scoring runs started through the API, one at a time.
     pub scoring: clientele_app::score_runs::ScoringRuns,
+    /// Failed sign-ins per name and address.
+    pub sign_ins: Arc<throttle::SignInThrottle>,
 }
 
 /// Why the server could not start.
@@ -138,6 +145,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
                 settings.token_cache_seconds,
             ))),
             store,
+            sign_ins: Arc::new(throttle::SignInThrottle::new(settings.sign_in_throttle)),
             settings: Arc::new(settings),
             scoring: clientele_app::score_runs::ScoringRuns::new(),
         },
@@ -168,6 +176,8 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = app(self.state);
+        // With each connection's address, for the sign-in throttle.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await
@@ -249,6 +259,10 @@ pub fn app(state: AppState) -> Router {
             }
         })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -6,6 +6,8 @@
 mod common;
 #[path = "api/scoring.rs"]
 mod scoring;
+#[path = "api/security.rs"]
+mod security;
 
 use std::future::Future;
 

@@ -285,7 +285,13 @@ async fn one_scoring_run_at_a_time_for_admins_only_and_bad_settings_name_their_f
             (json!({"as_of": "2025-13-01"}), "as_of", "not a date"),
             (json!({"as_of": "yesterday"}), "as_of", "not a date"),
             // Issue 23: a day to come would call every buyer lost.
-            (json!({"as_of": "2999-12-31"}), "as_of", "is after today"),
+            (
+                json!({"as_of": "2999-12-31"}),
+                "as_of",
+                "outside 1900-01-01 ..= 2100-12-31",
+            ),
+            (json!({"as_of": "2100-12-31"}), "as_of", "is after today"),
+            (json!({"as_of": "+2024-+1-+1"}), "as_of", "not a date"),
             (json!({"model": "gg"}), "model", "'gg' is not a model"),
             (
                 json!({"horizon_days": 40000}),

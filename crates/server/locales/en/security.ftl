@@ -1,0 +1,3 @@
+## Sign-in protection (issue 23)
+login-throttled = Too many failed sign-ins with this name or from this address. Try again later.
+login-cross-site = This sign-in form was sent from another site's page and was refused. Open the sign-in page of Clientele itself and try again.
