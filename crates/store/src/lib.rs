@@ -64,8 +64,8 @@ pub use customers::{
     ActionItem, ActionPage, CARD_ORDERS, CARD_SNAPSHOTS, CardReader, Channel, ConsentRecord,
     ContactRecord, Cursor, CustomerCard, CustomerEdit, CustomerFilter, CustomerKind,
     CustomerListItem, CustomerPage, CustomerProfileUpdate, CustomerRow, DateKind, FeedbackRecord,
-    NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, SurveyRecord, TouchKind,
-    TouchRecord, UpcomingDate, ValueList, ValuePage,
+    MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, SurveyRecord,
+    TouchKind, TouchRecord, UpcomingDate, ValueList, ValuePage,
 };
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};
