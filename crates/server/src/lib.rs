@@ -25,6 +25,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod listen;
 mod routes;
 pub mod security;
 pub mod throttle;
@@ -57,6 +58,11 @@ pub struct Settings {
     pub sqlite_card_readers: usize,
     /// Failed sign-ins that lock a name or an address out, and for how long.
     pub sign_in_throttle: throttle::ThrottlePolicy,
+    /// Seconds a connection has to send a request's header, from opening or from its previous
+    /// answer (so also how long an idle kept-alive connection stays open).
+    pub header_read_timeout_seconds: u64,
+    /// Connections open at once at most; more are closed as they come.
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -72,6 +78,8 @@ impl Default for Settings {
             token_cache_seconds: 5,
             sqlite_card_readers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             sign_in_throttle: throttle::ThrottlePolicy::default(),
+            header_read_timeout_seconds: 10,
+            max_connections: 1024,
         }
     }
 }
@@ -175,12 +183,13 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = app(self.state);
-        // With each connection's address, for the sign-in throttle.
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let limits = listen::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(
+                self.state.settings.header_read_timeout_seconds.max(1),
+            ),
+            max_connections: self.state.settings.max_connections.max(1),
+        };
+        listen::serve(self.listener, app(self.state), limits, shutdown).await
     }
 }
 

@@ -390,3 +390,57 @@ async fn unknown_and_known_names_take_the_same_time() {
     );
     app.stop().await;
 }
+
+/// 300 connections that send half a header or nothing (three times the connection limit) are all
+/// closed within the header-read timeout (they stayed open forever), and the server answers
+/// normally after.
+#[tokio::test]
+async fn half_open_connections_are_closed_and_bounded_in_number() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_with(|s| {
+        s.header_read_timeout_seconds = 1;
+        s.max_connections = 100;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let mut streams = Vec::new();
+    for i in 0..300 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        if i % 2 == 0 {
+            s.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+                .await
+                .unwrap();
+        }
+        streams.push(s);
+    }
+    let mut closed_at = Vec::new();
+    for mut s in streams {
+        let mut buf = [0u8; 512];
+        // Closed: end of file, a reset, or an error answer (408) and then the end.
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match s.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => continue,
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "a connection was still open after 5 s");
+        closed_at.push(started.elapsed());
+    }
+    let last = closed_at.iter().max().unwrap();
+    assert!(
+        *last < Duration::from_secs(4),
+        "the last closed after {last:?}"
+    );
+    let resp = app
+        .client
+        .get(format!("{}/api/health", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    app.stop().await;
+}
