@@ -444,3 +444,56 @@ async fn half_open_connections_are_closed_and_bounded_in_number() {
     assert_eq!(resp.status(), StatusCode::OK);
     app.stop().await;
 }
+
+/// A `.csv.gz` cut short is the file's fault, 422 on `file` saying so, as the CLI says it (it
+/// answered 500); nothing of it is stored.
+#[tokio::test]
+async fn a_truncated_gzip_upload_is_the_files_fault() {
+    use std::io::Write;
+    let app = spawn_with(|_| {}).await;
+    let token = app.user("ada", Role::Admin).await;
+    let mut csv = String::from("customer_id,order_id,date,amount\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "c{},o{i},2025-01-{:02},{}.50\n",
+            i % 500,
+            1 + i % 28,
+            i % 90
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(csv.as_bytes()).unwrap();
+    let whole = gz.finish().unwrap();
+    let cut = &whole[..whole.len() / 2];
+    let (s, answer) = app
+        .send(
+            app.client
+                .post(format!("{}/api/v1/imports", app.base))
+                .bearer_auth(&token)
+                .header("content-type", "application/gzip")
+                .body(cut.to_vec()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(error_field(&answer), "file", "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("cut short"), "{message}");
+    assert!(
+        !message.contains("clientele-upload-"),
+        "no server path: {message}"
+    );
+    assert_eq!(app.store.count("order_lines").await.unwrap(), 0);
+    // The whole file imports.
+    let (s, answer) = app
+        .send(
+            app.client
+                .post(format!("{}/api/v1/imports", app.base))
+                .bearer_auth(&token)
+                .header("content-type", "application/gzip")
+                .body(whole),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    assert_eq!(answer["inserted"], 20_000, "{answer}");
+    app.stop().await;
+}
