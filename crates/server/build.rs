@@ -17,7 +17,10 @@ fn ftl_files(dir: &Path) -> Vec<String> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // Read at run time, not with env!(): a build script compiled in another checkout that shares
+    // the target directory would otherwise embed that checkout's catalogues.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("locales");
     println!("cargo:rerun-if-changed={}", root.display());
     let en = ftl_files(&root.join("en"));
     let ru = ftl_files(&root.join("ru"));

@@ -86,12 +86,15 @@ pub struct DemoDatabase {
 }
 
 /// The demo's company: two years that end the day before `today`, so the dashboard's snapshot,
-/// "Today" and the upcoming dates read as current. The seed decides the people; the window
-/// moves with the calendar.
+/// "Today" and the upcoming dates read as current. It acquires customers over the whole window,
+/// up to yesterday, as a living company does (acquiring only in the first year left the last
+/// snapshot with no new customer and half the buyers looking lost). The seed decides the
+/// people; the window moves with the calendar.
 pub fn company(settings: &DemoSettings, today: Day) -> Result<SynthConfig> {
     let end = today.plus_days(-1);
     let cfg = SynthConfig {
         start: end.plus_days(-DEMO_YEARS_DAYS),
+        acquisition_days: DEMO_YEARS_DAYS as u32 + 1,
         end,
         ..SynthConfig::new(settings.customers, settings.seed)
     };
@@ -441,4 +444,28 @@ fn random_password() -> String {
         .take(16)
         .map(char::from)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_company_acquires_customers_up_to_yesterday() {
+        let settings = DemoSettings {
+            database_url: "sqlite://unused.db".into(),
+            force: false,
+            customers: 100,
+            seed: 1,
+            out: None,
+        };
+        let today = Day::from_ymd(2026, 12, 7).unwrap();
+        let cfg = company(&settings, today).unwrap();
+        let yesterday = Day::from_ymd(2026, 12, 6).unwrap();
+        assert_eq!(cfg.end, yesterday);
+        // The last day a first purchase can fall on is the window's last day.
+        let last_acquisition = cfg.start.plus_days(cfg.acquisition_days as i32 - 1);
+        assert_eq!(last_acquisition, yesterday);
+        assert_eq!(cfg.start, Day::from_ymd(2024, 12, 6).unwrap());
+    }
 }

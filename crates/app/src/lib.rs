@@ -15,6 +15,7 @@
 //! | [`analyze`] | the same analysis on files, without a store |
 //! | [`models`] | customer-base models: fit (with holdout diagnostics), score, the summary |
 //! | [`rules`] | the ladder rules file |
+//! | [`currency`] | the currency amounts are shown in: the setting, else detected from the data |
 //! | [`transitions`] | moves between two snapshots, churn per rung |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
@@ -28,6 +29,7 @@
 pub mod analyze;
 pub mod calibration;
 pub mod clock;
+pub mod currency;
 pub mod database;
 pub mod demo;
 pub mod forecast;

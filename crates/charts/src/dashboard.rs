@@ -55,7 +55,9 @@ pub struct Step {
     pub share: f64,
 }
 
-/// The loyalty ladder as a staircase: one step per rung, rising left to right.
+/// The loyalty ladder as a staircase: one step per rung, rising left to right. Each step's
+/// filled part is its share on one scale for all steps (a share of 1 fills the lowest step),
+/// so equal shares look equal whatever the step's height.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stairs {
     pub id: String,
@@ -83,7 +85,8 @@ impl Stairs {
             } else {
                 0.0
             };
-            let filled = (BASE - top) * share;
+            // The lowest step is TEXT + RISE tall: every share is measured against it.
+            let filled = (TEXT + RISE) * share;
             let colour = PALETTE[i % PALETTE.len()];
             let _ = write!(
                 out,
@@ -113,7 +116,10 @@ impl Stairs {
 }
 
 /// Customers flowing from the nodes on the left (the earlier snapshot) to the nodes on the
-/// right (the later one), as bands as wide as their counts.
+/// right (the later one), as bands as wide as their counts. Every node is at least
+/// [`MIN_NODE`] tall, so a small one (few new or gone customers, or none) stays visible and its
+/// label does not run into its neighbour's; the others share the rest of the height in
+/// proportion to their counts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowChart {
     pub id: String,
@@ -125,6 +131,40 @@ pub struct FlowChart {
     pub right: Vec<String>,
     /// (left index, right index, customers, a sentence naming the flow for screen readers).
     pub flows: Vec<(usize, usize, f64, String)>,
+}
+
+/// The least height of a node of the [`FlowChart`]: one line of its label.
+pub const MIN_NODE: f64 = 16.0;
+
+/// Pixels per customer such that the nodes, each `max(total · scale, MIN_NODE)` tall, fill
+/// `room`: nodes below the floor take the floor, the rest share what remains.
+fn node_scale(totals: &[f64], room: f64) -> f64 {
+    let sum: f64 = totals.iter().sum();
+    if sum <= 0.0 {
+        return 0.0;
+    }
+    let mut scale = room / sum;
+    // Each round moves at least one more node to the floor, or stops.
+    for _ in 0..=totals.len() {
+        let floored: Vec<bool> = totals.iter().map(|t| t * scale < MIN_NODE).collect();
+        let free: f64 = totals
+            .iter()
+            .zip(&floored)
+            .filter(|(_, f)| !**f)
+            .map(|(t, _)| t)
+            .sum();
+        let fixed = floored.iter().filter(|f| **f).count() as f64 * MIN_NODE;
+        let next = if free > 0.0 {
+            ((room - fixed) / free).max(0.0)
+        } else {
+            0.0
+        };
+        if (next - scale).abs() < 1e-9 {
+            break;
+        }
+        scale = next;
+    }
+    scale
 }
 
 impl FlowChart {
@@ -146,20 +186,18 @@ impl FlowChart {
             left_total[*l] += v;
             right_total[*r] += v;
         }
-        let total = left_total.iter().sum::<f64>().max(right_total.iter().sum());
         let gaps = (self.left.len().max(self.right.len()).max(1) - 1) as f64 * GAP;
-        let scale = if total > 0.0 {
-            (H - TOP - BOTTOM - gaps) / total
-        } else {
-            0.0
-        };
+        let room = H - TOP - BOTTOM - gaps;
+        // One scale for both sides: the side that needs the smaller one sets it.
+        let scale = node_scale(&left_total, room).min(node_scale(&right_total, room));
+        let height = |t: f64| (t * scale).max(MIN_NODE);
         let tops = |totals: &[f64]| {
             let mut y = TOP;
             totals
                 .iter()
-                .map(|t| {
+                .map(|&t| {
                     let top = y;
-                    y += t * scale + GAP;
+                    y += height(t) + GAP;
                     top
                 })
                 .collect::<Vec<f64>>()
@@ -197,7 +235,7 @@ impl FlowChart {
             (1, &self.right, &right_total, &right_top),
         ] {
             for (i, name) in names.iter().enumerate() {
-                let h = totals[i] * scale;
+                let h = height(totals[i]);
                 let (x, tx, anchor) = if side == 0 {
                     (LX, LX - 6.0, "end")
                 } else {
@@ -272,5 +310,86 @@ mod tests {
         assert!(svg.contains("stroke-width=\"256.5\""), "{svg}");
         assert!(svg.contains("stroke-width=\"85.5\""), "{svg}");
         assert!(svg.contains("<title>y to x</title>"));
+    }
+
+    /// The (y, height) of every node rectangle, in order: left side, then right.
+    fn node_boxes(svg: &str) -> Vec<(f64, f64)> {
+        svg.split("<rect x=\"")
+            .skip(1)
+            .filter(|r| r.contains("fill=\"#333333\""))
+            .map(|r| {
+                let attr = |name: &str| -> f64 {
+                    let at = r.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    r[at..at + r[at..].find('"').unwrap()].parse().unwrap()
+                };
+                (attr("y"), attr("height"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn small_and_empty_nodes_stay_visible_and_apart() {
+        // 1 new customer and 0 gone among 1,000: drawn to scale they would be 0.3 px and 0 px.
+        let flows = FlowChart {
+            id: "f".into(),
+            title: "t".into(),
+            description: "d".into(),
+            left_label: "before".into(),
+            right_label: "after".into(),
+            left: vec!["New".into(), "A".into(), "B".into()],
+            right: vec!["A".into(), "B".into(), "Gone".into()],
+            flows: vec![
+                (0, 0, 1.0, "new".into()),
+                (1, 0, 600.0, "a".into()),
+                (2, 1, 399.0, "b".into()),
+            ],
+        };
+        let svg = flows.to_svg();
+        let boxes = node_boxes(&svg);
+        assert_eq!(boxes.len(), 6, "{svg}");
+        for side in [&boxes[..3], &boxes[3..]] {
+            for (y, h) in side {
+                assert!(*h >= MIN_NODE - 1e-9, "{y} {h}");
+            }
+            for pair in side.windows(2) {
+                assert!(pair[0].0 + pair[0].1 < pair[1].0, "overlap: {pair:?}");
+            }
+            let bottom = side.last().map(|(y, h)| y + h).unwrap();
+            assert!(bottom <= 420.0 - 20.0 + 0.1, "{bottom}");
+        }
+        // The large nodes keep their proportion: 600 against 399 on the left.
+        let (a, b) = (boxes[1].1, boxes[2].1);
+        assert!((a / b - 600.0 / 399.0).abs() < 0.01, "{a} {b}");
+    }
+
+    #[test]
+    fn the_filled_part_of_a_step_is_its_share_on_one_scale() {
+        let step = |share| Step {
+            label: "r".into(),
+            lines: vec![],
+            share,
+        };
+        let svg = Stairs {
+            id: "s".into(),
+            title: "t".into(),
+            description: "d".into(),
+            steps: vec![step(0.2), step(0.2), step(0.6)],
+        }
+        .to_svg();
+        let filled: Vec<f64> = svg
+            .split("fill-opacity=\"0.35\"")
+            .map(|part| {
+                let at = part.rfind("height=\"").unwrap() + 8;
+                part[at..at + part[at..].find('"').unwrap()]
+                    .parse()
+                    .unwrap()
+            })
+            .take(3)
+            .collect();
+        // The same share fills the same height on a low and a high step; three times the share,
+        // three times the height.
+        assert!((filled[0] - filled[1]).abs() < 0.11, "{filled:?}");
+        assert!((filled[2] - 3.0 * filled[0]).abs() < 0.11, "{filled:?}");
+        assert!((filled[0] - 22.0).abs() < 0.11, "{filled:?}");
     }
 }

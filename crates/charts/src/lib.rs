@@ -7,9 +7,11 @@
 //! series apart too). No I/O: callers write the string where they need it.
 
 mod dashboard;
+mod numbers;
 mod scale;
 mod svg;
 
 pub use dashboard::{FlowChart, Stairs, Step, identified};
+pub use numbers::{NumberStyle, localize_numbers};
 
 pub use svg::{BarChart, HeatMap, LineChart, Series, escape};

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Command::Transitions(t) => commands::transitions::run(t),
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
+        Command::Settings(s) => commands::settings::run(s),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

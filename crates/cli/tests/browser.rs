@@ -610,6 +610,24 @@ async fn customers_filtered_by_rung_and_exported(w: &World) {
         rows.len()
     );
     assert_eq!(exported, expected, "the export lists exactly the regulars");
+    // The .xlsx beside it keeps the filter too and answers a workbook (its rows are checked,
+    // read back with calamine, in the server's web tests).
+    let xlsx = w
+        .client
+        .find(Locator::Css("#export-xlsx"))
+        .await
+        .expect("the .xlsx link")
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("an href");
+    assert_eq!(xlsx, href.replacen("/customers.csv", "/customers.xlsx", 1));
+    let answer = fetch_text(&w.client, &xlsx).await;
+    assert_eq!(answer.status, 200, "GET {xlsx}");
+    assert_eq!(
+        answer.content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
     // The list's own total, from the store's query behind the page, agrees.
     let listed = w
         .store

@@ -365,3 +365,42 @@ fn backup_restores_and_users_get_a_token() {
         bad.stderr
     );
 }
+
+#[test]
+fn the_currency_is_shown_set_refused_and_detected_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path());
+    let currency = |args: &[&str]| {
+        let mut all = vec!["settings", "currency"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--db", &url]);
+        run_in(dir.path(), &all)
+    };
+    let unknown = currency(&[]);
+    assert_eq!(unknown.code, Some(0), "{}", unknown.stderr);
+    assert!(
+        unknown.stdout.starts_with("currency: not known"),
+        "{}",
+        unknown.stdout
+    );
+    let set = currency(&["rub"]);
+    assert_eq!(set.stdout.trim(), "currency: RUB (set)", "{}", set.stderr);
+    assert_eq!(currency(&[]).stdout.trim(), "currency: RUB (set)");
+    let refused = currency(&["roubles"]);
+    assert_eq!(refused.code, Some(2));
+    assert!(
+        refused.stderr.contains("roubles: expected one of RUB, USD"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        currency(&[]).stdout.trim(),
+        "currency: RUB (set)",
+        "nothing changed"
+    );
+    assert!(
+        currency(&["auto"])
+            .stdout
+            .starts_with("currency: not known")
+    );
+}

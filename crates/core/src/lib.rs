@@ -44,6 +44,7 @@ pub use analysis::{
 // Statistics and decisions of the survey, campaign, contact-policy and portfolio domains, each a
 // module of its own (its types are reached through the module: `clientele_core::nps::...`).
 pub mod contact_policy;
+pub mod currency;
 pub mod inference;
 pub mod nps;
 pub mod portfolio;

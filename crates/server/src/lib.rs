@@ -99,6 +99,8 @@ pub struct AppState {
     pub scoring: clientele_app::score_runs::ScoringRuns,
     /// Failed sign-ins per name and address.
     pub sign_ins: Arc<throttle::SignInThrottle>,
+    /// The currency the pages write amounts in, resolved at most once a minute.
+    pub currency: Arc<web::currency::CurrencyCache>,
 }
 
 /// Why the server could not start.
@@ -156,6 +158,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
             sign_ins: Arc::new(throttle::SignInThrottle::new(settings.sign_in_throttle)),
             settings: Arc::new(settings),
             scoring: clientele_app::score_runs::ScoringRuns::new(),
+            currency: Arc::default(),
         },
     })
 }
@@ -261,12 +264,7 @@ pub fn app(state: AppState) -> Router {
                 }
             }),
         )
-        .fallback(|| async {
-            ApiError::NotFound {
-                what: "route".into(),
-                key: "this path".into(),
-            }
-        })
+        .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -95,12 +95,18 @@ pub(crate) const fn fits_one_statement(rows: usize, columns: usize) -> bool {
     rows * columns <= MAX_BIND_PARAMETERS
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern matching `text` anywhere, in
-/// lower case (the same in both dialects).
+/// Search text folded as the search indexes hold theirs (`migrations/*/0046_search_fold.sql`):
+/// lower case, with ё written as е, so "СЕМЕНОВ" finds "Семёнов" and "Семёнов" finds "Семенов".
+pub(crate) fn fold_search(text: &str) -> String {
+    text.to_lowercase().replace('ё', "е")
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern matching `text` anywhere,
+/// folded by [`fold_search`] (the same in both dialects).
 pub(crate) fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
     p.push('%');
-    for ch in text.to_lowercase().chars() {
+    for ch in fold_search(text).chars() {
         if matches!(ch, '%' | '_' | '\\') {
             p.push('\\');
         }
@@ -113,20 +119,12 @@ pub(crate) fn like_pattern(text: &str) -> String {
 /// The text around two bound copies of one `LIKE` pattern: `[before, between, after]`.
 pub(crate) type LikeTwice = [&'static str; 3];
 
-/// A substring of the external id or the name by `LOWER(...) LIKE`, read by scanning: `LOWER`
-/// folds ASCII only on SQLite, every script on PostgreSQL. The API's customer list searches so.
-pub(crate) const SCAN_LIKE: LikeTwice = [
-    " AND (LOWER(c.external_id) LIKE ",
-    " ESCAPE '\\' OR LOWER(c.name) LIKE ",
-    " ESCAPE '\\')",
-];
-
 /// PostgreSQL: a substring of the external id or the name, in the expressions of the pg_trgm
-/// GIN indexes (`0021_search.sql`) character for character, so the planner uses them; the ICU
-/// collation folds case in every script.
+/// GIN indexes (`0046_search_fold.sql`) character for character, so the planner uses them; the
+/// ICU collation folds case in every script, and ё is read as е.
 pub(crate) const PG_TRIGRAM_LIKE: LikeTwice = [
-    " AND (lower(c.external_id COLLATE \"und-x-icu\") LIKE ",
-    " ESCAPE '\\' OR lower(c.name COLLATE \"und-x-icu\") LIKE ",
+    " AND (replace(lower(c.external_id COLLATE \"und-x-icu\"), 'ё', 'е') LIKE ",
+    " ESCAPE '\\' OR replace(lower(c.name COLLATE \"und-x-icu\"), 'ё', 'е') LIKE ",
     " ESCAPE '\\')",
 ];
 
@@ -145,9 +143,10 @@ pub(crate) const FTS5_FROM: (&str, &str) = (
     "customer_search.rowid",
 );
 
-/// `text` as an FTS5 phrase: quoted, its `"` doubled, so no character of it is FTS5 syntax.
+/// `text` as an FTS5 phrase: folded by [`fold_search`] as the index's text is, quoted, its `"`
+/// doubled, so no character of it is FTS5 syntax.
 pub(crate) fn fts5_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
+    format!("\"{}\"", fold_search(text).replace('"', "\"\""))
 }
 
 #[cfg(test)]
@@ -158,8 +157,9 @@ mod tests {
     fn like_patterns_match_wildcards_literally() {
         assert_eq!(like_pattern("50%"), "%50\\%%");
         assert_eq!(like_pattern("A_b\\"), "%a\\_b\\\\%");
-        assert_eq!(like_pattern("ПЁТР"), "%пётр%");
-        assert_eq!(fts5_phrase("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(like_pattern("ПЁТР"), "%петр%");
+        assert_eq!(fts5_phrase("Say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(fts5_phrase("Семёнов"), "\"семенов\"");
     }
 
     #[test]

@@ -26,6 +26,8 @@
 //! - `audit/`: the audit log and its SQLite writer thread;
 //! - `privacy.rs`: the personal-data export and erasure;
 //! - `recurrence.rs`: the calendar rules of personal dates;
+//! - `settings.rs`: settings of the whole database (the currency), and the sample of the data
+//!   the currency is detected from;
 //!
 //! beside the leaf modules every domain may use: `db` (the [`Store`] handle, `dispatch!`),
 //! `error`, `dialect`, `columns` (stored texts to the core's values), `scope` ([`Scope`]) and
@@ -53,6 +55,7 @@ mod privacy;
 pub mod recurrence;
 mod scope;
 mod serialize;
+mod settings;
 mod snapshots;
 mod tombstones;
 mod users;
@@ -75,6 +78,7 @@ pub use orders::{
 pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use scope::Scope;
+pub use settings::{CurrencyEvidence, MAX_SETTING_BYTES, Setting};
 pub use snapshots::{
     ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,

@@ -165,6 +165,16 @@ impl Store {
             Some(self.tombstone_for(&customer.external_id).await?)
         };
         let at = now();
+        if let Store::Sqlite(pool) = self {
+            // Deleted text is overwritten in the search index's b-trees at once, not left in old
+            // segments until they merge (FTS5's secure-delete, SQLite 3.42 and later; kept in
+            // the index's configuration, so setting it again changes nothing).
+            sqlx::query(
+                "INSERT INTO customer_search (customer_search, rank) VALUES ('secure-delete', 1)",
+            )
+            .execute(pool)
+            .await?;
+        }
         dispatch!(self, pool => {
             let mut tx = pool.begin().await?;
             for sql in [

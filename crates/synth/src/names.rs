@@ -1,8 +1,9 @@
 //! Name lists for the customers file: Russian names in Cyrillic (with a Latin transliteration for
-//! e-mail addresses), English names, and the account managers.
+//! e-mail addresses), English names, and the account managers. Long enough that a company of a
+//! few thousand repeats few full names (32 × 48 Russian per gender, 32 × 32 English).
 
 /// (Cyrillic, transliteration) first names of men.
-pub(crate) const RU_MALE: [(&str, &str); 16] = [
+pub(crate) const RU_MALE: [(&str, &str); 32] = [
     ("Александр", "alexander"),
     ("Дмитрий", "dmitry"),
     ("Максим", "maxim"),
@@ -19,10 +20,26 @@ pub(crate) const RU_MALE: [(&str, &str); 16] = [
     ("Роман", "roman"),
     ("Владимир", "vladimir"),
     ("Павел", "pavel"),
+    ("Николай", "nikolay"),
+    ("Константин", "konstantin"),
+    ("Степан", "stepan"),
+    ("Тимофей", "timofey"),
+    ("Матвей", "matvey"),
+    ("Фёдор", "fedor"),
+    ("Григорий", "grigory"),
+    ("Виктор", "viktor"),
+    ("Олег", "oleg"),
+    ("Юрий", "yury"),
+    ("Вадим", "vadim"),
+    ("Глеб", "gleb"),
+    ("Леонид", "leonid"),
+    ("Ярослав", "yaroslav"),
+    ("Денис", "denis"),
+    ("Евгений", "evgeny"),
 ];
 
 /// (Cyrillic, transliteration) first names of women.
-pub(crate) const RU_FEMALE: [(&str, &str); 16] = [
+pub(crate) const RU_FEMALE: [(&str, &str); 32] = [
     ("Анастасия", "anastasia"),
     ("Мария", "maria"),
     ("Анна", "anna"),
@@ -39,10 +56,26 @@ pub(crate) const RU_FEMALE: [(&str, &str); 16] = [
     ("Ирина", "irina"),
     ("Ксения", "ksenia"),
     ("Софья", "sofia"),
+    ("Алина", "alina"),
+    ("Вероника", "veronika"),
+    ("Светлана", "svetlana"),
+    ("Людмила", "lyudmila"),
+    ("Валерия", "valeria"),
+    ("Алёна", "alena"),
+    ("Галина", "galina"),
+    ("Надежда", "nadezhda"),
+    ("Вера", "vera"),
+    ("Любовь", "lyubov"),
+    ("Кристина", "kristina"),
+    ("Евгения", "evgenia"),
+    ("Оксана", "oksana"),
+    ("Варвара", "varvara"),
+    ("Ульяна", "ulyana"),
+    ("Элина", "elina"),
 ];
 
 /// Surnames in their masculine form; all end in -ов/-ев/-ин, whose feminine form adds -а.
-pub(crate) const RU_SURNAMES: [(&str, &str); 16] = [
+pub(crate) const RU_SURNAMES: [(&str, &str); 48] = [
     ("Иванов", "ivanov"),
     ("Смирнов", "smirnov"),
     ("Кузнецов", "kuznetsov"),
@@ -59,16 +92,80 @@ pub(crate) const RU_SURNAMES: [(&str, &str); 16] = [
     ("Лебедев", "lebedev"),
     ("Семёнов", "semenov"),
     ("Ильин", "ilyin"),
+    ("Козлов", "kozlov"),
+    ("Степанов", "stepanov"),
+    ("Николаев", "nikolaev"),
+    ("Орлов", "orlov"),
+    ("Андреев", "andreev"),
+    ("Макаров", "makarov"),
+    ("Никитин", "nikitin"),
+    ("Захаров", "zakharov"),
+    ("Зайцев", "zaitsev"),
+    ("Соловьёв", "solovyev"),
+    ("Борисов", "borisov"),
+    ("Яковлев", "yakovlev"),
+    ("Григорьев", "grigoriev"),
+    ("Романов", "romanov"),
+    ("Воробьёв", "vorobyev"),
+    ("Сергеев", "sergeev"),
+    ("Фролов", "frolov"),
+    ("Александров", "alexandrov"),
+    ("Дмитриев", "dmitriev"),
+    ("Королёв", "korolev"),
+    ("Гусев", "gusev"),
+    ("Киселёв", "kiselev"),
+    ("Беляев", "belyaev"),
+    ("Тарасов", "tarasov"),
+    ("Белов", "belov"),
+    ("Комаров", "komarov"),
+    ("Медведев", "medvedev"),
+    ("Антонов", "antonov"),
+    ("Ершов", "ershov"),
+    ("Калинин", "kalinin"),
+    ("Карпов", "karpov"),
+    ("Афанасьев", "afanasiev"),
 ];
 
-pub(crate) const EN_FIRST: [&str; 16] = [
-    "James", "Olivia", "John", "Emma", "Michael", "Sophia", "David", "Emily", "Daniel", "Grace",
-    "Thomas", "Alice", "George", "Hannah", "Peter", "Laura",
+pub(crate) const EN_FIRST: [&str; 32] = [
+    "James",
+    "Olivia",
+    "John",
+    "Emma",
+    "Michael",
+    "Sophia",
+    "David",
+    "Emily",
+    "Daniel",
+    "Grace",
+    "Thomas",
+    "Alice",
+    "George",
+    "Hannah",
+    "Peter",
+    "Laura",
+    "William",
+    "Charlotte",
+    "Henry",
+    "Amelia",
+    "Oliver",
+    "Isla",
+    "Jack",
+    "Lucy",
+    "Harry",
+    "Chloe",
+    "Samuel",
+    "Ella",
+    "Edward",
+    "Ruby",
+    "Robert",
+    "Freya",
 ];
 
-pub(crate) const EN_SURNAMES: [&str; 12] = [
+pub(crate) const EN_SURNAMES: [&str; 32] = [
     "Smith", "Johnson", "Brown", "Taylor", "Wilson", "Evans", "Walker", "Wright", "Green", "Hall",
-    "Clarke", "Baker",
+    "Clarke", "Baker", "Jones", "Williams", "Davies", "Roberts", "Thompson", "White", "Hughes",
+    "Edwards", "Turner", "Harris", "Cooper", "Ward", "Morris", "King", "Lewis", "Carter",
+    "Robinson", "Harrison", "Mitchell", "Parker",
 ];
 
 /// The account managers customers are assigned to.

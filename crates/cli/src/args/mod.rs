@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod common;
 pub mod demo;
 pub mod models;
+pub mod settings;
 pub mod store;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,9 @@ pub enum Command {
     /// Manage users, their API tokens and passwords.
     #[command(subcommand)]
     Users(store::UsersCommand),
+    /// Settings of the whole database (the currency amounts are shown in).
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
     /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(store::ServeArgs),
     /// The old spelling of `users passwd`, kept for scripts written against it.

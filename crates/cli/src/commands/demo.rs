@@ -8,7 +8,7 @@ use clientele_app::clock::today;
 use clientele_app::database::redact;
 use clientele_app::demo::{DemoEvent, build, company};
 
-use super::import::{print_event, print_rejects_summary};
+use super::import::print_event;
 use super::score::print_model_note;
 use super::serve::{init_logging, print_dashboard_address, serve_until_ctrl_c};
 use crate::args::demo::DemoArgs;
@@ -73,7 +73,19 @@ fn print_demo_event(event: DemoEvent<'_>) {
             company.end
         ),
         DemoEvent::Import(event) => print_event(event),
-        DemoEvent::Imported { rejects } => print_rejects_summary(rejects),
+        DemoEvent::Imported { rejects } => {
+            if let Some(first) = rejects.first() {
+                // The generator writes these rows on purpose, to show how bad input is told.
+                eprintln!(
+                    "{} deliberately dirty row(s) set aside, as a real import would (the demo's \
+                     files carry them on purpose); the first: line {}, column '{}': {}",
+                    rejects.len(),
+                    first.row.line,
+                    first.column,
+                    first.reason
+                );
+            }
+        }
         DemoEvent::NotRemoved { dir, error } => {
             eprintln!("note: could not remove {}: {error}", dir.display());
         }

@@ -9,5 +9,6 @@ pub mod import;
 pub mod models;
 pub mod score;
 pub mod serve;
+pub mod settings;
 pub mod transitions;
 pub mod users;

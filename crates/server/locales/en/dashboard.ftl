@@ -52,7 +52,8 @@ status-lost = Lost
 status-returners = Returners
 subgroup-profitable = Profitable
 subgroup-middling = Middling
-subgroup-unprofitable = Unprofitable
+subgroup-unprofitable = Low-profit
+subgroup-loss-making = Loss-making
 strategy-attract = Attract
 strategy-engage = Engage
 strategy-retain = Retain
@@ -91,14 +92,32 @@ years-count = { $n ->
 }
 
 ## Status reasons
-reason-within = buys every { $every } ± { $spread } days, last purchase { $days } days ago
-reason-late = buys every { $every } ± { $spread } days, { $late } days late
-reason-far-beyond = buys every { $every } ± { $spread } days, silent for { $days } days (lost after { $limit })
-reason-recent = last purchase { $days } days ago (slipping after { $limit })
-reason-quiet = no purchase for { $days } days (lost after { $limit })
-reason-gone = no purchase for { $days } days (more than { $limit })
-reason-doubtful = P(alive) { $p }, below { $limit }
-reason-probably-gone = P(alive) { $p }, below the lost limit { $limit }
+reason-within = buys every { $every } ± { $spread } days, last purchase { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} ago
+reason-late = buys every { $every } ± { $spread } days, { $late ->
+    [one] { $late } day
+   *[other] { $late } days
+} late
+reason-far-beyond = buys every { $every } ± { $spread } days, silent for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} (lost after { $limit })
+reason-recent = last purchase { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} ago (slipping after { $limit })
+reason-quiet = no purchase for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} (lost after { $limit })
+reason-gone = no purchase for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} (more than { $limit })
+reason-doubtful = chance the customer is still with us { $p }, below { $limit }
+reason-probably-gone = chance the customer is still with us { $p }, below the lost limit { $limit }
 
 ## Table columns
 col-customer = Customer
@@ -128,7 +147,7 @@ col-at-risk = At risk
 col-churned = Lost
 col-churn-rate = Churn rate
 col-as-of = Snapshot
-col-p-alive = P(alive)
+col-p-alive = Still with us (chance)
 col-order = Order
 col-amount = Amount
 col-lines = Lines
@@ -137,9 +156,12 @@ col-next = Next
 col-consent = Consent
 col-source = Source
 col-day = Day
-col-external-id = External id
+col-external-id = Number in your system
 col-name = Name
 col-clv = Lifetime value
+col-number = Number
+col-abc = ABC class
+col-rfm = RFM cell
 
 ## Overview
 overview-ladder = The ladder
@@ -163,13 +185,16 @@ flow-band = { $from } → { $to }: { $count }
 flows-movements = Movements in the last period
 flows-returners = Came back in the last period: { $count }
 flows-churn = Churn rate per rung
-flows-churn-note = Share of customers who were active or slipping on a rung at one snapshot and lost or gone at the next, over { $periods } periods.
+flows-churn-note = Share of customers who were active or slipping on a rung at one snapshot and lost or gone at the next, over { $periods ->
+    [one] one period
+   *[other] { $periods } periods
+}.
 flows-none = Movements need two snapshots; score again later.
 
 ## Lists
 today-intro = Slipping regulars and advocates, the most valuable first.
 lost-intro = Lost customers, the most valuable first.
-lost-start = Start a win-back case
+lost-start = Win the customer back
 lost-case-note = Win-back case started.
 
 ## Customers
@@ -179,14 +204,15 @@ filter-any = Any
 filter-apply = Apply
 filter-segment-hint = A, B, C or an RFM cell such as 555
 export-csv = Export CSV
+export-xlsx = Download for Excel (.xlsx)
 
 ## Card
 card-summary = Summary
 card-reason = Why this status
 card-history = Rung history
-card-palive = P(alive) over time
-card-palive-title = Probability the customer is still active
-card-palive-desc = P(alive) at each snapshot, from the customer-base model.
+card-palive = Chance the customer is still with us, over time
+card-palive-title = Probability the customer is still with us
+card-palive-desc = The chance the customer is still with us (P(alive)) at each snapshot, from the customer-base model.
 card-palive-x = Days since the first snapshot shown
 card-timeline = Purchases
 card-dates = Personal dates
@@ -215,10 +241,32 @@ value-equal = Equal shares
 value-abc = ABC classes
 value-rfm = RFM cells (largest first)
 
+currency-set = Amounts are in { $code }, as set with “clientele settings currency”.
+currency-phones = Amounts are in { $code }: { $count } of { $of } phone numbers have its country code (set another with “clientele settings currency CODE”).
+currency-names = Amounts are in { $code }: { $count } of { $of } names are written in Cyrillic (set another with “clientele settings currency CODE”).
+currency-unknown = The currency of the amounts is not known: set it with “clientele settings currency CODE”.
+
 ## Dates
 dates-intro = From { $from } to { $to }.
 date-anniversary = First purchase, { $years }
 dates-none = No dates in the next 30 days.
+in-days = { $n ->
+    [0] today
+    [1] tomorrow
+    [one] in { $count } day
+   *[other] in { $count } days
+}
+date-birthday = Birthday
+holiday-new-year = New Year
+holiday-orthodox-christmas = Orthodox Christmas
+holiday-defender-day = Defender of the Fatherland Day
+holiday-womens-day = International Women’s Day
+holiday-orthodox-easter = Orthodox Easter
+holiday-easter = Easter
+holiday-mothers-day = Mother’s Day
+holiday-mothers-day-russia = Mother’s Day (Russia)
+holiday-christmas = Christmas
+consent-source-demo-form = sign-up form (demo)
 
 ## Errors
 error-not-found = Not found: { $what }.
@@ -226,6 +274,13 @@ error-forbidden = You may not do this.
 error-csrf = The form has expired or came from elsewhere: reload the page and try again.
 error-invalid = { $field }: { $reason }
 error-internal = The server failed; the cause is in its log.
+what-customer = customer { $key }
+what-snapshot = snapshot { $key }
+what-user = user { $key }
+what-thing = { $key }
+error-not-one-of = { $field }: “{ $value }” is none of { $choices }.
+error-no-page = There is no page at “{ $path }”.
+error-bad-address = This address is not valid: “{ $path }”.
 
 ## Why a customer is on their rung (stored as RungReason::code)
 rung-reason-no_touch = known contact, no purchase and no recorded touch

@@ -46,13 +46,14 @@ rung-visitor = Посетитель
 rung-newcomer = Новичок
 rung-regular = Постоянный
 rung-advocate = Приверженец
-status-active = Активный
-status-slipping = Ускользает
-status-lost = Ушёл
+status-active = Покупает
+status-slipping = Затихает
+status-lost = Не покупает
 status-returners = Вернувшиеся
 subgroup-profitable = Прибыльные
 subgroup-middling = Средние
-subgroup-unprofitable = Убыточные
+subgroup-unprofitable = Малоприбыльные
+subgroup-loss-making = Убыточные
 strategy-attract = Привлечь
 strategy-engage = Вовлечь
 strategy-retain = Удержать
@@ -125,7 +126,7 @@ reason-recent = последняя покупка { $days } { $days ->
     [one] день
     [few] дня
    *[many] дней
-} назад (ускользает после { $limit })
+} назад (затихает после { $limit })
 reason-quiet = нет покупок { $days } { $days ->
     [one] день
     [few] дня
@@ -136,8 +137,8 @@ reason-gone = нет покупок { $days } { $days ->
     [few] дня
    *[many] дней
 } (больше { $limit })
-reason-doubtful = P(жив) { $p }, ниже { $limit }
-reason-probably-gone = P(жив) { $p }, ниже порога ухода { $limit }
+reason-doubtful = вероятность, что клиент ещё с нами, { $p } — ниже { $limit }
+reason-probably-gone = вероятность, что клиент ещё с нами, { $p } — ниже порога ухода { $limit }
 
 ## Столбцы таблиц
 col-customer = Клиент
@@ -167,7 +168,7 @@ col-at-risk = Под риском
 col-churned = Ушли
 col-churn-rate = Отток
 col-as-of = Снимок
-col-p-alive = P(жив)
+col-p-alive = Ещё с нами (вероятность)
 col-order = Заказ
 col-amount = Сумма
 col-lines = Строк
@@ -176,9 +177,12 @@ col-next = Ближайшая
 col-consent = Согласие
 col-source = Источник
 col-day = День
-col-external-id = Внешний id
+col-external-id = Номер в вашей системе
 col-name = Имя
 col-clv = Пожизненная ценность
+col-number = Номер
+col-abc = Класс ABC
+col-rfm = Ячейка RFM
 
 ## Обзор
 overview-ladder = Лестница
@@ -202,13 +206,17 @@ flow-band = { $from } → { $to }: { $count }
 flows-movements = Переходы за последний период
 flows-returners = Вернулись за последний период: { $count }
 flows-churn = Отток по ступеням
-flows-churn-note = Доля клиентов, которые были активны или ускользали на ступени в одном снимке и ушли или выбыли к следующему, за { $periods } периодов.
+flows-churn-note = Доля клиентов, которые покупали или затихали на ступени в одном снимке и перестали покупать или выбыли к следующему, за { $periods ->
+    [one] { $periods } период
+    [few] { $periods } периода
+   *[many] { $periods } периодов
+}.
 flows-none = Для переходов нужны два снимка; пересчитайте позже.
 
 ## Списки
-today-intro = Ускользающие постоянные клиенты и приверженцы, самые ценные сначала.
+today-intro = Затихающие постоянные клиенты и приверженцы, самые ценные сначала.
 lost-intro = Ушедшие клиенты, самые ценные сначала.
-lost-start = Начать возврат
+lost-start = Вернуть клиента
 lost-case-note = Начата работа по возврату клиента.
 
 ## Клиенты
@@ -218,14 +226,15 @@ filter-any = Любой
 filter-apply = Применить
 filter-segment-hint = A, B, C или ячейка RFM, например 555
 export-csv = Выгрузить CSV
+export-xlsx = Скачать для Excel (.xlsx)
 
 ## Карточка
 card-summary = Сводка
 card-reason = Почему такой статус
 card-history = История ступеней
-card-palive = P(жив) во времени
-card-palive-title = Вероятность, что клиент ещё активен
-card-palive-desc = P(жив) на каждом снимке по модели клиентской базы.
+card-palive = Вероятность, что клиент ещё с нами, во времени
+card-palive-title = Вероятность, что клиент ещё с нами
+card-palive-desc = Вероятность, что клиент ещё с нами, на каждом снимке по модели клиентской базы.
 card-palive-x = Дней с первого показанного снимка
 card-timeline = Покупки
 card-dates = Личные даты
@@ -254,10 +263,33 @@ value-equal = Равные доли
 value-abc = Классы ABC
 value-rfm = Ячейки RFM (крупные сначала)
 
+currency-set = Суммы в { $code }: так задано командой «clientele settings currency».
+currency-phones = Суммы в { $code }: у { $count } из { $of } телефонов код этой страны (другую валюту задаёт «clientele settings currency КОД»).
+currency-names = Суммы в { $code }: { $count } из { $of } имён написаны кириллицей (другую валюту задаёт «clientele settings currency КОД»).
+currency-unknown = Валюта сумм неизвестна: задайте её командой «clientele settings currency КОД».
+
 ## Даты
 dates-intro = С { $from } по { $to }.
 date-anniversary = Первая покупка, { $years }
 dates-none = В ближайшие 30 дней дат нет.
+in-days = { $n ->
+    [0] сегодня
+    [1] завтра
+    [one] через { $count } день
+    [few] через { $count } дня
+   *[many] через { $count } дней
+}
+date-birthday = День рождения
+holiday-new-year = Новый год
+holiday-orthodox-christmas = Рождество (православное)
+holiday-defender-day = День защитника Отечества
+holiday-womens-day = Международный женский день
+holiday-orthodox-easter = Пасха (православная)
+holiday-easter = Пасха (западная)
+holiday-mothers-day = День матери (международный)
+holiday-mothers-day-russia = День матери
+holiday-christmas = Рождество (западное)
+consent-source-demo-form = анкета при регистрации (демо)
 
 ## Ошибки
 error-not-found = Не найдено: { $what }.
@@ -265,6 +297,13 @@ error-forbidden = Вам это недоступно.
 error-csrf = Форма устарела или пришла с другого сайта: обновите страницу и попробуйте снова.
 error-invalid = { $field }: { $reason }
 error-internal = Сбой сервера; причина записана в его журнал.
+what-customer = клиент { $key }
+what-snapshot = снимок { $key }
+what-user = пользователь { $key }
+what-thing = { $key }
+error-not-one-of = { $field }: «{ $value }» — не из списка: { $choices }.
+error-no-page = Страницы «{ $path }» нет.
+error-bad-address = Неверный адрес: «{ $path }».
 
 ## Почему клиент на этой ступени (хранится как RungReason::code)
 rung-reason-no_touch = известный контакт: ни покупок, ни касаний

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
+use clientele_core::currency::Currency;
 use clientele_core::{Day, Money, Rung, Status, Subgroup};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -153,11 +154,21 @@ pub enum Arg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tr {
     pub lang: Lang,
+    /// The currency amounts are written in ([`Tr::money`]); `None` writes them without a sign.
+    pub currency: Option<Currency>,
 }
 
 impl Tr {
     pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
+        Tr {
+            lang,
+            currency: None,
+        }
+    }
+
+    /// The same translator, writing amounts in `currency`.
+    pub fn with_currency(self, currency: Option<Currency>) -> Tr {
+        Tr { currency, ..self }
     }
 
     pub fn code(&self) -> &'static str {
@@ -229,8 +240,25 @@ impl Tr {
         format!("{sign}{}", self.group(&digits))
     }
 
-    /// An amount to the cent: `1,234,567.89` / `1 234 567,89`.
+    /// An amount to the cent with the currency's sign when it is known: `$1,234,567.89`,
+    /// `1,234,567.89 ₽` / `1 234 567,89 ₽` (a sign after the number is joined by a no-break
+    /// space, so a line never breaks between them).
     pub fn money(&self, m: Money) -> String {
+        let number = self.amount(m);
+        match self.currency {
+            None => number,
+            Some(c) if self.lang == Lang::En && c.sign_first_in_english() => {
+                match number.strip_prefix('-') {
+                    Some(abs) => format!("-{}{abs}", c.sign()),
+                    None => format!("{}{number}", c.sign()),
+                }
+            }
+            Some(c) => format!("{number}\u{a0}{}", c.sign()),
+        }
+    }
+
+    /// An amount to the cent without a sign: `1,234,567.89` / `1 234 567,89`.
+    pub fn amount(&self, m: Money) -> String {
         let units = m.units();
         // Ten-thousandths to cents, half away from zero.
         let cents = (units.unsigned_abs() + 50) / 100;
@@ -314,6 +342,61 @@ impl Tr {
     pub fn money_opt(&self, m: &Option<Money>) -> String {
         m.map_or_else(|| self.get("none"), |m| self.money(m))
     }
+
+    /// A sub-group's name for a group whose profit is `profit`: the lowest third is
+    /// "low-profit", and "loss-making" only when its profit is below zero (the word must not
+    /// claim a loss the numbers do not show).
+    pub fn subgroup_by_profit(&self, g: Option<Subgroup>, profit: Option<Money>) -> String {
+        match (g, profit) {
+            (Some(Subgroup::Unprofitable), Some(p)) if p.units() < 0 => {
+                self.get("subgroup-loss-making")
+            }
+            _ => self.subgroup(g),
+        }
+    }
+
+    /// A chart's SVG with its numbers written the reader's way (`0,25`, `1 234`).
+    pub fn chart(&self, svg: String) -> String {
+        match self.lang {
+            Lang::En => svg,
+            Lang::Ru => {
+                clientele_charts::localize_numbers(&svg, clientele_charts::NumberStyle::RUSSIAN)
+            }
+        }
+    }
+
+    /// How far ahead a day is: "today", "tomorrow", "in 5 days".
+    pub fn in_days(&self, days: i64) -> String {
+        self.count("in-days", days)
+    }
+
+    /// The label of a personal date in the reader's language when it is one the product knows
+    /// (birthdays, the demo's holidays); a label a user typed is shown as typed.
+    pub fn date_label(&self, label: &str) -> String {
+        let id = match label.trim().to_lowercase().as_str() {
+            "birthday" | "день рождения" => "date-birthday",
+            "new year" => "holiday-new-year",
+            "orthodox christmas" => "holiday-orthodox-christmas",
+            "defender of the fatherland day" => "holiday-defender-day",
+            "international women's day" => "holiday-womens-day",
+            "orthodox easter" => "holiday-orthodox-easter",
+            "easter" => "holiday-easter",
+            "mother's day" => "holiday-mothers-day",
+            "mother's day (russia)" => "holiday-mothers-day-russia",
+            "christmas" => "holiday-christmas",
+            _ => return label.to_string(),
+        };
+        self.get(id)
+    }
+
+    /// Where a consent came from, in the reader's language when the product wrote it (the
+    /// demo's sign-up form); a source an import or a user gave is shown as given.
+    pub fn consent_source(&self, source: &str) -> String {
+        match source {
+            "demo: sign-up form" => self.get("consent-source-demo-form"),
+            other => other.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -336,6 +419,32 @@ mod tests {
     }
 
     #[test]
+    fn amounts_carry_the_currency_sign_where_each_language_writes_it() {
+        let m = Money::from_units(12_345_600);
+        let en = Tr::new(Lang::En);
+        let ru = Tr::new(Lang::Ru);
+        assert_eq!(en.money(m), "1,234.56", "no currency, no sign");
+        assert_eq!(en.with_currency(Some(Currency::Usd)).money(m), "$1,234.56");
+        assert_eq!(
+            en.with_currency(Some(Currency::Gbp))
+                .money(Money::from_units(-12_345_600)),
+            "-£1,234.56"
+        );
+        assert_eq!(
+            en.with_currency(Some(Currency::Rub)).money(m),
+            "1,234.56\u{a0}₽"
+        );
+        assert_eq!(
+            ru.with_currency(Some(Currency::Rub)).money(m),
+            "1\u{202f}234,56\u{a0}₽"
+        );
+        assert_eq!(
+            ru.with_currency(Some(Currency::Usd)).money(m),
+            "1\u{202f}234,56\u{a0}$"
+        );
+    }
+
+    #[test]
     fn accept_language_picks_the_best_of_ours() {
         assert_eq!(
             Lang::from_accept_language("de-DE, ru;q=0.8, en;q=0.9"),
@@ -347,6 +456,35 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("de, fr"), None);
         assert_eq!(Lang::from_accept_language("ru;q=0"), None);
+    }
+
+    #[test]
+    fn near_days_are_words_and_known_labels_are_translated() {
+        let (en, ru) = (Tr::new(Lang::En), Tr::new(Lang::Ru));
+        assert_eq!(ru.in_days(0), "сегодня");
+        assert_eq!(ru.in_days(1), "завтра");
+        assert_eq!(ru.in_days(2), "через 2 дня");
+        assert_eq!(ru.in_days(21), "через 21 день");
+        assert_eq!(ru.in_days(25), "через 25 дней");
+        assert_eq!(en.in_days(1), "tomorrow");
+        assert_eq!(en.in_days(3), "in 3 days");
+        assert_eq!(ru.date_label("birthday"), "День рождения");
+        assert_eq!(ru.date_label("New Year"), "Новый год");
+        assert_eq!(
+            ru.date_label("Именины"),
+            "Именины",
+            "a user's label is kept"
+        );
+        let low = Some(Subgroup::Unprofitable);
+        assert_eq!(
+            ru.subgroup_by_profit(low, Some(Money::from_major(5))),
+            "Малоприбыльные"
+        );
+        assert_eq!(
+            ru.subgroup_by_profit(low, Some(Money::from_major(-5))),
+            "Убыточные"
+        );
+        assert_eq!(en.subgroup_by_profit(low, Some(Money::ZERO)), "Low-profit");
     }
 
     #[test]

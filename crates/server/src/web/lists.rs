@@ -202,10 +202,10 @@ pub async fn dates(
         .map(|d| DateRow {
             id: d.customer_id,
             day: tr.date(d.day),
-            in_days: tr.count("days-count", i64::from(d.day.days_since(from))),
+            in_days: tr.in_days(i64::from(d.day.days_since(from))),
             name: d.name.unwrap_or(d.external_id),
             what: match d.kind {
-                DateKind::Personal(label) => label,
+                DateKind::Personal(label) => tr.date_label(&label),
                 DateKind::FirstPurchase { years } => tr.with(
                     "date-anniversary",
                     &[(

@@ -25,6 +25,9 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
+pub mod currency;
+mod customer_export;
+pub mod export;
 pub mod i18n;
 mod lists;
 mod pages;
@@ -44,7 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/lost", get(lists::lost))
         .route("/dates", get(lists::dates))
         .route("/customers", get(people::list))
-        .route("/customers.csv", get(people::csv))
+        .route("/customers.csv", get(customer_export::csv))
+        .route("/customers.xlsx", get(customer_export::xlsx))
         .route("/customers/{id}", get(people::card))
         .route("/customers/{id}/notes", post(people::add_note))
         .route("/login", get(session::login_page).post(session::login))
@@ -141,7 +145,9 @@ async fn web_user(parts: &Parts, state: &AppState) -> Result<Option<WebUser>, We
         .user_language(user.id)
         .await
         .map_err(|e| WebError::store(e, Tr::new(Lang::En)))?;
-    let tr = Tr::new(Lang::choose(stored.as_deref(), &parts.headers));
+    let currency = state.currency.get(&state.store).await;
+    let tr =
+        Tr::new(Lang::choose(stored.as_deref(), &parts.headers)).with_currency(currency.currency);
     Ok(Some(WebUser { user, csrf, tr }))
 }
 
@@ -333,13 +339,42 @@ impl WebError {
         }
     }
 
+    /// A filter's value that is none of the choices: the field (a column's catalogue id) and
+    /// the choices in the reader's language.
+    pub fn not_one_of(tr: Tr, field: &str, value: &str, choices: Vec<String>) -> WebError {
+        WebError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: tr.with(
+                "error-not-one-of",
+                &[
+                    ("field", Arg::Text(tr.get(field))),
+                    ("value", Arg::Text(value.to_string())),
+                    ("choices", Arg::Text(choices.join(", "))),
+                ],
+            ),
+            tr,
+        }
+    }
+
+    /// A path with a part that cannot be what it names (`/customers/abc`): not found.
+    pub fn bad_address(tr: Tr, path: &str) -> WebError {
+        WebError {
+            status: StatusCode::NOT_FOUND,
+            message: tr.with(
+                "error-bad-address",
+                &[("path", Arg::Text(path.to_string()))],
+            ),
+            tr,
+        }
+    }
+
     pub fn store(e: StoreError, tr: Tr) -> WebError {
         match e {
             StoreError::NotFound { what, key } => WebError {
                 status: StatusCode::NOT_FOUND,
                 message: tr.with(
                     "error-not-found",
-                    &[("what", Arg::Text(format!("{what} {key}")))],
+                    &[("what", Arg::Text(what_named(tr, what, &key)))],
                 ),
                 tr,
             },
@@ -354,6 +389,47 @@ impl WebError {
             }
         }
     }
+}
+
+/// What was not found, in the reader's language: the store names it in English (`customer`),
+/// which a Russian page must not show.
+fn what_named(tr: Tr, what: &str, key: &str) -> String {
+    let id = match what {
+        "customer" => "what-customer",
+        "snapshot" => "what-snapshot",
+        "user" => "what-user",
+        _ => "what-thing",
+    };
+    tr.with(id, &[("key", Arg::Text(key.to_string()))])
+}
+
+/// The answer to a path no route serves: under `/api/` the API's JSON error, elsewhere a page
+/// in the frame and the reader's language (a mistyped dashboard address is a page, not JSON).
+pub async fn fallback(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return crate::error::ApiError::NotFound {
+            what: "route".into(),
+            key: "this path".into(),
+        }
+        .into_response();
+    }
+    let mut parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers;
+    let user = web_user(&parts, &state).await.ok().flatten();
+    let tr = user
+        .as_ref()
+        .map_or_else(|| Tr::new(Lang::choose(None, &parts.headers)), |u| u.tr);
+    let page = ErrorPage {
+        layout: Layout::new(tr, "error", tr.get("page-error"), path, user.as_ref()),
+        t: tr,
+        message: tr.with("error-no-page", &[("path", Arg::Text(path.to_string()))]),
+    };
+    render(StatusCode::NOT_FOUND, &page)
 }
 
 impl IntoResponse for WebError {

@@ -202,7 +202,7 @@ pub async fn overview(
                     rung: rung.as_str(),
                     subgroup: subgroup.as_str(),
                     rung_name: tr.rung(rung),
-                    name: tr.subgroup(Some(subgroup)),
+                    name: tr.subgroup_by_profit(Some(subgroup), Some(t.profit)),
                     customers: tr.int(t.customers),
                     revenue: tr.money(t.revenue),
                     profit: tr.money(t.profit),
@@ -210,33 +210,35 @@ pub async fn overview(
             }
         }
     }
-    let chart = Stairs {
-        id: "ladder-chart".into(),
-        title: tr.get("ladder-chart-title"),
-        description: tr.with(
-            "ladder-chart-desc",
-            &[("total", Arg::Text(tr.count("customers-count", all)))],
-        ),
-        steps: Rung::ALL
-            .into_iter()
-            .map(|rung| {
-                let t = totals[rung as usize];
-                Step {
-                    label: tr.rung(rung),
-                    lines: vec![
-                        tr.count("customers-count", t.customers),
-                        tr.money(t.revenue),
-                    ],
-                    share: if all > 0 {
-                        t.customers as f64 / all as f64
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect(),
-    }
-    .to_svg();
+    let chart = tr.chart(
+        Stairs {
+            id: "ladder-chart".into(),
+            title: tr.get("ladder-chart-title"),
+            description: tr.with(
+                "ladder-chart-desc",
+                &[("total", Arg::Text(tr.count("customers-count", all)))],
+            ),
+            steps: Rung::ALL
+                .into_iter()
+                .map(|rung| {
+                    let t = totals[rung as usize];
+                    Step {
+                        label: tr.rung(rung),
+                        lines: vec![
+                            tr.count("customers-count", t.customers),
+                            tr.money(t.revenue),
+                        ],
+                        share: if all > 0 {
+                            t.customers as f64 / all as f64
+                        } else {
+                            0.0
+                        },
+                    }
+                })
+                .collect(),
+        }
+        .to_svg(),
+    );
     let count_status = |s: Status| -> i64 {
         cells
             .iter()
@@ -377,26 +379,28 @@ pub async fn flows(
     }
     let day_or_none =
         |d: Option<clientele_core::Day>| d.map_or_else(|| tr.get("none"), |d| tr.date(d));
-    let chart = FlowChart {
-        id: "flows-chart".into(),
-        title: tr.get("flows-chart-title"),
-        description: tr.with(
-            "flows-chart-desc",
-            &[
-                ("from", Arg::Text(day_or_none(previous))),
-                ("to", Arg::Text(day_or_none(latest))),
-            ],
-        ),
-        left_label: tr.with(
-            "flows-before",
-            &[("date", Arg::Text(day_or_none(previous)))],
-        ),
-        right_label: tr.with("flows-after", &[("date", Arg::Text(day_or_none(latest)))]),
-        left,
-        right,
-        flows,
-    }
-    .to_svg();
+    let chart = tr.chart(
+        FlowChart {
+            id: "flows-chart".into(),
+            title: tr.get("flows-chart-title"),
+            description: tr.with(
+                "flows-chart-desc",
+                &[
+                    ("from", Arg::Text(day_or_none(previous))),
+                    ("to", Arg::Text(day_or_none(latest))),
+                ],
+            ),
+            left_label: tr.with(
+                "flows-before",
+                &[("date", Arg::Text(day_or_none(previous)))],
+            ),
+            right_label: tr.with("flows-after", &[("date", Arg::Text(day_or_none(latest)))]),
+            left,
+            right,
+            flows,
+        }
+        .to_svg(),
+    );
     let (movements, returners) = if previous.is_some() {
         let owned: Vec<MovementAggregate> = last.iter().map(|m| (*m).clone()).collect();
         let back: i64 = owned
@@ -467,6 +471,7 @@ struct ValuePage {
     headline: Option<String>,
     abc: Vec<SegmentRow>,
     rfm: Vec<SegmentRow>,
+    currency: String,
 }
 
 pub async fn value(
@@ -514,7 +519,7 @@ pub async fn value(
             marker: None,
         }
         .to_svg();
-        identified(&svg, "pareto-chart").unwrap_or(svg)
+        tr.chart(identified(&svg, "pareto-chart").unwrap_or(svg))
     });
     let rows = |rfm: bool| -> Vec<SegmentRow> {
         let of_kind: Vec<_> = segments
@@ -556,6 +561,7 @@ pub async fn value(
         headline: pareto_headline(&tr, &points),
         abc: rows(false),
         rfm: rows(true),
+        currency: super::currency::sentence(&tr, &state.currency.get(&state.store).await),
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -1,11 +1,10 @@
-//! The customer list (with its CSV export), the customer card and its note form.
+//! The customer list (its exports are in `customer_export.rs`), the customer card and its note
+//! form.
 
 use axum::Form;
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
 use clientele_charts::{LineChart, Series, identified};
 use clientele_core::{Rung, Status, Subgroup};
 use clientele_store::{Cursor, CustomerFilter, CustomerListItem, Segment};
@@ -16,8 +15,6 @@ use super::lists::{channel_name, today_utc};
 use super::{Layout, WebError, WebUser, per_page, reason, render, see_other};
 use crate::AppState;
 
-/// Rows per database round trip of the CSV export.
-const CSV_BATCH: u32 = 5_000;
 /// Snapshots shown in the card's history.
 const CARD_HISTORY: u32 = 24;
 
@@ -38,6 +35,8 @@ pub struct ListQuery {
     segment: String,
     after: Option<i64>,
     before: Option<i64>,
+    /// Exports: `1` for Excel's CSV, `0` for the plain one (see `export::CsvStyle::choose`).
+    pub(super) excel: Option<String>,
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -46,24 +45,21 @@ fn non_empty(s: &str) -> Option<String> {
 }
 
 impl ListQuery {
-    fn filter(&self, tr: Tr) -> Result<CustomerFilter, WebError> {
+    pub(super) fn filter(&self, tr: Tr) -> Result<CustomerFilter, WebError> {
         let rung = match non_empty(&self.rung) {
             None => None,
             Some(r) => Some(Rung::parse(&r).ok_or_else(|| {
-                WebError::invalid(
-                    tr,
-                    "rung",
-                    format!("'{r}' is not prospect, visitor, newcomer, regular or advocate"),
-                )
+                WebError::not_one_of(tr, "col-rung", &r, Rung::ALL.map(|x| tr.rung(x)).to_vec())
             })?),
         };
         let status = match non_empty(&self.status) {
             None => None,
             Some(s) => Some(Status::parse(&s).ok_or_else(|| {
-                WebError::invalid(
+                WebError::not_one_of(
                     tr,
-                    "status",
-                    format!("'{s}' is not active, slipping or lost"),
+                    "col-status",
+                    &s,
+                    Status::ALL.map(|x| tr.status(x)).to_vec(),
                 )
             })?),
         };
@@ -74,10 +70,11 @@ impl ListQuery {
         let subgroup = match non_empty(&self.subgroup) {
             None => None,
             Some(g) => Some(Subgroup::parse(&g).ok_or_else(|| {
-                WebError::invalid(
+                WebError::not_one_of(
                     tr,
-                    "subgroup",
-                    format!("'{g}' is not profitable, middling or unprofitable"),
+                    "col-subgroup",
+                    &g,
+                    Subgroup::ALL.map(|x| tr.subgroup(Some(x))).to_vec(),
                 )
             })?),
         };
@@ -183,7 +180,7 @@ fn row(tr: &Tr, c: CustomerListItem) -> CustomerRow {
         external_id: c.external_id,
         rung: tr.rung_opt(&c.rung),
         status: tr.status_opt(&c.status),
-        subgroup: tr.subgroup(c.subgroup),
+        subgroup: tr.subgroup_by_profit(c.subgroup, c.profit),
         manager,
         segment: if segment.is_empty() {
             tr.get("none")
@@ -243,120 +240,13 @@ pub async fn list(
         rows: page.items.into_iter().map(|c| row(&tr, c)).collect(),
         pager,
         export: if filters.is_empty() {
-            "/customers.csv".into()
+            String::new()
         } else {
-            format!("/customers.csv?{filters}")
+            format!("?{filters}")
         },
         query,
     };
     Ok(render(StatusCode::OK, &page_view))
-}
-
-/// Text cells that a spreadsheet would run as a formula get a leading apostrophe.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-fn csv_chunk(rows: &[CustomerListItem], header: bool) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 96 + 128));
-    if header {
-        w.write_record([
-            "customer_id",
-            "external_id",
-            "name",
-            "rung",
-            "status",
-            "subgroup",
-            "revenue",
-            "profit",
-            "manager",
-            "abc",
-            "rfm",
-        ])?;
-    }
-    for c in rows {
-        w.write_record([
-            c.id.to_string(),
-            cell(&c.external_id),
-            cell(c.name.as_deref().unwrap_or("")),
-            c.rung.map_or("", |r| r.as_str()).to_string(),
-            c.status.map_or("", |s| s.as_str()).to_string(),
-            c.subgroup.map_or("", |g| g.as_str()).to_string(),
-            c.revenue.map_or_else(String::new, |m| m.to_string()),
-            c.profit.map_or_else(String::new, |m| m.to_string()),
-            cell(c.manager_name().unwrap_or("")),
-            c.abc.map_or("", |a| a.as_str()).to_string(),
-            c.rfm.map_or_else(String::new, |r| r.code()),
-        ])?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-}
-
-/// Every customer matching the filters as CSV, streamed in batches read by keyset (memory
-/// stays flat whatever the count). Numbers are plain (`1234.50`), not per language.
-pub async fn csv(
-    State(state): State<AppState>,
-    user: WebUser,
-    Query(query): Query<ListQuery>,
-) -> Result<Response, WebError> {
-    let tr = user.tr;
-    let filter = query.filter(tr)?;
-    let scope = user.scope();
-    // The first batch is read before answering, so a failing query is an error page, not a
-    // truncated file.
-    let first = state
-        .store
-        .dashboard_customers(scope, &filter, Cursor::First, CSV_BATCH)
-        .await
-        .map_err(|e| WebError::store(e, tr))?;
-    let head = csv_chunk(&first.items, true).map_err(|e| WebError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        message: format!("{}: {e}", tr.get("error-internal")),
-        tr,
-    })?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let store = state.store.clone();
-    let mut next = first.next_after;
-    tokio::spawn(async move {
-        if tx.send(Ok(head)).await.is_err() {
-            return;
-        }
-        while let Some(after) = next {
-            let chunk = store
-                .dashboard_customers(scope, &filter, Cursor::After(after), CSV_BATCH)
-                .await
-                .map_err(|e| std::io::Error::other(e.to_string()))
-                .and_then(|page| {
-                    next = page.next_after;
-                    csv_chunk(&page.items, false).map_err(|e| std::io::Error::other(e.to_string()))
-                });
-            let failed = chunk.is_err();
-            if tx.send(chunk).await.is_err() || failed {
-                return;
-            }
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"customers.csv\""),
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response())
 }
 
 pub struct HistoryRow {
@@ -416,7 +306,7 @@ pub async fn card(
         .parse()
         .ok()
         .filter(|&n| n > 0)
-        .ok_or_else(|| WebError::invalid(tr, "id", format!("'{id}' is not a customer id")))?;
+        .ok_or_else(|| WebError::bad_address(tr, uri.path()))?;
     let card = state
         .cards
         .customer_card(user.scope(), id)
@@ -470,7 +360,10 @@ pub async fn card(
         },
         Pair {
             key: tr.get("col-subgroup"),
-            value: latest_money.map_or_else(|| none.clone(), |s| tr.subgroup(s.subgroup)),
+            value: latest_money.map_or_else(
+                || none.clone(),
+                |s| tr.subgroup_by_profit(s.subgroup, Some(s.profit)),
+            ),
         },
         Pair {
             key: tr.get("col-revenue"),
@@ -530,7 +423,7 @@ pub async fn card(
             marker: None,
         }
         .to_svg();
-        identified(&svg, "palive-chart").unwrap_or(svg)
+        tr.chart(identified(&svg, "palive-chart").unwrap_or(svg))
     });
     let today = today_utc();
     let mut consents: Vec<&clientele_store::ConsentRecord> = Vec::new();
@@ -573,7 +466,7 @@ pub async fn card(
             .personal_dates
             .iter()
             .map(|d| Pair {
-                key: d.label.clone(),
+                key: tr.date_label(&d.label),
                 value: d
                     .rule
                     .next_on_or_after(today)
@@ -592,7 +485,7 @@ pub async fn card(
                         "card-withdrawn"
                     }),
                     tr.date(r.day),
-                    r.source
+                    tr.consent_source(&r.source)
                 ),
             })
             .collect(),
@@ -637,7 +530,7 @@ pub async fn add_note(
         .parse()
         .ok()
         .filter(|&n| n > 0)
-        .ok_or_else(|| WebError::invalid(tr, "id", format!("'{id}' is not a customer id")))?;
+        .ok_or_else(|| WebError::bad_address(tr, &format!("/customers/{id}/notes")))?;
     let text = form.text.trim();
     if text.is_empty() {
         return Err(WebError {

@@ -194,11 +194,15 @@ mod tests {
             ),
             (
                 "probably_gone p_alive=0.12 limit=0.20",
-                "P(alive) 0.12, below the lost limit 0.20",
+                "chance the customer is still with us 0.12, below the lost limit 0.20",
             ),
             (
                 "doubtful p_alive=0.40 limit=0.50",
-                "P(alive) 0.40, below 0.50",
+                "chance the customer is still with us 0.40, below 0.50",
+            ),
+            (
+                "within_rhythm every=30 spread=4 days=1",
+                "buys every 30 ± 4 days, last purchase 1 day ago",
             ),
         ] {
             assert_eq!(localize(record(text).as_ref(), &en), english, "{text}");

@@ -20,6 +20,5 @@ CREATE TABLE erased_customers (
     erased_at INTEGER NOT NULL
 );
 
--- Deleted text is overwritten in the search index's b-trees at once, not left in old segments
--- until they merge (FTS5's secure-delete, SQLite 3.42 and later).
-INSERT INTO customer_search (customer_search, rank) VALUES ('secure-delete', 1);
+-- The search index's own secure-delete (FTS5) is switched on by `Store::erase_customer` itself:
+-- a later migration (0046) recreates the index, which would forget a setting made here.

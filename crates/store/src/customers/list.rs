@@ -1,17 +1,16 @@
 //! The customer list: filters on the latest snapshot's values, text search and keyset pages by
 //! ascending id, for the dashboard's list (and its CSV export) and the API's.
 //!
-//! Both lists read the same statement and rows; they differ in how they match text. The
-//! dashboard's search reads the trigram indexes (`migrations/*/0021_search.sql`); the API's
-//! scans for the substring with `LOWER(...) LIKE`, as it always has (a one-character search finds
-//! every customer whose id or name contains it).
+//! Both lists read the same statement and rows and find text the same way: one search, through
+//! the trigram indexes (`migrations/*/0046_search_fold.sql`), ignoring case in every script and
+//! reading ё as е, so the API finds whom the pages find.
 
 use clientele_core::{AbcClass, Day, Money, Rfm, Rung, Status, Subgroup};
 use sqlx::QueryBuilder;
 
 use crate::columns;
 use crate::db::{Store, day_to_db, dispatch};
-use crate::dialect::{self, FTS5_FROM, FTS5_MATCH, LikeTwice, PG_TRIGRAM_LIKE, SCAN_LIKE};
+use crate::dialect::{self, FTS5_FROM, FTS5_MATCH, LikeTwice, PG_TRIGRAM_LIKE};
 use crate::error::Result;
 use crate::scope::Scope;
 use crate::snapshots::Segment;
@@ -19,7 +18,8 @@ use crate::snapshots::Segment;
 /// Filters of the customer list, on the latest snapshot's values; `None` filters nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerFilter {
-    /// Case-insensitive substring of the external id or the name.
+    /// Substring of the external id or the name, in any case and with ё read as е (three
+    /// characters or more; shorter text finds the customer with that external id).
     pub search: Option<String>,
     pub rung: Option<Rung>,
     pub status: Option<Status>,
@@ -137,27 +137,25 @@ const LIST_JOINS: &str = " LEFT JOIN users u ON u.id = c.manager_user_id
 /// The fewest characters a trigram index can find: shorter text holds no trigram.
 const TRIGRAM: usize = 3;
 
-/// How a list matches its search text (a case-insensitive substring of the external id or the
-/// name).
+/// How a list matches its search text (a substring of the external id or the name, in any case,
+/// ё read as е).
 #[derive(Clone, Debug, PartialEq)]
 enum Search {
-    /// The dashboard's text of [`TRIGRAM`]+ characters: on SQLite an FTS5 phrase, which the
+    /// Text of [`TRIGRAM`]+ characters: on SQLite an FTS5 phrase, which the
     /// trigram tokenizer matches as a substring; on PostgreSQL the LIKE pattern, which pg_trgm's
     /// GIN indexes serve.
     Indexed { phrase: String, pattern: String },
-    /// The dashboard's shorter text has no trigram to look up, and a substring scan for it would
+    /// Shorter text has no trigram to look up, and a substring scan for it would
     /// read every customer when it is rare (300 ms at 1M customers, over the pages' 100 ms
     /// budget). It finds the customer whose external id it is (as typed, upper- or lower-cased:
     /// three lookups in the unique index), which is what one- or two-character searches are for
     /// in practice ("7", "C4"); the page says that names need three characters.
     Short { ids: [String; 3] },
-    /// The API's search: the LIKE pattern, by scanning.
-    Scan { pattern: String },
 }
 
 impl Search {
-    /// The dashboard's search for `text`; `None` for blank text.
-    fn indexed(text: &str) -> Option<Search> {
+    /// The search for `text`; `None` for blank text.
+    fn new(text: &str) -> Option<Search> {
         let text = text.trim();
         if text.is_empty() {
             return None;
@@ -171,14 +169,6 @@ impl Search {
             Search::Short {
                 ids: [text.to_string(), text.to_uppercase(), text.to_lowercase()],
             }
-        })
-    }
-
-    /// The API's search for `text`; `None` for blank text.
-    fn scan(text: &str) -> Option<Search> {
-        let text = text.trim();
-        (!text.is_empty()).then(|| Search::Scan {
-            pattern: dialect::like_pattern(text),
         })
     }
 
@@ -258,16 +248,13 @@ macro_rules! push_filter {
                     .push_bind(ids[2].clone())
                     .push(")");
             }
-            (Some(Search::Scan { pattern }), _) => {
-                push_like_twice!($q, SCAN_LIKE, pattern);
-            }
         }
     }};
 }
 
 impl Store {
     /// A page of the dashboard's customer list: customers matching `filter` by ascending id,
-    /// keyset pages both ways, text found through the search indexes.
+    /// keyset pages both ways.
     pub async fn dashboard_customers(
         &self,
         scope: Scope,
@@ -275,13 +262,13 @@ impl Store {
         cursor: Cursor,
         limit: u32,
     ) -> Result<CustomerPage> {
-        let search = filter.search.as_deref().and_then(Search::indexed);
+        let search = filter.search.as_deref().and_then(Search::new);
         self.customer_page(scope, filter, search, cursor, limit)
             .await
     }
 
     /// A page of the API's customer list: customers matching `filter` by ascending id, starting
-    /// after id `after`, text found by scanning for the substring.
+    /// after id `after`; text is found as on the dashboard.
     pub async fn list_customers(
         &self,
         scope: Scope,
@@ -289,7 +276,7 @@ impl Store {
         after: Option<i64>,
         limit: u32,
     ) -> Result<CustomerPage> {
-        let search = filter.search.as_deref().and_then(Search::scan);
+        let search = filter.search.as_deref().and_then(Search::new);
         let cursor = after.map_or(Cursor::First, Cursor::After);
         let mut page = self
             .customer_page(scope, filter, search, cursor, limit)

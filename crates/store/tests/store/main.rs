@@ -14,6 +14,8 @@ mod imports;
 mod movement;
 mod orders;
 mod privacy;
+mod search;
+mod settings;
 mod snapshots;
 mod users;
 
