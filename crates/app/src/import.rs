@@ -10,10 +10,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use clientele_core::RowRef;
 use clientele_ingest::customers::read_customers;
 use clientele_ingest::pipeline::{FileReport, ImportError, ImportOptions, Reject};
-use clientele_store::{ImportCounts, Store, StoreError, StreamError};
+use clientele_store::{ImportCounts, Store, StoreError, StreamError, erased_reason};
 
 use crate::clock::today;
 
@@ -171,20 +172,44 @@ pub async fn import_files(
     Ok(all_rejects)
 }
 
-/// Stores the profiles of a customers file (as of today); returns how many, and the rejects.
+/// Stores the profiles of a customers file (as of today); returns how many, and the rejects. A
+/// row of an erased customer is a reject (their tombstone refuses them), not a failure of the
+/// file.
 async fn import_customers(
     store: &Store,
     path: &Path,
     strict: bool,
 ) -> Result<(usize, Vec<Reject>)> {
-    let (profiles, rejects) =
+    let (profiles, mut rejects) =
         read_customers(path, strict).with_context(|| format!("reading {}", path.display()))?;
-    let today = today();
+    let mut keep = Vec::with_capacity(profiles.len());
     for p in &profiles {
+        if store.is_erased_id(&p.id).await? {
+            rejects.push(Reject {
+                file: path.to_path_buf(),
+                row: RowRef { file: 0, line: 0 },
+                column: String::new(),
+                reason: erased_reason(&p.id),
+                raw: String::new(),
+            });
+        } else {
+            keep.push(p);
+        }
+    }
+    if strict && let Some(first) = rejects.first() {
+        bail!(
+            "{}: {}; --strict refuses the file, nothing of it was written",
+            path.display(),
+            first.reason
+        );
+    }
+    let today = today();
+    for p in &keep {
         store
             .apply_profile(p, today)
             .await
             .with_context(|| format!("{}: storing customer '{}'", path.display(), p.id))?;
     }
-    Ok((profiles.len(), rejects))
+    let stored = keep.len();
+    Ok((stored, rejects))
 }

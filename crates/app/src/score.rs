@@ -3,26 +3,55 @@
 //! dated snapshot with its aggregates written back.
 
 use anyhow::{Context, Result, anyhow};
+use clientele_core::bounds::day_in_bounds;
 use clientele_core::{Analysis, Day, LadderRules, analyze_columns};
 use clientele_store::Store;
 
+use crate::clock::today;
 use crate::forecast::{ForecastSettings, ModelOutcome, fit_and_forecast};
 use crate::setting::InvalidSetting;
 
 /// How a snapshot is scored.
 #[derive(Clone, Debug, Default)]
 pub struct ScoreSettings {
-    /// The day to score the state on; default: the last order day in the store.
+    /// The day to score the state on; default: today. Never a day to come (a snapshot "as of"
+    /// a future day calls every buyer lost), nor before 1900.
     pub as_of: Option<Day>,
     pub rules: LadderRules,
     pub forecast: ForecastSettings,
 }
 
 impl ScoreSettings {
-    /// Checks the forecast's horizon and discount rate (the rules are checked when read).
+    /// Checks the as-of day against today, and the forecast's horizon and discount rate (the
+    /// rules are checked when read).
     pub fn check(&self) -> Result<(), InvalidSetting> {
+        if let Some(as_of) = self.as_of {
+            check_as_of(as_of, today())?;
+        }
         self.forecast.check().map(drop)
     }
+}
+
+/// An as-of day may be any day from 1900-01-01 to `today`: a later one would score days that
+/// have not happened (every buyer lost by then).
+fn check_as_of(as_of: Day, today: Day) -> Result<(), InvalidSetting> {
+    if as_of > today {
+        return Err(InvalidSetting::value(
+            "as_of",
+            as_of,
+            format!(
+                "is after today ({today}): a snapshot of a day to come would call every buyer lost"
+            ),
+        ));
+    }
+    if !day_in_bounds(as_of) {
+        return Err(InvalidSetting::value(
+            "as_of",
+            as_of,
+            "is before 1900-01-01, the earliest day an order may have",
+        ));
+    }
+    Ok(())
 }
 
 /// The steps of a scoring, in order.
@@ -70,7 +99,7 @@ pub struct Scored {
     pub model: ModelOutcome,
 }
 
-/// Scores every customer of the store as of `settings.as_of` (default: the last order day) and
+/// Scores every customer of the store as of `settings.as_of` (default: today) and
 /// writes the snapshot, telling `progress` each step as it begins. The computation runs on a
 /// blocking thread, off the async workers.
 pub async fn score_store(
@@ -79,13 +108,15 @@ pub async fn score_store(
     progress: &(dyn Fn(ScoreProgress) + Send + Sync),
 ) -> Result<Scored> {
     settings.check()?;
-    let as_of = match settings.as_of {
-        Some(d) => d,
-        None => store
-            .last_order_day()
-            .await?
-            .ok_or_else(|| anyhow!("the store has no orders yet: run `clientele import` first"))?,
-    };
+    if store.last_order_day().await?.is_none() {
+        return Err(anyhow!(
+            "the store has no orders yet: run `clientele import` first"
+        ));
+    }
+    // Today, not the last order's day: a store is scored for the day it is used, and an order
+    // dated in the future (refused at every entry now, but maybe stored before) must not move
+    // the snapshot there.
+    let as_of = settings.as_of.unwrap_or_else(today);
     let step = |step, customers| {
         progress(ScoreProgress {
             step,
@@ -136,4 +167,32 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| anyhow!("scoring failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_as_of_day_is_never_to_come() {
+        let today = Day::from_ymd(2026, 12, 7).unwrap();
+        assert_eq!(check_as_of(today, today), Ok(()));
+        assert_eq!(
+            check_as_of(Day::from_ymd(1997, 6, 30).unwrap(), today),
+            Ok(())
+        );
+        let future = check_as_of(Day::from_ymd(2999, 12, 31).unwrap(), today).unwrap_err();
+        assert_eq!(future.field, "as_of");
+        assert!(
+            future
+                .message
+                .starts_with("2999-12-31: is after today (2026-12-07)")
+        );
+        let early = check_as_of(Day::from_ymd(1899, 12, 31).unwrap(), today).unwrap_err();
+        assert!(
+            early.message.contains("before 1900-01-01"),
+            "{}",
+            early.message
+        );
+    }
 }

@@ -48,7 +48,7 @@ pub struct RunStatus {
     pub started_by: String,
     /// The step under way, or the last one begun.
     pub step: Option<ScoreStep>,
-    /// The day scored, once known (the settings' day, else the last order day).
+    /// The day scored, once known (the settings' day, else today).
     pub as_of: Option<Day>,
     /// Customers summarised.
     pub customers: Option<u64>,

@@ -250,7 +250,9 @@ fn sql_summaries_agree_with_the_file_path_on_both_backends() {
         }
         assert_eq!(stored.categories, file_path.categories, "{backend:?}");
         // Scoring writes one snapshot row per customer; a later as-of makes a second snapshot.
-        let scored = run_in(dir.path(), &["score", "--db", &db.url]).ok();
+        // (`score` defaults to today since issue 23; the file's last order day is asked for.)
+        let as_of = file_path.as_of.to_string();
+        let scored = run_in(dir.path(), &["score", "--db", &db.url, "--as-of", &as_of]).ok();
         assert!(
             scored
                 .stdout

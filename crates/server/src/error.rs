@@ -36,6 +36,10 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    /// Too many failed sign-ins with this name or from this address: try again after the
+    /// seconds given (also sent in `Retry-After`).
+    #[error("too many failed sign-ins: try again in {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: u64 },
     /// Anything else: logged, answered without details.
     #[error("internal error: {0}")]
     Internal(String),
@@ -62,6 +66,7 @@ impl ApiError {
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,6 +81,7 @@ impl ApiError {
             ApiError::Invalid { .. } => "invalid",
             ApiError::Conflict(_) => "conflict",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -90,7 +96,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Machine-readable: unauthorized, forbidden, csrf, not_found, bad_request, invalid,
-    /// conflict, too_large, internal.
+    /// conflict, too_large, too_many_requests, internal.
     pub code: String,
     /// A sentence for people.
     pub message: String,
@@ -117,7 +123,16 @@ impl IntoResponse for ApiError {
                 field,
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after_seconds.into());
+        }
+        response
     }
 }
 

@@ -36,8 +36,8 @@ fn field_and_reason(path: &str, message: &str) -> (Option<String>, String) {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let (field, reason) = field_and_reason(&path, &inner.to_string());
@@ -55,7 +55,17 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 },
             }
         }
-    })
+    })?;
+    // Anything after the value but white space (`{...}garbage`, two values) is refused: the
+    // body is one JSON value or it is not read.
+    de.end().map_err(|e| ApiError::BadRequest {
+        field: None,
+        message: format!(
+            "the body is not valid JSON: {}",
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        ),
+    })?;
+    Ok(value)
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
@@ -73,12 +83,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 message: "send the body as JSON with Content-Type: application/json".into(),
             });
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::BadRequest {
-                field: None,
-                message: e.body_text(),
-            })?;
+        // A body over the limit: `security::headers` writes the answer with the limit.
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(0)
+            } else {
+                ApiError::BadRequest {
+                    field: None,
+                    message: e.body_text(),
+                }
+            }
+        })?;
         parse_json(&bytes).map(Json)
     }
 }

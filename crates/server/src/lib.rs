@@ -25,7 +25,10 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod listen;
 mod routes;
+pub mod security;
+pub mod throttle;
 pub mod web;
 
 pub use error::ApiError;
@@ -53,6 +56,13 @@ pub struct Settings {
     /// connection (one per core by default; 0 reads cards through the pool like other queries).
     /// See [`clientele_store::CardReader`].
     pub sqlite_card_readers: usize,
+    /// Failed sign-ins that lock a name or an address out, and for how long.
+    pub sign_in_throttle: throttle::ThrottlePolicy,
+    /// Seconds a connection has to send a request's header, from opening or from its previous
+    /// answer (so also how long an idle kept-alive connection stays open).
+    pub header_read_timeout_seconds: u64,
+    /// Connections open at once at most; more are closed as they come.
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -67,6 +77,9 @@ impl Default for Settings {
             max_body_bytes: 64 << 20,
             token_cache_seconds: 5,
             sqlite_card_readers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            sign_in_throttle: throttle::ThrottlePolicy::default(),
+            header_read_timeout_seconds: 10,
+            max_connections: 1024,
         }
     }
 }
@@ -84,6 +97,8 @@ pub struct AppState {
     pub cards: clientele_store::CardReader,
     /// Scoring runs started through the API, one at a time.
     pub scoring: clientele_app::score_runs::ScoringRuns,
+    /// Failed sign-ins per name and address.
+    pub sign_ins: Arc<throttle::SignInThrottle>,
     /// The currency the pages write amounts in, resolved at most once a minute.
     pub currency: Arc<web::currency::CurrencyCache>,
 }
@@ -140,6 +155,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
                 settings.token_cache_seconds,
             ))),
             store,
+            sign_ins: Arc::new(throttle::SignInThrottle::new(settings.sign_in_throttle)),
             settings: Arc::new(settings),
             scoring: clientele_app::score_runs::ScoringRuns::new(),
             currency: Arc::default(),
@@ -170,10 +186,13 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = app(self.state);
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
+        let limits = listen::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(
+                self.state.settings.header_read_timeout_seconds.max(1),
+            ),
+            max_connections: self.state.settings.max_connections.max(1),
+        };
+        listen::serve(self.listener, app(self.state), limits, shutdown).await
     }
 }
 
@@ -253,6 +272,10 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(web::fallback)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -14,6 +14,8 @@ mod scoring;
 mod voice;
 #[path = "api/winback.rs"]
 mod winback;
+#[path = "api/security.rs"]
+mod security;
 
 use std::future::Future;
 
@@ -439,6 +441,7 @@ async fn the_card_shows_the_customer_and_every_view_is_audited() {
             category: None,
             full_price: None,
             row_line: 0,
+            occurrence: 0,
         };
         let lines = vec![
             line("o1", "a", day(2025, 1, 5), 1050),
@@ -563,6 +566,7 @@ async fn the_card_lists_keep_their_order_and_limits() {
                 category: None,
                 full_price: None,
                 row_line: 0,
+                occurrence: 0,
             })
             .collect();
         let mut tx = app.store.begin_import("t").await.unwrap();

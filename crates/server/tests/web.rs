@@ -298,6 +298,7 @@ impl TestApp {
             category: None,
             full_price: None,
             row_line: 1,
+            occurrence: 0,
         }])
         .await
         .unwrap();
@@ -1023,6 +1024,16 @@ async fn notes_need_the_csrf_token_and_show_on_the_card() {
         let csrf = b.csrf().await;
         let empty = b.post(&path, &[("text", "  "), ("csrf", &csrf)]).await;
         assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Issue 23: the form held no limit and a 30 MB note was stored. One character over
+        // 20,000 (two-byte letters) is refused and says the limit.
+        let long = "ж".repeat(20_001);
+        let refused = b.post(&path, &[("text", &long), ("csrf", &csrf)]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("longer than 20000 characters"),
+            "{}",
+            refused.body
+        );
         let saved = b.post(&path, &[("text", text), ("csrf", &csrf)]).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER);
         assert_eq!(

@@ -62,6 +62,9 @@ const TABLES: &[&str] = &[
     "contact_log",
     "score_snapshots",
     "audit_log",
+    "staged_imports",
+    "import_staging",
+    "erased_customers",
 ];
 
 impl Store {

@@ -30,7 +30,7 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::error::{Result, StoreError};
 
-/// Opens (creating if needed) a SQLite file as a pool of four connections.
+/// Opens (creating if needed) a SQLite file as a pool of eight connections.
 pub(crate) async fn open_sqlite(path: &str) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::new()
         .filename(path)
@@ -40,9 +40,14 @@ pub(crate) async fn open_sqlite(path: &str) -> Result<SqlitePool> {
         // lose the last transactions, never corrupt the file.
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
+        // Deleted content is overwritten with zeros, so an erasure leaves nothing readable in
+        // the file (see `Store::scrub`).
+        .pragma("secure_delete", "ON")
         .busy_timeout(std::time::Duration::from_secs(30));
+    // Eight connections: writers waiting for SQLite's write lock hold theirs meanwhile, so a
+    // few of them must not leave reads without one (imports hold none: they have their own).
     Ok(SqlitePoolOptions::new()
-        .max_connections(4)
+        .max_connections(8)
         .connect_with(options)
         .await?)
 }

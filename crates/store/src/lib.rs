@@ -66,6 +66,7 @@ mod scope;
 mod serialize;
 mod settings;
 mod snapshots;
+mod tombstones;
 mod users;
 pub mod voice;
 mod winback;
@@ -82,8 +83,8 @@ pub use customers::{
     ActionItem, ActionPage, CARD_ORDERS, CARD_SNAPSHOTS, CardReader, Channel, ConsentRecord,
     ContactRecord, Cursor, CustomerCard, CustomerEdit, CustomerFilter, CustomerKind,
     CustomerListItem, CustomerPage, CustomerProfileUpdate, CustomerRow, DateKind, FeedbackRecord,
-    NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, SurveyRecord, TouchKind,
-    TouchRecord, UpcomingDate, ValueList, ValuePage, reach_of,
+    MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, SurveyRecord,
+    TouchKind, TouchRecord, UpcomingDate, ValueList, ValuePage, reach_of,
 };
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};
@@ -99,6 +100,7 @@ pub use snapshots::{
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,
     Transitions, at_risk, churned, classify, compute_transitions,
 };
+pub use tombstones::erased_reason;
 pub use users::{LANGUAGES, NewSession, NewUser, Role, User};
 pub use winback::{
     AttemptRecord, CampaignArmRevenue, CampaignCandidate, CampaignRecord, CaseFactsRow, CaseFilter,

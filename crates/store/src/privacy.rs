@@ -152,10 +152,29 @@ impl Store {
     /// Erases a customer's personal data: name, external id (replaced by `erased-<id>`),
     /// contacts, consents, tags, dates, notes, the text of touches, surveys, feedback and the
     /// contact log. Order lines and snapshots stay, attached to the anonymous row, so revenue
-    /// and ladder totals still add up. One transaction; recorded in the audit log.
+    /// and ladder totals still add up. A tombstone of the external id the customer had keeps
+    /// them from being created again by a later import (`tombstones.rs`). One transaction;
+    /// recorded in the audit log. Then no readable copy is left in the database's files (see
+    /// [`Store::scrub`]).
     pub async fn erase_customer(&self, id: i64, actor: &str) -> Result<()> {
-        self.customer(id).await?;
+        let customer = self.customer(id).await?;
+        // A customer erased before tombstones existed has no external id left to mark.
+        let tombstone = if customer.erased_at.is_some() {
+            None
+        } else {
+            Some(self.tombstone_for(&customer.external_id).await?)
+        };
         let at = now();
+        if let Store::Sqlite(pool) = self {
+            // Deleted text is overwritten in the search index's b-trees at once, not left in old
+            // segments until they merge (FTS5's secure-delete, SQLite 3.42 and later; kept in
+            // the index's configuration, so setting it again changes nothing).
+            sqlx::query(
+                "INSERT INTO customer_search (customer_search, rank) VALUES ('secure-delete', 1)",
+            )
+            .execute(pool)
+            .await?;
+        }
         dispatch!(self, pool => {
             let mut tx = pool.begin().await?;
             for sql in [
@@ -183,6 +202,16 @@ impl Store {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            if let Some((mark, _)) = &tombstone {
+                sqlx::query(
+                    "INSERT INTO erased_customers (id_hmac, erased_at) VALUES ($1, $2)
+                     ON CONFLICT (id_hmac) DO NOTHING",
+                )
+                .bind(mark)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(
                 "INSERT INTO audit_log (at, actor, action, customer_id, detail) VALUES ($1, $2, 'erase', $3, 'personal data erased')",
             )
@@ -193,6 +222,34 @@ impl Store {
             .await?;
             tx.commit().await?;
         });
+        self.scrub().await
+    }
+
+    /// Leaves no readable copy of deleted text in the database's files. SQLite: the connections
+    /// run with `secure_delete` (deleted cells and freed pages are overwritten with zeros, and
+    /// the search index's deletions too, FTS5 `secure-delete`), but the pages as they were stay
+    /// in the main file until the write-ahead log is copied back into it: a checkpoint does that
+    /// and truncates the log (if a reader holds an old snapshot, the checkpoint stops short and
+    /// the next one finishes). PostgreSQL: an UPDATE or DELETE leaves the old row version in the
+    /// table's files until VACUUM marks its space free; `VACUUM` here does that for the tables
+    /// an erasure touches, but the bytes stay until the space is reused, and the write-ahead log
+    /// and base backups keep copies until they are recycled (README, "Erasure and backups").
+    pub async fn scrub(&self) -> Result<()> {
+        match self {
+            Store::Sqlite(pool) => {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .execute(pool)
+                    .await?;
+            }
+            Store::Postgres(pool) => {
+                sqlx::raw_sql(
+                    "VACUUM customers, customer_contacts, consents, customer_tags, personal_dates,
+                            notes, contact_log, touches, survey_responses, feedback",
+                )
+                .execute(pool)
+                .await?;
+            }
+        }
         Ok(())
     }
 }

@@ -65,7 +65,7 @@ impl ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Score the state on this day (YYYY-MM-DD or DD.MM.YYYY). Default: the last order day.
+    /// Score the state on this day (YYYY-MM-DD or DD.MM.YYYY; at most today). Default: today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Ladder rules (TOML); `clientele rules` prints the defaults.

@@ -116,6 +116,15 @@ pub async fn assert_page_frame(client: &Client, page: Page<'_>, lang: &str) {
                     : null,
                 next: !!(language && language.querySelector('input[type=hidden][name=next]')),
                 external,
+                // The Content-Security-Policy (issue 23) blocks inline scripts, styles and
+                // event handlers: a page must have none, and its own stylesheet must apply.
+                inline: [...document.querySelectorAll('*')]
+                    .filter(e => (e.tagName.toLowerCase() === 'script' && !e.src)
+                        || e.tagName.toLowerCase() === 'style'
+                        || [...e.attributes].some(a => a.name === 'style' || a.name.startsWith('on')))
+                    .map(e => e.outerHTML.slice(0, 80)),
+                styled: [...document.styleSheets].some(s => s.href && s.href.endsWith('/static/app.css')
+                    && s.cssRules.length > 0),
             };
             "#,
             vec![],
@@ -162,6 +171,16 @@ pub async fn assert_page_frame(client: &Client, page: Page<'_>, lang: &str) {
         frame["external"],
         json!([]),
         "{what}: nothing may load from another host"
+    );
+    assert_eq!(
+        frame["inline"],
+        json!([]),
+        "{what}: no inline script, style or event handler (the CSP blocks them)"
+    );
+    assert_eq!(
+        frame["styled"],
+        json!(true),
+        "{what}: /static/app.css loaded under the CSP"
     );
 }
 

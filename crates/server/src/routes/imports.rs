@@ -147,12 +147,11 @@ async fn save_upload(state: &AppState, req: Request) -> Result<Upload, ApiError>
 /// A failure of the row reader as the API's error: a format it cannot read is the file's fault
 /// (422 on `file`, without the temporary file's path); anything else is the server's.
 fn reader_error(e: ImportError) -> ApiError {
-    match e {
-        ImportError::Format { message, .. } => ApiError::invalid("file", message),
-        ImportError::Io { source, .. } => {
-            ApiError::Internal(format!("reading the saved upload: {source}"))
-        }
-        other => ApiError::invalid("file", other.to_string()),
+    // The reader tells the file's faults (a truncated gzip, an xlsx beyond the bounds, ...) from
+    // the machine's (issue 23: a truncated `.csv.gz` answered 500, where the CLI says why).
+    match e.file_fault() {
+        Some(message) => ApiError::invalid("file", message),
+        None => ApiError::Internal(format!("reading the saved upload: {e}")),
     }
 }
 
@@ -195,7 +194,11 @@ async fn upload(
         rejects,
         ..
     } = imported.map_err(|e| match e {
-        FileImportError::Read(e) => reader_error(e),
+        FileImportError::Read(e)
+        | FileImportError::Stream {
+            error: StreamError::Read(e),
+            ..
+        } => reader_error(e),
         FileImportError::Stream {
             error: StreamError::Write(e),
             ..

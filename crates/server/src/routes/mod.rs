@@ -21,18 +21,25 @@ use crate::error::ApiError;
 /// Parses `YYYY-MM-DD` into a day, naming `field` when it is not one.
 pub fn parse_day(field: &str, text: &str) -> Result<clientele_core::Day, ApiError> {
     let bad = || ApiError::invalid(field, format!("'{text}' is not a date as YYYY-MM-DD"));
+    // Digits only, four, two and two of them: `+2024-+1-+1` is not a date.
     let mut parts = text.trim().splitn(3, '-');
-    let (y, m, d) = (
-        parts.next().and_then(|p| p.parse::<i32>().ok()),
-        parts.next().and_then(|p| p.parse::<u32>().ok()),
-        parts.next().and_then(|p| p.parse::<u32>().ok()),
-    );
-    match (y, m, d) {
-        (Some(y), Some(m), Some(d)) if (1900..=2999).contains(&y) => {
-            clientele_core::Day::from_ymd(y, m, d).map_err(|_| bad())
-        }
-        _ => Err(bad()),
+    let mut number = |digits: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (number(4), number(2), number(2)) else {
+        return Err(bad());
+    };
+    let day = clientele_core::Day::from_ymd(y as i32, m, d).map_err(|_| bad())?;
+    if !clientele_core::bounds::day_in_bounds(day) {
+        return Err(ApiError::invalid(
+            field,
+            format!("{day} is outside 1900-01-01 ..= 2100-12-31, the days an order may have"),
+        ));
     }
+    Ok(day)
 }
 
 /// The page size asked for, checked against the settings' maximum.

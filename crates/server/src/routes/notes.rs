@@ -13,8 +13,8 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{CustomerId, Json};
 use crate::routes::customers::Note;
 
-/// The longest note accepted, in characters.
-pub const MAX_NOTE_CHARS: usize = 20_000;
+/// The longest note accepted, in characters (held by the store).
+pub use clientele_store::MAX_NOTE_CHARS;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

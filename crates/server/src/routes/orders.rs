@@ -127,6 +127,7 @@ fn order_lines(prefix: &str, o: &NewOrder, out: &mut Vec<NewOrderLine>) -> Resul
             category: l.category.clone().filter(|c| !c.trim().is_empty()),
             full_price: None,
             row_line: 0,
+            occurrence: 0,
         });
     }
     Ok(())

@@ -28,7 +28,7 @@ pub const MAX_RULES_BYTES: usize = 64 << 10;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewScoringRun {
-    /// The day to score (YYYY-MM-DD). Default: the last order day.
+    /// The day to score (YYYY-MM-DD), at most today. Default: today.
     pub as_of: Option<String>,
     /// Ladder rules: the text of a rules file (TOML; `clientele rules` prints the documented
     /// defaults), at most 64 KiB. Default: the default rules.
@@ -157,7 +157,7 @@ async fn start_run(
         "as of {}, model {}, horizon {} days, discount rate {}",
         settings
             .as_of
-            .map_or_else(|| "the last order day".to_string(), |d| d.to_string()),
+            .map_or_else(|| "today".to_string(), |d| d.to_string()),
         settings.forecast.kind.map_or("none", TransactionKind::code),
         settings.forecast.horizon_days,
         settings.forecast.annual_discount_rate,

@@ -557,6 +557,19 @@ pub async fn add_note(
             tr,
         });
     }
+    if text.chars().count() > clientele_store::MAX_NOTE_CHARS {
+        return Err(WebError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: tr.with(
+                "note-too-long",
+                &[(
+                    "max",
+                    super::i18n::Arg::Num(clientele_store::MAX_NOTE_CHARS as f64),
+                )],
+            ),
+            tr,
+        });
+    }
     state
         .store
         .add_note_audited(user.scope(), id, &user.user, text)

@@ -2,6 +2,7 @@
 
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -10,6 +11,8 @@ use super::i18n::{LANGUAGE_COOKIE, Lang, Tr};
 use super::{Layout, WebError, WebUser, cookie, render, safe_next, see_other};
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
+use crate::security::same_origin;
+use crate::throttle::{ClientAddr, retry_after_seconds};
 
 #[derive(askama::Template)]
 #[template(path = "login.html")]
@@ -68,29 +71,50 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// Signs in with the form. Throttled like `POST /api/v1/session` (429 with `Retry-After` once a
+/// name or an address has failed too often), and refused when the browser says the form was
+/// posted from another site (login CSRF; see `security::same_origin`).
 pub async fn login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let tr = Tr::new(Lang::choose(None, &headers));
-    let user = match state
-        .store
-        .verify_password(form.name.trim(), &form.password)
-        .await
-    {
+    let refuse = |message: &str, status| {
+        login_form(
+            tr,
+            form.next.as_deref(),
+            form.name.clone(),
+            Some(tr.get(message)),
+            status,
+        )
+    };
+    if !same_origin(&headers) {
+        return refuse("login-cross-site", StatusCode::FORBIDDEN);
+    }
+    let throttled = |wait| {
+        let mut response = refuse("login-throttled", StatusCode::TOO_MANY_REQUESTS);
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, retry_after_seconds(wait).into());
+        response
+    };
+    let name = form.name.trim();
+    if let Err(wait) = state.sign_ins.check(name, addr) {
+        return throttled(wait);
+    }
+    let user = match state.store.verify_password(name, &form.password).await {
         Ok(user) => user,
         Err(clientele_store::StoreError::NotFound { .. }) => {
-            return login_form(
-                tr,
-                form.next.as_deref(),
-                form.name,
-                Some(tr.get("login-failed")),
-                StatusCode::UNAUTHORIZED,
-            );
+            if let Err(wait) = state.sign_ins.failed(name, addr) {
+                return throttled(wait);
+            }
+            return refuse("login-failed", StatusCode::UNAUTHORIZED);
         }
         Err(e) => return WebError::store(e, tr).into_response(),
     };
+    state.sign_ins.succeeded(name);
     let ttl = state.settings.session_ttl_seconds;
     let session = match state.store.create_session(user.id, ttl).await {
         Ok(s) => s,

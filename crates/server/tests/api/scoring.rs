@@ -181,7 +181,9 @@ async fn an_admin_starts_a_scoring_run_and_follows_it_to_the_snapshot() {
         assert_eq!(imported["inserted"], 7, "{imported}");
 
         // As of the last order day, without a model: statuses from day limits alone.
-        let (s, run) = app.start(&admin, &json!({"model": "none"})).await;
+        let (s, run) = app
+            .start(&admin, &json!({"model": "none", "as_of": "2025-03-20"}))
+            .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{run}");
         assert_eq!(run["id"], 2);
         let run = app.finished(2, &admin).await;
@@ -282,6 +284,14 @@ async fn one_scoring_run_at_a_time_for_admins_only_and_bad_settings_name_their_f
         for (body, field, says) in [
             (json!({"as_of": "2025-13-01"}), "as_of", "not a date"),
             (json!({"as_of": "yesterday"}), "as_of", "not a date"),
+            // Issue 23: a day to come would call every buyer lost.
+            (
+                json!({"as_of": "2999-12-31"}),
+                "as_of",
+                "outside 1900-01-01 ..= 2100-12-31",
+            ),
+            (json!({"as_of": "2100-12-31"}), "as_of", "is after today"),
+            (json!({"as_of": "+2024-+1-+1"}), "as_of", "not a date"),
             (json!({"model": "gg"}), "model", "'gg' is not a model"),
             (
                 json!({"horizon_days": 40000}),

@@ -21,14 +21,19 @@ impl RunningServer {
     /// Builds and starts the server; lists give `default_limit` items unless asked for more
     /// (up to 100).
     pub async fn start(backend: Backend, default_limit: u32) -> RunningServer {
+        RunningServer::start_with(backend, |s| s.default_limit = default_limit).await
+    }
+
+    /// Builds and starts the server with settings changed by `change`.
+    pub async fn start_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> RunningServer {
         let db = TestDb::new(backend);
-        let settings = Settings {
+        let mut settings = Settings {
             listen: "127.0.0.1:0".parse().unwrap(),
             database_url: db.url.clone(),
             max_limit: 100,
-            default_limit,
             ..Settings::default()
         };
+        change(&mut settings);
         let server = clientele_server::build(settings)
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: building the server: {e}"));

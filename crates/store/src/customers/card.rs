@@ -9,6 +9,7 @@
 //! A manager's scope is a condition of the first statement (`manager_user_id = $2`): a customer
 //! outside it is not found, and the lists are never read.
 
+use crate::orders::visible_line;
 use clientele_core::{Day, Money};
 
 use super::records::{
@@ -59,10 +60,13 @@ pub(crate) const CUSTOMER_SQL: &str =
         c.manager_user_id, c.referrer_id, c.image_client, c.created_at, c.erased_at, u.name
  FROM customers c LEFT JOIN users u ON u.id = c.manager_user_id
  WHERE c.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)";
-pub(crate) const ORDERS_SQL: &str =
-    "SELECT order_ref, MIN(day) AS day, COUNT(*) AS lines, CAST(SUM(amount) AS BIGINT) AS amount
- FROM order_lines WHERE customer_id = $1
- GROUP BY order_ref ORDER BY MIN(day) DESC, order_ref LIMIT $2";
+pub(crate) const ORDERS_SQL: &str = concat!(
+    "SELECT l.order_ref, MIN(l.day) AS day, COUNT(*) AS lines, CAST(SUM(l.amount) AS BIGINT) AS amount
+ FROM order_lines l WHERE l.customer_id = $1 AND ",
+    visible_line!(),
+    "
+ GROUP BY l.order_ref ORDER BY MIN(l.day) DESC, l.order_ref LIMIT $2"
+);
 
 pub(crate) type CustomerColumns = (
     i64,

@@ -20,6 +20,9 @@ fn not_found(id: i64) -> StoreError {
     StoreError::not_found("customer", id)
 }
 
+/// The longest note accepted, in characters.
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
 impl Store {
     /// Fails with `NotFound` unless the customer exists within `scope`.
     pub async fn visible_customer(&self, scope: Scope, id: i64) -> Result<()> {
@@ -48,6 +51,14 @@ impl Store {
             return Err(StoreError::Invalid {
                 field: "body",
                 reason: "the note is empty".into(),
+            });
+        }
+        // Held here so that every way in (the API, the dashboard's form) keeps it (issue 23: the
+        // form did not, and a 30 MB note was stored).
+        if body.chars().count() > MAX_NOTE_CHARS {
+            return Err(StoreError::Invalid {
+                field: "body",
+                reason: format!("the note is longer than {MAX_NOTE_CHARS} characters"),
             });
         }
         let at = now();

@@ -8,11 +8,12 @@ use crate::error::{Result, StoreError};
 
 impl Store {
     /// Creates a customer, or updates the profile fields of the one with this external id;
-    /// returns its id.
+    /// returns its id. An erased customer is not created again (`Invalid` on `external_id`).
     pub async fn upsert_customer(&self, c: &NewCustomer) -> Result<i64> {
         if c.external_id.trim().is_empty() {
             return Err(StoreError::invalid("external_id", "is empty"));
         }
+        self.refuse_erased("external_id", &c.external_id).await?;
         let id: i64 = dispatch!(self, pool => {
             sqlx::query_scalar(
                 "INSERT INTO customers (external_id, kind, name, preferred_channel, manager, image_client, created_at)
@@ -84,7 +85,10 @@ impl Store {
     /// Sets profile fields of a customer (the customers file's columns).
     pub async fn update_profile(&self, id: i64, update: &CustomerProfileUpdate) -> Result<()> {
         let referrer_id = match &update.referrer {
-            Some(r) if !r.trim().is_empty() => Some(self.upsert_customer_id_only(r).await?),
+            // An erased referrer is not created again, so the link is not made either.
+            Some(r) if !r.trim().is_empty() && !self.is_erased_id(r).await? => {
+                Some(self.upsert_customer_id_only(r).await?)
+            }
             _ => None,
         };
         let changed = dispatch!(self, pool => {
@@ -112,10 +116,12 @@ impl Store {
     }
 
     /// The id of the customer with this external id, creating a bare customer if there is none.
+    /// An erased customer is not created again (`Invalid` on `external_id`, with the reason).
     pub async fn upsert_customer_id_only(&self, external_id: &str) -> Result<i64> {
         if external_id.trim().is_empty() {
             return Err(StoreError::invalid("external_id", "is empty"));
         }
+        self.refuse_erased("external_id", external_id).await?;
         dispatch!(self, pool => {
             sqlx::query(
                 "INSERT INTO customers (external_id, created_at) VALUES ($1, $2)

@@ -21,7 +21,7 @@ mod worklists;
 pub use card::{CARD_ORDERS, CARD_SNAPSHOTS, CustomerCard, OrderSummary};
 pub use card_reader::CardReader;
 pub use dates::{DateKind, UpcomingDate};
-pub use edits::CustomerEdit;
+pub use edits::{CustomerEdit, MAX_NOTE_CHARS};
 pub use list::{Cursor, CustomerFilter, CustomerListItem, CustomerPage};
 pub use reach::{Reach, reach_of};
 pub use records::{

@@ -11,6 +11,7 @@ use super::records::Channel;
 use crate::columns;
 use crate::db::{Store, day_from_db, day_to_db, dispatch};
 use crate::error::Result;
+use crate::orders::visible_line;
 use crate::scope::Scope;
 use crate::snapshots::StatusReasonRecord;
 
@@ -80,11 +81,14 @@ pub struct ActionPage {
     pub items: Vec<ActionItem>,
 }
 
-const ACTION_COLUMNS: &str =
+const ACTION_COLUMNS: &str = concat!(
     "SELECT c.id, c.external_id, c.name, c.preferred_channel, s.rung, s.status, s.subgroup,
         s.revenue, s.profit, s.status_reason, s.days_late, s.p_alive,
-        (SELECT MAX(l.day) FROM order_lines l WHERE l.customer_id = c.id AND NOT l.is_return)
- FROM score_snapshots s JOIN customers c ON c.id = s.customer_id";
+        (SELECT MAX(l.day) FROM order_lines l WHERE l.customer_id = c.id AND NOT l.is_return AND ",
+    visible_line!(),
+    ")
+ FROM score_snapshots s JOIN customers c ON c.id = s.customer_id"
+);
 
 type ActionRow = (
     i64,

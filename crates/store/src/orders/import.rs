@@ -1,17 +1,22 @@
-//! Writing order lines: one transaction per imported file, multi-row inserts, and the line
-//! identity that makes a second import of the same rows change nothing.
+//! Writing order lines file by file: an import stages its lines in bounded chunks, each its own
+//! short transaction, then publishes them all at once (`publish.rs`), so an import of any size
+//! never holds the database's write lock for long, and a refused, failed or crashed import leaves
+//! nothing anyone reads. Lines are identified (customer, order id, product, return or not; by
+//! content for exports without order ids), so a second import of the same rows changes nothing.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
+use clientele_core::bounds::{MAX_AMOUNT, MAX_QUANTITY, check_id, check_name, day_in_bounds};
 use clientele_core::{Day, Money};
-use clientele_ingest::pipeline::{ImportError, ImportOptions};
+use clientele_ingest::pipeline::{ImportError, ImportOptions, Reject};
 use clientele_ingest::rows::{OrderRow, RowsOutcome, read_order_rows};
-use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
+use sqlx::{Connection, QueryBuilder};
 
+use super::publish::{self, Conn, ImportCounts, on_conn};
 use crate::db::{Store, day_to_db, now};
 use crate::dialect;
 use crate::error::{Result, StoreError};
+use crate::tombstones::{Tombstones, erased_reason};
 
 /// An order line to store.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,7 +24,7 @@ pub struct NewOrderLine {
     /// The customer's external id (created if unknown).
     pub customer: String,
     /// The export's order id; `None` when the export has none, in which case the line is
-    /// identified by its day, amount and `row_line`.
+    /// identified by its content and `occurrence`.
     pub order_id: Option<String>,
     /// Product id or name as exported ("" when absent).
     pub product: String,
@@ -32,14 +37,19 @@ pub struct NewOrderLine {
     pub list_price: Option<Money>,
     pub category: Option<String>,
     pub full_price: Option<bool>,
-    /// The row's line in its file, used only to identify rows of exports without order ids.
+    /// The row's line in its file (for messages; 0 when the line did not come from a file).
     pub row_line: u64,
+    /// For a line without an order id: how many earlier lines of the same file have the same
+    /// customer, product, day and amount (`clientele_ingest::rows::OrderRow::occurrence`). Such a
+    /// line is identified by that content and this count, not by where it is in the file, so a
+    /// line added at the top of a re-export does not make every line new.
+    pub occurrence: u32,
 }
 
 /// A row as `clientele_ingest::rows` reads it from an export, as both importers (the
 /// `import` command and the upload endpoint) store it.
-impl From<clientele_ingest::rows::OrderRow> for NewOrderLine {
-    fn from(row: clientele_ingest::rows::OrderRow) -> NewOrderLine {
+impl From<OrderRow> for NewOrderLine {
+    fn from(row: OrderRow) -> NewOrderLine {
         NewOrderLine {
             customer: row.customer,
             order_id: row.order_id,
@@ -53,65 +63,135 @@ impl From<clientele_ingest::rows::OrderRow> for NewOrderLine {
             category: row.category,
             full_price: row.line.full_price,
             row_line: row.line.row.line,
+            occurrence: row.occurrence,
         }
     }
 }
 
 impl NewOrderLine {
-    fn is_return(&self) -> bool {
+    pub(super) fn is_return(&self) -> bool {
         self.amount.is_negative()
     }
 
     /// The stored order reference: the order id, or for exports without one a reference built
-    /// from what identifies the row (so the same file imported twice is recognised).
-    fn order_ref(&self) -> String {
+    /// from the line's content (day, amount) and its occurrence; customer, product and
+    /// direction are columns of the identity already.
+    pub(super) fn order_ref(&self) -> String {
         match &self.order_id {
             Some(id) => id.clone(),
             None => format!(
-                "#{}@{}/{}",
-                self.row_line,
+                "~{}@{}/{}",
+                self.occurrence,
                 self.day.days_since_epoch(),
                 self.amount.units()
             ),
         }
     }
+
+    /// |amount| + |cost|, what the store's total of magnitudes counts for this line.
+    pub(super) fn magnitude(&self) -> u128 {
+        u128::from(self.amount.units().unsigned_abs())
+            + u128::from(self.cost.map_or(0, |c| c.units().unsigned_abs()))
+    }
+
+    /// The bounds of `clientele_core::bounds`, held by the store too (the readers and the API
+    /// check them first, naming the column or field; this is the last line of defence).
+    fn check(&self) -> Result<()> {
+        let bad = |field: &'static str, why: String| {
+            let at = if self.row_line > 0 {
+                format!("line {}: ", self.row_line)
+            } else {
+                String::new()
+            };
+            Err(StoreError::invalid(field, format!("{at}{why}")))
+        };
+        if self.customer.trim().is_empty() {
+            return bad("customer", "the customer id is empty".into());
+        }
+        if let Err(e) = check_id(&self.customer) {
+            return bad("customer", format!("the customer id {e}"));
+        }
+        if let Some(Err(e)) = self.order_id.as_deref().map(check_id) {
+            return bad("order_id", format!("the order id {e}"));
+        }
+        for (field, text) in [
+            ("product", Some(self.product.as_str())),
+            ("category", self.category.as_deref()),
+        ] {
+            if let Some(Err(e)) = text.map(check_name) {
+                return bad(field, format!("the {field} {e}"));
+            }
+        }
+        if !day_in_bounds(self.day) {
+            return bad(
+                "day",
+                format!("{} is outside 1900-01-01 ..= 2100-12-31", self.day),
+            );
+        }
+        let max = MAX_AMOUNT.units();
+        for (field, value) in [
+            ("amount", Some(self.amount)),
+            ("cost", self.cost),
+            ("price", self.price),
+            ("list_price", self.list_price),
+        ] {
+            if value.is_some_and(|m| m.units().unsigned_abs() > max.unsigned_abs()) {
+                return bad(
+                    field,
+                    format!(
+                        "{} is beyond the largest amount accepted, {}",
+                        value.unwrap_or_default(),
+                        MAX_AMOUNT
+                    ),
+                );
+            }
+        }
+        if self
+            .quantity
+            .is_some_and(|q| !q.is_finite() || q.abs() > MAX_QUANTITY)
+        {
+            return bad(
+                "quantity",
+                format!("must be a finite number of at most {MAX_QUANTITY} in size"),
+            );
+        }
+        Ok(())
+    }
 }
 
-/// What an import did to the store.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ImportCounts {
-    /// Lines written.
-    pub inserted: u64,
-    /// Lines already stored (same customer, order id, product and return flag): left as they were.
-    pub unchanged: u64,
-    /// Customers created.
-    pub new_customers: u64,
-}
-
-enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
-}
-
-/// An open import of one file. Nothing is visible to others (or survives a crash) until
-/// [`ImportTx::commit`]; dropping it rolls back.
+/// An open import of one file. Its lines are staged in short transactions and nothing of them
+/// is read by anyone (or created: customers are created when it is published) until
+/// [`ImportTx::commit`], which publishes them all at once. [`ImportTx::rollback`] discards them;
+/// an import dropped without either is discarded by a later import once its heartbeat stops.
 pub struct ImportTx {
-    tx: Tx,
-    import_id: i64,
-    customers: HashMap<String, i64>,
-    counts: ImportCounts,
+    conn: Conn,
+    staged_id: i64,
+    tombstones: Tombstones,
+    /// Lines staged.
+    staged: u64,
+    /// Their |amount| + |cost|, to check against the store's total before publishing.
+    magnitude: u128,
+    /// Refreshes the import's heartbeat while it is open (see `publish::STALE_SECONDS`).
+    heartbeat: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for ImportTx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImportTx")
-            .field("import_id", &self.import_id)
-            .field("counts", &self.counts)
+            .field("staged_id", &self.staged_id)
+            .field("staged", &self.staged)
             .finish()
     }
 }
 
-/// Rows per batch that [`ImportTx::stream_file`] hands from the parser to the database.
+impl Drop for ImportTx {
+    fn drop(&mut self) {
+        self.heartbeat.abort();
+    }
+}
+
+/// Rows per batch that [`ImportTx::stream_file`] hands from the parser to the database, and
+/// lines staged per transaction.
 pub const STREAM_BATCH: usize = 8192;
 
 /// Why [`ImportTx::stream_file`] stopped; the import has been rolled back.
@@ -132,61 +212,67 @@ pub enum StreamError {
 const ROWS_PER_STATEMENT: usize = 2000;
 const _: () = assert!(dialect::fits_one_statement(ROWS_PER_STATEMENT, 13));
 
-macro_rules! on_tx {
-    ($tx:expr, $t:ident => $body:expr) => {
-        match $tx {
-            Tx::Sqlite($t) => $body,
-            Tx::Postgres($t) => $body,
-        }
-    };
-}
-
 impl Store {
-    /// Starts importing one file: opens a transaction and records the import.
-    pub async fn begin_import(&self, file: &str) -> Result<ImportTx> {
-        let mut tx = match self {
-            Store::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        };
-        let (import_id, known) = on_tx!(&mut tx, t => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO imports (file, imported_at, rows, inserted, unchanged, rejected)
-                 VALUES ($1, $2, 0, 0, 0, 0) RETURNING id",
+    /// Starts importing one file (recorded under `source`): finishes or discards imports that
+    /// stopped without a word (a crash), opens the import's own connection (an import never
+    /// holds one of the pool's, which serve reads and short writes) and registers it as staging.
+    pub async fn begin_import(&self, source: &str) -> Result<ImportTx> {
+        publish::recover(self).await?;
+        let tombstones = self.tombstones().await?;
+        let mut conn = Conn::open(self).await?;
+        let at = now();
+        let staged_id: i64 = on_conn!(&mut conn, c => {
+            sqlx::query_scalar(
+                "INSERT INTO staged_imports (source, state, started_at, heartbeat_at)
+                 VALUES ($1, 'staging', $2, $2) RETURNING id",
             )
-            .bind(file)
-            .bind(now())
-            .fetch_one(&mut **t)
-            .await?;
-            let known: Vec<(i64, String)> = sqlx::query_as("SELECT id, external_id FROM customers")
-                .fetch_all(&mut **t)
-                .await?;
-            (id, known)
+            .bind(source)
+            .bind(at)
+            .fetch_one(&mut *c)
+            .await?
         });
         Ok(ImportTx {
-            tx,
-            import_id,
-            customers: known.into_iter().map(|(id, ext)| (ext, id)).collect(),
-            counts: ImportCounts::default(),
+            heartbeat: publish::keep_alive(self.clone(), staged_id),
+            conn,
+            staged_id,
+            tombstones,
+            staged: 0,
+            magnitude: 0,
         })
     }
 }
 
 impl ImportTx {
-    /// Adds lines (in input order: of two lines with the same identity the first is kept).
+    /// Stages lines (in input order: of two lines with the same identity the first is kept).
+    /// A line beyond the bounds, or of an erased customer, refuses the whole call (`Invalid`,
+    /// naming the field and the line); nothing of it is staged.
     pub async fn add(&mut self, lines: &[NewOrderLine]) -> Result<()> {
-        for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-            self.resolve_customers(chunk).await?;
-            let customers = &self.customers;
-            let import_id = self.import_id;
-            let inserted = on_tx!(&mut self.tx, t => {
+        for l in lines {
+            l.check()?;
+            if self.tombstones.is_erased(&l.customer) {
+                return Err(StoreError::invalid("customer", erased_reason(&l.customer)));
+            }
+        }
+        for chunk in lines.chunks(STREAM_BATCH) {
+            self.stage(chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes one chunk into the staging table in one short transaction.
+    async fn stage(&mut self, chunk: &[NewOrderLine]) -> Result<()> {
+        let staged_id = self.staged_id;
+        on_conn!(&mut self.conn, c => {
+            let mut tx = c.begin().await?;
+            publish::still_staging!(tx, staged_id);
+            for rows in chunk.chunks(ROWS_PER_STATEMENT) {
                 let mut q = QueryBuilder::new(
-                    "INSERT INTO order_lines (import_id, customer_id, keyed, order_ref, product, is_return, day, amount, cost, quantity, price, list_price, category, full_price) ",
+                    "INSERT INTO import_staging (staged_import_id, customer, keyed, order_ref, product, is_return, day, amount, cost, quantity, price, list_price, category, full_price) ",
                 );
-                // The import id is the same for every row: written into the statement (one
-                // statement text per import) instead of bound 2,000 times.
-                q.push_values(chunk, |mut b, l| {
-                    b.push(import_id.to_string())
-                        .push_bind(customers[&l.customer])
+                // The same for every row: written into the statement instead of bound 2,000 times.
+                q.push_values(rows, |mut b, l| {
+                    b.push(staged_id.to_string())
+                        .push_bind(l.customer.clone())
                         .push_bind(l.order_id.is_some())
                         .push_bind(l.order_ref())
                         .push_bind(l.product.clone())
@@ -200,109 +286,97 @@ impl ImportTx {
                         .push_bind(l.category.clone())
                         .push_bind(l.full_price);
                 });
-                q.push(" ON CONFLICT (customer_id, keyed, order_ref, product, is_return) DO NOTHING");
-                q.build().execute(&mut **t).await?.rows_affected()
-            });
-            self.counts.inserted += inserted;
-            self.counts.unchanged += chunk.len() as u64 - inserted;
-        }
-        Ok(())
-    }
-
-    /// Makes sure every customer of `lines` has an id, creating the new ones in one statement.
-    async fn resolve_customers(&mut self, lines: &[NewOrderLine]) -> Result<()> {
-        let mut new: Vec<&str> = lines
-            .iter()
-            .map(|l| l.customer.as_str())
-            .filter(|c| !self.customers.contains_key(*c))
-            .collect();
-        if new.is_empty() {
-            return Ok(());
-        }
-        if let Some(l) = lines.iter().find(|l| l.customer.trim().is_empty()) {
-            return Err(StoreError::Invalid {
-                field: "customer",
-                reason: format!("line {} has an empty customer id", l.row_line),
-            });
-        }
-        new.sort_unstable();
-        new.dedup();
-        let created_at = now();
-        let created: Vec<(i64, String)> = on_tx!(&mut self.tx, t => {
-            let mut q = QueryBuilder::new("INSERT INTO customers (external_id, created_at) ");
-            q.push_values(&new, |mut b, ext| {
-                b.push_bind(ext.to_string()).push_bind(created_at);
-            });
-            q.push(" ON CONFLICT (external_id) DO NOTHING RETURNING id, external_id");
-            let mut created: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut **t).await?;
-            if created.len() < new.len() {
-                // Created meanwhile by another writer: look the rest up.
-                let mut q = QueryBuilder::new("SELECT id, external_id FROM customers WHERE external_id IN (");
-                let mut sep = q.separated(", ");
-                for ext in &new {
-                    sep.push_bind(ext.to_string());
-                }
-                q.push(")");
-                created = q.build_query_as().fetch_all(&mut **t).await?;
+                q.build().execute(&mut *tx).await?;
             }
-            created
+            tx.commit().await?;
         });
-        self.counts.new_customers += created.len() as u64;
-        self.customers
-            .extend(created.into_iter().map(|(id, ext)| (ext, id)));
+        self.staged += chunk.len() as u64;
+        self.magnitude += chunk.iter().map(NewOrderLine::magnitude).sum::<u128>();
         Ok(())
     }
 
-    pub fn counts(&self) -> ImportCounts {
-        self.counts
+    /// Lines staged so far (written or not: that is known once published).
+    pub fn staged(&self) -> u64 {
+        self.staged
     }
 
-    /// Records the file's totals and commits: all of the file's lines become visible at once.
+    /// Publishes the import with the file's totals (`rows` read, `rejected`): creates its new
+    /// customers and moves its lines into the store in short transactions, then makes them all
+    /// visible at once. Refused (and discarded) when the store's total of amounts and costs
+    /// would pass what 64-bit sums hold.
     pub async fn commit(mut self, rows: u64, rejected: u64) -> Result<ImportCounts> {
-        let counts = self.counts;
-        let import_id = self.import_id;
-        on_tx!(&mut self.tx, t => {
-            sqlx::query(
-                "UPDATE imports SET rows = $2, inserted = $3, unchanged = $4, rejected = $5 WHERE id = $1",
-            )
-            .bind(import_id)
-            .bind(rows as i64)
-            .bind(counts.inserted as i64)
-            .bind(counts.unchanged as i64)
-            .bind(rejected as i64)
-            .execute(&mut **t)
-            .await?;
-        });
-        match self.tx {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        let started = publish::start(
+            &mut self.conn,
+            self.staged_id,
+            rows,
+            rejected,
+            self.magnitude,
+        )
+        .await;
+        if let Err(e) = started {
+            publish::discard(&mut self.conn, self.staged_id).await.ok();
+            return Err(e);
         }
-        Ok(counts)
+        publish::publish(&mut self.conn, self.staged_id).await
     }
 
-    /// Reads the order rows of `path` on a blocking thread and writes them into this import
-    /// batch by batch as they are parsed, so the file is never held in memory (at most four
-    /// batches of [`STREAM_BATCH`] rows wait between the parser and the database). On any
-    /// failure the import is rolled back and nothing of the file is kept. On success the
-    /// import is still open, so the caller decides from the reader's outcome (its rejects)
-    /// whether to commit it or refuse the file.
+    /// Abandons the import: its staged lines are deleted (in short transactions) and nothing of
+    /// it is kept.
+    pub async fn rollback(mut self) -> Result<()> {
+        publish::discard(&mut self.conn, self.staged_id).await
+    }
+
+    /// Splits rows into those to stage and the rejects of erased customers (with the reason).
+    fn refuse_erased(
+        &self,
+        rows: Vec<OrderRow>,
+        file: &std::path::Path,
+    ) -> (Vec<NewOrderLine>, Vec<Reject>) {
+        let mut rejects = Vec::new();
+        let lines = rows
+            .into_iter()
+            .filter_map(|row| {
+                if self.tombstones.is_erased(&row.customer) {
+                    rejects.push(Reject {
+                        file: file.to_path_buf(),
+                        row: row.line.row,
+                        column: String::new(),
+                        reason: erased_reason(&row.customer),
+                        raw: String::new(),
+                    });
+                    None
+                } else {
+                    Some(NewOrderLine::from(row))
+                }
+            })
+            .collect();
+        (lines, rejects)
+    }
+
+    /// Reads the order rows of `path` on a blocking thread and stages them batch by batch as
+    /// they are parsed, so the file is never held in memory (at most four batches of
+    /// [`STREAM_BATCH`] rows wait between the parser and the database). Rows of erased customers
+    /// are rejects, with the reason. On any failure the import is rolled back and nothing of the
+    /// file is kept. On success the import is still open, so the caller decides from the
+    /// reader's outcome (its rejects) whether to commit it or refuse the file.
     pub async fn stream_file(
         mut self,
         path: PathBuf,
         file_index: u32,
         options: ImportOptions,
     ) -> std::result::Result<(ImportTx, RowsOutcome), StreamError> {
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<NewOrderLine>>(4);
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<OrderRow>>(4);
+        let reader_path = path.clone();
         let parser = tokio::task::spawn_blocking(move || {
-            let mut sink = |rows: Vec<OrderRow>| {
-                let lines: Vec<NewOrderLine> = rows.into_iter().map(NewOrderLine::from).collect();
-                // False once the writer below has stopped: the reader stops at this batch.
-                sender.blocking_send(lines).is_ok()
-            };
-            read_order_rows(&path, file_index, &options, STREAM_BATCH, &mut sink)
+            // False once the writer below has stopped: the reader stops at this batch.
+            let mut sink = |rows: Vec<OrderRow>| sender.blocking_send(rows).is_ok();
+            read_order_rows(&reader_path, file_index, &options, STREAM_BATCH, &mut sink)
         });
         let mut write_error = None;
-        while let Some(lines) = receiver.recv().await {
+        let mut erased: Vec<Reject> = Vec::new();
+        while let Some(rows) = receiver.recv().await {
+            let (lines, mut refused) = self.refuse_erased(rows, &path);
+            erased.append(&mut refused);
             if let Err(e) = self.add(&lines).await {
                 write_error = Some(e);
                 break;
@@ -314,20 +388,20 @@ impl ImportTx {
             (Some(e), _) => StreamError::Write(e),
             (None, Err(_)) => StreamError::ParserPanicked,
             (None, Ok(Err(e))) => StreamError::Read(e),
-            (None, Ok(Ok(outcome))) => return Ok((self, outcome)),
+            (None, Ok(Ok(mut outcome))) => {
+                if !erased.is_empty() {
+                    let n = erased.len() as u64;
+                    outcome.report.accepted -= n;
+                    outcome.report.rejected += n;
+                    outcome.rejects.append(&mut erased);
+                    outcome.rejects.sort_by_key(|r| r.row.line);
+                }
+                return Ok((self, outcome));
+            }
         };
-        // The failure is what the caller needs to hear; a rollback that fails as well leaves
-        // nothing behind either (the transaction ends with its connection).
+        // The failure is what the caller needs to hear; staged lines left by a failed discard
+        // are discarded by the next import.
         self.rollback().await.ok();
         Err(failure)
-    }
-
-    /// Abandons the import: nothing of it is kept.
-    pub async fn rollback(self) -> Result<()> {
-        match self.tx {
-            Tx::Sqlite(t) => t.rollback().await?,
-            Tx::Postgres(t) => t.rollback().await?,
-        }
-        Ok(())
     }
 }

@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use crate::db::{Store, day_from_db, day_to_db, dispatch};
 use crate::error::Result;
+use crate::orders::visible_line;
 
 /// Per-customer summaries computed in the database, shaped like the file path's result.
 #[derive(Debug)]
@@ -23,7 +24,8 @@ pub struct StoredSummaries {
 /// Per-customer aggregates; the CASE expressions are `summarize`'s definitions (see
 /// `clientele_core::summary`): a return is a line with a negative amount; orders are distinct
 /// order ids among purchase lines, plus purchase lines without an order id.
-const SUMMARY_SQL: &str = "
+const SUMMARY_SQL: &str = concat!(
+    "
 SELECT l.customer_id,
        COUNT(DISTINCT CASE WHEN NOT l.is_return AND l.keyed THEN l.order_ref END) AS keyed_orders,
        CAST(SUM(CASE WHEN NOT l.is_return AND NOT l.keyed THEN 1 ELSE 0 END) AS BIGINT) AS unkeyed_orders,
@@ -35,30 +37,53 @@ SELECT l.customer_id,
        CAST(SUM(CASE WHEN NOT l.is_return AND l.full_price IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS fp_known,
        CAST(SUM(CASE WHEN NOT l.is_return AND l.full_price THEN 1 ELSE 0 END) AS BIGINT) AS fp_full
 FROM order_lines l
-WHERE l.day <= $1
-GROUP BY l.customer_id";
+WHERE l.day <= $1 AND ",
+    visible_line!(),
+    "
+GROUP BY l.customer_id"
+);
 
 /// Purchase days and what was bought on each.
-const DAYS_SQL: &str = "
+const DAYS_SQL: &str = concat!(
+    "
 SELECT l.customer_id, l.day, CAST(SUM(l.amount) AS BIGINT) AS amount
 FROM order_lines l
-WHERE NOT l.is_return AND l.day <= $1
+WHERE NOT l.is_return AND l.day <= $1 AND ",
+    visible_line!(),
+    "
 GROUP BY l.customer_id, l.day
-ORDER BY l.customer_id, l.day";
+ORDER BY l.customer_id, l.day"
+);
 
-const CATEGORIES_SQL: &str = "
+const CATEGORIES_SQL: &str = concat!(
+    "
 SELECT DISTINCT l.customer_id, l.category
 FROM order_lines l
-WHERE NOT l.is_return AND l.category IS NOT NULL AND l.day <= $1";
+WHERE NOT l.is_return AND l.category IS NOT NULL AND l.day <= $1 AND ",
+    visible_line!()
+);
 
-const CATEGORY_NAMES_SQL: &str = "
-SELECT DISTINCT l.category FROM order_lines l WHERE l.category IS NOT NULL AND l.day <= $1";
+const CATEGORY_NAMES_SQL: &str = concat!(
+    "
+SELECT DISTINCT l.category FROM order_lines l WHERE l.category IS NOT NULL AND l.day <= $1 AND ",
+    visible_line!()
+);
+const LAST_DAY_SQL: &str = concat!(
+    "SELECT MAX(l.day) FROM order_lines l WHERE ",
+    visible_line!()
+);
+const CUSTOMER_IDS_SQL: &str = concat!(
+    "SELECT id, external_id FROM customers WHERE id IN
+     (SELECT DISTINCT l.customer_id FROM order_lines l WHERE l.day <= $1 AND ",
+    visible_line!(),
+    ")"
+);
 
 impl Store {
     /// The last day with an order line, if any.
     pub async fn last_order_day(&self) -> Result<Option<Day>> {
         let d: Option<i64> = dispatch!(self, pool => {
-            sqlx::query_scalar("SELECT MAX(day) FROM order_lines").fetch_one(pool).await?
+            sqlx::query_scalar(LAST_DAY_SQL).fetch_one(pool).await?
         });
         Ok(d.map(day_from_db))
     }
@@ -106,9 +131,7 @@ impl Store {
                 sqlx::query_as(CATEGORIES_SQL).bind(d).fetch_all(pool).await?;
             let names: Vec<String> =
                 sqlx::query_scalar(CATEGORY_NAMES_SQL).bind(d).fetch_all(pool).await?;
-            let ids: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT id, external_id FROM customers WHERE id IN (SELECT DISTINCT customer_id FROM order_lines WHERE day <= $1)",
-            )
+            let ids: Vec<(i64, String)> = sqlx::query_as(CUSTOMER_IDS_SQL)
             .bind(d)
             .fetch_all(pool)
             .await?;

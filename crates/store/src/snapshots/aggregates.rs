@@ -9,6 +9,7 @@
 //! pages read only their own rows.
 
 use super::movement::movement_sql;
+use crate::orders::visible_line;
 
 /// How one aggregate statement is written for one kind of scope: every customer (scope 0) or
 /// each manager's customers (scope = the manager's user id). Plain joins on primary keys, so
@@ -92,14 +93,18 @@ pub(crate) fn snapshot_aggregate_sql() -> Vec<String> {
 
 /// Every customer's first purchase day, with its month and day by integer arithmetic
 /// (H. Hinnant's `civil_from_days`), the same in both dialects.
-pub(crate) const FIRST_PURCHASE_SQL: &str = "INSERT INTO dash_first_purchase (customer_id, day, month_day)
+pub(crate) const FIRST_PURCHASE_SQL: &str = concat!(
+    "INSERT INTO dash_first_purchase (customer_id, day, month_day)
  SELECT customer_id, day, (CASE WHEN mp < 10 THEN mp + 3 ELSE mp - 9 END) * 100 + (doy - (153 * mp + 2) / 5 + 1)
  FROM (SELECT customer_id, day, doy, (5 * doy + 2) / 153 AS mp
    FROM (SELECT customer_id, day, doe - (365 * yoe + yoe / 4 - yoe / 100) AS doy
      FROM (SELECT customer_id, day, doe, (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365 AS yoe
        FROM (SELECT customer_id, day, (day + 719468) % 146097 AS doe
-         FROM (SELECT customer_id, MIN(day) AS day FROM order_lines WHERE NOT is_return
-               GROUP BY customer_id) f) a) b) c) d";
+         FROM (SELECT l.customer_id, MIN(l.day) AS day FROM order_lines l WHERE NOT l.is_return AND ",
+    visible_line!(),
+    "
+               GROUP BY l.customer_id) f) a) b) c) d"
+);
 
 /// Rebuilds the movements into snapshot `$1` from snapshot `$2` (the rows of
 /// [`movement_sql`], counted per scope, rungs and movement).

@@ -6,8 +6,25 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use std::sync::LazyLock;
+
 use crate::db::{Store, dispatch, now};
 use crate::error::{Result, StoreError};
+
+/// An argon2 hash of a random password with the default parameters, made once: verified against
+/// when the user is unknown.
+fn dummy_hash() -> PasswordHash<'static> {
+    static TEXT: LazyLock<String> = LazyLock::new(|| {
+        let mut secret = [0u8; 16];
+        rand::rng().fill_bytes(&mut secret);
+        let salt = SaltString::encode_b64(&secret).expect("16 bytes encode as a salt");
+        Argon2::default()
+            .hash_password(&secret, &salt)
+            .expect("argon2 hashes 16 bytes")
+            .to_string()
+    });
+    PasswordHash::new(&TEXT).expect("the dummy hash parses")
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -140,7 +157,8 @@ impl Store {
         })
     }
 
-    /// Sets a user's password (argon2id, random salt).
+    /// Sets a user's password (argon2id, random salt) and ends every session of the user, so
+    /// whoever signed in with the old password is signed out.
     pub async fn set_password(&self, user_id: i64, password: &str) -> Result<()> {
         if password.chars().count() < 10 {
             return Err(StoreError::Invalid {
@@ -162,12 +180,19 @@ impl Store {
             })?
             .to_string();
         let n = dispatch!(self, pool => {
-            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
                 .bind(user_id)
                 .bind(&hash)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            n
         });
         if n == 0 {
             return Err(StoreError::not_found("user", user_id));
@@ -185,8 +210,12 @@ impl Store {
                 .await?
         });
         let refused = || StoreError::not_found("user with this password", name);
-        let (id, name, role, hash) = row.ok_or_else(refused)?;
-        let hash = hash.ok_or_else(refused)?;
+        let Some((id, name, role, Some(hash))) = row else {
+            // An unknown user (or one without a password) costs the same argon2 verification
+            // as a known one, so the time of the answer does not tell which names exist.
+            let _ = Argon2::default().verify_password(password.as_bytes(), &dummy_hash());
+            return Err(refused());
+        };
         let parsed = PasswordHash::new(&hash).map_err(|_| refused())?;
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)

@@ -11,6 +11,7 @@ use clientele_testdb::{Backend, TestDb};
 mod contacts;
 mod customers;
 mod db;
+mod imports;
 mod movement;
 mod orders;
 mod privacy;
@@ -61,6 +62,7 @@ fn line(customer: &str, order: Option<&str>, product: &str, d: Day, amount: i64)
         category: Some(if amount > 100 { "big" } else { "small" }.into()),
         full_price: Some(amount % 20 == 0),
         row_line: 0,
+        occurrence: 0,
     }
 }
 
@@ -79,4 +81,27 @@ pub(crate) async fn score(store: &Store, as_of: Day) {
     let profiles = store.profiles(as_of).await.unwrap();
     let analysis = analyze(records, profiles, &LadderRules::default(), as_of);
     store.write_snapshot(&analysis).await.unwrap();
+}
+
+/// Runs a statement written in both dialects (tests set up states no API call makes).
+pub(crate) async fn execute(store: &Store, sql: &'static str) {
+    match store {
+        Store::Sqlite(p) => sqlx::query(sql).execute(p).await.map(drop),
+        Store::Postgres(p) => sqlx::query(sql).execute(p).await.map(drop),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// The one value a query written in both dialects returns.
+pub(crate) async fn scalar<T>(store: &Store, sql: &'static str) -> T
+where
+    T: Send + Unpin,
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    match store {
+        Store::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        Store::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }

@@ -55,7 +55,7 @@ fn an_import_not_committed_leaves_nothing() {
             })
             .collect();
         tx.add(&lines).await.unwrap();
-        assert_eq!(tx.counts().inserted, 2500);
+        assert_eq!(tx.staged(), 2500);
         drop(tx);
         assert_eq!(store.count("order_lines").await.unwrap(), 0);
         assert_eq!(store.count("customers").await.unwrap(), 0);

@@ -1,0 +1,95 @@
+//! The accept loop (issue 23, item 5): every connection must send a request's whole header within
+//! [`Settings::header_read_timeout_seconds`](crate::Settings) of opening or of its previous answer
+//! (the timer runs while a kept-alive connection waits for its next request too, so it is also
+//! the idle timeout), and at most [`Settings::max_connections`](crate::Settings) are open at once:
+//! past that, new connections are closed at once, so a flood of half-open connections can
+//! neither exhaust the process's file descriptors nor hold the server's memory (300 of them stayed
+//! open forever under `axum::serve`, which sets no timeout). HTTP/1.1 only, as before.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower_service::Service;
+
+/// How long requests in flight get to finish after the shutdown signal.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// The connection bounds of a server.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    pub header_read_timeout: Duration,
+    pub max_connections: usize,
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets the requests in flight
+/// finish (for at most [`DRAIN`]).
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            // At the limit: closed at once (the client sees the connection reset).
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let router = app.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            // The sign-in throttle reads the client's address from here.
+            request.extensions_mut().insert(ConnectInfo(addr));
+            let mut router = router.clone();
+            async move {
+                let response = router.call(request.map(Body::new)).await;
+                Ok::<_, Infallible>(response.unwrap_or_else(|never| match never {}))
+            }
+        });
+        let watcher = graceful.watcher();
+        let timeout = limits.header_read_timeout;
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeout);
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            // A client that goes away or times out ends its connection: nothing to report.
+            let _ = watcher.watch(connection).await;
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN) => {
+            tracing::warn!("requests still running {} s after the shutdown signal: stopped", DRAIN.as_secs());
+        }
+    }
+    Ok(())
+}
