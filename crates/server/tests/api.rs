@@ -10,12 +10,12 @@ mod common;
 mod contacts;
 #[path = "api/scoring.rs"]
 mod scoring;
+#[path = "api/security.rs"]
+mod security;
 #[path = "api/voice.rs"]
 mod voice;
 #[path = "api/winback.rs"]
 mod winback;
-#[path = "api/security.rs"]
-mod security;
 
 use std::future::Future;
 
