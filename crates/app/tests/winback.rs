@@ -37,6 +37,7 @@ fn line(customer: &str, order: &str, d: Day, amount: i64) -> NewOrderLine {
         category: None,
         full_price: None,
         row_line: 0,
+        occurrence: 0,
     }
 }
 

@@ -24,6 +24,7 @@ fn line(customer: &str, order: &str, d: Day, amount: i64, cost: i64) -> NewOrder
         category: None,
         full_price: None,
         row_line: 0,
+        occurrence: 0,
     }
 }
 
