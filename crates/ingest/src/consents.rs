@@ -10,10 +10,10 @@ use clientele_core::contact_policy::Channel;
 use clientele_core::{Day, RowRef};
 
 use crate::columns::normalize_header;
-use crate::customers::read_rows;
+use crate::customers::{column_date_format, header_row, read_rows};
 use crate::limits::ImportLimits;
 use crate::pipeline::{ImportError, Reject};
-use crate::values::{DateFormat, guess_date_format, parse_date};
+use crate::values::{DateFormat, parse_date};
 
 /// The longest source text accepted from a file, in characters.
 pub const MAX_SOURCE_CHARS: usize = 200;
@@ -133,10 +133,7 @@ pub fn read_consents(
         path: path.to_path_buf(),
         message,
     };
-    let Some(header_index) = rows
-        .iter()
-        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-    else {
+    let Some(header_index) = header_row(&rows) else {
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_index].1;
@@ -167,14 +164,7 @@ pub fn read_consents(
         )));
     }
     let data = &rows[header_index + 1..];
-    let day_column = columns[&Field::Day];
-    let samples: Vec<&str> = data
-        .iter()
-        .filter_map(|(_, r)| r.get(day_column).map(|s| s.trim()))
-        .filter(|s| !s.is_empty())
-        .take(500)
-        .collect();
-    let day_format: Option<DateFormat> = guess_date_format(&samples, false).ok().map(|g| g.format);
+    let day_format: Option<DateFormat> = column_date_format(data, columns[&Field::Day], false);
 
     let mut out = Vec::new();
     let mut rejects = Vec::new();

@@ -119,10 +119,7 @@ pub fn read_customers_with(
         path: path.to_path_buf(),
         message,
     };
-    let Some(header_index) = rows
-        .iter()
-        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-    else {
+    let Some(header_index) = header_row(&rows) else {
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_index].1;
@@ -148,16 +145,9 @@ pub fn read_customers_with(
         )));
     }
     // The rows after the header's (not the lines after its line: a record may span lines).
-    let data: Vec<&(u64, Vec<String>)> = rows[header_index + 1..].iter().collect();
+    let data = &rows[header_index + 1..];
     let date_format = |field: ProfileField| -> Option<DateFormat> {
-        let &i = columns.get(&field)?;
-        let samples: Vec<&str> = data
-            .iter()
-            .filter_map(|(_, r)| r.get(i).map(|s| s.trim()))
-            .filter(|s| !s.is_empty())
-            .take(500)
-            .collect();
-        guess_date_format(&samples, false).ok().map(|g| g.format)
+        column_date_format(data, *columns.get(&field)?, false)
     };
     let birthday_format = date_format(ProfileField::Birthday);
     let touch_format = date_format(ProfileField::LastTouch);
@@ -312,6 +302,31 @@ pub fn read_customers_with(
         r.row.file = u32::MAX; // customers-file rows sort after every order file's
     }
     Ok((profiles, rejects))
+}
+
+/// The header of a small table read whole (see [`read_rows`]): the index of the first row with
+/// any text, `None` for a table without any.
+pub fn header_row(rows: &[(u64, Vec<String>)]) -> Option<usize> {
+    rows.iter()
+        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+}
+
+/// The date format of `column` among a small table's data rows, guessed from its first 500
+/// non-empty cells (`allow_serial` as in [`guess_date_format`]); `None` when no format fits.
+pub(crate) fn column_date_format(
+    data: &[(u64, Vec<String>)],
+    column: usize,
+    allow_serial: bool,
+) -> Option<DateFormat> {
+    let samples: Vec<&str> = data
+        .iter()
+        .filter_map(|(_, r)| r.get(column).map(|s| s.trim()))
+        .filter(|s| !s.is_empty())
+        .take(500)
+        .collect();
+    guess_date_format(&samples, allow_serial)
+        .ok()
+        .map(|g| g.format)
 }
 
 /// Reads a small table whole: (line number, cells) per row.

@@ -11,10 +11,10 @@ use clientele_core::bounds::check_id;
 use clientele_core::{Day, RowRef};
 
 use crate::columns::{ColumnRef, normalize_header};
-use crate::customers::read_rows;
+use crate::customers::{column_date_format, header_row, read_rows};
 use crate::limits::ImportLimits;
 use crate::pipeline::{ImportError, Reject};
-use crate::values::{DateFormat, guess_date_format, parse_date};
+use crate::values::{DateFormat, parse_date};
 
 /// The longest comment kept, in characters; a longer one is a reject, never cut.
 pub const MAX_COMMENT_CHARS: usize = 4_000;
@@ -164,10 +164,7 @@ pub fn read_answer_rows(
             ),
         });
     }
-    let Some(header_index) = rows
-        .iter()
-        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-    else {
+    let Some(header_index) = header_row(&rows) else {
         return Ok(AnswerRows::default());
     };
     let header = &rows[header_index].1;
@@ -233,14 +230,8 @@ pub fn read_answer_rows(
         }
     }
     let data = &rows[header_index + 1..];
-    let date_column = columns[&AnswerField::Date];
-    let samples: Vec<&str> = data
-        .iter()
-        .filter_map(|(_, r)| r.get(date_column).map(|s| s.trim()))
-        .filter(|s| !s.is_empty())
-        .take(500)
-        .collect();
-    let date_format: Option<DateFormat> = guess_date_format(&samples, true).ok().map(|g| g.format);
+    let date_format: Option<DateFormat> =
+        column_date_format(data, columns[&AnswerField::Date], true);
 
     let mut out = AnswerRows {
         notes,

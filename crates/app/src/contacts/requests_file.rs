@@ -9,6 +9,7 @@ use clientele_core::RowRef;
 use clientele_core::contact_policy::{ChannelSet, MessageKind, Module};
 use clientele_ingest::columns::normalize_header;
 use clientele_ingest::consents::{channel_word, read_table};
+use clientele_ingest::customers::header_row;
 use clientele_ingest::limits::ImportLimits;
 use clientele_ingest::pipeline::Reject;
 use clientele_store::{Store, StoreError};
@@ -26,10 +27,7 @@ pub async fn read_requests(
 ) -> Result<(Vec<ContactRequest>, Vec<Reject>)> {
     let rows = read_table(path, &ImportLimits::default())
         .with_context(|| format!("reading {}", path.display()))?;
-    let Some(header_at) = rows
-        .iter()
-        .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-    else {
+    let Some(header_at) = header_row(&rows) else {
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_at].1;
