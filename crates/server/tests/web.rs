@@ -6,6 +6,8 @@
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
+#[path = "web/exports.rs"]
+mod exports;
 #[path = "web/voice.rs"]
 mod voice;
 #[path = "web/winback.rs"]

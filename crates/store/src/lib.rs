@@ -83,8 +83,8 @@ pub use customers::{
     ActionItem, ActionPage, CARD_ORDERS, CARD_SNAPSHOTS, CardReader, Channel, ConsentRecord,
     ContactRecord, Cursor, CustomerCard, CustomerEdit, CustomerFilter, CustomerKind,
     CustomerListItem, CustomerPage, CustomerProfileUpdate, CustomerRow, DateKind, FeedbackRecord,
-    MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, SurveyRecord,
-    TouchKind, TouchRecord, UpcomingDate, ValueList, ValuePage, reach_of,
+    MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, ReachContact,
+    SurveyRecord, TouchKind, TouchRecord, UpcomingDate, ValueList, ValuePage, reach_of,
 };
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};

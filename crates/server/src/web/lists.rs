@@ -53,6 +53,8 @@ struct ActionsPage {
     layout: Layout,
     t: Tr,
     list_id: &'static str,
+    /// The list's path, which its `.csv` and `.xlsx` downloads extend.
+    path: &'static str,
     lost: bool,
     intro: String,
     as_of: Option<String>,
@@ -152,6 +154,7 @@ async fn action_page(
         layout: user.layout(page_name, tr.get(title), &uri.to_string()),
         t: tr,
         list_id,
+        path,
         lost: list == ValueList::Lost,
         intro: tr.get(intro),
         as_of: found

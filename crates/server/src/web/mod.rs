@@ -25,6 +25,7 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
+mod action_export;
 mod contacts;
 pub mod currency;
 mod customer_export;
@@ -49,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route("/value", get(pages::value))
         .route("/today", get(lists::today))
         .route("/lost", get(lists::lost))
+        .route("/today.csv", get(action_export::today_csv))
+        .route("/today.xlsx", get(action_export::today_xlsx))
+        .route("/lost.csv", get(action_export::lost_csv))
+        .route("/lost.xlsx", get(action_export::lost_xlsx))
         .route("/dates", get(lists::dates))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))

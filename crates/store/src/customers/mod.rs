@@ -23,7 +23,7 @@ pub use card_reader::CardReader;
 pub use dates::{DateKind, UpcomingDate};
 pub use edits::{CustomerEdit, MAX_NOTE_CHARS};
 pub use list::{Cursor, CustomerFilter, CustomerListItem, CustomerPage};
-pub use reach::{Reach, reach_of};
+pub use reach::{Reach, ReachContact, reach_of};
 pub use records::{
     Channel, ConsentRecord, ContactRecord, CustomerKind, CustomerProfileUpdate, CustomerRow,
     FeedbackRecord, NewCustomer, NoteRecord, PersonalDateRecord, SurveyRecord, TouchKind,

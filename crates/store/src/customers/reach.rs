@@ -159,6 +159,56 @@ impl Store {
     }
 }
 
+/// How to reach a customer, with the address or number of that channel only: what an export
+/// may write. The details of channels without consent in force never leave the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReachContact {
+    pub reach: Reach,
+    /// The first recorded value of `reach`'s channel; `None` when there is no channel.
+    pub value: Option<String>,
+}
+
+impl Store {
+    /// [`Store::reach`] with the contact value of the chosen channel (the first recorded one).
+    pub async fn reach_contacts(
+        &self,
+        ids: &[i64],
+        day: Day,
+    ) -> Result<HashMap<i64, ReachContact>> {
+        let reach = self.reach(ids, day).await?;
+        let mut found: HashMap<i64, ReachContact> = reach
+            .iter()
+            .map(|(&id, &reach)| (id, ReachContact { reach, value: None }))
+            .collect();
+        // Only customers with a channel need a value, and only that channel's.
+        let wanted: Vec<i64> = reach
+            .iter()
+            .filter(|(_, r)| r.channel().is_some())
+            .map(|(&id, _)| id)
+            .collect();
+        for chunk in wanted.chunks(IDS_PER_QUERY) {
+            let rows = dispatch!(self, pool => {
+                let mut q = QueryBuilder::new(
+                    "SELECT customer_id, channel, value FROM customer_contacts WHERE customer_id IN (",
+                );
+                push_ids(&mut q, chunk);
+                q.push(" ORDER BY customer_id, id");
+                let rows: Vec<(i64, String, String)> = q.build_query_as().fetch_all(pool).await?;
+                rows
+            });
+            for (id, channel, value) in rows {
+                let Some(entry) = found.get_mut(&id) else {
+                    continue;
+                };
+                if entry.value.is_none() && entry.reach.channel() == Channel::parse(&channel) {
+                    entry.value = Some(value);
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
 fn push_ids<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, ids: &[i64])
 where
     i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
