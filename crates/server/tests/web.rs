@@ -8,6 +8,8 @@ mod common;
 mod contacts;
 #[path = "web/exports.rs"]
 mod exports;
+#[path = "web/search.rs"]
+mod search;
 #[path = "web/voice.rs"]
 mod voice;
 #[path = "web/winback.rs"]
