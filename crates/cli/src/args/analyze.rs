@@ -8,6 +8,7 @@ use clientele_app::ForecastSettings;
 use clientele_app::analyze::AnalyzeSettings;
 use clientele_app::rules::load_rules;
 use clientele_models::TransactionKind;
+use clientele_server::web::i18n::Lang;
 
 use super::common::ImportFlags;
 
@@ -32,6 +33,10 @@ pub struct AnalyzeArgs {
     pub out: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// The text report's language: en or ru (default: the locale, LC_ALL, LC_MESSAGES or LANG;
+    /// Russian when it starts with "ru"). The JSON report is the same in every language.
+    #[arg(long, value_enum)]
+    pub lang: Option<ReportLang>,
     #[command(flatten)]
     pub import: ImportFlags,
     /// The customer-base model behind P(alive), expected purchases and CLV: mbgnbd (one-time
@@ -56,6 +61,35 @@ pub struct AnalyzeArgs {
     #[cfg(feature = "distributed")]
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<clientele_engine::Engine>,
+}
+
+/// A language of the text report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportLang {
+    En,
+    Ru,
+}
+
+/// The text report's language: `--lang`, else the locale.
+pub fn report_lang(flag: Option<ReportLang>) -> Lang {
+    match flag {
+        Some(ReportLang::En) => Lang::En,
+        Some(ReportLang::Ru) => Lang::Ru,
+        None => locale_lang(|name| std::env::var(name).ok()),
+    }
+}
+
+/// The language of the POSIX locale: the first of LC_ALL, LC_MESSAGES and LANG that is set and
+/// not empty decides (as for any program's messages); Russian when it starts with `ru`.
+pub fn locale_lang(var: impl Fn(&str) -> Option<String>) -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(var)
+        .find(|v| !v.trim().is_empty());
+    match locale {
+        Some(l) if l.trim().to_ascii_lowercase().starts_with("ru") => Lang::Ru,
+        _ => Lang::En,
+    }
 }
 
 impl AnalyzeArgs {
@@ -103,5 +137,40 @@ impl AnalyzeModel {
             AnalyzeModel::Pnbd => Some(TransactionKind::ParetoNbd),
             AnalyzeModel::None => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locale_decides_unless_told() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(locale_lang(env(&[("LANG", "ru_RU.UTF-8")])), Lang::Ru);
+        assert_eq!(locale_lang(env(&[("LANG", "en_US.UTF-8")])), Lang::En);
+        assert_eq!(locale_lang(env(&[])), Lang::En);
+        // LC_ALL overrides LANG; an empty one does not count.
+        assert_eq!(
+            locale_lang(env(&[("LC_ALL", "C"), ("LANG", "ru_RU.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(
+            locale_lang(env(&[("LC_ALL", ""), ("LANG", "ru_RU.UTF-8")])),
+            Lang::Ru
+        );
+        assert_eq!(
+            locale_lang(env(&[("LC_MESSAGES", "ru_UA"), ("LANG", "en_GB")])),
+            Lang::Ru
+        );
+        assert_eq!(report_lang(Some(ReportLang::Ru)), Lang::Ru);
+        assert_eq!(report_lang(Some(ReportLang::En)), Lang::En);
     }
 }

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clientele_app::analyze::{AnalyzeProgress, AnalyzeSettings, AnalyzeStage, Analyzed, analyze};
+use clientele_server::web::i18n::Tr;
 use indicatif::ProgressBar;
 
-use crate::args::analyze::{AnalyzeArgs, OutputFormat};
+use crate::args::analyze::{AnalyzeArgs, OutputFormat, report_lang};
 use crate::output::{progress_bar, write_file};
 use crate::report::{self, ReportInput};
 
@@ -126,7 +127,10 @@ pub fn run_with(args: AnalyzeArgs, analyse: Analyse<'_>) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
-        OutputFormat::Text => out.write_all(report::text_report(&input).as_bytes())?,
+        OutputFormat::Text => {
+            let tr = Tr::new(report_lang(args.lang));
+            out.write_all(report::text_report(&input, &tr).as_bytes())?
+        }
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &report::json_report(&input))?;
             out.write_all(b"\n")?;

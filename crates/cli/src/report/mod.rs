@@ -9,6 +9,7 @@ mod csv_out;
 mod fit_json;
 mod input;
 mod json;
+mod notes;
 mod numbers;
 mod text;
 

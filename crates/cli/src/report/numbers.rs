@@ -16,16 +16,15 @@ pub fn group_digits(n: i64) -> String {
     out
 }
 
-/// Money rounded to whole units with grouped digits, for tables a person reads.
-pub fn whole_money(m: clientele_core::Money) -> String {
+/// Money rounded to whole units, half away from zero.
+pub fn whole_units(m: clientele_core::Money) -> i64 {
     let units = m.units();
     let scale = clientele_core::Money::SCALE;
-    let rounded = if units >= 0 {
+    if units >= 0 {
         (units + scale / 2) / scale
     } else {
         (units - scale / 2) / scale
-    };
-    group_digits(rounded)
+    }
 }
 
 #[cfg(test)]
@@ -39,7 +38,7 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1000), "1,000");
         assert_eq!(group_digits(-1234567), "-1,234,567");
-        assert_eq!(whole_money(Money::from_units(12_345_000)), "1,235");
-        assert_eq!(whole_money(Money::from_units(-5_000)), "-1");
+        assert_eq!(whole_units(Money::from_units(12_345_000)), 1_235);
+        assert_eq!(whole_units(Money::from_units(-5_000)), -1);
     }
 }

@@ -1,24 +1,51 @@
-//! The terminal report: the ladder at a glance, the Pareto headline, regulars at risk.
+//! The terminal report: the ladder at a glance, the Pareto headline, regulars at risk — in the
+//! reader's language (`--lang`, else the locale), every sentence a message of the catalogue
+//! `crates/server/locales/{en,ru}/report.ftl` (plural forms included), numbers with the
+//! language's grouping and decimal mark. The English report reads as it did before the
+//! catalogue; the JSON report is language-free and unchanged.
 
 use std::fmt::Write;
 
-use clientele_core::{Rung, Status, Strategy, Subgroup, Tally};
+use clientele_core::codes::StatusReasonCode;
+use clientele_core::{Money, Rung, Status, Subgroup, Tally};
+use clientele_server::web::i18n::{Arg, Lang, Tr};
+use clientele_server::web::reason;
+use clientele_store::StatusReasonRecord;
 
 use super::input::ReportInput;
-use super::numbers::{group_digits, whole_money};
+use super::notes::note_words;
+use super::numbers::whole_units;
 
-fn share(part: u64, whole: u64) -> String {
+fn share(tr: &Tr, part: u64, whole: u64) -> String {
     if whole == 0 {
         "-".into()
     } else {
-        format!("{:.1}%", 100.0 * part as f64 / whole as f64)
+        tr.percent(part as f64 / whole as f64)
     }
 }
 
-/// "1 lost customer", "2 lost customers".
-fn lost_customers(n: u64) -> String {
-    let noun = if n == 1 { "customer" } else { "customers" };
-    format!("{} lost {noun}", group_digits(n as i64))
+fn int(tr: &Tr, n: u64) -> String {
+    tr.int(n as i64)
+}
+
+fn whole_money(tr: &Tr, m: Money) -> String {
+    tr.int(whole_units(m))
+}
+
+/// A number with `places` decimals and the language's decimal mark.
+fn fixed(tr: &Tr, v: f64, places: usize) -> String {
+    let text = format!("{v:.places$}");
+    match tr.lang {
+        Lang::En => text,
+        Lang::Ru => text.replace('.', ","),
+    }
+}
+
+/// A count as the message's `$count` (formatted) and `$n` (for the plural rule).
+fn counted(tr: &Tr, id: &str, n: u64, more: &[(&str, Arg)]) -> String {
+    let mut args = vec![("n", Arg::Num(n as f64)), ("count", Arg::Text(int(tr, n)))];
+    args.extend(more.iter().cloned());
+    tr.with(id, &args)
 }
 
 /// Whether any cost is known: with no cost column at all, profit would only repeat revenue.
@@ -28,96 +55,130 @@ pub fn cost_known(a: &clientele_core::Analysis) -> bool {
 
 fn row(
     out: &mut String,
+    tr: &Tr,
     label: &str,
     t: &Tally,
     statuses: Option<&[Tally; 3]>,
     total: u64,
     with_profit: bool,
 ) {
+    // Padding counts characters, so Cyrillic labels line up as Latin ones do.
     let _ = write!(
         out,
         "{label:<26}{:>10} {:>7}{:>16}",
-        group_digits(t.customers as i64),
-        share(t.customers, total),
-        whole_money(t.revenue),
+        int(tr, t.customers),
+        share(tr, t.customers, total),
+        whole_money(tr, t.revenue),
     );
     if with_profit {
-        let _ = write!(out, "{:>16}", whole_money(t.profit));
+        let _ = write!(out, "{:>16}", whole_money(tr, t.profit));
     }
     if let Some(s) = statuses {
         let _ = write!(
             out,
             "{:>10}{:>10}{:>10}",
-            group_digits(s[Status::Active as usize].customers as i64),
-            group_digits(s[Status::Slipping as usize].customers as i64),
-            group_digits(s[Status::Lost as usize].customers as i64),
+            int(tr, s[Status::Active as usize].customers),
+            int(tr, s[Status::Slipping as usize].customers),
+            int(tr, s[Status::Lost as usize].customers),
         );
     }
     out.push('\n');
 }
 
-/// Renders the report a manager reads at a glance.
-pub fn text_report(input: &ReportInput<'_>) -> String {
+/// Renders the report a manager reads at a glance, in `tr`'s language.
+pub fn text_report(input: &ReportInput<'_>, tr: &Tr) -> String {
     let a = input.analysis;
     let mut out = String::new();
-    let _ = writeln!(out, "Clientele: the loyalty ladder as of {}", a.as_of);
+    let _ = writeln!(
+        out,
+        "{}",
+        tr.with("cli-title", &[("date", Arg::Text(tr.date(a.as_of)))])
+    );
     out.push('\n');
     for f in input.files {
-        let _ = writeln!(
-            out,
-            "{}: {} rows, {} imported ({} returns), {} rejected, {} duplicates, {} after the as-of date",
-            f.path.display(),
-            group_digits(f.rows as i64),
-            group_digits(f.accepted as i64),
-            group_digits(f.returns as i64),
-            group_digits(f.rejected as i64),
-            group_digits(f.duplicates as i64),
-            group_digits(f.after_as_of as i64),
-        );
+        let n = |name: &'static str, v: u64| [(name, Arg::Text(int(tr, v)))];
+        let mut args: Vec<(&str, Arg)> = vec![("path", Arg::Text(f.path.display().to_string()))];
+        for (name, plural, v) in [
+            ("rows", "rows_n", f.rows),
+            ("imported", "imported_n", f.accepted),
+            ("returns", "returns_n", f.returns),
+            ("rejected", "rejected_n", f.rejected),
+            ("duplicates", "duplicates_n", f.duplicates),
+            ("after", "after_n", f.after_as_of),
+        ] {
+            args.extend(n(name, v));
+            args.push((plural, Arg::Num(v as f64)));
+        }
+        let _ = writeln!(out, "{}", tr.with("cli-file", &args));
         // What was detected (encoding, separator, header row, columns, dates, decimal mark),
         // as the JSON report's `format` says it.
         for note in &f.notes {
-            let _ = writeln!(out, "  {note}");
+            let _ = writeln!(out, "  {}", note_words(tr, note));
         }
     }
     if !input.rejects.is_empty() {
-        let whither = input
-            .out_dir
-            .map(|d| format!("see {}", d.join("rejects.csv").display()))
-            .unwrap_or_else(|| "use --out DIR to get rejects.csv".into());
-        let _ = writeln!(
-            out,
-            "{} row(s) were not imported ({whither}).",
-            group_digits(input.rejects.len() as i64)
-        );
+        let n = input.rejects.len() as u64;
+        let line = match input.out_dir {
+            Some(d) => counted(
+                tr,
+                "cli-rejects-see",
+                n,
+                &[(
+                    "file",
+                    Arg::Text(d.join("rejects.csv").display().to_string()),
+                )],
+            ),
+            None => counted(
+                tr,
+                "cli-rejects-use-out",
+                n,
+                &[
+                    ("flag", Arg::Text("--out DIR".into())),
+                    ("file", Arg::Text("rejects.csv".into())),
+                ],
+            ),
+        };
+        let _ = writeln!(out, "{line}");
     }
     let with_profit = cost_known(a);
     if !with_profit {
-        out.push_str(
-            "No order line has a cost: profit is not shown (map a cost column with --map cost=COLUMN).\n",
+        let _ = writeln!(
+            out,
+            "{}",
+            tr.with(
+                "cli-no-cost",
+                &[("flag", Arg::Text("--map cost=COLUMN".into()))]
+            )
         );
     } else if !a.cost_complete {
-        out.push_str(
-            "Some order lines have no cost: profit is revenue minus the costs that are known.\n",
-        );
+        let _ = writeln!(out, "{}", tr.get("cli-some-cost"));
     }
     out.push('\n');
     let total: u64 = a.ladder.iter().map(|r| r.total.customers).sum();
     let _ = write!(
         out,
         "{:<26}{:>10} {:>7}{:>16}",
-        "rung (strategy)", "customers", "share", "revenue"
+        tr.get("cli-col-rung"),
+        tr.get("cli-col-customers"),
+        tr.get("cli-col-share"),
+        tr.get("cli-col-revenue")
     );
     if with_profit {
-        let _ = write!(out, "{:>16}", "profit");
+        let _ = write!(out, "{:>16}", tr.get("cli-col-profit"));
     }
-    let _ = writeln!(out, "{:>10}{:>10}{:>10}", "active", "slipping", "lost");
+    let _ = writeln!(
+        out,
+        "{:>10}{:>10}{:>10}",
+        tr.get("cli-col-active"),
+        tr.get("cli-col-slipping"),
+        tr.get("cli-col-lost")
+    );
     for r in a.ladder.iter().rev() {
-        let strategy = Strategy::for_rung(r.rung).as_str();
-        let label = format!("{} ({strategy})", r.rung.as_str());
+        let label = tr.get(&format!("cli-rung-{}", r.rung.as_str()));
         let has_status = !matches!(r.rung, Rung::Prospect | Rung::Visitor);
         row(
             &mut out,
+            tr,
             &label,
             &r.total,
             has_status.then_some(&r.statuses),
@@ -126,9 +187,10 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
         );
         if has_status && r.total.customers > 0 {
             for g in Subgroup::ALL {
-                let label = format!("  {}", g.as_str());
+                let label = format!("  {}", tr.get(&format!("cli-subgroup-{}", g.as_str())));
                 row(
                     &mut out,
+                    tr,
                     &label,
                     &r.subgroups[g as usize],
                     None,
@@ -146,7 +208,8 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
     };
     row(
         &mut out,
-        "all",
+        tr,
+        &tr.get("cli-all"),
         &everyone,
         Some(&statuses),
         total,
@@ -155,93 +218,146 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
     out.push('\n');
     let _ = write!(
         out,
-        "Returners (came back after being lost): {}. ",
-        group_digits(a.returners as i64),
+        "{} ",
+        tr.with(
+            "cli-returners",
+            &[("count", Arg::Text(int(tr, a.returners)))]
+        )
     );
     let lost = &statuses[Status::Lost as usize];
     // Said only when it is true and means something: no lost customer, or lost customers who
     // brought no revenue, are not "taking 0 of revenue".
-    if lost.customers == 0 {
-        out.push_str("No customer is lost.\n");
-    } else if lost.revenue > clientele_core::Money::ZERO {
-        let _ = writeln!(
-            out,
-            "{} brought {} of revenue: win them back.",
-            lost_customers(lost.customers),
-            whole_money(lost.revenue),
-        );
+    let lost_line = if lost.customers == 0 {
+        tr.get("cli-none-lost")
+    } else if lost.revenue > Money::ZERO {
+        counted(
+            tr,
+            "cli-lost-brought",
+            lost.customers,
+            &[("revenue", Arg::Text(whole_money(tr, lost.revenue)))],
+        )
     } else {
-        let _ = writeln!(
-            out,
-            "{}, who brought no revenue.",
-            lost_customers(lost.customers),
-        );
-    }
+        counted(tr, "cli-lost-nothing", lost.customers, &[])
+    };
+    let _ = writeln!(out, "{lost_line}");
     match &a.revenue_pareto {
         Some(p) => {
             let _ = write!(
                 out,
-                "Pareto: the top 20% of customers bring {:.1}% of revenue; 80% of revenue comes from {:.1}% of customers (Gini {:.2}).",
-                100.0 * p.top20_share,
-                100.0 * p.customers_for_80,
-                p.gini
+                "{}",
+                tr.with(
+                    "cli-pareto",
+                    &[
+                        ("top", Arg::Text(tr.percent(p.top20_share))),
+                        ("few", Arg::Text(tr.percent(p.customers_for_80))),
+                        ("gini", Arg::Text(fixed(tr, p.gini, 2))),
+                    ]
+                )
             );
             if let Some(pp) = a.profit_pareto.as_ref().filter(|_| with_profit) {
                 let _ = write!(
                     out,
-                    " The top 20% by profit bring {:.1}% of profit.",
-                    100.0 * pp.top20_share
+                    " {}",
+                    tr.with(
+                        "cli-pareto-profit",
+                        &[("top", Arg::Text(tr.percent(pp.top20_share)))]
+                    )
                 );
             }
             out.push('\n');
         }
-        None => out.push_str("Pareto: no positive revenue to analyse.\n"),
+        None => {
+            let _ = writeln!(out, "{}", tr.get("cli-pareto-none"));
+        }
     }
     if a.image_clients.customers > 0 || a.referred_customers.customers > 0 {
         let _ = writeln!(
             out,
-            "Image clients: {} (revenue {}). Referred customers: {} (revenue {}).",
-            group_digits(a.image_clients.customers as i64),
-            whole_money(a.image_clients.revenue),
-            group_digits(a.referred_customers.customers as i64),
-            whole_money(a.referred_customers.revenue),
+            "{}",
+            tr.with(
+                "cli-image-referred",
+                &[
+                    ("image", Arg::Text(int(tr, a.image_clients.customers))),
+                    (
+                        "image_revenue",
+                        Arg::Text(whole_money(tr, a.image_clients.revenue)),
+                    ),
+                    (
+                        "referred",
+                        Arg::Text(int(tr, a.referred_customers.customers))
+                    ),
+                    (
+                        "referred_revenue",
+                        Arg::Text(whole_money(tr, a.referred_customers.revenue)),
+                    ),
+                ]
+            )
         );
     }
-    model_line(&mut out, input);
+    model_line(&mut out, input, tr);
     let at_risk = a.regulars_at_risk(10);
     out.push('\n');
     if at_risk.is_empty() {
-        out.push_str("No regulars or advocates are slipping.\n");
+        let _ = writeln!(out, "{}", tr.get("cli-none-slipping"));
     } else {
-        out.push_str("Top regulars and advocates slipping away (by revenue):\n");
+        let _ = writeln!(out, "{}", tr.get("cli-slipping"));
+        let revenue = tr.get("cli-slipping-revenue");
         for c in at_risk {
             let why = c
                 .placement()
                 .status
-                .map(|(_, why)| why.to_string())
+                .map(|(_, why)| match tr.lang {
+                    Lang::En => why.to_string(),
+                    Lang::Ru => reason::localize(
+                        Some(&StatusReasonRecord::Code(StatusReasonCode::from(&why))),
+                        tr,
+                    ),
+                })
                 .unwrap_or_default();
+            let (rung, width) = match tr.lang {
+                Lang::En => (c.standing.rung.as_str().to_string(), 9),
+                Lang::Ru => (tr.rung(c.standing.rung).to_lowercase(), 12),
+            };
             let _ = writeln!(
                 out,
-                "  {:<16} {:<9} revenue {:>12}  {why}",
+                "  {:<16} {rung:<width$} {revenue} {:>12}  {why}",
                 c.id,
-                c.standing.rung.as_str(),
-                whole_money(c.revenue()),
+                whole_money(tr, c.revenue()),
             );
         }
     }
     out
 }
 
+/// A model's parameters: `p = 1.2345, q = 0.5000`.
+fn params(tr: &Tr, params: &[(&'static str, f64)]) -> String {
+    params
+        .iter()
+        .map(|(n, v)| format!("{n} = {}", fixed(tr, *v, 4)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// One paragraph on the customer-base model behind P(alive) and CLV.
-fn model_line(out: &mut String, input: &ReportInput<'_>) {
+fn model_line(out: &mut String, input: &ReportInput<'_>, tr: &Tr) {
     use clientele_app::{ModelOutcome, SpendOutcome};
+    let days = [
+        ("days", Arg::Text(int(tr, u64::from(input.horizon_days)))),
+        ("days_n", Arg::Num(f64::from(input.horizon_days))),
+    ];
     match input.model {
         ModelOutcome::Skipped => {}
         ModelOutcome::Refused { kind, reason } => {
             let _ = writeln!(
                 out,
-                "Model {}: not fitted ({reason}); statuses use rhythms and day limits only.",
-                kind.code()
+                "{}",
+                tr.with(
+                    "cli-model-refused",
+                    &[
+                        ("model", Arg::Text(kind.code().to_string())),
+                        ("reason", Arg::Text(reason.to_string())),
+                    ]
+                )
             );
         }
         ModelOutcome::Fitted {
@@ -249,44 +365,42 @@ fn model_line(out: &mut String, input: &ReportInput<'_>) {
             report,
             spend,
         } => {
-            let params: Vec<String> = report
-                .params
-                .iter()
-                .map(|(n, v)| format!("{n} = {v:.4}"))
-                .collect();
             let _ = write!(
                 out,
-                "Model {} (days): {}; log-likelihood {:.1}, converged in {} iterations.",
-                kind.code(),
-                params.join(", "),
-                report.log_likelihood,
-                report.iterations,
+                "{}",
+                tr.with(
+                    "cli-model-fitted",
+                    &[
+                        ("model", Arg::Text(kind.code().to_string())),
+                        ("params", Arg::Text(params(tr, &report.params))),
+                        ("ll", Arg::Text(fixed(tr, report.log_likelihood, 1))),
+                        ("iterations", Arg::Text(report.iterations.to_string())),
+                        ("iterations_n", Arg::Num(report.iterations as f64)),
+                    ]
+                )
             );
-            match spend {
+            let gamma_gamma = ("model", Arg::Text("Gamma-Gamma".into()));
+            let line = match spend {
                 SpendOutcome::Fitted(gg) => {
-                    let params: Vec<String> = gg
-                        .params
-                        .iter()
-                        .map(|(n, v)| format!("{n} = {v:.4}"))
-                        .collect();
-                    let _ = writeln!(
-                        out,
-                        " Spend (Gamma-Gamma): {}; CLV over {} days.",
-                        params.join(", "),
-                        input.horizon_days
-                    );
+                    let mut args = vec![gamma_gamma, ("params", Arg::Text(params(tr, &gg.params)))];
+                    args.extend(days.iter().cloned());
+                    tr.with("cli-spend-fitted", &args)
                 }
                 SpendOutcome::Constant { value } => {
-                    let _ = writeln!(
-                        out,
-                        " Spend does not vary (every repeat buyer's purchases average {value}), so Gamma-Gamma is not fitted: the expected spend per purchase is {value}; CLV over {} days.",
-                        input.horizon_days
-                    );
+                    let value = match tr.lang {
+                        Lang::En => value.to_string(),
+                        Lang::Ru => value.to_string().replace('.', ","),
+                    };
+                    let mut args = vec![gamma_gamma, ("value", Arg::Text(value))];
+                    args.extend(days.iter().cloned());
+                    tr.with("cli-spend-constant", &args)
                 }
-                SpendOutcome::Refused(why) => {
-                    let _ = writeln!(out, " No spend model ({why}), so no CLV.");
-                }
-            }
+                SpendOutcome::Refused(why) => tr.with(
+                    "cli-spend-refused",
+                    &[("reason", Arg::Text(why.to_string()))],
+                ),
+            };
+            let _ = writeln!(out, " {line}");
         }
     }
 }

@@ -32,10 +32,14 @@ impl Run {
     }
 }
 
-/// Runs `clientele ARGS` in `cwd`.
+/// Runs `clientele ARGS` in `cwd`, in an English locale whatever the machine's (the text report
+/// follows the locale; tests of other languages pass `--lang` or run the binary themselves).
 pub fn run_in(cwd: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_clientele"))
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .current_dir(cwd)
         .output()
         .expect("the clientele binary runs");
