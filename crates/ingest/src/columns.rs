@@ -278,6 +278,7 @@ const DICTIONARY: &[(&str, Field, bool)] = &[
     ("customer no", Field::CustomerId, true),
     ("customer code", Field::CustomerId, true),
     ("cust id", Field::CustomerId, true),
+    ("cust", Field::CustomerId, true),
     ("client", Field::CustomerId, true),
     ("client id", Field::CustomerId, true),
     ("clientid", Field::CustomerId, true),
@@ -688,7 +689,7 @@ pub enum MappingError {
     #[error("no column holds the order date{hint}; name it with --map COLUMN=date")]
     NoDate { hint: String },
     #[error(
-        "no column holds the amount paid{hint}; name it with --map COLUMN=amount (or map a price and a quantity column: the amount is then price × quantity)"
+        "no column holds the amount paid{hint}; name it with --map COLUMN=amount (or map a price column, with a quantity column when there is one: the amount is then the price, or price × quantity)"
     )]
     NoAmount { hint: String },
     #[error(
@@ -831,6 +832,44 @@ pub fn map_columns(
             });
         }
     }
+    // A bare `Id` names the customer when it is the file's only id column and nothing else
+    // identifies them (`Id, Date, Price`); beside an order id or a customer id it means nothing
+    // certain and is left alone.
+    if let Some(h) = header {
+        let identified = decisions
+            .iter()
+            .any(|d| matches!(d.field, Field::CustomerId | Field::Email | Field::Phone));
+        let normalized: Vec<String> = h.iter().map(|s| normalize_header(s)).collect();
+        // Columns that identify something: an `id` word, or a known order or customer key.
+        let id_like = |n: &str| {
+            n.split(' ').any(|w| w == "id")
+                || matches!(
+                    lookup(n, Source::Generic),
+                    Some((
+                        Field::OrderId | Field::CustomerId | Field::Email | Field::Phone,
+                        _
+                    ))
+                )
+        };
+        let ids: Vec<usize> = normalized
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| id_like(n))
+            .map(|(i, _)| i)
+            .collect();
+        if !identified
+            && let [only] = ids[..]
+            && normalized[only] == "id"
+            && !decisions.iter().any(|d| d.column == only)
+        {
+            decisions.push(Decision {
+                column: only,
+                header: header_text(only),
+                field: Field::CustomerId,
+                how: MappedBy::HeaderName,
+            });
+        }
+    }
     decisions.sort_by_key(|d| d.column);
 
     let mut by_field = [None; Field::ALL.len()];
@@ -856,8 +895,8 @@ pub fn map_columns(
     if map.get(Field::Date).is_none() {
         return Err(MappingError::NoDate { hint });
     }
-    let priced = map.get(Field::Price).is_some() && map.get(Field::Quantity).is_some();
-    if map.get(Field::Amount).is_none() && !priced {
+    // A price with a quantity is a line's price × quantity; a price alone is what was paid.
+    if map.get(Field::Amount).is_none() && map.get(Field::Price).is_none() {
         return Err(MappingError::NoAmount { hint });
     }
     if [Field::CustomerId, Field::Email, Field::Phone]

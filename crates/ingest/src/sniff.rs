@@ -78,6 +78,10 @@ pub enum SniffError {
     BadDecimal(u8),
 }
 
+/// The note of a file with a price column and neither an amount nor a quantity column.
+pub const PRICE_AS_AMOUNT: &str =
+    "amount: no amount or quantity column, so each line's price is taken as its amount";
+
 /// Sniffs a text export from its first bytes (about 64 KiB). `sample_is_whole_file` says whether
 /// the sample ends where the file ends; otherwise its last line may be cut and is not used.
 pub fn sniff_text(
@@ -271,6 +275,12 @@ fn analyse(
         .map(|h| h.iter().map(String::as_str).collect());
     let columns = map_columns(header_refs.as_deref(), n_columns, &overrides.map)?;
     notes.extend(columns.decisions.iter().map(|d| d.describe()));
+    if columns.get(Field::Amount).is_none()
+        && columns.get(Field::Price).is_some()
+        && columns.get(Field::Quantity).is_none()
+    {
+        notes.push(PRICE_AS_AMOUNT.to_string());
+    }
 
     let data = &rows[usize::from(has_header)..];
     if data.is_empty() {

@@ -12,6 +12,9 @@ pub fn note_words(tr: &Tr, note: &str) -> String {
     if tr.lang == Lang::En {
         return note.to_string();
     }
+    if note == clientele_ingest::sniff::PRICE_AS_AMOUNT {
+        return tr.get("cli-note-price-as-amount");
+    }
     if let Some(rest) = note.strip_prefix("column ") {
         return column(tr, rest);
     }
@@ -131,6 +134,10 @@ mod tests {
             (
                 "decimal mark: '.' (no sample value has decimals)",
                 "десятичный знак: '.' (ни в одном значении образца нет дробной части)",
+            ),
+            (
+                clientele_ingest::sniff::PRICE_AS_AMOUNT,
+                "сумма: нет столбцов суммы и количества, поэтому суммой строки считается её цена",
             ),
             ("something new", "something new"),
         ] {

@@ -240,7 +240,7 @@ fn mapping_errors() {
     );
     assert_eq!(
         msg(map(&["Клиент", "Дата"], &[])),
-        "no column holds the amount paid (headers: 'Клиент', 'Дата'); name it with --map COLUMN=amount (or map a price and a quantity column: the amount is then price × quantity)"
+        "no column holds the amount paid (headers: 'Клиент', 'Дата'); name it with --map COLUMN=amount (or map a price column, with a quantity column when there is one: the amount is then the price, or price × quantity)"
     );
     assert_eq!(
         msg(map(&["Товар", "Дата", "Сумма"], &[])),
@@ -282,4 +282,37 @@ fn header_detection() {
         &["Ivan", "Moscow"],
         &[vec!["Anna", "Tver"]]
     ));
+}
+
+/// Issue 24 item 11: `cust`, a bare `Id` when it is the only id column, and a price with no
+/// quantity (the price is then the amount) are understood; anything else is refused naming
+/// `--map`.
+#[test]
+fn short_customer_headers_and_a_price_alone() {
+    let m = map(&["cust", "date", "amount"], &[]).unwrap();
+    assert_eq!(m.get(Field::CustomerId), Some(0));
+    let m = map(&["client", "Дата", "Сумма"], &[]).unwrap();
+    assert_eq!(m.get(Field::CustomerId), Some(0));
+
+    // `Id, Date, Price`: the only id is the customer's; the price alone is the amount.
+    let m = map(&["Id", "Date", "Price"], &[]).unwrap();
+    assert_eq!(m.get(Field::CustomerId), Some(0));
+    assert_eq!(m.get(Field::Price), Some(2));
+    assert_eq!(m.get(Field::Amount), None);
+    assert_eq!(
+        m.decisions[0].describe(),
+        "column 'Id' → customer_id (header name)"
+    );
+    // Beside an order id (or a customer id) a bare `Id` is not guessed.
+    let e = map(&["Id", "Order Id", "Date", "Price"], &[]).unwrap_err();
+    assert!(matches!(e, MappingError::NoIdentity { .. }), "{e}");
+    assert!(e.to_string().contains("--map COLUMN=customer_id"), "{e}");
+    let m = map(&["Id", "Customer", "Date", "Amount"], &[]).unwrap();
+    assert_eq!(m.get(Field::CustomerId), Some(1));
+    assert_eq!(m.field_of(0), Field::Ignore);
+
+    // Customer and date only (a visit log): refused, naming --map.
+    let e = map(&["cust", "date"], &[]).unwrap_err();
+    assert!(matches!(e, MappingError::NoAmount { .. }), "{e}");
+    assert!(e.to_string().contains("--map COLUMN=amount"), "{e}");
 }

@@ -182,6 +182,14 @@ impl RowParser {
                     },
                     Err(e) => return fail(Field::Price, e.to_string()),
                 },
+                // A price and no quantity column: the price is what the line cost (the import's
+                // notes say so).
+                (Some(price), None) if !self.has(Field::Quantity) => {
+                    match parse_money(price, number) {
+                        Ok(p) => p,
+                        Err(e) => return fail(Field::Price, e.to_string()),
+                    }
+                }
                 _ if !self.has(Field::Amount) => {
                     let field = if self.get(fields, Field::Price).is_none() {
                         Field::Price

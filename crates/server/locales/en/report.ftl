@@ -68,3 +68,4 @@ cli-note-seen = seen in { $example }; { $n ->
     [one] { $n } value agrees
    *[other] { $n } values agree
 }
+cli-note-price-as-amount = amount: no amount or quantity column, so each line's price is taken as its amount
