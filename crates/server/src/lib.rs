@@ -257,6 +257,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
+        .merge(routes::users::router())
 }
 
 /// The OpenAPI document describing every route.

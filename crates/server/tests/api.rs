@@ -14,6 +14,8 @@ mod contacts;
 mod scoring;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/users_admin.rs"]
+mod users_admin;
 #[path = "api/voice.rs"]
 mod voice;
 #[path = "api/winback.rs"]
