@@ -123,6 +123,12 @@ impl TokenCache {
         }
     }
 
+    /// Forgets every token, so the next request of each is checked against the store again
+    /// (after a user is disabled or removed, or their tokens revoked, through the API).
+    pub fn clear(&self) {
+        self.entries().clear();
+    }
+
     /// Remembers that `token` belongs to `user`, as just read from the store.
     pub fn put(&self, token: &str, user: &User) {
         if self.ttl.is_zero() {

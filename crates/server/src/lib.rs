@@ -63,6 +63,9 @@ pub struct Settings {
     pub header_read_timeout_seconds: u64,
     /// Connections open at once at most; more are closed as they come.
     pub max_connections: usize,
+    /// Audit entries waiting to be written at most (see [`audit::AuditLog`]): past that, an
+    /// entry goes to the server's log instead, and is counted.
+    pub audit_queue_entries: usize,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             sign_in_throttle: throttle::ThrottlePolicy::default(),
             header_read_timeout_seconds: 10,
             max_connections: 1024,
+            audit_queue_entries: 65_536,
         }
     }
 }
@@ -89,7 +93,7 @@ impl Default for Settings {
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
-    /// The audit writer for card views.
+    /// The audit writer for views (buffered: see [`audit::AuditLog`]).
     pub audit: audit::AuditLog,
     /// Bearer tokens recently checked.
     pub tokens: Arc<auth::TokenCache>,
@@ -150,7 +154,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
         addr,
         state: AppState {
             cards,
-            audit: audit::AuditLog::start(store.clone())?,
+            audit: audit::AuditLog::start(store.clone(), settings.audit_queue_entries)?,
             tokens: Arc::new(auth::TokenCache::new(std::time::Duration::from_secs(
                 settings.token_cache_seconds,
             ))),
@@ -176,12 +180,18 @@ impl Server {
         &self.state.store
     }
 
+    /// The audit writer (tests flush it before reading the log).
+    pub fn audit_log(&self) -> &audit::AuditLog {
+        &self.state.audit
+    }
+
     /// The scoring runs started through the API.
     pub fn scoring_runs(&self) -> &clientele_app::score_runs::ScoringRuns {
         &self.state.scoring
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves until `shutdown` completes, then finishes the requests in flight and writes the
+    /// audit entries still queued.
     pub async fn run(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -192,7 +202,10 @@ impl Server {
             ),
             max_connections: self.state.settings.max_connections.max(1),
         };
-        listen::serve(self.listener, app(self.state), limits, shutdown).await
+        let audit = self.state.audit.clone();
+        let served = listen::serve(self.listener, app(self.state), limits, shutdown).await;
+        audit.shut_down().await;
+        served
     }
 }
 
@@ -244,6 +257,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
+        .merge(routes::users::router())
 }
 
 /// The OpenAPI document describing every route.

@@ -3,6 +3,8 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+#[path = "api/audit_queue.rs"]
+mod audit_queue;
 #[path = "api/campaigns.rs"]
 mod campaigns;
 mod common;
@@ -12,6 +14,8 @@ mod contacts;
 mod scoring;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/users_admin.rs"]
+mod users_admin;
 #[path = "api/voice.rs"]
 mod voice;
 #[path = "api/winback.rs"]
@@ -167,6 +171,7 @@ impl TestApp {
     }
 
     async fn audit_actions(&self, customer: i64) -> Vec<(String, String)> {
+        self.audit.flush().await;
         let mut v: Vec<(String, String)> = self
             .store
             .audit_entries(Some(customer), 100)
@@ -220,7 +225,10 @@ async fn health_and_openapi_are_public_and_everything_else_needs_authentication(
             Backend::Sqlite => "sqlite",
             Backend::Postgres => "postgres",
         };
-        assert_eq!(body, json!({"status": "ok", "database": expected_db}));
+        assert_eq!(
+            body,
+            json!({"status": "ok", "database": expected_db, "audit_not_recorded": 0})
+        );
 
         let (s, doc) = app
             .send(app.client.get(format!("{}/api/openapi.json", app.base)))

@@ -22,7 +22,8 @@
 //! - `orders/`: importing order lines, per-customer summaries for scoring;
 //! - `snapshots/`: writing a snapshot with its aggregates, a customer's history, transitions and
 //!   churn, the dashboard's reads, the movement rules;
-//! - `users/`: accounts, API tokens, passwords, languages; browser sessions;
+//! - `users/`: accounts, API tokens, passwords, languages; browser sessions; disabling,
+//!   removing users and revoking their tokens (`users/admin.rs`);
 //! - `audit/`: the audit log and its SQLite writer thread;
 //! - `contacts/`: the contact policy's storage (consent history, preferences, caps per rung,
 //!   the policy's bulk inputs) and the contact log, written through `Store::record_contacts`;
@@ -101,7 +102,7 @@ pub use snapshots::{
     Transitions, at_risk, churned, classify, compute_transitions,
 };
 pub use tombstones::erased_reason;
-pub use users::{LANGUAGES, NewSession, NewUser, Role, User};
+pub use users::{LANGUAGES, NewSession, NewUser, Role, User, UserRow};
 pub use winback::{
     AttemptRecord, CampaignArmRevenue, CampaignCandidate, CampaignRecord, CaseFactsRow, CaseFilter,
     CaseRecord, CaseSource, CaseUpdate, ContactFacts, MAX_CASE_TEXT_CHARS, MAX_CASES_AT_ONCE,

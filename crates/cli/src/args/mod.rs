@@ -12,6 +12,7 @@ pub mod distributed;
 pub mod models;
 pub mod settings;
 pub mod store;
+pub mod users;
 pub mod voice;
 pub mod winback;
 

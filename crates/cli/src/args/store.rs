@@ -133,6 +133,19 @@ pub enum UsersCommand {
     Add(UsersAddArgs),
     /// Set a user's password for browser sign-in, read from standard input.
     Passwd(PasswdArgs),
+    /// List the users: role, disabled or not, active tokens, password set or not.
+    List(super::users::UsersListArgs),
+    /// Disable a user: their tokens, sessions and password stop working at once (the server
+    /// caches a token for at most 5 s), until `users enable`. The last enabled admin cannot be
+    /// disabled.
+    Disable(super::users::UserNameArgs),
+    /// Let a disabled user in again.
+    Enable(super::users::UserNameArgs),
+    /// Remove a user with their tokens and sessions; notes they wrote stay, without the author
+    /// link. The last enabled admin cannot be removed.
+    Remove(super::users::UserNameArgs),
+    /// Revoke every API token of a user (optionally issuing a new one).
+    RevokeToken(super::users::RevokeTokenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -163,4 +176,13 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookie: bool,
+    /// Seconds a connection has to send a request's whole header, from opening or from its
+    /// previous answer (so also how long an idle kept-alive connection stays open).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout: u64,
+    /// Connections open at once at most; more are closed as they come.
+    #[arg(long, value_name = "N", default_value_t = 1024,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
 }

@@ -40,6 +40,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
         listen: args.listen,
         database_url: url.clone(),
         secure_cookie: args.secure_cookie,
+        header_read_timeout_seconds: args.header_read_timeout,
+        max_connections: args.max_connections as usize,
         ..Settings::default()
     };
     server_runtime()?.block_on(async {

@@ -366,8 +366,7 @@ async fn customer_card(
     let card = state.cards.customer_card(auth.scope(), id).await?;
     state
         .audit
-        .record(&auth.user.name, "view", Some(id), "card")
-        .await?;
+        .record(&auth.user.name, "view", Some(id), "card");
     Ok(Json(card.into()))
 }
 

@@ -15,6 +15,9 @@ pub struct Health {
     pub status: &'static str,
     /// `sqlite` or `postgres`.
     pub database: &'static str,
+    /// Audit entries that could not be written to the database since the server started (its
+    /// queue was full); each one is in the server's log instead. Should stay 0.
+    pub audit_not_recorded: u64,
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,5 +34,6 @@ async fn health(State(state): State<AppState>) -> Json<Health> {
             clientele_store::Backend::Sqlite => "sqlite",
             clientele_store::Backend::Postgres => "postgres",
         },
+        audit_not_recorded: state.audit.not_recorded(),
     })
 }

@@ -314,13 +314,7 @@ pub async fn card(
         .map_err(err)?;
     state
         .audit
-        .record(&user.user.name, "view", Some(id), "card (web)")
-        .await
-        .map_err(|e| WebError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            message: format!("{}: {e}", tr.get("error-internal")),
-            tr,
-        })?;
+        .record(&user.user.name, "view", Some(id), "card (web)");
     let history = state
         .store
         .card_history(id, CARD_HISTORY)

@@ -11,6 +11,9 @@ pub struct RunningServer {
     pub base: String,
     /// The server's own store, for setting up fixtures and checking what requests wrote.
     pub store: Store,
+    /// The server's audit writer: flush it before reading what a view recorded.
+    #[allow(dead_code)] // the page tests read no audit entries
+    pub audit: clientele_server::audit::AuditLog,
     pub backend: Backend,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -38,6 +41,7 @@ impl RunningServer {
             .await
             .unwrap_or_else(|e| panic!("{backend:?}: building the server: {e}"));
         let store = server.store().clone();
+        let audit = server.audit_log().clone();
         let base = format!("http://127.0.0.1:{}", server.port());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let handle = tokio::spawn(server.run(async {
@@ -46,6 +50,7 @@ impl RunningServer {
         RunningServer {
             base,
             store,
+            audit,
             backend,
             shutdown: Some(tx),
             server: Some(handle),

@@ -23,6 +23,9 @@ pub struct AuditEntry {
 /// An audit entry to append (see [`Store::audit_batch`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAuditEntry {
+    /// When it happened (Unix seconds): stamped by the caller, so an entry written late by a
+    /// buffered writer still says when the view took place.
+    pub at: i64,
     pub actor: String,
     pub action: String,
     pub customer_id: Option<i64>,
@@ -53,12 +56,12 @@ impl Store {
         Ok(())
     }
 
-    /// Appends audit entries in one transaction (one multi-row statement per 1,000), stamped now.
+    /// Appends audit entries in one transaction (one multi-row statement per 1,000), each
+    /// stamped with its own `at`.
     pub async fn audit_batch(&self, entries: &[NewAuditEntry]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
         }
-        let at = now();
         dispatch!(self, pool => {
             let mut tx = pool.begin().await?;
             for chunk in entries.chunks(ROWS_PER_STATEMENT) {
@@ -66,7 +69,7 @@ impl Store {
                     "INSERT INTO audit_log (at, actor, action, customer_id, detail) ",
                 );
                 q.push_values(chunk, |mut b, e| {
-                    b.push_bind(at)
+                    b.push_bind(e.at)
                         .push_bind(e.actor.clone())
                         .push_bind(e.action.clone())
                         .push_bind(e.customer_id)

@@ -1,8 +1,9 @@
-//! The audit log's writer on SQLite: one thread owning a read-write rusqlite connection takes
-//! audit entries from a queue and appends whatever has arrived in one transaction, with one
-//! prepared single-row `INSERT` executed per entry (no statement text built per batch size, so
-//! nothing is parsed after the first batch), then tells each sender its entry is committed.
-//! Through the sqlx pool the same batch cost three hand-offs to the connection's worker thread.
+//! The audit log's writer on SQLite: one thread owning a read-write rusqlite connection appends
+//! the batches it is handed, each in one transaction, with one prepared single-row `INSERT`
+//! executed per entry (no statement text built per batch size, so nothing is parsed after the
+//! first batch), and tells the sender whether the batch is committed. Through the sqlx pool the
+//! same batch cost three hand-offs to the connection's worker thread. Buffering, retrying and
+//! flushing are the caller's (the server's `audit` module).
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -11,13 +12,10 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 use super::log::NewAuditEntry;
-use crate::db::{Store, now};
+use crate::db::Store;
 use crate::error::{Result, StoreError};
 
-/// Entries written in one transaction at most.
-const MAX_BATCH: usize = 1000;
-
-type Job = (NewAuditEntry, oneshot::Sender<Result<(), String>>);
+type Job = (Vec<NewAuditEntry>, oneshot::Sender<Result<(), String>>);
 
 /// A handle to the SQLite audit writer thread; the thread ends when the last handle is dropped.
 #[derive(Clone, Debug)]
@@ -48,30 +46,23 @@ impl SqliteAuditWriter {
         std::thread::Builder::new()
             .name("audit-writer".into())
             .spawn(move || {
-                let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-                while let Ok(first) = queue.recv() {
-                    batch.push(first);
-                    while batch.len() < MAX_BATCH {
-                        match queue.try_recv() {
-                            Ok(job) => batch.push(job),
-                            Err(_) => break,
-                        }
-                    }
-                    let written = append(&conn, &batch).map_err(|e| e.to_string());
-                    for (_, done) in batch.drain(..) {
-                        let _ = done.send(written.clone());
-                    }
+                while let Ok((batch, done)) = queue.recv() {
+                    let _ = done.send(append(&conn, &batch).map_err(|e| e.to_string()));
                 }
             })
             .map_err(|e| StoreError::SqliteDirect(format!("starting the audit writer: {e}")))?;
         Ok(SqliteAuditWriter { jobs })
     }
 
-    /// Appends `entry` (stamped when its batch is written) and waits until it is committed.
-    pub async fn record(&self, entry: NewAuditEntry) -> Result<()> {
+    /// Appends `entries` (each stamped with its own `at`) in one transaction and waits until
+    /// they are committed; on failure none of them is.
+    pub async fn append(&self, entries: Vec<NewAuditEntry>) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
         let stopped = || StoreError::SqliteDirect("the audit writer has stopped".into());
         let (done, committed) = oneshot::channel();
-        self.jobs.send((entry, done)).map_err(|_| stopped())?;
+        self.jobs.send((entries, done)).map_err(|_| stopped())?;
         committed
             .await
             .map_err(|_| stopped())?
@@ -84,24 +75,26 @@ fn open_writer(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    // As the pool's connections: wait for other writers, WAL + NORMAL, foreign keys checked.
-    conn.busy_timeout(Duration::from_secs(30))?;
+    // As the pool's connections: WAL + NORMAL, foreign keys checked, deleted content zeroed.
+    // A short wait for the write lock: a batch that cannot get it fails and is retried by the
+    // caller while new entries queue up, rather than holding the thread for long.
+    conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(conn)
 }
 
 /// Writes the batch in one transaction; on failure nothing of it stays.
-fn append(conn: &rusqlite::Connection, batch: &[Job]) -> rusqlite::Result<()> {
+fn append(conn: &rusqlite::Connection, batch: &[NewAuditEntry]) -> rusqlite::Result<()> {
     conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
-    let at = now();
     let written = (|| {
         let mut insert = conn.prepare_cached(
             "INSERT INTO audit_log (at, actor, action, customer_id, detail) VALUES ($1, $2, $3, $4, $5)",
         )?;
-        for (e, _) in batch {
+        for e in batch {
             insert.execute(rusqlite::params![
-                at,
+                e.at,
                 e.actor,
                 e.action,
                 e.customer_id,

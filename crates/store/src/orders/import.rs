@@ -10,7 +10,7 @@ use clientele_core::bounds::{MAX_AMOUNT, MAX_QUANTITY, check_id, check_name, day
 use clientele_core::{Day, Money};
 use clientele_ingest::pipeline::{ImportError, ImportOptions, Reject};
 use clientele_ingest::rows::{OrderRow, RowsOutcome, read_order_rows};
-use sqlx::{Connection, QueryBuilder};
+use sqlx::QueryBuilder;
 
 use super::publish::{self, Conn, ImportCounts, on_conn};
 use crate::db::{Store, day_to_db, now};
@@ -263,7 +263,7 @@ impl ImportTx {
     async fn stage(&mut self, chunk: &[NewOrderLine]) -> Result<()> {
         let staged_id = self.staged_id;
         on_conn!(&mut self.conn, c => {
-            let mut tx = c.begin().await?;
+            let mut tx = publish::begin_write!(c).await?;
             publish::still_staging!(tx, staged_id);
             for rows in chunk.chunks(ROWS_PER_STATEMENT) {
                 let mut q = QueryBuilder::new(

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use clientele_core::bounds::MAX_TOTAL_UNITS;
-use sqlx::{ConnectOptions, Connection, PgConnection, SqliteConnection};
+use sqlx::{ConnectOptions, PgConnection, SqliteConnection};
 
 use crate::db::{Store, now};
 use crate::error::{Result, StoreError};
@@ -52,6 +52,37 @@ macro_rules! on_conn {
     };
 }
 pub(super) use on_conn;
+
+/// How an import's transactions begin on each backend. On SQLite they take the write lock at
+/// `BEGIN IMMEDIATE` (waiting for it under the busy timeout): a deferred transaction that reads
+/// first takes a snapshot, and its first write then fails at once with "database is locked" if
+/// anyone else (a note, the audit writer, a session) committed meanwhile — the busy timeout does
+/// not apply to that upgrade. Found by `benches/card_during_import.rs` in the server crate.
+pub(super) trait BeginWrite: sqlx::Connection {
+    const BEGIN: &'static str;
+}
+
+impl BeginWrite for SqliteConnection {
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+}
+
+impl BeginWrite for PgConnection {
+    const BEGIN: &'static str = "BEGIN";
+}
+
+/// Begins a writing transaction on an import's connection (see [`BeginWrite`]).
+macro_rules! begin_write {
+    ($c:expr) => {{
+        let begin = $crate::orders::publish::begin_sql(&*$c);
+        sqlx::Connection::begin_with(&mut *$c, begin)
+    }};
+}
+pub(super) use begin_write;
+
+/// The `BEGIN` statement of a connection's backend.
+pub(super) fn begin_sql<C: BeginWrite>(_: &C) -> &'static str {
+    C::BEGIN
+}
 
 impl Conn {
     /// A new connection with the pool's options (so the same pragmas on SQLite).
@@ -130,7 +161,7 @@ pub(super) async fn start(
     magnitude: u128,
 ) -> Result<()> {
     on_conn!(conn, c => {
-        let mut tx = c.begin().await?;
+        let mut tx = begin_write!(c).await?;
         let total: i64 = sqlx::query_scalar("SELECT line_magnitude FROM store_totals WHERE id = 1")
             .fetch_one(&mut *tx)
             .await?;
@@ -203,7 +234,7 @@ pub(super) async fn publish(conn: &mut Conn, staged_id: i64) -> Result<ImportCou
 
 macro_rules! move_chunk_body {
     ($c:expr, $staged_id:expr) => {{
-        let mut tx = $c.begin().await?;
+        let mut tx = begin_write!($c).await?;
         let upper: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(id) FROM (SELECT id FROM import_staging WHERE staged_import_id = $1
                                   ORDER BY id LIMIT $2) AS chunk",
@@ -294,7 +325,7 @@ macro_rules! move_chunk_body {
 
 macro_rules! finish_body {
     ($c:expr, $staged_id:expr, $import_id:expr) => {{
-        let mut tx = $c.begin().await?;
+        let mut tx = begin_write!($c).await?;
         type Counts = (i64, i64, i64, i64, i64, Option<i64>);
         let row: Option<Counts> = sqlx::query_as(
             "DELETE FROM staged_imports WHERE id = $1 AND state = 'publishing'

@@ -84,7 +84,7 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -137,13 +137,13 @@ impl Store {
         })
     }
 
-    /// The user an API token belongs to (not revoked); `NotFound` for an unknown token.
+    /// The user an API token belongs to (not revoked, user not disabled); `NotFound` otherwise.
     pub async fn user_by_token(&self, token: &str) -> Result<User> {
         let hash = token_hash(token);
         let row: Option<(i64, String, String)> = dispatch!(self, pool => {
             sqlx::query_as(
                 "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id
-                 WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL",
+                 WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
             )
             .bind(&hash)
             .fetch_optional(pool)
@@ -204,7 +204,11 @@ impl Store {
     /// caller cannot tell which, on purpose).
     pub async fn verify_password(&self, name: &str, password: &str) -> Result<User> {
         let row: Option<(i64, String, String, Option<String>)> = dispatch!(self, pool => {
-            sqlx::query_as("SELECT id, name, role, password_hash FROM users WHERE name = $1")
+            // A disabled user is treated as one without a password: refused after the same work.
+            sqlx::query_as(
+                "SELECT id, name, role, CASE WHEN disabled_at IS NULL THEN password_hash END
+                 FROM users WHERE name = $1",
+            )
                 .bind(name)
                 .fetch_optional(pool)
                 .await?

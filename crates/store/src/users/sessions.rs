@@ -74,7 +74,7 @@ impl Store {
         let row: Option<(i64, String, String, String)> = dispatch!(self, pool => {
             sqlx::query_as(
                 "SELECT u.id, u.name, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.id_sha256 = $1 AND s.expires_at > $2",
+                 WHERE s.id_sha256 = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL",
             )
             .bind(token_hash(cookie))
             .bind(now())

@@ -11,6 +11,7 @@ use clientele_testdb::{Backend, TestDb};
 mod contacts;
 mod customers;
 mod db;
+mod erasure_file;
 mod imports;
 mod movement;
 mod orders;
