@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use clientele_core::{Rung, Status, Strategy, Subgroup, Tally};
+use clientele_core::{Money, Rung, Status, Strategy, Subgroup, Tally};
 
 use super::input::ReportInput;
 use super::numbers::{group_digits, whole_money};
@@ -213,18 +213,28 @@ pub fn text_report(input: &ReportInput<'_>) -> String {
     if at_risk.is_empty() {
         out.push_str("No regulars or advocates are slipping.\n");
     } else {
-        out.push_str("Top regulars and advocates slipping away (by revenue):\n");
+        let _ = writeln!(
+            out,
+            "Top regulars and advocates slipping away (by value at stake: the CLV over {} days \
+             expected to be lost if they are gone):",
+            input.horizon_days
+        );
         for c in at_risk {
             let why = c
                 .placement()
                 .status
                 .map(|(_, why)| why.to_string())
                 .unwrap_or_default();
+            let stake = c.value_at_stake().map_or_else(
+                || "-".to_string(),
+                |v| whole_money(Money::from_f64_rounded(v)),
+            );
             let _ = writeln!(
                 out,
-                "  {:<16} {:<9} revenue {:>12}  {why}",
+                "  {:<16} {:<9} at stake {:>12}  revenue {:>12}  {why}",
                 c.id,
                 c.standing.rung.as_str(),
+                stake,
                 whole_money(c.revenue()),
             );
         }
