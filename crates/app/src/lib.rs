@@ -48,6 +48,7 @@ pub mod transitions;
 pub mod users;
 pub mod voice;
 pub mod winback;
+pub mod worklists;
 
 pub use forecast::{ForecastSettings, ModelOutcome, SpendModel, SpendOutcome};
 pub use setting::InvalidSetting;

@@ -146,7 +146,13 @@ pub async fn score_store(
             .into_iter()
             .map(|(id, summary)| (id, Some(summary)))
             .collect();
-        analyze_columns(summaries, forecasts, profiles, &rules, as_of)
+        let mut analysis = analyze_columns(summaries, forecasts, profiles, &rules, as_of);
+        // The horizon goes with the CLV into the snapshot, so every list says what it ranks by.
+        let has_clv = analysis
+            .customers()
+            .any(|c| c.forecast.and_then(|f| f.clv()).is_some());
+        analysis.clv_horizon_days = has_clv.then(|| clv_horizon_days(forecast.horizon_days));
+        analysis
     })
     .await?;
     step(ScoreStep::Writing, customers);
@@ -160,6 +166,12 @@ pub async fn score_store(
         analysis,
         model,
     })
+}
+
+/// The forecast's horizon in whole days, as stored with the snapshot (at least one; the
+/// settings allow at most a century).
+fn clv_horizon_days(horizon_days: f64) -> u32 {
+    horizon_days.round().clamp(1.0, f64::from(u32::MAX)) as u32
 }
 
 /// Runs the CPU-bound `work` on tokio's blocking threads; a panic in it becomes an error.

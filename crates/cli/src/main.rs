@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         Command::Import(i) => commands::import::run(i),
         Command::Score(s) => commands::score::run(s),
         Command::Transitions(t) => commands::transitions::run(t),
+        Command::Worklist(w) => commands::worklist::run(w),
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
         Command::Surveys(s) => commands::voice::surveys(s),

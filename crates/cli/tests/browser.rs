@@ -12,6 +12,7 @@
 mod browser {
     pub mod harness;
     pub mod page;
+    pub mod trust;
 }
 
 use std::collections::BTreeMap;
@@ -44,6 +45,8 @@ struct World {
     snapshot: Vec<SnapshotRow>,
     /// How many customers the demo said it scored in the latest snapshot (its log).
     demo_reported: i64,
+    /// The demo's database, for the CLI's side of cross-checks.
+    database_url: String,
 }
 
 impl World {
@@ -89,6 +92,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("language_switches_to_russian_and_back", |w| {
         Box::pin(language_switches_to_russian_and_back(w))
     }),
+    ("today_and_lost_rank_by_value_at_stake_everywhere", |w| {
+        Box::pin(browser::trust::today_and_lost_rank_by_value_at_stake_everywhere(w))
+    }),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,6 +126,7 @@ async fn dashboard_in_chromium() {
         .unwrap_or_else(|| panic!("an unexpected 'Scored' line: {scored}"));
     let world = World {
         demo_reported: number_in(latest_count),
+        database_url: demo.database_url.clone(),
         client: browser.client.clone(),
         base: demo.base.clone(),
         user: demo.user.clone(),

@@ -111,6 +111,14 @@ impl std::ops::Deref for CustomerResult<'_> {
 }
 
 impl CustomerResult<'_> {
+    /// The value at stake: the CLV (over the forecast's horizon) expected to be lost if the
+    /// customer is gone, `crate::winback::value_at_stake` of the forecast's CLV and P(alive);
+    /// `None` without a spend model's CLV. Never past revenue.
+    pub fn value_at_stake(&self) -> Option<f64> {
+        let f = self.forecast?;
+        crate::winback::value_at_stake(f.clv(), Some(f.p_alive))
+    }
+
     pub fn revenue(&self) -> Money {
         self.summary.map_or(Money::ZERO, |s| s.revenue)
     }
@@ -224,6 +232,9 @@ pub struct Analysis {
     pub referred_customers: Tally,
     /// Whether every order line carried a cost (otherwise profit is revenue minus known costs).
     pub cost_complete: bool,
+    /// The horizon, in days, over which the forecasts' CLV (and so the value at stake) runs;
+    /// `None` when no CLV was forecast. Set by the caller that made the forecasts.
+    pub clv_horizon_days: Option<u32>,
 }
 
 impl Analysis {
@@ -262,46 +273,44 @@ impl Analysis {
         (0..self.len()).map(|k| self.customer(k))
     }
 
-    /// Slipping or lost regulars and advocates, by profit at stake (largest first), then id.
+    /// Slipping regulars and advocates (the Today list), by value at stake
+    /// ([`CustomerResult::value_at_stake`]: the CLV expected to be lost over the horizon) in
+    /// [`at_stake_order`].
     pub fn regulars_at_risk(&self, limit: usize) -> Vec<CustomerResult<'_>> {
-        let mut at_risk: Vec<(Money, usize)> = (0..self.len())
-            .into_par_iter()
-            .filter(|&k| {
-                let p = &self.verdicts[k].standing;
-                matches!(p.rung, Rung::Regular | Rung::Advocate)
-                    && matches!(p.status(), Some(Status::Slipping))
-            })
-            .map(|k| (self.customer(k).revenue(), k))
-            .collect();
-        // Positions are in id order, so ordering by position breaks ties by id.
-        at_risk.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut at_risk = self.ranked_at_stake(|v| {
+            let p = &v.standing;
+            matches!(p.rung, Rung::Regular | Rung::Advocate)
+                && matches!(p.status(), Some(Status::Slipping))
+        });
         at_risk.truncate(limit);
-        at_risk.into_iter().map(|(_, k)| self.customer(k)).collect()
+        at_risk
     }
 
-    /// Customers late by their own rhythm (not yet lost): the day's alerts, by value at stake —
-    /// the forecast CLV when a model was fitted, else revenue — largest first, then id.
+    /// Customers late by their own rhythm (not yet lost): the day's alerts, by value at stake
+    /// (the CLV expected to be lost over the horizon) in [`at_stake_order`] — the order of the
+    /// dashboard's Today list and the API's at-risk list.
     pub fn rhythm_alerts(&self) -> Vec<CustomerResult<'_>> {
-        let mut alerts: Vec<(f64, usize)> = (0..self.len())
+        self.ranked_at_stake(|v| matches!(v.standing.status, Some((_, StatusBasis::LateByRhythm))))
+    }
+
+    /// The customers whose verdict passes `keep`, in [`at_stake_order`].
+    fn ranked_at_stake(&self, keep: impl Fn(&Verdict) -> bool + Sync) -> Vec<CustomerResult<'_>> {
+        let mut ranked: Vec<(Option<f64>, Money, usize)> = (0..self.len())
             .into_par_iter()
-            .filter(|&k| {
-                matches!(
-                    self.verdicts[k].standing.status,
-                    Some((_, StatusBasis::LateByRhythm))
-                )
-            })
+            .filter(|&k| keep(&self.verdicts[k]))
             .map(|k| {
                 let c = self.customer(k);
-                let stake = c
-                    .forecast
-                    .and_then(Forecast::clv)
-                    .unwrap_or_else(|| c.revenue().to_f64());
-                (stake, k)
+                (c.value_at_stake(), c.revenue(), k)
             })
             .collect();
         // Positions are in id order, so ordering by position breaks ties by id.
-        alerts.par_sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        alerts.into_iter().map(|(_, k)| self.customer(k)).collect()
+        ranked.par_sort_unstable_by(|a, b| {
+            at_stake_order((a.0, a.1), (b.0, b.1)).then(a.2.cmp(&b.2))
+        });
+        ranked
+            .into_iter()
+            .map(|(_, _, k)| self.customer(k))
+            .collect()
     }
 
     pub fn status_totals(&self) -> [Tally; 3] {
@@ -315,6 +324,21 @@ impl Analysis {
         }
         totals
     }
+}
+
+/// The order of every list ranked by value at stake (Today, Lost, the alerts, regulars at
+/// risk; on the pages, in the API and in the CLI alike): value at stake descending, customers
+/// without one (no CLV) after all who have one; ties by revenue descending. The caller breaks
+/// the remaining ties by customer id ascending.
+pub fn at_stake_order(a: (Option<f64>, Money), b: (Option<f64>, Money)) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a.0, b.0) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then(b.1.cmp(&a.1))
 }
 
 /// The positions of `summaries` in id order, or `None` when they are in order already (the
@@ -632,6 +656,7 @@ pub fn analyze_columns(
         image_clients,
         referred_customers,
         cost_complete,
+        clv_horizon_days: None,
     }
 }
 

@@ -38,7 +38,7 @@ mod analysis;
 pub mod codes;
 pub use analysis::{
     Analysis, CustomerRecord, CustomerResult, Forecast, RungRow, Tally, ValueForecast, Verdict,
-    analyze, analyze_columns, permute_in_place,
+    analyze, analyze_columns, at_stake_order, permute_in_place,
 };
 
 // Statistics and decisions of the survey, campaign, contact-policy and portfolio domains, each a

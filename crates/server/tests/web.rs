@@ -769,7 +769,8 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
         assert_clean(&page);
         let html = &page.body;
         assert!(html.contains("<main id=\"page-today\">\n<h1>Today</h1>"));
-        // Slipping regulars and advocates by value: Boris 2,000, then <script> 500.
+        // Slipping regulars and advocates; no CLV in the fixture, so by revenue: Boris 2,000,
+        // then <script> 500.
         assert_eq!(row_ids(html, "today-list"), vec![f.boris, f.hostile]);
         let hostile_row = format!("data-customer-id=\"{}\"", f.hostile);
         assert_eq!(cell(html, &hostile_row, "reason"), "buys every 30 ± 4 days, 19 days late");
@@ -787,7 +788,13 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
         let vera = format!("data-customer-id=\"{}\"", f.vera);
         // Last purchase 2023-08-27, snapshot 2024-10-01: 366 + 35 days.
         assert_eq!(cell(&html, &vera, "since"), "401 days");
-        assert_eq!(cell(&html, &vera, "value"), "100.00");
+        // The fixture's snapshot forecast no CLV: no value at stake is shown (never past
+        // revenue), and the page says why and what the list is ranked by.
+        assert_eq!(cell(&html, &vera, "value"), "—");
+        assert!(
+            html.contains("No lifetime value was forecast for this snapshot"),
+            "{html}"
+        );
         assert_eq!(cell(&html, &vera, "reason"), "no purchase for 401 days (more than 365)");
         assert!(html.contains(&format!(
             "<input type=\"hidden\" name=\"customer\" value=\"{}\">",

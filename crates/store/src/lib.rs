@@ -85,7 +85,7 @@ pub use customers::{
     ContactRecord, Cursor, CustomerCard, CustomerEdit, CustomerFilter, CustomerKind,
     CustomerListItem, CustomerPage, CustomerProfileUpdate, CustomerRow, DateKind, FeedbackRecord,
     MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, ReachContact,
-    SurveyRecord, TouchKind, TouchRecord, UpcomingDate, ValueList, ValuePage, reach_of,
+    SurveyRecord, TouchKind, TouchRecord, UpcomingDate, ValueItem, ValueList, ValuePage, reach_of,
 };
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};

@@ -15,6 +15,7 @@ pub mod store;
 pub mod users;
 pub mod voice;
 pub mod winback;
+pub mod worklist;
 
 use clap::{Parser, Subcommand};
 
@@ -46,6 +47,9 @@ pub enum Command {
     Score(store::ScoreArgs),
     /// Ladder transitions between two snapshots, and churn per rung.
     Transitions(store::TransitionsArgs),
+    /// The latest snapshot's Today and Lost lists, by value at stake (as the dashboard and API).
+    #[command(subcommand)]
+    Worklist(worklist::WorklistCommand),
     /// Copy the SQLite database to FILE while it stays in use.
     Backup(store::BackupArgs),
     /// Manage users, their API tokens and passwords.

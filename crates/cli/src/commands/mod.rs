@@ -22,3 +22,4 @@ pub mod transitions;
 pub mod users;
 pub mod voice;
 pub mod winback;
+pub mod worklist;

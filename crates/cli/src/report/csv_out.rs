@@ -505,7 +505,8 @@ pub fn write_customers_csv(
     Ok(())
 }
 
-/// Writes `alerts.csv`: customers late by their own purchase rhythm, by value at stake.
+/// Writes `alerts.csv`: customers late by their own purchase rhythm, by value at stake (the CLV
+/// over the horizon expected to be lost: `value_at_stake_{days}`), in `at_stake_order`.
 pub fn write_alerts_csv(
     out: impl Write,
     alerts: &[CustomerResult],
@@ -513,6 +514,7 @@ pub fn write_alerts_csv(
 ) -> Result<()> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let clv = format!("clv_{horizon_days}");
+    let stake = format!("value_at_stake_{horizon_days}");
     w.write_record([
         "customer_id",
         "rung",
@@ -527,6 +529,7 @@ pub fn write_alerts_csv(
         "regularity",
         "p_alive",
         clv.as_str(),
+        stake.as_str(),
         "revenue",
         "strategy",
     ])?;
@@ -560,6 +563,7 @@ pub fn write_alerts_csv(
             fixed_text::<2>(Some(r.regularity)),
             fixed_text::<4>(f.map(|f| f.p_alive)),
             fixed_text::<2>(f.and_then(Forecast::clv)),
+            fixed_text::<2>(c.value_at_stake()),
             c.revenue().to_string(),
             placement.strategy().as_str().to_string(),
         ])?;

@@ -87,6 +87,8 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
                 "customer_id": c.id,
                 "rung": c.standing.rung.as_str(),
                 "revenue": money(c.revenue()),
+                // The CLV over `horizon_days` expected to be lost; null without a CLV.
+                "value_at_stake": c.value_at_stake(),
                 "reason": c.placement().status.map(|(_, why)| why.to_string()),
             })
         })

@@ -300,8 +300,13 @@ pub fn text_report(input: &ReportInput<'_>, tr: &Tr) -> String {
     if at_risk.is_empty() {
         let _ = writeln!(out, "{}", tr.get("cli-none-slipping"));
     } else {
-        let _ = writeln!(out, "{}", tr.get("cli-slipping"));
+        let _ = writeln!(
+            out,
+            "{}",
+            tr.with("cli-slipping", &[("days", Arg::Num(f64::from(input.horizon_days)))])
+        );
         let revenue = tr.get("cli-slipping-revenue");
+        let at_stake = tr.get("cli-slipping-at-stake");
         for c in at_risk {
             let why = c
                 .placement()
@@ -318,10 +323,15 @@ pub fn text_report(input: &ReportInput<'_>, tr: &Tr) -> String {
                 Lang::En => (c.standing.rung.as_str().to_string(), 9),
                 Lang::Ru => (tr.rung(c.standing.rung).to_lowercase(), 12),
             };
+            let stake = c.value_at_stake().map_or_else(
+                || "-".to_string(),
+                |v| whole_money(tr, Money::from_f64_rounded(v)),
+            );
             let _ = writeln!(
                 out,
-                "  {:<16} {rung:<width$} {revenue} {:>12}  {why}",
+                "  {:<16} {rung:<width$} {at_stake} {:>12}  {revenue} {:>12}  {why}",
                 c.id,
+                stake,
                 whole_money(tr, c.revenue()),
             );
         }

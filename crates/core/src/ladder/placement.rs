@@ -220,6 +220,19 @@ fn advocacy(
     }
 }
 
+/// The status rule, in plain words (README, "Statuses"; the card's explanation says the same):
+///
+/// 1. **Lost** when there has been no purchase for more than `lost_after_days` (365), or the
+///    model's P(alive) is below `lost_p_alive` (0.2), or the silence is far beyond the
+///    customer's own rhythm and the model does not vouch for them (P(alive) below
+///    `slipping_p_alive`, 0.5, or no model).
+/// 2. **Slipping** when late by their own rhythm (or far beyond it while the model vouches), or
+///    when the model doubts them (P(alive) below 0.5 after `min_slipping_days`), or — without
+///    a rhythm — when quiet for more than `slipping_after_days`.
+/// 3. **Active** otherwise.
+///
+/// Longer silence never makes a customer more active, and a lower P(alive) never does either,
+/// other things equal (`status_is_monotone_in_silence_and_p_alive`).
 fn status(
     turn_days: &[Day],
     days_since_last: i32,
@@ -238,20 +251,31 @@ fn status(
         return (Status::Lost, StatusReason::ProbablyGone { p_alive, limit });
     }
     let past_minimum = days_since_last > rules.min_slipping_days;
+    // The model doubts the customer: P(alive) below the slipping limit (after the minimum
+    // silence). No model, no doubt and no vouching either.
+    let doubtful = p_alive.filter(|&p| p < rules.slipping_p_alive && past_minimum);
+    // The model vouches for the customer: P(alive) at or above the slipping limit.
+    let vouched = p_alive.is_some_and(|p| p >= rules.slipping_p_alive);
     if let Some(rhythm) = Rhythm::of(turn_days, &rules.rhythm) {
         let since = f64::from(days_since_last);
-        let (status, reason) = if past_minimum && since > rhythm.lost_after {
+        let (status, reason) = if past_minimum && since > rhythm.lost_after && !vouched {
             let reason = StatusReason::FarBeyondRhythm {
                 rhythm,
                 days_since_last,
             };
             (Status::Lost, reason)
         } else if past_minimum && since > rhythm.late_after {
+            // Far beyond the rhythm too when the model vouches: late, not lost (a customer
+            // the model gives P(alive) of 0.5 or more is never called lost by the rhythm).
             let reason = StatusReason::LateByRhythm {
                 rhythm,
                 days_since_last,
             };
             (Status::Slipping, reason)
+        } else if let Some(p_alive) = doubtful {
+            // Within the rhythm, but the model doubts: slipping, never active.
+            let limit = rules.slipping_p_alive;
+            (Status::Slipping, StatusReason::Doubtful { p_alive, limit })
         } else {
             let reason = StatusReason::WithinRhythm {
                 rhythm,
@@ -261,7 +285,7 @@ fn status(
         };
         return (status, reason);
     }
-    if let Some(p_alive) = p_alive.filter(|&p| p < rules.slipping_p_alive && past_minimum) {
+    if let Some(p_alive) = doubtful {
         let limit = rules.slipping_p_alive;
         return (Status::Slipping, StatusReason::Doubtful { p_alive, limit });
     }
@@ -484,10 +508,13 @@ mod tests {
             &rules(),
         );
         assert_eq!(p.status(), Some(Status::Active));
-        // With a rhythm, a low-but-not-lost P(alive) defers to the rhythm.
+        // With a rhythm, a low-but-not-lost P(alive) no longer defers to the rhythm (issue 24,
+        // item 3: "active" with P(alive) 0.4 contradicts itself): within the rhythm, slipping.
         let days: Vec<Day> = (0..4).map(|k| day(2024, 1, 1).plus_days(30 * k)).collect();
         let s = summary_of(&days, days[3].plus_days(20), None);
         let p = place(Some(&s), &AdvocacySignals::default(), Some(0.4), &rules());
+        assert_eq!(p.status(), Some(Status::Slipping));
+        let p = place(Some(&s), &AdvocacySignals::default(), Some(0.6), &rules());
         assert_eq!(p.status(), Some(Status::Active));
         let p = place(Some(&s), &AdvocacySignals::default(), Some(0.1), &rules());
         assert_eq!(p.status(), Some(Status::Lost));
@@ -545,5 +572,68 @@ mod tests {
             };
             proptest::prop_assert_eq!(periods as usize, indices.len());
         }
+
+        /// Issue 24, item 3: longer silence never makes a customer more active, and neither
+        /// does a lower P(alive), other things equal (the same purchase days, the same rules).
+        #[test]
+        fn status_is_monotone_in_silence_and_p_alive(
+            gaps in proptest::collection::vec(1i32..400, 0..12),
+            silence in 0i32..800,
+            more in 1i32..400,
+            p in proptest::option::of(0.0f64..=1.0),
+            lower in 0.0f64..=1.0,
+        ) {
+            let severity = |s: Status| match s {
+                Status::Active => 0,
+                Status::Slipping => 1,
+                Status::Lost => 2,
+            };
+            let mut day = Day::from_ymd(2020, 1, 1).unwrap();
+            let mut days = vec![day];
+            for g in gaps {
+                day = day.plus_days(g);
+                days.push(day);
+            }
+            let rules = LadderRules::default().status;
+            let now = status(&days, silence, p, &rules);
+            let later = status(&days, silence + more, p, &rules);
+            proptest::prop_assert!(
+                severity(later.0) >= severity(now.0),
+                "{silence} days: {now:?}; {} days: {later:?}", silence + more
+            );
+            if let Some(p) = p {
+                let doubted = status(&days, silence, Some(p * lower), &rules);
+                proptest::prop_assert!(
+                    severity(doubted.0) >= severity(now.0),
+                    "P(alive) {p}: {now:?}; {}: {doubted:?}", p * lower
+                );
+            }
+        }
+    }
+
+    /// The contradictions the issue found in the demo cannot happen: a customer with P(alive)
+    /// below the slipping limit is never active (724: "active", P(alive) 0.31), and one the
+    /// model vouches for is never lost by the rhythm alone (1640: "lost", P(alive) 0.64).
+    #[test]
+    fn status_agrees_with_p_alive() {
+        let rules = LadderRules::default().status;
+        // A yearly buyer: 300 days of silence is within their rhythm.
+        let start = day(2020, 1, 1);
+        let yearly: Vec<Day> = (0..6).map(|k| start.plus_days(365 * k)).collect();
+        let (s, why) = status(&yearly, 300, Some(0.31), &rules);
+        assert_eq!(s, Status::Slipping, "{why:?}");
+        assert_eq!(why.basis(), StatusBasis::Doubtful);
+        assert_eq!(status(&yearly, 300, Some(0.9), &rules).0, Status::Active);
+        assert_eq!(status(&yearly, 300, None, &rules).0, Status::Active);
+        // A monthly buyer silent for 200 days: far beyond the rhythm.
+        let monthly: Vec<Day> = (0..10).map(|k| start.plus_days(30 * k)).collect();
+        let (s, why) = status(&monthly, 200, Some(0.64), &rules);
+        assert_eq!(s, Status::Slipping, "{why:?}");
+        assert_eq!(why.basis(), StatusBasis::LateByRhythm);
+        assert_eq!(status(&monthly, 200, Some(0.3), &rules).0, Status::Lost);
+        assert_eq!(status(&monthly, 200, None, &rules).0, Status::Lost);
+        // Past the lost limit, and below the lost P(alive), lost whatever else.
+        assert_eq!(status(&monthly, 366, Some(0.99), &rules).0, Status::Lost);
+        assert_eq!(status(&yearly, 100, Some(0.1), &rules).0, Status::Lost);
     }
 }

@@ -43,7 +43,8 @@ pub struct StatusRules {
     pub rhythm: RhythmRules,
     /// Never call anyone slipping sooner than this many days after a purchase.
     pub min_slipping_days: i32,
-    /// Customers without a rhythm are slipping when P(alive) is below this.
+    /// Customers are slipping when P(alive) is below this (after `min_slipping_days`), with a
+    /// rhythm or without; at or above it, the rhythm alone never calls them lost.
     pub slipping_p_alive: f64,
     /// Anyone is lost when P(alive) is below this.
     pub lost_p_alive: f64,

@@ -45,8 +45,12 @@ cli-spend-fitted = Spend ({ $model }): { $params }; CLV over { $days } days.
 cli-spend-constant = Spend does not vary (every repeat buyer's purchases average { $value }), so { $model } is not fitted: the expected spend per purchase is { $value }; CLV over { $days } days.
 cli-spend-refused = No spend model ({ $reason }), so no CLV.
 cli-none-slipping = No regulars or advocates are slipping.
-cli-slipping = Top regulars and advocates slipping away (by revenue):
+cli-slipping = Top regulars and advocates slipping away (by value at stake: the CLV over { $days } { $days ->
+    [one] day
+   *[other] days
+} expected to be lost if they are gone):
 cli-slipping-revenue = revenue
+cli-slipping-at-stake = at stake
 # What was detected in a file (the import's notes).
 cli-note-encoding = encoding
 cli-note-separator = separator

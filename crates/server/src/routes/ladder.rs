@@ -92,12 +92,46 @@ pub struct PageQuery {
 pub struct ValuePage {
     /// The snapshot the list comes from.
     pub as_of: Option<String>,
+    /// The horizon, in days, of the snapshot's CLV (and so of `clv` and `value_at_stake`);
+    /// null when the snapshot forecast no CLV.
+    pub clv_horizon_days: Option<u32>,
+    /// The ISO 4217 code of the amounts (the database's setting, else detected from the
+    /// data); null when not known.
+    pub currency: Option<String>,
     pub page: u32,
     pub limit: u32,
     /// Customers on the list in all pages.
     pub total: i64,
-    /// By revenue, highest first.
-    pub items: Vec<CustomerItem>,
+    /// By value at stake, highest first; customers without one (no CLV) last, by revenue;
+    /// ties by id. The dashboard's Today and Lost pages use the same order.
+    pub items: Vec<ValueItem>,
+}
+
+/// One customer of a value list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValueItem {
+    #[serde(flatten)]
+    pub customer: CustomerItem,
+    /// Probability the customer is still active on the snapshot's date.
+    pub p_alive: Option<f64>,
+    /// Lifetime value over the next `clv_horizon_days`, decimal string.
+    pub clv: Option<String>,
+    /// The part of the CLV over `clv_horizon_days` expected to be lost if the customer is
+    /// gone (CLV × (1 − P(alive)) / P(alive)), decimal string.
+    pub value_at_stake: Option<String>,
+}
+
+impl From<clientele_store::ValueItem> for ValueItem {
+    fn from(v: clientele_store::ValueItem) -> ValueItem {
+        let amount =
+            |x: Option<f64>| x.map(|x| clientele_core::Money::from_f64_rounded(x).to_string());
+        ValueItem {
+            customer: CustomerItem::from(v.customer),
+            p_alive: v.p_alive,
+            clv: amount(v.clv),
+            value_at_stake: amount(v.value_at_stake),
+        }
+    }
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -200,17 +234,21 @@ async fn value_page(
         .store
         .value_list(auth.scope(), list, offset, limit)
         .await?;
+    let currency = state.currency.get(&state.store).await.currency;
     Ok(ValuePage {
         as_of: p.as_of.map(|d| d.to_string()),
+        clv_horizon_days: p.clv_horizon_days,
+        currency: currency.map(|c| c.code().to_string()),
         page,
         limit,
         total: p.total,
-        items: p.items.into_iter().map(CustomerItem::from).collect(),
+        items: p.items.into_iter().map(ValueItem::from).collect(),
     })
 }
 
-/// Regulars and advocates whose status is slipping in the latest snapshot, most valuable
-/// first: the customers to call this week.
+/// Regulars and advocates whose status is slipping in the latest snapshot, by value at stake
+/// (the CLV over the snapshot's horizon expected to be lost), highest first: the customers to
+/// call this week.
 #[utoipa::path(get, path = "/api/v1/ladder/at-risk", tag = "ladder", params(PageQuery),
     responses(
         (status = 200, description = "A page of the list", body = ValuePage),
@@ -226,7 +264,8 @@ async fn at_risk(
         .map(Json)
 }
 
-/// Customers lost in the latest snapshot, most valuable first: candidates for win-back.
+/// Customers lost in the latest snapshot, by value at stake (the CLV over the snapshot's horizon
+/// expected to be lost), highest first: candidates for win-back.
 #[utoipa::path(get, path = "/api/v1/ladder/lost", tag = "ladder", params(PageQuery),
     responses(
         (status = 200, description = "A page of the list", body = ValuePage),

@@ -59,6 +59,10 @@ struct ActionsPage {
     intro: String,
     as_of: Option<String>,
     total: String,
+    /// The value column's heading, naming the CLV's horizon.
+    value_heading: String,
+    /// What the value column means: the CLV lost over the horizon, in which currency.
+    value_note: String,
     rows: Vec<ActionRow>,
     pager: Pager,
     csrf: String,
@@ -99,12 +103,52 @@ fn action_row(
             .clone()
             .unwrap_or_else(|| item.external_id.clone()),
         rung: tr.rung(item.rung),
-        value: tr.money(item.revenue),
+        value: stake_text(tr, item.value_at_stake),
         since_last,
         reason: reason::localize(item.status_reason.as_ref(), tr),
         action: tr.get(strategy_ids(strategy).1),
         channel: reach_name(tr, reach),
     }
+}
+
+/// A value at stake in the page's currency, or "—" when the snapshot forecast no CLV.
+pub fn stake_text(tr: &Tr, stake: Option<f64>) -> String {
+    stake.map_or_else(
+        || tr.get("none"),
+        |v| tr.money(clientele_core::Money::from_f64_rounded(v)),
+    )
+}
+
+/// The heading of a value-at-stake column and the sentence that says what it holds: the
+/// lifetime value over the snapshot's horizon expected to be lost, in the page's currency (or
+/// that no lifetime value was forecast, and the list is ranked by revenue).
+pub fn stake_words(tr: &Tr, lost: bool, horizon_days: Option<u32>) -> (String, String) {
+    let Some(days) = horizon_days else {
+        let label = if lost {
+            "col-value-lost"
+        } else {
+            "col-value-at-stake"
+        };
+        return (tr.get(label), tr.get("stake-note-no-clv"));
+    };
+    let horizon = tr.count("days-count", i64::from(days));
+    let label = if lost {
+        "col-value-lost-over"
+    } else {
+        "col-value-at-stake-over"
+    };
+    let heading = tr.with(label, &[("horizon", Arg::Text(horizon.clone()))]);
+    let note = match tr.currency {
+        Some(c) => tr.with(
+            "stake-note",
+            &[
+                ("horizon", Arg::Text(horizon)),
+                ("currency", Arg::Text(c.code().to_string())),
+            ],
+        ),
+        None => tr.with("stake-note-no-currency", &[("horizon", Arg::Text(horizon))]),
+    };
+    (heading, note)
 }
 
 async fn action_page(
@@ -150,8 +194,12 @@ async fn action_page(
         ValueList::AtRisk => ("today", "page-today", "/today", "today-list", "today-intro"),
         ValueList::Lost => ("lost", "page-lost", "/lost", "lost-list", "lost-intro"),
     };
+    let (value_heading, value_note) =
+        stake_words(&tr, list == ValueList::Lost, found.clv_horizon_days);
     let page = ActionsPage {
         layout: user.layout(page_name, tr.get(title), &uri.to_string()),
+        value_heading,
+        value_note,
         t: tr,
         list_id,
         path,

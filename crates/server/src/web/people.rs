@@ -10,7 +10,7 @@ use clientele_core::{Rung, Status, Subgroup};
 use clientele_store::{Cursor, CustomerFilter, CustomerListItem, Segment};
 use serde::Deserialize;
 
-use super::i18n::Tr;
+use super::i18n::{Arg, Tr};
 use super::lists::{channel_name, reach_name, today_utc};
 use super::{Layout, WebError, WebUser, per_page, reason, render, see_other};
 use crate::AppState;
@@ -384,11 +384,31 @@ pub async fn card(
             value: tr.date(next),
         });
     }
-    if let Some(clv) = latest.and_then(|h| h.clv) {
+    if let Some(h) = latest
+        && let Some(clv) = h.clv
+    {
+        // The CLV and the value at stake with the horizon they run over (issue 24, item 2).
+        let horizon = state.store.clv_horizon(h.as_of).await.map_err(err)?;
+        let key = |over: &str, plain: &str| match horizon {
+            Some(days) => tr.with(
+                over,
+                &[(
+                    "horizon",
+                    Arg::Text(tr.count("days-count", i64::from(days))),
+                )],
+            ),
+            None => tr.get(plain),
+        };
         summary.push(Pair {
-            key: tr.get("col-clv"),
+            key: key("card-clv-over", "col-clv"),
             value: tr.money(clientele_core::Money::from_f64_rounded(clv)),
         });
+        if let Some(stake) = clientele_core::winback::value_at_stake(Some(clv), h.p_alive) {
+            summary.push(Pair {
+                key: key("card-stake-over", "col-value-at-stake"),
+                value: tr.money(clientele_core::Money::from_f64_rounded(stake)),
+            });
+        }
     }
     summary.push(Pair {
         key: tr.get("card-manager"),

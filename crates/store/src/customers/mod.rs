@@ -29,4 +29,4 @@ pub use records::{
     FeedbackRecord, NewCustomer, NoteRecord, PersonalDateRecord, SurveyRecord, TouchKind,
     TouchRecord,
 };
-pub use worklists::{ActionItem, ActionPage, ValueList, ValuePage};
+pub use worklists::{ActionItem, ActionPage, ValueItem, ValueList, ValuePage};

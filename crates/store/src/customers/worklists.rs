@@ -2,6 +2,11 @@
 //! regulars and advocates: the calls to make today) and the lost (candidates for win-back). The
 //! dashboard reads them as action lists (with the reason and the last purchase, counted from the
 //! aggregates), the API as value lists (rows of the customer list, counted from the snapshot).
+//!
+//! "Most valuable" has one meaning everywhere: the value at stake, the CLV over the snapshot's
+//! horizon expected to be lost (stored with the snapshot, `migrations/*/0040_value_at_stake.sql`),
+//! in `clientele_core::at_stake_order` — the order of the CLI's alerts as well. Never past
+//! revenue (only the tie-break among equal values, then the id).
 
 use clientele_core::{Day, Money, Rung, Status, Subgroup};
 use sqlx::QueryBuilder;
@@ -18,9 +23,9 @@ use crate::snapshots::StatusReasonRecord;
 /// Which work list of the latest snapshot to read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueList {
-    /// Regulars and advocates whose status is slipping, by value at stake (revenue).
+    /// Regulars and advocates whose status is slipping, by value at stake.
     AtRisk,
-    /// Lost customers of any rung, by value lost (revenue).
+    /// Lost customers of any rung, by value at stake (the CLV lost).
     Lost,
 }
 
@@ -46,12 +51,29 @@ impl ValueList {
     }
 }
 
-/// A page of a value list, by revenue descending (ties by id).
+/// The ranking of both lists: `clientele_core::at_stake_order`, then the id ascending.
+const BY_VALUE_AT_STAKE: &str =
+    " ORDER BY s.value_at_stake DESC NULLS LAST, s.revenue DESC, s.customer_id LIMIT ";
+
+/// A page of a value list, by value at stake (see the module's doc).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValuePage {
     pub as_of: Option<Day>,
+    /// The horizon (days) of the snapshot's CLV; `None` when it forecast none.
+    pub clv_horizon_days: Option<u32>,
     pub total: i64,
-    pub items: Vec<CustomerListItem>,
+    pub items: Vec<ValueItem>,
+}
+
+/// One customer of a value list: the customer list's row and the snapshot's forecast.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValueItem {
+    pub customer: CustomerListItem,
+    pub p_alive: Option<f64>,
+    /// CLV over the snapshot's horizon.
+    pub clv: Option<f64>,
+    /// The CLV over the horizon expected to be lost.
+    pub value_at_stake: Option<f64>,
 }
 
 /// One customer of an action list.
@@ -70,6 +92,10 @@ pub struct ActionItem {
     pub status_reason: Option<StatusReasonRecord>,
     pub days_late: Option<i64>,
     pub p_alive: Option<f64>,
+    /// CLV over the snapshot's horizon.
+    pub clv: Option<f64>,
+    /// The CLV over the horizon expected to be lost.
+    pub value_at_stake: Option<f64>,
     pub last_purchase: Option<Day>,
 }
 
@@ -77,13 +103,15 @@ pub struct ActionItem {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionPage {
     pub as_of: Option<Day>,
+    /// The horizon (days) of the snapshot's CLV; `None` when it forecast none.
+    pub clv_horizon_days: Option<u32>,
     pub total: i64,
     pub items: Vec<ActionItem>,
 }
 
 const ACTION_COLUMNS: &str = concat!(
     "SELECT c.id, c.external_id, c.name, c.preferred_channel, s.rung, s.status, s.subgroup,
-        s.revenue, s.profit, s.status_reason, s.days_late, s.p_alive,
+        s.revenue, s.profit, s.status_reason, s.days_late, s.p_alive, s.clv, s.value_at_stake,
         (SELECT MAX(l.day) FROM order_lines l WHERE l.customer_id = c.id AND NOT l.is_return AND ",
     visible_line!(),
     ")
@@ -103,6 +131,8 @@ type ActionRow = (
     Option<String>,
     Option<i64>,
     Option<f64>,
+    Option<f64>,
+    Option<f64>,
     Option<i64>,
 );
 
@@ -120,6 +150,8 @@ fn action_item(row: ActionRow) -> Result<ActionItem> {
         status_reason,
         days_late,
         p_alive,
+        clv,
+        value_at_stake,
         last,
     ) = row;
     Ok(ActionItem {
@@ -135,13 +167,45 @@ fn action_item(row: ActionRow) -> Result<ActionItem> {
         status_reason: StatusReasonRecord::read(status_reason),
         days_late,
         p_alive,
+        clv,
+        value_at_stake,
         last_purchase: last.map(day_from_db),
+    })
+}
+
+/// A value list's row: the customer list's columns, then P(alive), CLV and value at stake.
+type ValueRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+fn value_item(r: ValueRow) -> Result<ValueItem> {
+    let (a, b, c, d, e, f, g, h, i, j, k, l, p_alive, clv, value_at_stake) = r;
+    let row: ListRow = (a, b, c, d, e, f, g, h, i, j, k, l);
+    Ok(ValueItem {
+        customer: list_item(row)?,
+        p_alive,
+        clv,
+        value_at_stake,
     })
 }
 
 impl Store {
     /// A page of the at-risk or lost list of the latest snapshot as rows of the customer list,
-    /// by revenue descending; `total` counts the snapshot's rows.
+    /// by value at stake; `total` counts the snapshot's rows.
     pub async fn value_list(
         &self,
         scope: Scope,
@@ -153,6 +217,7 @@ impl Store {
         let Some(day) = as_of else {
             return Ok(ValuePage {
                 as_of,
+                clv_horizon_days: None,
                 total: 0,
                 items: Vec::new(),
             });
@@ -180,27 +245,29 @@ impl Store {
             build!(count);
             let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
             let mut q = QueryBuilder::new(LIST_COLUMNS);
+            q.push(", s.p_alive, s.clv, s.value_at_stake");
             q.push(
                 " FROM score_snapshots s JOIN customers c ON c.id = s.customer_id
                  LEFT JOIN users u ON u.id = c.manager_user_id",
             );
             build!(q);
-            q.push(" ORDER BY s.revenue DESC, c.id LIMIT ")
+            q.push(BY_VALUE_AT_STAKE)
                 .push_bind(i64::from(limit))
                 .push(" OFFSET ")
                 .push_bind(offset as i64);
-            let rows: Vec<ListRow> = q.build_query_as().fetch_all(pool).await?;
+            let rows: Vec<ValueRow> = q.build_query_as().fetch_all(pool).await?;
             (total, rows)
         });
         Ok(ValuePage {
             as_of,
+            clv_horizon_days: self.clv_horizon(day).await?,
             total,
-            items: rows.into_iter().map(list_item).collect::<Result<_>>()?,
+            items: rows.into_iter().map(value_item).collect::<Result<_>>()?,
         })
     }
 
-    /// A page of the at-risk (today's) or lost list of the latest snapshot, by revenue
-    /// descending; `total` comes from the aggregates.
+    /// A page of the at-risk (today's) or lost list of the latest snapshot, by value at stake;
+    /// `total` comes from the aggregates.
     pub async fn action_list(
         &self,
         scope: Scope,
@@ -211,6 +278,7 @@ impl Store {
         let Some(day) = self.latest_snapshot_day().await? else {
             return Ok(ActionPage {
                 as_of: None,
+                clv_horizon_days: None,
                 total: 0,
                 items: Vec::new(),
             });
@@ -238,7 +306,7 @@ impl Store {
             if let Some(m) = scope.manager() {
                 q.push(" AND c.manager_user_id = ").push_bind(m);
             }
-            q.push(" ORDER BY s.revenue DESC, s.customer_id DESC LIMIT ")
+            q.push(BY_VALUE_AT_STAKE)
                 .push_bind(i64::from(limit))
                 .push(" OFFSET ")
                 .push_bind(offset as i64);
@@ -247,6 +315,7 @@ impl Store {
         });
         Ok(ActionPage {
             as_of: Some(day),
+            clv_horizon_days: self.clv_horizon(day).await?,
             total,
             items: rows.into_iter().map(action_item).collect::<Result<_>>()?,
         })

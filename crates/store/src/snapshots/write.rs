@@ -11,13 +11,16 @@ use crate::db::{Store, day_from_db, day_to_db, dispatch, now};
 use crate::dialect;
 use crate::error::Result;
 
-/// Snapshot rows per INSERT statement (22 bound parameters each).
+/// Snapshot rows per INSERT statement (23 bound parameters each).
 const ROWS_PER_STATEMENT: usize = 1000;
-const _: () = assert!(dialect::fits_one_statement(ROWS_PER_STATEMENT, 22));
+const _: () = assert!(dialect::fits_one_statement(ROWS_PER_STATEMENT, 23));
 
 impl Store {
     /// Writes the analysis as the snapshot of its as-of day, replacing an earlier snapshot of
-    /// the same day; all or nothing.
+    /// the same day; all or nothing. Each customer's value at stake (the CLV expected to be
+    /// lost, `CustomerResult::value_at_stake`) is stored beside the CLV, and the analysis's CLV
+    /// horizon in `snapshot_horizons` (none when no CLV was forecast), so that every list and
+    /// page names the horizon of the figures it ranks by.
     pub async fn write_snapshot(&self, analysis: &Analysis) -> Result<u64> {
         let as_of = day_to_db(analysis.as_of);
         let ids: Vec<(i64, String)> = dispatch!(self, pool => {
@@ -37,7 +40,7 @@ impl Store {
                 .await?;
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                 let mut q = QueryBuilder::new(
-                    "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late, rung_reason) ",
+                    "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late, rung_reason, value_at_stake) ",
                 );
                 q.push_values(chunk, |mut b, (id, c)| {
                     let s = c.summary;
@@ -64,9 +67,21 @@ impl Store {
                         .push_bind(c.forecast.and_then(Forecast::clv))
                         .push_bind(c.expected_next_purchase(rhythm).map(day_to_db))
                         .push_bind(c.days_late(rhythm))
-                        .push_bind(placement.reason.code());
+                        .push_bind(placement.reason.code())
+                        .push_bind(c.value_at_stake());
                 });
                 q.build().execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM snapshot_horizons WHERE as_of = $1")
+                .bind(as_of)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(days) = analysis.clv_horizon_days.filter(|d| *d > 0) {
+                sqlx::query("INSERT INTO snapshot_horizons (as_of, clv_horizon_days) VALUES ($1, $2)")
+                    .bind(as_of)
+                    .bind(i64::from(days))
+                    .execute(&mut *tx)
+                    .await?;
             }
             refresh_aggregates!(tx, as_of);
             tx.commit().await?;
