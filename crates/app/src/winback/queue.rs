@@ -239,7 +239,8 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
     let mut proposed = Vec::new();
     for (n, row) in rows.iter().enumerate() {
         let outcome = outcomes.get(&row.customer_id);
-        if outcome.is_some_and(|o| o.day != settings.day) {
+        // Snoozed (today or before, until after today): out of today's queue.
+        if outcome.is_some_and(|o| o.outcome == "snoozed") {
             queue.snoozed += 1;
             continue;
         }
