@@ -59,7 +59,7 @@ async fn seed(store: &Store, n: i64) {
     }
     let started = Instant::now();
     let mut tx = pool.begin().await.unwrap();
-    const CHUNK: i64 = 2_000;
+    const CHUNK: i64 = 1_000;
     let rungs = [
         "newcomer", "regular", "regular", "advocate", "newcomer", "regular",
     ];
