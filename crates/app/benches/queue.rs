@@ -64,7 +64,7 @@ async fn seed(store: &Store, n: i64) {
         "newcomer", "regular", "regular", "advocate", "newcomer", "regular",
     ];
     let statuses = ["active", "slipping", "slipping", "lost"];
-    let subgroups = ["profitable", "middle", "unprofitable"];
+    let subgroups = ["profitable", "middling", "unprofitable"];
     let mut start = 1;
     while start <= n {
         let end = (start + CHUNK - 1).min(n);

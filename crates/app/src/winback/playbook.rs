@@ -323,7 +323,7 @@ develop_min_profit = {}
 let_go_max_expected_purchases = {}
 
 # Each [[play]] is the strategy of a rung (rung = "prospect", "visitor", "newcomer", "regular"
-# or "advocate"), optionally of one profit sub-group ("unprofitable", "middle", "profitable";
+# or "advocate"), optionally of one profit sub-group ("unprofitable", "middling", "profitable";
 # without it, every sub-group that has no play of its own): its goal ("attract", "engage",
 # "retain", "cherish", "win_back"), what may be spent on one customer per budget period, and
 # its actions in order of preference. The queue proposes the first action that applies and fits
