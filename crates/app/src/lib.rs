@@ -20,7 +20,7 @@
 //! | [`contacts`] | the contact policy: plan and record contacts, import consents |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
-//! | [`winback`] | win-back cases: open, attempts, the list, the report (funnel, regained, rate) |
+//! | [`winback`] | win-back cases, campaigns, the playbook file, the daily queue and its outcomes |
 //! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
 //!
 //! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for

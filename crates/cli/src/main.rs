@@ -65,6 +65,8 @@ fn main() -> ExitCode {
         Command::Contacts(c) => commands::contacts::run(c),
         Command::Winback(w) => commands::winback::run(w),
         Command::Campaign(c) => commands::campaign::run(c),
+        Command::Playbook(p) => commands::queue::playbook(p),
+        Command::Queue(q) => commands::queue::run(q),
         #[cfg(feature = "distributed")]
         Command::Cluster(c) => commands::cluster::run(c),
         #[cfg(feature = "distributed")]

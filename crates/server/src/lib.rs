@@ -254,6 +254,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::scoring::router())
         .merge(routes::winback::router())
         .merge(routes::campaigns::router())
+        .merge(routes::queue::router())
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())

@@ -10,6 +10,8 @@ mod campaigns;
 mod common;
 #[path = "api/contacts.rs"]
 mod contacts;
+#[path = "api/queue.rs"]
+mod queue;
 #[path = "api/scoring.rs"]
 mod scoring;
 #[path = "api/security.rs"]

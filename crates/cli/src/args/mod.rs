@@ -10,6 +10,7 @@ pub mod demo;
 #[cfg(feature = "distributed")]
 pub mod distributed;
 pub mod models;
+pub mod queue;
 pub mod settings;
 pub mod store;
 pub mod users;
@@ -69,6 +70,12 @@ pub enum Command {
     /// Campaigns with a control group: create one from a filter, list them, report the uplift.
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    /// Print the documented default playbook (per rung: goal, actions, budgets; the newcomer
+    /// rule), the one in force (--current), or save a playbook file (--save).
+    Playbook(queue::PlaybookArgs),
+    /// The day's queue: per manager, the customers to act on with the action, the reason and
+    /// the value at stake, the contact policy applied; `done` and `snooze` record outcomes.
+    Queue(queue::QueueArgs),
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),

@@ -15,6 +15,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod models;
+pub mod queue;
 pub mod score;
 pub mod serve;
 pub mod settings;

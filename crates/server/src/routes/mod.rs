@@ -11,6 +11,7 @@ pub mod ladder;
 pub mod notes;
 pub mod orders;
 pub mod privacy;
+pub mod queue;
 pub mod scoring;
 pub mod session;
 pub mod users;
