@@ -18,6 +18,7 @@ pub mod models;
 pub mod score;
 pub mod serve;
 pub mod settings;
+pub mod surveys;
 pub mod transitions;
 pub mod users;
 pub mod voice;
