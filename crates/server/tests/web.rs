@@ -6,6 +6,8 @@
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
+#[path = "web/survey_link.rs"]
+mod survey_link;
 #[path = "web/voice.rs"]
 mod voice;
 #[path = "web/winback.rs"]
