@@ -12,6 +12,7 @@
 mod browser {
     pub mod harness;
     pub mod page;
+    pub mod survey_link;
 }
 
 use std::collections::BTreeMap;
@@ -88,6 +89,11 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("language_switches_to_russian_and_back", |w| {
         Box::pin(language_switches_to_russian_and_back(w))
+    }),
+    ("a_survey_link_is_answered_on_a_phone", |w| {
+        Box::pin(browser::survey_link::a_survey_link_is_answered_on_a_phone(
+            w,
+        ))
     }),
 ];
 

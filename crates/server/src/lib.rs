@@ -247,6 +247,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
+        .merge(routes::surveys::router())
 }
 
 /// The OpenAPI document describing every route.

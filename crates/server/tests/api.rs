@@ -12,6 +12,8 @@ mod contacts;
 mod scoring;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/surveys.rs"]
+mod surveys;
 #[path = "api/voice.rs"]
 mod voice;
 #[path = "api/winback.rs"]

@@ -13,6 +13,7 @@ pub mod orders;
 pub mod privacy;
 pub mod scoring;
 pub mod session;
+pub mod surveys;
 pub mod voice;
 pub mod winback;
 

@@ -82,7 +82,9 @@ pub fn router() -> Router<AppState> {
         .route("/language", post(session::language))
         .route(
             "/s/{secret}",
-            get(survey_link::show).post(survey_link::submit),
+            get(survey_link::show).post(survey_link::submit).layer(
+                axum::extract::DefaultBodyLimit::max(survey_link::MAX_FORM_BYTES),
+            ),
         )
         .route("/static/survey.css", get(survey_link::css))
         .route("/static/app.css", get(static_css))

@@ -23,6 +23,11 @@ use crate::AppState;
 use crate::security::same_origin;
 use crate::throttle::ClientAddr;
 
+/// The largest answer form taken: a score, a comment of up to 4,000 characters (up to four bytes
+/// each, each byte percent-encoded in three) and the language. Anyone may post here, so the
+/// dashboard's upload limit does not apply.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+
 /// The page in one of its states.
 #[derive(askama::Template)]
 #[template(path = "survey_link.html")]

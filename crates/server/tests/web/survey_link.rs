@@ -164,6 +164,10 @@ async fn a_link_takes_one_answer_which_a_second_submit_changes() {
             "{}",
             page.body
         );
+        // Anyone may post here: a body far over any real answer is refused unread.
+        let huge = "x".repeat(100_000);
+        let page = b.post(&path, &[("score", "5"), ("comment", &huge)]).await;
+        assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
         let page = b.get(&format!("{path}?lang=en")).await;
         assert!(page.body.contains("Your answer: 9, given "));
 
