@@ -96,7 +96,7 @@ pub async fn a_survey_link_is_answered_on_a_phone(w: &World) {
 
     // Tap 6, write a comment, send.
     w.client
-        .find(Locator::Css(".score input[value='6'] + span"))
+        .find(Locator::Css("label.score:has(input[value='6'])"))
         .await
         .expect("the score 6")
         .click()
@@ -132,7 +132,7 @@ pub async fn a_survey_link_is_answered_on_a_phone(w: &World) {
 
     // Change it to 9: still one answer.
     w.client
-        .find(Locator::Css(".score input[value='9'] + span"))
+        .find(Locator::Css("label.score:has(input[value='9'])"))
         .await
         .expect("the score 9")
         .click()
