@@ -13,6 +13,7 @@ mod browser {
     pub mod harness;
     pub mod page;
     pub mod trust;
+    pub mod survey_link;
 }
 
 use std::collections::BTreeMap;
@@ -94,6 +95,11 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("today_and_lost_rank_by_value_at_stake_everywhere", |w| {
         Box::pin(browser::trust::today_and_lost_rank_by_value_at_stake_everywhere(w))
+    }),
+    ("a_survey_link_is_answered_on_a_phone", |w| {
+        Box::pin(browser::survey_link::a_survey_link_is_answered_on_a_phone(
+            w,
+        ))
     }),
 ];
 

@@ -105,6 +105,8 @@ pub struct AppState {
     pub sign_ins: Arc<throttle::SignInThrottle>,
     /// The currency the pages write amounts in, resolved at most once a minute.
     pub currency: Arc<web::currency::CurrencyCache>,
+    /// Submits per survey link and unknown links per address (the public answer page).
+    pub link_limits: Arc<web::link_limits::LinkLimits>,
 }
 
 /// Why the server could not start.
@@ -163,6 +165,7 @@ pub async fn build_with_store(store: Store, settings: Settings) -> Result<Server
             settings: Arc::new(settings),
             scoring: clientele_app::score_runs::ScoringRuns::new(),
             currency: Arc::default(),
+            link_limits: Arc::default(),
         },
     })
 }
@@ -259,6 +262,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
         .merge(routes::users::router())
+        .merge(routes::surveys::router())
 }
 
 /// The OpenAPI document describing every route.

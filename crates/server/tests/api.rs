@@ -18,6 +18,8 @@ mod scoring;
 mod security;
 #[path = "api/users_admin.rs"]
 mod users_admin;
+#[path = "api/surveys.rs"]
+mod surveys;
 #[path = "api/voice.rs"]
 mod voice;
 #[path = "api/winback.rs"]

@@ -10,6 +10,8 @@ mod contacts;
 mod exports;
 #[path = "web/search.rs"]
 mod search;
+#[path = "web/survey_link.rs"]
+mod survey_link;
 #[path = "web/voice.rs"]
 mod voice;
 #[path = "web/winback.rs"]

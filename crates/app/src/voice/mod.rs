@@ -1,12 +1,14 @@
 //! The voice of the customer's use cases: the NPS report (overall, trend and splits, with the
 //! core's honest statistics) and the survey answers that reach the store from the API and from
-//! imported exports; the improvement log's check.
+//! imported exports; invitations through the contact policy and answers through their public
+//! links; the improvement log's check.
 //!
 //! The statistics are `clientele_core::nps`; the records are the store's `voice` module. Each
 //! use case takes a settings struct that knows nothing of flags or JSON.
 
 mod answers;
 mod improvements;
+mod invitations;
 mod nps_report;
 
 pub use answers::{
@@ -15,6 +17,11 @@ pub use answers::{
     store_answer_batch,
 };
 pub use improvements::{ImprovementCheckOutput, add_improvement, check_improvement_by_id};
+pub use invitations::{
+    InvitationLink, InviteOutput, InviteSettings, LinkAnswered, LinkRefusal, LinkState,
+    MAX_BASE_URL_CHARS, MAX_INVITATIONS, answer_link, check_base_url, invite, open_link,
+    plausible_secret,
+};
 pub use nps_report::{
     GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange, PeriodFigures,
     nps_report,

@@ -5,12 +5,14 @@ use std::path::PathBuf;
 
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand, ValueEnum};
-use clientele_app::voice::{AnswerImportSettings, NpsReportSettings, nps_scale};
+use clientele_app::contacts::{parse_minutes, time_of_minutes};
+use clientele_app::voice::{AnswerImportSettings, InviteSettings, NpsReportSettings, nps_scale};
 use clientele_core::nps::PeriodKind;
+use clientele_core::{Day, Rung};
 use clientele_ingest::columns::ColumnRef;
 use clientele_ingest::survey_answers::AnswerField;
 use clientele_store::Scope;
-use clientele_store::voice::{AnswerGroupBy, SurveyKind};
+use clientele_store::voice::{AnswerGroupBy, NewSurvey, SurveyKind};
 
 use super::common::{DbArgs, parse_user_date};
 
@@ -20,6 +22,16 @@ pub enum SurveysCommand {
     /// Оценка/Score, Комментарий/Comment, Канал/Channel). A file with any bad row stores nothing:
     /// every bad row is listed with its line and reason.
     Import(SurveysImportArgs),
+    /// Create a survey: one question (NPS or CSAT) asked through invitation links.
+    Create(SurveyCreateArgs),
+    /// List the surveys with how many were invited and how many answered.
+    List(SurveyListArgs),
+    /// Close a survey: its links take no more answers (given ones stay).
+    Close(SurveyCloseArgs),
+    /// Invite customers to a survey, each with a unique public link, through the contact policy
+    /// (consent, channel, quiet hours, caps) and at most once per invitation period (90 days by
+    /// default) whatever the survey. Writes CSV `customer_id,link,channel,send_at`.
+    Invite(SurveyInviteArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -265,4 +277,148 @@ pub struct ImprovementsListArgs {
     pub format: ReportFormat,
     #[command(flatten)]
     pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SurveyCreateArgs {
+    /// The survey's name (unique; used by `surveys invite --survey`).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The question: NPS (0–10, or 1–10 with --scale 1-10) or CSAT (1–5).
+    #[arg(long, value_enum, default_value_t = KindArg::Nps)]
+    pub kind: KindArg,
+    /// The NPS scale: 0-10 or 1-10.
+    #[arg(long, default_value = "0-10", value_name = "SCALE")]
+    pub scale: String,
+    /// What the question is about (purchase, delivery, support, site...).
+    #[arg(long, value_name = "NAME")]
+    pub touchpoint: Option<String>,
+    /// How many days each invitation link stays open (1 to 365).
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub link_days: u32,
+    /// The last day answers are taken (UTC, inclusive). Default: open until closed.
+    #[arg(long, value_name = "DATE")]
+    pub closes: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+impl SurveyCreateArgs {
+    pub fn survey(&self, author: &str) -> Result<NewSurvey> {
+        let kind = match self.kind {
+            KindArg::Csat => SurveyKind::Csat,
+            KindArg::Nps => SurveyKind::Nps(
+                nps_scale(&self.scale)
+                    .ok_or_else(|| anyhow!("--scale '{}': expected 0-10 or 1-10", self.scale))?,
+            ),
+        };
+        let closes_at = self
+            .closes
+            .as_deref()
+            .map(|d| {
+                parse_user_date(d)
+                    .map(|day| i64::from(day.plus_days(1).days_since_epoch()) * 86_400 - 1)
+                    .map_err(|e| anyhow!("--closes: {e}"))
+            })
+            .transpose()?;
+        Ok(NewSurvey {
+            name: self.name.clone(),
+            kind,
+            touchpoint: self.touchpoint.clone(),
+            link_days: self.link_days,
+            closes_at,
+            created_by: author.to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SurveyListArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SurveyCloseArgs {
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SurveyInviteArgs {
+    /// The survey to invite to (see `surveys list`).
+    #[arg(long, value_name = "NAME")]
+    pub survey: String,
+    /// Only customers on this rung of the latest snapshot (repeat for several; default all).
+    #[arg(long = "rung", value_name = "RUNG")]
+    pub rungs: Vec<String>,
+    /// At most this many invitations (1 to 1,000,000). Default: everyone who may be invited.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Where the public answer page is served: links are BASE_URL/s/SECRET. Default:
+    /// $CLIENTELE_PUBLIC_URL.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The day the invitations should arrive on (YYYY-MM-DD or DD.MM.YYYY). Default: today.
+    #[arg(long, value_name = "DATE")]
+    pub day: Option<String>,
+    /// The local time they should arrive at (quiet hours may move it later).
+    #[arg(long, value_name = "HH:MM", default_value = "10:00")]
+    pub at: String,
+    /// The time zone of customers without their own (IANA name).
+    #[arg(long, value_name = "ZONE", default_value = "Europe/Moscow")]
+    pub time_zone: String,
+    /// Write the links to this CSV file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+impl SurveyInviteArgs {
+    pub fn settings(&self, today: Day, now: i64) -> Result<InviteSettings> {
+        let rungs = self
+            .rungs
+            .iter()
+            .map(|r| {
+                Rung::parse(r).ok_or_else(|| {
+                    anyhow!("--rung {r}: expected prospect, visitor, newcomer, regular or advocate")
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let base_url = self
+            .base_url
+            .clone()
+            .or_else(|| std::env::var("CLIENTELE_PUBLIC_URL").ok())
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| {
+                anyhow!(
+                    "--base-url: where the answer page is served is needed to write the links \
+                     (for example --base-url https://feedback.example.com, or set CLIENTELE_PUBLIC_URL)"
+                )
+            })?;
+        let minutes = parse_minutes(&self.at)
+            .ok_or_else(|| anyhow!("--at {}: not a time of day as HH:MM", self.at))?;
+        let day = match &self.day {
+            Some(d) => parse_user_date(d).map_err(|e| anyhow!("--day: {e}"))?,
+            None => today,
+        };
+        Ok(InviteSettings {
+            survey: self.survey.clone(),
+            rungs,
+            limit: self.limit,
+            base_url,
+            day,
+            local_time: time_of_minutes(minutes),
+            default_time_zone: self.time_zone.clone(),
+            now,
+            author: "clientele surveys invite".into(),
+        })
+    }
 }

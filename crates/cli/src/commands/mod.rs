@@ -19,6 +19,7 @@ pub mod queue;
 pub mod score;
 pub mod serve;
 pub mod settings;
+pub mod surveys;
 pub mod transitions;
 pub mod users;
 pub mod voice;

@@ -21,6 +21,10 @@ use crate::runtime::runtime;
 pub fn surveys(command: SurveysCommand) -> Result<()> {
     match command {
         SurveysCommand::Import(args) => import(args),
+        SurveysCommand::Create(args) => super::surveys::create(args),
+        SurveysCommand::List(args) => super::surveys::list(args),
+        SurveysCommand::Close(args) => super::surveys::close(args),
+        SurveysCommand::Invite(args) => super::surveys::invite_links(args),
     }
 }
 

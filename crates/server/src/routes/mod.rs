@@ -15,6 +15,7 @@ pub mod queue;
 pub mod scoring;
 pub mod session;
 pub mod users;
+pub mod surveys;
 pub mod voice;
 pub mod winback;
 

@@ -32,11 +32,13 @@ mod customer_export;
 pub mod export;
 mod followups;
 pub mod i18n;
+pub mod link_limits;
 mod lists;
 mod pages;
 mod people;
 pub mod reason;
 mod session;
+mod survey_link;
 mod voice;
 mod winback;
 
@@ -83,6 +85,13 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/language", post(session::language))
+        .route(
+            "/s/{secret}",
+            get(survey_link::show).post(survey_link::submit).layer(
+                axum::extract::DefaultBodyLimit::max(survey_link::MAX_FORM_BYTES),
+            ),
+        )
+        .route("/static/survey.css", get(survey_link::css))
         .route("/static/app.css", get(static_css))
         .route("/static/app.js", get(static_js))
 }

@@ -42,6 +42,8 @@ pub struct NewInvitation {
     pub channel: String,
     /// When the policy lets it go out.
     pub send_at: i64,
+    /// Why this channel and time (the policy's words, kept in the contact log).
+    pub reason: Option<String>,
 }
 
 /// An invitation found by its link, with its survey and the answer given so far.
@@ -240,14 +242,19 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let Some(id) = id {
+                    // Planned like every contact the policy allows (it counts toward the
+                    // caps from now on), so the sender's export finds it.
                     sqlx::query(
-                        "INSERT INTO contact_log (customer_id, at, channel, direction, user_id, subject, outcome)
-                         VALUES ($1, $2, $3, 'out', NULL, $4, 'planned')",
+                        "INSERT INTO contact_log (customer_id, at, channel, direction, user_id, subject, kind, module, state, planned_for, reason, author)
+                         VALUES ($1, $2, $3, 'out', NULL, $4, 'survey', 'surveys', 'planned', $5, $6, $7)",
                     )
                     .bind(inv.customer_id)
-                    .bind(inv.send_at)
+                    .bind(invited_at)
                     .bind(&inv.channel)
                     .bind(&subject)
+                    .bind(inv.send_at)
+                    .bind(&inv.reason)
+                    .bind(actor)
                     .execute(&mut *tx)
                     .await?;
                     made.push(Some((id, token)));
