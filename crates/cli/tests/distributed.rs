@@ -200,6 +200,23 @@ fn bad_engines_and_mixed_inputs_are_refused_with_the_reason() {
     assert!(e.contains("not both"), "{e}");
     let e = failing(d, &["analyze", "o.parquet", "--engine", "datafusion"]);
     assert!(e.contains("o.parquet"), "{e}");
+    // The engine's time limit: at least a second, at most a week, only with an engine.
+    for bad in ["0", "604801", "soon"] {
+        let e = failing(
+            d,
+            &[
+                "analyze",
+                "o.csv",
+                "--engine",
+                "datafusion",
+                "--engine-timeout",
+                bad,
+            ],
+        );
+        assert!(e.contains("--engine-timeout"), "{bad}: {e}");
+    }
+    let e = failing(d, &["analyze", "o.csv", "--engine-timeout", "60"]);
+    assert!(e.contains("--engine"), "{e}");
     let e = failing(
         d,
         &[
@@ -214,4 +231,134 @@ fn bad_engines_and_mixed_inputs_are_refused_with_the_reason() {
     assert!(e.contains("need two ports"), "{e}");
     let e = failing(d, &["cluster", "executor", "--scheduler", "nohost"]);
     assert!(e.contains("expected HOST:PORT"), "{e}");
+}
+
+#[test]
+fn models_and_the_store_export_read_parquet_as_they_read_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    clientele(
+        d,
+        &[
+            "generate",
+            "--customers",
+            "1500",
+            "--seed",
+            "11",
+            "--out",
+            "orders.csv",
+        ],
+    );
+    clientele(
+        d,
+        &["export", "parquet", "orders.csv", "--out", "orders.parquet"],
+    );
+    // `models fit` and `models summary` (with and without a calibration period, which keeps
+    // every purchase day's amount) from Parquet print what they print from the CSV export.
+    for model in ["mbgnbd", "pnbd", "gg"] {
+        let fit = |input: &str| clientele(d, &["models", "fit", "--model", model, input]).0;
+        let from_csv = fit("orders.csv");
+        assert!(from_csv.contains('{'), "{from_csv}");
+        assert_eq!(
+            fit("orders.parquet"),
+            from_csv,
+            "models fit --model {model}"
+        );
+    }
+    for extra in [
+        &[][..],
+        &["--calibration-end", "2024-06-30", "--time-unit", "week"][..],
+    ] {
+        let summary = |input: &str| {
+            let mut args = vec!["models", "summary", input];
+            args.extend_from_slice(extra);
+            clientele(d, &args).0
+        };
+        let from_csv = summary("orders.csv");
+        assert!(from_csv.lines().count() > 1_000, "{extra:?}");
+        assert_eq!(
+            summary("orders.parquet"),
+            from_csv,
+            "models summary {extra:?}"
+        );
+    }
+    // The store's lines, exported: the same customers as the export the store imported.
+    let db = format!("sqlite://{}", d.join("s.db").display());
+    clientele(d, &["import", "orders.csv", "--db", &db]);
+    let (said, _) = clientele(
+        d,
+        &[
+            "export",
+            "parquet",
+            "--from-store",
+            "--db",
+            &db,
+            "--out",
+            "store.parquet",
+        ],
+    );
+    assert!(said.contains("order lines from the store"), "{said}");
+    let summary = |input: &str| clientele(d, &["models", "summary", input]).0;
+    assert_eq!(summary("store.parquet"), summary("orders.csv"));
+    clientele(d, &["analyze", "orders.csv", "--out", "plain"]);
+    clientele(d, &["analyze", "store.parquet", "--out", "stored"]);
+    let read = |p: &str| fs::read_to_string(d.join(p)).unwrap();
+    assert_eq!(read("stored/customers.csv"), read("plain/customers.csv"));
+    // Hostile uses: files and the store at once, export-reading flags with the store, a
+    // store that does not exist.
+    let e = failing(
+        d,
+        &[
+            "export",
+            "parquet",
+            "orders.csv",
+            "--from-store",
+            "--out",
+            "x.parquet",
+        ],
+    );
+    assert!(e.contains("cannot be used with"), "{e}");
+    let e = failing(
+        d,
+        &[
+            "export",
+            "parquet",
+            "--from-store",
+            "--strict",
+            "--out",
+            "x.parquet",
+        ],
+    );
+    assert!(e.contains("cannot be used with"), "{e}");
+    let e = failing(
+        d,
+        &[
+            "export",
+            "parquet",
+            "--from-store",
+            "--db",
+            "postgres://nobody@127.0.0.1:1/none",
+            "--out",
+            "x.parquet",
+        ],
+    );
+    assert!(e.contains("opening the database"), "{e}");
+    let empty = format!("sqlite://{}", d.join("empty.db").display());
+    let e = failing(
+        d,
+        &[
+            "export",
+            "parquet",
+            "--from-store",
+            "--db",
+            &empty,
+            "--out",
+            "x.parquet",
+        ],
+    );
+    assert!(e.contains("no order lines"), "{e}");
+    assert!(
+        !d.join("x.parquet").exists(),
+        "no half-written file is left"
+    );
 }

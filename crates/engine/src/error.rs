@@ -26,6 +26,16 @@ pub enum EngineError {
     Engine { engine: String, message: String },
     #[error("the engine failed: {0}")]
     Query(String),
+    /// The session's work did not end by its deadline; nothing it computed was returned.
+    #[error(
+        "{engine}: the job did not finish within {seconds} s (the engine's time limit), \
+         {outcome}; no result of it was used"
+    )]
+    Deadline {
+        engine: String,
+        seconds: f64,
+        outcome: String,
+    },
     #[error("no orders: the files have no order line up to the as-of day")]
     NoOrders,
 }

@@ -403,9 +403,9 @@ pub fn scores(
         );
         let opt = |a: &Float64Array, i: usize| a.is_valid(i).then(|| a.value(i));
         let mut out = Vec::with_capacity(batch.num_rows());
-        for i in 0..batch.num_rows() {
+        for (i, id) in ids.into_iter().enumerate() {
             out.push(Score {
-                customer_id: ids[i].clone().unwrap_or_default(),
+                customer_id: id.unwrap_or_default(),
                 triple: Triple::new(x.value(i), t_x.value(i), t.value(i)),
                 p_alive: p_alive.value(i),
                 expected_purchases: expected.value(i),

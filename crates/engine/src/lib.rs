@@ -40,6 +40,6 @@ pub mod sources;
 #[cfg(feature = "distributed")]
 mod error;
 #[cfg(feature = "distributed")]
-pub use engine::{Engine, Session};
+pub use engine::{DEFAULT_JOB_TIMEOUT, Engine, MAX_JOB_TIMEOUT, Session};
 #[cfg(feature = "distributed")]
 pub use error::EngineError;

@@ -12,7 +12,7 @@ use clientele_core::{
     CategoryId, CustomerSummary, Day, DayAmounts, Money, OrderLine, RowRef, SummaryScratch,
     dedup_lines_with, summarize_with,
 };
-use clientele_ingest::pipeline::{FileReport, ImportLimits, OrderImport};
+use clientele_ingest::pipeline::{FileReport, ImportLimits, ImportOptions, OrderImport};
 use datafusion::arrow::array::{
     Array, AsArray, BooleanArray, Date32Array, Decimal128Array, RecordBatch, UInt32Array,
     UInt64Array,
@@ -67,6 +67,42 @@ fn text_key(parts: impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     parts.hash(&mut h);
     h.finish()
+}
+
+/// Whether `path` names a Parquet file (by its extension, as the commands tell inputs apart).
+pub fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// Order-line Parquet files imported as `clientele_ingest::pipeline::import_orders` imports
+/// exports, for the commands that read either: the as-of day and the kept day amounts from
+/// `options`, and `--strict` refusing the whole import on its first rejected line (here, a copy
+/// of an earlier line). The exports' format settings do not apply: Parquet has its own types.
+pub fn import_order_files(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+) -> Result<OrderImport, EngineError> {
+    if let Some(other) = paths.iter().find(|p| !is_parquet(p)) {
+        return Err(EngineError::Config(format!(
+            "{}: give either Parquet order lines or other exports, not both",
+            other.display()
+        )));
+    }
+    let import = import_parquet(paths, options.as_of, options.day_amounts)?;
+    if options.strict
+        && let Some(r) = import.rejects.first()
+    {
+        return Err(EngineError::Strict(format!(
+            "{}, line {}, column '{}': {}; --strict refuses the whole import ({} bad row(s) in all)",
+            r.file.display(),
+            r.row.line,
+            r.column,
+            r.reason,
+            import.rejects.len()
+        )));
+    }
+    Ok(import)
 }
 
 /// Reads order-line Parquet files (in the order given: the first copy of a duplicated line is
@@ -259,7 +295,7 @@ fn read_batch(
         };
         *most = (*most).max(source.value(i));
         let amount_value = money(amount.value(i))?;
-        let order_key = order_id[i].as_deref().map(|o| text_key(o));
+        let order_key = order_id[i].as_deref().map(text_key);
         let line_key =
             order_key.map(|k| text_key((k, product[i].as_deref(), amount_value.is_negative())));
         let parsed = OrderLine {

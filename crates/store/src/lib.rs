@@ -90,7 +90,7 @@ pub use customers::{
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};
 pub use orders::{
-    ImportCounts, ImportTx, NewOrderLine, STREAM_BATCH, StoredSummaries, StreamError,
+    ImportCounts, ImportTx, NewOrderLine, STREAM_BATCH, StoredLine, StoredSummaries, StreamError,
 };
 pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;

@@ -126,6 +126,27 @@ pub struct ImportCut {
     pub calibration_end: Option<Day>,
 }
 
+/// Order exports, or order-line Parquet files (`clientele export parquet`) when the binary is
+/// built with the `distributed` feature: the same summaries either way.
+fn read_orders(orders: &[PathBuf], options: &ImportOptions) -> Result<OrderImport> {
+    let parquet = orders.iter().any(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    });
+    if parquet {
+        #[cfg(feature = "distributed")]
+        return Ok(clientele_engine::parquet_in::import_order_files(
+            orders, options,
+        )?);
+        #[cfg(not(feature = "distributed"))]
+        bail!(
+            "Parquet order lines need a clientele built with the `distributed` feature \
+             (cargo build --release --features distributed)"
+        );
+    }
+    Ok(import_orders(orders, options, &|_| {})?)
+}
+
 /// Imports order exports for the models, checking that a calibration end leaves a holdout; the
 /// rejected rows go to `on_rejects` as soon as the import is done.
 pub fn import_cut(
@@ -140,7 +161,7 @@ pub fn import_cut(
         // purchase days that the sums alone cannot give.
         options.day_amounts = DayAmounts::Every;
     }
-    let import = import_orders(orders, &options, &|_| {})?;
+    let import = read_orders(orders, &options)?;
     on_rejects(&import.rejects);
     let end = import.as_of;
     if let Some(day) = calibration_end

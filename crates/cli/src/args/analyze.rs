@@ -61,6 +61,13 @@ pub struct AnalyzeArgs {
     #[cfg(feature = "distributed")]
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<clientele_engine::Engine>,
+    /// Seconds the work on the engine may take, from connecting to the last result; past them
+    /// the job is cancelled on the cluster and the command fails (default: an hour).
+    #[cfg(feature = "distributed")]
+    #[arg(long, value_name = "SECONDS", requires = "engine",
+          default_value_t = clientele_engine::DEFAULT_JOB_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=clientele_engine::MAX_JOB_TIMEOUT.as_secs()))]
+    pub engine_timeout: u64,
 }
 
 /// A language of the text report.

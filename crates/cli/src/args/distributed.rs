@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use clientele_engine::cluster::{ExecutorArgs, SchedulerArgs};
 
-use super::common::ImportFlags;
+use super::common::{DbArgs, ImportFlags};
 
 /// `clientele cluster …`.
 #[derive(Debug, Subcommand)]
@@ -28,8 +28,14 @@ pub enum ExportCommand {
 #[derive(Debug, Args)]
 pub struct ExportParquetArgs {
     /// Order exports, read as `clientele analyze` reads them.
-    #[arg(required = true, value_name = "ORDERS")]
+    #[arg(required_unless_present = "from_store", value_name = "ORDERS")]
     pub orders: Vec<PathBuf>,
+    /// Export the order lines in the store (--db) instead of files: every line imported there,
+    /// with its customer's id.
+    #[arg(long, conflicts_with_all = ["orders", "rejects", "map", "date_format", "decimal", "strict", "as_of"])]
+    pub from_store: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// The Parquet file to write.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,

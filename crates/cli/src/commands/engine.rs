@@ -9,12 +9,13 @@
 //! first; on a cluster of several machines, give Parquet files on storage every executor reads.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clientele_app::SpendModel;
 use clientele_app::analyze::{AnalyzeProgress, AnalyzeSettings, Analyzed, analyze_summarised};
 use clientele_app::models::{CustomerScore, Model, ModelSource, ValueScore, fit_for_scores};
-use clientele_engine::parquet_in::import_parquet;
+use clientele_engine::parquet_in::import_order_files;
 use clientele_engine::parquet_out::{ExportReport, export_order_files};
 use clientele_engine::plans::{MarginRule, ScoreSpec};
 use clientele_engine::{Engine, Session, job};
@@ -26,40 +27,32 @@ use super::models::score::{transaction_header, write_output, write_row};
 use crate::args::analyze::AnalyzeArgs;
 use crate::args::models::ModelScoreArgs;
 
-/// Whether `path` names a Parquet file (by its extension).
-pub fn is_parquet(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
-}
+pub use clientele_engine::parquet_in::is_parquet;
 
 /// `clientele analyze` on `engine`, or from Parquet files on this machine when `engine` is
 /// `None`.
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     let engine = args.engine.clone();
+    let timeout = Duration::from_secs(args.engine_timeout);
     run_with(args, &|settings, progress| {
-        analyze_with(engine.as_ref(), settings, progress)
+        analyze_with(engine.as_ref(), timeout, settings, progress)
     })
 }
 
 fn analyze_with(
     engine: Option<&Engine>,
+    timeout: Duration,
     settings: &AnalyzeSettings,
     progress: &dyn AnalyzeProgress,
 ) -> Result<Analyzed> {
     let import = match engine {
-        Some(engine) => import_on_engine(engine, &settings.orders, &settings.import)?,
-        None => {
-            if !settings.orders.iter().all(|p| is_parquet(p)) {
-                bail!("give either Parquet files or other exports, not both");
-            }
-            import_parquet(
-                &settings.orders,
-                settings.import.as_of,
-                settings.import.day_amounts,
-            )?
+        Some(engine) => {
+            let import = import_on_engine(engine, timeout, &settings.orders, &settings.import)?;
+            refuse_when_strict(&settings.import, &import)?;
+            import
         }
+        None => import_order_files(&settings.orders, &settings.import)?,
     };
-    refuse_when_strict(&settings.import, &import)?;
     analyze_summarised(settings, import, progress)
 }
 
@@ -92,12 +85,13 @@ fn engine_input(orders: &[PathBuf], options: &ImportOptions, tmp: &Path) -> Resu
 /// reports and rejects when they were converted here).
 fn import_on_engine(
     engine: &Engine,
+    timeout: Duration,
     orders: &[PathBuf],
     options: &ImportOptions,
 ) -> Result<OrderImport> {
     let tmp = tempfile::tempdir().context("creating a temporary directory")?;
     let input = engine_input(orders, options, tmp.path())?;
-    let session = Session::open(engine, &input.parquet)?;
+    let session = Session::open_with_timeout(engine, &input.parquet, timeout)?;
     let mut import = job::import(&session, &input.parquet, options.as_of)?;
     if let Some(converted) = input.converted {
         // The exports' own reports, with the copies of lines the engine dropped counted where
@@ -181,7 +175,8 @@ pub fn score(args: ModelScoreArgs) -> Result<()> {
             );
         }
     }
-    let session = Session::open(engine, &source.parquet)?;
+    let timeout = Duration::from_secs(args.engine_timeout);
+    let session = Session::open_with_timeout(engine, &source.parquet, timeout)?;
     let as_of = job::as_of_day(&session, options.as_of)?;
     let inputs = job::fit_inputs(&session, as_of, unit_days)?;
     if inputs.triples.is_empty() {
@@ -224,7 +219,7 @@ pub fn score(args: ModelScoreArgs) -> Result<()> {
                     p_alive: s.p_alive,
                     expected_purchases: s.expected_purchases,
                     prob_no_purchase: s.prob_no_purchase,
-                    value: fits.gg.as_ref().map(|_| ValueScore {
+                    value: fits.spend.as_ref().map(|_| ValueScore {
                         expected_spend: s.expected_spend,
                         clv: s.clv,
                         clv_profit: s.clv_profit,

@@ -56,8 +56,11 @@ pub fn assert_same_summaries(expected: &OrderImport, got: &OrderImport) {
     }
 }
 
+/// The fits' inputs: distinct (x, t_x, T) with their counts, and spend rows with theirs.
+pub type WeightedInputs = (Vec<(Triple, f64)>, Vec<(SpendRow, f64)>);
+
 /// What the fits read of the single-machine summaries, as `analyze` gathers it (days).
-pub fn reference_fit_inputs(import: &OrderImport) -> (Vec<(Triple, f64)>, Vec<(SpendRow, f64)>) {
+pub fn reference_fit_inputs(import: &OrderImport) -> WeightedInputs {
     let mut triples = Vec::new();
     let mut spend = Vec::new();
     for (_, s) in &import.customers {

@@ -1,12 +1,15 @@
 //! Orders: importing order lines file by file (`import.rs`: staged in short transactions;
 //! `publish.rs`: made visible at once, and what a crash left finished or discarded), and the
-//! per-customer summaries scoring reads from them (`summaries.rs`).
+//! per-customer summaries scoring reads from them (`summaries.rs`), and the lines themselves for
+//! an export (`lines.rs`).
 
 mod import;
+mod lines;
 mod publish;
 mod summaries;
 
 pub use import::{ImportTx, NewOrderLine, STREAM_BATCH, StreamError};
+pub use lines::StoredLine;
 pub use publish::ImportCounts;
 pub use summaries::StoredSummaries;
 

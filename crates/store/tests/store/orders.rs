@@ -116,3 +116,89 @@ fn sql_summary_matches_a_hand_computed_customer() {
         assert_eq!(store.last_order_day().await.unwrap(), Some(day(2024, 5, 1)));
     });
 }
+
+#[test]
+fn the_stored_lines_stream_back_as_exported_in_batches() {
+    on_both(|store| async move {
+        let mut unkeyed = line("c2", None, "", day(2024, 1, 2), 10);
+        unkeyed.price = Some(Money::from_units(12_345));
+        unkeyed.list_price = Some(Money::from_units(20_000));
+        unkeyed.full_price = None;
+        unkeyed.category = None;
+        unkeyed.cost = None;
+        unkeyed.quantity = None;
+        // The same content again, one occurrence later: a line of its own.
+        let mut again = unkeyed.clone();
+        again.occurrence = 1;
+        let lines = vec![
+            line("c1", Some("o1"), "p1", day(2024, 1, 1), 100),
+            line("c1", Some("o1"), "p2", day(2024, 1, 1), 40),
+            line("c1", Some("o1"), "p2", day(2024, 1, 5), -40),
+            unkeyed.clone(),
+            again,
+        ];
+        let mut tx = store.begin_import("a.csv").await.unwrap();
+        tx.add(&lines).await.unwrap();
+        tx.commit(5, 0).await.unwrap();
+        let mut batches = Vec::new();
+        let handed = store
+            .for_each_order_line(2, &mut |batch| {
+                batches.push(batch);
+                true
+            })
+            .await
+            .unwrap();
+        assert_eq!(handed, 5);
+        assert_eq!(
+            batches.iter().map(Vec::len).collect::<Vec<_>>(),
+            [2, 2, 1],
+            "batches of two"
+        );
+        let mut got: Vec<_> = batches.into_iter().flatten().collect();
+        // Keyed lines carry their order id, the others none (sorted here: the order stored is
+        // the import's business).
+        got.sort_by(|a, b| {
+            (a.customer.as_str(), a.amount.units()).cmp(&(b.customer.as_str(), b.amount.units()))
+        });
+        let sale = &got[2];
+        assert_eq!(
+            (
+                sale.customer.as_str(),
+                sale.order_id.as_deref(),
+                sale.product.as_deref()
+            ),
+            ("c1", Some("o1"), Some("p1"))
+        );
+        assert_eq!(sale.day, day(2024, 1, 1));
+        assert_eq!(sale.amount, Money::from_major(100));
+        assert_eq!(sale.cost, Some(Money::from_major(50)));
+        assert_eq!(sale.quantity, Some(1.0));
+        assert_eq!(sale.category.as_deref(), Some("small"));
+        assert_eq!(sale.full_price, Some(true));
+        assert_eq!(got[0].amount, Money::from_major(-40));
+        assert_eq!(got[0].order_id.as_deref(), Some("o1"));
+        assert_eq!(got[1].product.as_deref(), Some("p2"));
+        for stored in &got[3..] {
+            assert_eq!(stored.customer, "c2");
+            assert_eq!(stored.order_id, None, "no order id: none exported");
+            assert_eq!(stored.product, None, "no product: none exported");
+            assert_eq!(stored.price, Some(Money::from_units(12_345)));
+            assert_eq!(stored.list_price, Some(Money::from_units(20_000)));
+            assert_eq!(
+                (stored.cost, stored.quantity, stored.full_price),
+                (None, None, None)
+            );
+            assert_eq!(stored.category, None);
+        }
+        // `false` stops after the batch in hand.
+        let mut seen = 0;
+        let handed = store
+            .for_each_order_line(2, &mut |batch| {
+                seen += batch.len();
+                false
+            })
+            .await
+            .unwrap();
+        assert_eq!((handed, seen), (2, 2));
+    });
+}
