@@ -45,7 +45,7 @@ pub async fn send_greeting(store: &Store, settings: &SendGreeting) -> Result<Sen
         .greeting_draft(settings.scope, settings.draft_id)
         .await?;
     if draft.sent_at.is_some() {
-        return Err(StoreError::Conflict(format!("greeting {} sent", draft.id)).into());
+        return Err(StoreError::Conflict(format!("a sent greeting for draft {}", draft.id)).into());
     }
     if draft.day < settings.today {
         return Err(InvalidSetting::value(

@@ -227,7 +227,7 @@ impl Store {
         let current = self.greeting_draft(scope, id).await?;
         if current.sent_at.is_some() {
             return Err(StoreError::Conflict(format!(
-                "greeting draft {id} was sent: a sent greeting"
+                "a sent greeting for draft {id}"
             )));
         }
         let at = now();
@@ -244,7 +244,7 @@ impl Store {
             .await?;
             if same > 0 {
                 Err(StoreError::Conflict(
-                    "the same text for another customer of this occasion: a greeting".into(),
+                    "this text for another customer of the occasion".into(),
                 ))
             } else {
                 sqlx::query(
@@ -297,7 +297,9 @@ impl Store {
             .rows_affected()
         });
         if changed == 0 {
-            return Err(StoreError::Conflict(format!("greeting draft {id} sent")));
+            return Err(StoreError::Conflict(format!(
+                "a sent greeting for draft {id}"
+            )));
         }
         Ok(())
     }
