@@ -115,6 +115,26 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_s_holiday_labels_are_catalogue_holidays() {
+        for label in [
+            "New Year",
+            "Orthodox Christmas",
+            "Defender of the Fatherland Day",
+            "International Women's Day",
+            "Orthodox Easter",
+            "Easter",
+            "Mother's Day",
+            "Mother's Day (Russia)",
+            "Christmas",
+        ] {
+            assert!(
+                matches!(occasion_of(label, None), Occasion::Holiday(_)),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
     fn one_holiday_has_one_key_whatever_it_was_called() {
         assert_eq!(occasion_key("New Year"), "new_year");
         assert_eq!(occasion_key("new_year"), "new_year");

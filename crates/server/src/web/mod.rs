@@ -25,6 +25,7 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
+mod calendar;
 mod contacts;
 pub mod currency;
 mod customer_export;
@@ -50,6 +51,9 @@ pub fn router() -> Router<AppState> {
         .route("/today", get(lists::today))
         .route("/lost", get(lists::lost))
         .route("/dates", get(lists::dates))
+        .route("/calendar", get(calendar::page))
+        .route("/calendar/greetings/{id}", post(calendar::greeting))
+        .route("/customers/{id}/dates", post(calendar::add_date))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))
         .route("/followups", get(followups::list))
@@ -261,7 +265,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 10] = [
+        const PAGES: [(&str, &str, &str); 11] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -270,6 +274,7 @@ impl Layout {
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
+            ("calendar", "/calendar", "nav-calendar"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
         ];
