@@ -17,6 +17,7 @@
 //! | [`rules`] | the ladder rules file |
 //! | [`currency`] | the currency amounts are shown in: the setting, else detected from the data |
 //! | [`transitions`] | moves between two snapshots, churn per rung |
+//! | [`calendar`] | the client calendar: upcoming occasions, greeting drafts from the dossier, sending them through the policy, personal-dates files |
 //! | [`contacts`] | the contact policy: plan and record contacts, import consents |
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
@@ -30,6 +31,7 @@
 //! Invariant: no module here reads arguments, writes to standard output or error, or knows HTTP.
 
 pub mod analyze;
+pub mod calendar;
 pub mod calibration;
 pub mod clock;
 pub mod contacts;

@@ -63,6 +63,7 @@ fn main() -> ExitCode {
         Command::Improvements(i) => commands::voice::improvements(i),
         Command::Settings(s) => commands::settings::run(s),
         Command::Contacts(c) => commands::contacts::run(c),
+        Command::Calendar(c) => commands::calendar::run(c),
         Command::Winback(w) => commands::winback::run(w),
         Command::Campaign(c) => commands::campaign::run(c),
         Command::Playbook(p) => commands::queue::playbook(p),

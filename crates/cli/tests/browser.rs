@@ -90,6 +90,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("a_note_added_on_the_card_shows_after_the_redirect", |w| {
         Box::pin(a_note_added_on_the_card_shows_after_the_redirect(w))
     }),
+    (
+        "a_greeting_draft_is_edited_and_saved_on_the_calendar",
+        |w| Box::pin(a_greeting_draft_is_edited_and_saved_on_the_calendar(w)),
+    ),
     ("language_switches_to_russian_and_back", |w| {
         Box::pin(language_switches_to_russian_and_back(w))
     }),
@@ -745,6 +749,79 @@ async fn a_note_added_on_the_card_shows_after_the_redirect(w: &World) {
     )
     .await;
     assert_eq!(forged, 403, "a note without the right CSRF token");
+}
+
+async fn a_greeting_draft_is_edited_and_saved_on_the_calendar(w: &World) {
+    w.client
+        .goto(&w.url("/calendar?days=30"))
+        .await
+        .expect("navigating");
+    assert_page_frame(&w.client, Page::CALENDAR, "en").await;
+    let items = w
+        .client
+        .find_all(Locator::Css("#occasions li.occasion"))
+        .await
+        .expect("occasions");
+    assert!(
+        !items.is_empty(),
+        "the demo's birthdays, holidays and first purchases fill a month"
+    );
+    let id: i64 = items[0]
+        .attr("data-draft-id")
+        .await
+        .expect("attribute")
+        .and_then(|v| v.parse().ok())
+        .expect("a numeric draft id");
+    let area = w
+        .client
+        .find(Locator::Css(&format!("#greeting-text-{id}")))
+        .await
+        .expect("the draft's text area");
+    let written = area.prop("value").await.expect("value").unwrap_or_default();
+    let stored = w
+        .store
+        .greeting_draft(Scope::All, id)
+        .await
+        .expect("the draft is stored");
+    assert_eq!(written, stored.body, "the page shows the stored draft");
+    // Two customers of one occasion on one day never share a text.
+    let mut seen = std::collections::HashSet::new();
+    for d in w
+        .store
+        .greeting_drafts_between(Scope::All, stored.day, stored.day.plus_days(29))
+        .await
+        .expect("drafts")
+    {
+        assert!(
+            seen.insert((d.occasion.clone(), d.day, d.body.clone())),
+            "a text given twice for {} on {}",
+            d.occasion,
+            d.day
+        );
+    }
+    let text = format!("{written}\nP.S. E2E {}", std::process::id());
+    area.clear().await.expect("clearing");
+    area.send_keys(&text).await.expect("typing");
+    click_and_wait(
+        &w.client,
+        &format!("#greeting-{id} button[name=action][value=save]"),
+    )
+    .await;
+    let flash = texts(&w.client, "#calendar-flash").await;
+    assert_eq!(flash, vec!["The greeting was saved.".to_string()]);
+    let saved = w
+        .store
+        .greeting_draft(Scope::All, id)
+        .await
+        .expect("the draft");
+    assert_eq!(saved.body, text, "the edit is stored");
+    assert_eq!(saved.edited_by.as_deref(), Some(w.user.as_str()));
+    if let Ok(png) = w.client.screenshot().await {
+        let _ = std::fs::write(
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("calendar.png"),
+            png,
+        );
+    }
 }
 
 async fn language_switches_to_russian_and_back(w: &World) {

@@ -5,6 +5,7 @@
 use crate::{DateError, Day, days_in_month};
 
 pub mod holidays;
+pub mod text;
 
 /// How far from Easter (either way, in days) a feast may lie: Pentecost is +49, the
 /// pre-Lenten Sundays about −70; beyond about half a year it is the next or previous Easter's.

@@ -250,6 +250,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::customers::router())
         .merge(routes::notes::router())
         .merge(routes::contacts::router())
+        .merge(routes::calendar::router())
         .merge(routes::privacy::router())
         .merge(routes::orders::router())
         .merge(routes::imports::router())

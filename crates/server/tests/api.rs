@@ -5,6 +5,8 @@
 
 #[path = "api/audit_queue.rs"]
 mod audit_queue;
+#[path = "api/calendar.rs"]
+mod calendar;
 #[path = "api/campaigns.rs"]
 mod campaigns;
 mod common;

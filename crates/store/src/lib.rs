@@ -27,6 +27,8 @@
 //! - `audit/`: the audit log and its SQLite writer thread;
 //! - `contacts/`: the contact policy's storage (consent history, preferences, caps per rung,
 //!   the policy's bulk inputs) and the contact log, written through `Store::record_contacts`;
+//! - `calendar/`: the client calendar — personal dates entered by users and files, the dossier
+//!   facts greetings are written from, the greeting drafts and what was sent;
 //! - `privacy.rs`: the personal-data export and erasure;
 //! - `winback/`: the playbook's versions, the daily queue's reads and outcomes (with their
 //!   contact-log rows), win-back cases and attempts, saved filters and campaigns with their
@@ -54,6 +56,7 @@
 //! below; and its tests in `tests/store/<domain>.rs`, every one run on SQLite and PostgreSQL.
 
 mod audit;
+mod calendar;
 mod columns;
 mod contacts;
 mod customers;
@@ -75,6 +78,10 @@ mod winback;
 pub use clientele_core::{Day, Money};
 
 pub use audit::{AuditEntry, NewAuditEntry, SqliteAuditWriter};
+pub use calendar::{
+    GreetingDossier, GreetingDraft, MAX_DATE_IMPORT_ROWS, MAX_GREETING_CHARS, NewGreetingDraft,
+    PersonalDateImportRow,
+};
 pub use contacts::{
     ConsentEntry, ConsentImportRow, ContactInputs, ContactLogEntry, ContactLogFilter,
     ContactPreferences, ContactState, CountedContact, MAX_CONSENT_SOURCE_CHARS,

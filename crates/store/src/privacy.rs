@@ -182,6 +182,7 @@ impl Store {
                 "DELETE FROM consents WHERE customer_id = $1",
                 "DELETE FROM customer_tags WHERE customer_id = $1",
                 "DELETE FROM personal_dates WHERE customer_id = $1",
+                "DELETE FROM greeting_drafts WHERE customer_id = $1",
                 "DELETE FROM notes WHERE customer_id = $1",
                 "DELETE FROM contact_log WHERE customer_id = $1",
                 "DELETE FROM contact_preferences WHERE customer_id = $1",

@@ -3,6 +3,7 @@
 //! ripgrep turns its low-level arguments into high-level ones.
 
 pub mod analyze;
+pub mod calendar;
 pub mod campaign;
 pub mod common;
 pub mod contacts;
@@ -62,6 +63,10 @@ pub enum Command {
     /// Consents, contacts planned through the contact policy, and the contact log.
     #[command(subcommand)]
     Contacts(contacts::ContactsCommand),
+    /// The client calendar: upcoming occasions with greeting drafts, personal-dates files,
+    /// sending a greeting through the contact policy.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Serve the dashboard and the JSON API over the store (default 127.0.0.1:8080).
     Serve(store::ServeArgs),
     /// Win-back cases: open them, record attempts, list them, and report the returners' funnel.

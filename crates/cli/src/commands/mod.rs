@@ -3,6 +3,7 @@
 //! results on standard output or into files).
 
 pub mod analyze;
+pub mod calendar;
 pub mod campaign;
 #[cfg(feature = "distributed")]
 pub mod cluster;

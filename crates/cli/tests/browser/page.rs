@@ -29,8 +29,14 @@ impl Page<'static> {
         title_en: "Customers",
         title_ru: "Клиенты",
     };
+    pub const CALENDAR: Page<'static> = Page {
+        name: "calendar",
+        path: "/calendar",
+        title_en: "Client calendar",
+        title_ru: "Календарь клиентов",
+    };
     /// The pages of the navigation, in the contract's order (the card is reached from a list).
-    pub const ALL: [Page<'static>; 9] = [
+    pub const ALL: [Page<'static>; 10] = [
         Page::OVERVIEW,
         Page {
             name: "flows",
@@ -63,6 +69,7 @@ impl Page<'static> {
             title_en: "Upcoming dates",
             title_ru: "Ближайшие даты",
         },
+        Page::CALENDAR,
         Page {
             name: "nps",
             path: "/nps",

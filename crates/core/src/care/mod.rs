@@ -8,6 +8,8 @@
 //!   the company, cues in the managers' notes), in English or Russian; `unique_greeting` walks
 //!   the text's variants until it finds one not yet given to another customer of the same
 //!   occasion, so no two customers of one occasion get the same text.
+//! - [`occasion::occasion_of`]: which occasion a personal date's label names (birthday, name
+//!   day, founding day, a catalogue holiday, a holiday by name, a custom date).
 //! - [`assignment::plan_assignments`]: which manager serves each customer under ordered rules
 //!   (rung, region, main category → a team), keeping a customer with a member of their team
 //!   and giving the others to the least loaded member.
@@ -18,6 +20,7 @@ pub mod assignment;
 pub mod event_effect;
 pub mod greeting;
 mod greeting_words;
+pub mod occasion;
 
 /// The language a message to a customer is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,5 +1,6 @@
 //! One module per resource, each with its own `router()`.
 
+pub mod calendar;
 pub mod campaigns;
 pub mod contacts;
 pub mod customers;

@@ -26,6 +26,7 @@ use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
 mod action_export;
+mod calendar;
 mod contacts;
 pub mod currency;
 mod customer_export;
@@ -57,6 +58,9 @@ pub fn router() -> Router<AppState> {
         .route("/lost.csv", get(action_export::lost_csv))
         .route("/lost.xlsx", get(action_export::lost_xlsx))
         .route("/dates", get(lists::dates))
+        .route("/calendar", get(calendar::page))
+        .route("/calendar/greetings/{id}", post(calendar::greeting))
+        .route("/customers/{id}/dates", post(calendar::add_date))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))
         .route("/followups", get(followups::list))
@@ -275,7 +279,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 10] = [
+        const PAGES: [(&str, &str, &str); 11] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -284,6 +288,7 @@ impl Layout {
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
+            ("calendar", "/calendar", "nav-calendar"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
         ];

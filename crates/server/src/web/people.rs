@@ -292,6 +292,8 @@ struct CardPage {
     contacts: Vec<Pair>,
     tags: String,
     notes: Vec<NoteView>,
+    /// What became of the personal-date form (`?done=date` / `?done=date-known`).
+    date_flash: Option<String>,
 }
 
 pub async fn card(
@@ -464,7 +466,13 @@ pub async fn card(
         consents.retain(|r| r.channel != record.channel);
         consents.push(record);
     }
+    let date_flash = match uri.query() {
+        Some("done=date") => Some(tr.get("calendar-date-added")),
+        Some("done=date-known") => Some(tr.get("calendar-date-known")),
+        _ => None,
+    };
     let page = CardPage {
+        date_flash,
         layout: user.layout("card", title, &uri.to_string()),
         t: tr,
         id,
@@ -498,7 +506,7 @@ pub async fn card(
             .personal_dates
             .iter()
             .map(|d| Pair {
-                key: tr.date_label(&d.label),
+                key: super::calendar::label_words(&tr, &d.label),
                 value: d
                     .rule
                     .next_on_or_after(today)
