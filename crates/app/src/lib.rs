@@ -21,6 +21,8 @@
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //! | [`winback`] | win-back cases: open, attempts, the list, the report (funnel, regained, rate) |
+//! | [`assess`] | the express self-assessment: shipped TOML checklists and the company's own, answers, the report |
+//! | [`portfolio`] | the product portfolio: life-cycle stages, tags, bundles, from the store or files; the products file |
 //! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
 //!
 //! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for
@@ -30,6 +32,7 @@
 //! Invariant: no module here reads arguments, writes to standard output or error, or knows HTTP.
 
 pub mod analyze;
+pub mod assess;
 pub mod calibration;
 pub mod clock;
 pub mod contacts;
@@ -40,6 +43,7 @@ pub mod forecast;
 pub mod generate;
 pub mod import;
 pub mod models;
+pub mod portfolio;
 pub mod rules;
 pub mod score;
 pub mod score_runs;

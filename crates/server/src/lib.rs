@@ -241,6 +241,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::scoring::router())
         .merge(routes::winback::router())
         .merge(routes::campaigns::router())
+        .merge(routes::assess::router())
+        .merge(routes::portfolio::router())
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())

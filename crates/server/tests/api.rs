@@ -8,6 +8,8 @@ mod campaigns;
 mod common;
 #[path = "api/contacts.rs"]
 mod contacts;
+#[path = "api/portfolio.rs"]
+mod portfolio;
 #[path = "api/scoring.rs"]
 mod scoring;
 #[path = "api/security.rs"]

@@ -6,6 +6,8 @@
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
+#[path = "web/portfolio.rs"]
+mod portfolio;
 #[path = "web/voice.rs"]
 mod voice;
 #[path = "web/winback.rs"]

@@ -3,6 +3,7 @@
 //! results on standard output or into files).
 
 pub mod analyze;
+pub mod assess;
 pub mod campaign;
 #[cfg(feature = "distributed")]
 pub mod cluster;
@@ -15,6 +16,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod models;
+pub mod portfolio;
 pub mod score;
 pub mod serve;
 pub mod settings;

@@ -1,5 +1,6 @@
 //! One module per resource, each with its own `router()`.
 
+pub mod assess;
 pub mod campaigns;
 pub mod contacts;
 pub mod customers;
@@ -10,6 +11,7 @@ pub mod improvements;
 pub mod ladder;
 pub mod notes;
 pub mod orders;
+pub mod portfolio;
 pub mod privacy;
 pub mod scoring;
 pub mod session;

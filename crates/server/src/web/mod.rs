@@ -25,6 +25,7 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
+mod assess;
 mod contacts;
 pub mod currency;
 mod customer_export;
@@ -34,6 +35,7 @@ pub mod i18n;
 mod lists;
 mod pages;
 mod people;
+mod portfolio;
 pub mod reason;
 mod session;
 mod voice;
@@ -52,6 +54,10 @@ pub fn router() -> Router<AppState> {
         .route("/dates", get(lists::dates))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))
+        .route("/assess", get(assess::list))
+        .route("/assess/{key}", get(assess::page).post(assess::submit))
+        .route("/portfolio", get(portfolio::page))
+        .route("/portfolio.csv", get(portfolio::csv))
         .route("/followups", get(followups::list))
         .route("/followups/{id}/answer", post(followups::answer))
         .route("/customers", get(people::list))
@@ -261,7 +267,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 10] = [
+        const PAGES: [(&str, &str, &str); 12] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -272,6 +278,8 @@ impl Layout {
             ("dates", "/dates", "nav-dates"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
+            ("portfolio", "/portfolio", "nav-portfolio"),
+            ("assess", "/assess", "nav-assess"),
         ];
         Layout {
             lang: tr.code(),

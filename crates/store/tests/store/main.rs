@@ -8,12 +8,14 @@ use clientele_core::{CustomerRecord, Day, LadderRules, Money, analyze};
 use clientele_store::{NewOrderLine, Store};
 use clientele_testdb::{Backend, TestDb};
 
+mod assess;
 mod contacts;
 mod customers;
 mod db;
 mod imports;
 mod movement;
 mod orders;
+mod portfolio;
 mod privacy;
 mod search;
 mod settings;
