@@ -3,6 +3,8 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+#[path = "api/assess.rs"]
+mod assess;
 #[path = "api/campaigns.rs"]
 mod campaigns;
 mod common;

@@ -3,6 +3,8 @@
 //! on SQLite and once on a real PostgreSQL server. The fixture's numbers are small enough to
 //! compute by hand; the expected values below are written out, not read from the server.
 
+#[path = "web/assess.rs"]
+mod assess;
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
