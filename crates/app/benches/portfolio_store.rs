@@ -72,6 +72,34 @@ fn main() {
             as_of: Some(Day::from_ymd(2024, 12, 31).unwrap()),
             ..PortfolioSettings::default()
         };
+        // The store's three reads alone, then the whole use case (both basket passes).
+        let last = settings.as_of.unwrap();
+        let t = Instant::now();
+        let months = store.product_months(last).await.unwrap();
+        println!(
+            "product_months: {} product-months in {:.2?}",
+            months.len(),
+            t.elapsed()
+        );
+        drop(months);
+        let t = Instant::now();
+        let buyers = store.product_buyers(last).await.unwrap();
+        println!(
+            "product_buyers: {} products in {:.2?}",
+            buyers.len(),
+            t.elapsed()
+        );
+        drop(buyers);
+        let t = Instant::now();
+        let mut lines = 0usize;
+        let baskets = store
+            .for_each_basket(last, &mut |b: &[String]| lines += b.len())
+            .await
+            .unwrap();
+        println!(
+            "for_each_basket: {baskets} baskets, {lines} lines in {:.2?}",
+            t.elapsed()
+        );
         for run in 1..=2 {
             let t = Instant::now();
             let a = portfolio_from_store(&store, &settings, settings.as_of.unwrap())
