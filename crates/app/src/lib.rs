@@ -22,6 +22,8 @@
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //! | [`winback`] | win-back cases, campaigns, the playbook file, the daily queue and its outcomes |
+//! | [`assess`] | the express self-assessment: shipped TOML checklists and the company's own, answers, the report |
+//! | [`portfolio`] | the product portfolio: life-cycle stages, tags, bundles, from the store or files; the products file |
 //! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
 //!
 //! Errors are `anyhow` errors whose messages (with their context chain, `{:#}`) are written for
@@ -31,6 +33,7 @@
 //! Invariant: no module here reads arguments, writes to standard output or error, or knows HTTP.
 
 pub mod analyze;
+pub mod assess;
 pub mod calendar;
 pub mod calibration;
 pub mod clock;
@@ -42,6 +45,7 @@ pub mod forecast;
 pub mod generate;
 pub mod import;
 pub mod models;
+pub mod portfolio;
 pub mod rules;
 pub mod score;
 pub mod score_runs;

@@ -58,6 +58,8 @@ fn main() -> ExitCode {
         Command::Worklist(w) => commands::worklist::run(w),
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
+        Command::Assess(a) => commands::assess::run(a),
+        Command::Portfolio(p) => commands::portfolio::run(p),
         Command::Surveys(s) => commands::voice::surveys(s),
         Command::Nps(n) => commands::voice::nps(n),
         Command::Improvements(i) => commands::voice::improvements(i),

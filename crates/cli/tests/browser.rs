@@ -12,8 +12,8 @@
 mod browser {
     pub mod harness;
     pub mod page;
-    pub mod trust;
     pub mod survey_link;
+    pub mod trust;
 }
 
 use std::collections::BTreeMap;
@@ -104,6 +104,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         Box::pin(browser::survey_link::a_survey_link_is_answered_on_a_phone(
             w,
         ))
+    }),
+    ("portfolio_map_and_a_checklist_answered", |w| {
+        Box::pin(portfolio_map_and_a_checklist_answered(w))
     }),
 ];
 
@@ -1011,4 +1014,68 @@ async fn demo_on_postgresql() {
         stderr.contains("only replaces SQLite files"),
         "the refusal says why: {stderr}"
     );
+}
+
+/// The portfolio page maps the demo's products by stage (every row in one of the four stages,
+/// as many rows as the page size allows), and a self-assessment checklist answered in the
+/// browser comes back with its feedback, one respondent and the history chart.
+async fn portfolio_map_and_a_checklist_answered(w: &World) {
+    w.client
+        .goto(&w.url("/portfolio"))
+        .await
+        .expect("navigating");
+    let columns = texts(&w.client, "#portfolio-map .stage h3").await;
+    assert_eq!(columns.len(), 4, "four stage columns: {columns:?}");
+    let rows = w
+        .client
+        .find_all(Locator::Css("#portfolio-table tr[data-stage]"))
+        .await
+        .expect("rows");
+    assert!(!rows.is_empty(), "the demo's products are listed");
+    for row in &rows {
+        let stage = row
+            .attr("data-stage")
+            .await
+            .expect("attribute")
+            .unwrap_or_default();
+        assert!(
+            ["introduction", "growth", "maturity", "decline"].contains(&stage.as_str()),
+            "a stage: {stage}"
+        );
+    }
+
+    w.client
+        .goto(&w.url("/assess/four_directions"))
+        .await
+        .expect("navigating");
+    w.client
+        .find(Locator::Css(
+            "input[name=\"q.written_principles\"][value=yes]",
+        ))
+        .await
+        .expect("a yes for the first question")
+        .click()
+        .await
+        .expect("choosing yes");
+    w.client
+        .find(Locator::Css("input[name=\"q.loyalty_measured\"][value=no]"))
+        .await
+        .expect("a no for another")
+        .click()
+        .await
+        .expect("choosing no");
+    click_and_wait(&w.client, "#assess-submit").await;
+    let url = w.client.current_url().await.expect("the url");
+    assert_eq!(url.path(), "/assess/four_directions");
+    let flash = texts(&w.client, "p.flash").await;
+    assert_eq!(flash.len(), 1, "feedback after the answer: {flash:?}");
+    let headline = texts(&w.client, "#assess-respondents").await;
+    assert!(headline[0].starts_with("1 respondent"), "{headline:?}");
+    let advice = texts(
+        &w.client,
+        "tr[data-question=loyalty_measured] .recommendation",
+    )
+    .await;
+    assert_eq!(advice.len(), 1, "a recommendation for the no");
+    assert_chart_rendered(&w.client, "#assess-chart").await;
 }

@@ -6,6 +6,7 @@
 //! inputs, independent of the order the input rows arrive in. Whole-company steps use rayon's
 //! data parallelism, whose ordered collects keep results identical to a sequential run.
 
+pub mod assess;
 pub mod bounds;
 mod day;
 mod money;

@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod layout;
 pub mod limits;
 pub mod pipeline;
+pub mod products;
 mod records;
 pub use records::matching_bytes;
 pub mod rows;

@@ -259,6 +259,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::winback::router())
         .merge(routes::campaigns::router())
         .merge(routes::queue::router())
+        .merge(routes::assess::router())
+        .merge(routes::portfolio::router())
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())

@@ -3,6 +3,8 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+#[path = "api/assess.rs"]
+mod assess;
 #[path = "api/audit_queue.rs"]
 mod audit_queue;
 #[path = "api/calendar.rs"]
@@ -12,16 +14,18 @@ mod campaigns;
 mod common;
 #[path = "api/contacts.rs"]
 mod contacts;
+#[path = "api/portfolio.rs"]
+mod portfolio;
 #[path = "api/queue.rs"]
 mod queue;
 #[path = "api/scoring.rs"]
 mod scoring;
 #[path = "api/security.rs"]
 mod security;
-#[path = "api/users_admin.rs"]
-mod users_admin;
 #[path = "api/surveys.rs"]
 mod surveys;
+#[path = "api/users_admin.rs"]
+mod users_admin;
 #[path = "api/voice.rs"]
 mod voice;
 #[path = "api/winback.rs"]

@@ -3,6 +3,8 @@
 //! on SQLite and once on a real PostgreSQL server. The fixture's numbers are small enough to
 //! compute by hand; the expected values below are written out, not read from the server.
 
+#[path = "web/assess.rs"]
+mod assess;
 #[path = "web/calendar.rs"]
 mod calendar;
 mod common;
@@ -10,6 +12,8 @@ mod common;
 mod contacts;
 #[path = "web/exports.rs"]
 mod exports;
+#[path = "web/portfolio.rs"]
+mod portfolio;
 #[path = "web/search.rs"]
 mod search;
 #[path = "web/survey_link.rs"]

@@ -30,6 +30,9 @@
 //! - `calendar/`: the client calendar — personal dates entered by users and files, the dossier
 //!   facts greetings are written from, the greeting drafts and what was sent;
 //! - `privacy.rs`: the personal-data export and erasure;
+//! - `assess.rs`: the express self-assessment's company checklists and answers (history);
+//! - `portfolio.rs`: the products file's facts, and the portfolio's reads of the order lines
+//!   (monthly sales and buyers per product, baskets streamed for the co-purchase analysis);
 //! - `winback/`: the playbook's versions, the daily queue's reads and outcomes (with their
 //!   contact-log rows), win-back cases and attempts, saved filters and campaigns with their
 //!   control groups;
@@ -55,6 +58,7 @@
 //! `dispatch!` and anything dialect-specific added to `dialect.rs`; its public types re-exported
 //! below; and its tests in `tests/store/<domain>.rs`, every one run on SQLite and PostgreSQL.
 
+mod assess;
 mod audit;
 mod calendar;
 mod columns;
@@ -64,6 +68,7 @@ mod db;
 mod dialect;
 mod error;
 mod orders;
+mod portfolio;
 mod privacy;
 pub mod recurrence;
 mod scope;
@@ -77,6 +82,9 @@ mod winback;
 
 pub use clientele_core::{Day, Money};
 
+pub use assess::{
+    MAX_ANSWERS, MAX_ASSESS_NAME_CHARS, MAX_CHECKLIST_BYTES, StoredChecklist, StoredResponse,
+};
 pub use audit::{AuditEntry, NewAuditEntry, SqliteAuditWriter};
 pub use calendar::{
     GreetingDossier, GreetingDraft, MAX_DATE_IMPORT_ROWS, MAX_GREETING_CHARS, NewGreetingDraft,
@@ -99,6 +107,7 @@ pub use error::{Result, StoreError};
 pub use orders::{
     ImportCounts, ImportTx, NewOrderLine, STREAM_BATCH, StoredLine, StoredSummaries, StreamError,
 };
+pub use portfolio::{MAX_PRODUCTS_AT_ONCE, NewProduct, ProductBuyers, ProductMonth, StoredProduct};
 pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use scope::Scope;

@@ -3,6 +3,7 @@
 //! ripgrep turns its low-level arguments into high-level ones.
 
 pub mod analyze;
+pub mod assess;
 pub mod calendar;
 pub mod campaign;
 pub mod common;
@@ -11,6 +12,7 @@ pub mod demo;
 #[cfg(feature = "distributed")]
 pub mod distributed;
 pub mod models;
+pub mod portfolio;
 pub mod queue;
 pub mod settings;
 pub mod store;
@@ -84,6 +86,12 @@ pub enum Command {
     /// The old spelling of `users passwd`, kept for scripts written against it.
     #[command(hide = true)]
     Passwd(store::PasswdArgs),
+    /// The express self-assessment: checklists, answers, the report per area with the spread.
+    #[command(subcommand)]
+    Assess(assess::AssessCommand),
+    /// The product portfolio: life-cycle stages, bestsellers, longsellers, blockbusters,
+    /// line-cut candidates, the product of the month and bundles, from order files or the store.
+    Portfolio(portfolio::PortfolioArgs),
     /// Survey answers: import exports of NPS and CSAT answers.
     #[command(subcommand)]
     Surveys(voice::SurveysCommand),

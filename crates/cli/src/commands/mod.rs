@@ -3,6 +3,7 @@
 //! results on standard output or into files).
 
 pub mod analyze;
+pub mod assess;
 pub mod calendar;
 pub mod campaign;
 #[cfg(feature = "distributed")]
@@ -16,6 +17,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod models;
+pub mod portfolio;
 pub mod queue;
 pub mod score;
 pub mod serve;

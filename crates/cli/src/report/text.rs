@@ -303,7 +303,10 @@ pub fn text_report(input: &ReportInput<'_>, tr: &Tr) -> String {
         let _ = writeln!(
             out,
             "{}",
-            tr.with("cli-slipping", &[("days", Arg::Num(f64::from(input.horizon_days)))])
+            tr.with(
+                "cli-slipping",
+                &[("days", Arg::Num(f64::from(input.horizon_days)))]
+            )
         );
         let revenue = tr.get("cli-slipping-revenue");
         let at_stake = tr.get("cli-slipping-at-stake");

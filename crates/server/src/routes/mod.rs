@@ -1,5 +1,6 @@
 //! One module per resource, each with its own `router()`.
 
+pub mod assess;
 pub mod calendar;
 pub mod campaigns;
 pub mod contacts;
@@ -11,12 +12,13 @@ pub mod improvements;
 pub mod ladder;
 pub mod notes;
 pub mod orders;
+pub mod portfolio;
 pub mod privacy;
 pub mod queue;
 pub mod scoring;
 pub mod session;
-pub mod users;
 pub mod surveys;
+pub mod users;
 pub mod voice;
 pub mod winback;
 

@@ -26,6 +26,7 @@ use crate::AppState;
 use crate::auth::{SESSION_COOKIE, cookie_value};
 
 mod action_export;
+mod assess;
 mod calendar;
 mod contacts;
 pub mod currency;
@@ -37,6 +38,7 @@ pub mod link_limits;
 mod lists;
 mod pages;
 mod people;
+mod portfolio;
 pub mod reason;
 mod session;
 mod survey_link;
@@ -63,6 +65,10 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/dates", post(calendar::add_date))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))
+        .route("/assess", get(assess::list))
+        .route("/assess/{key}", get(assess::page).post(assess::submit))
+        .route("/portfolio", get(portfolio::page))
+        .route("/portfolio.csv", get(portfolio::csv))
         .route("/followups", get(followups::list))
         .route("/followups/{id}/answer", post(followups::answer))
         .route("/customers", get(people::list))
@@ -279,7 +285,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 11] = [
+        const PAGES: [(&str, &str, &str); 13] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -291,6 +297,8 @@ impl Layout {
             ("calendar", "/calendar", "nav-calendar"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
+            ("portfolio", "/portfolio", "nav-portfolio"),
+            ("assess", "/assess", "nav-assess"),
         ];
         Layout {
             lang: tr.code(),

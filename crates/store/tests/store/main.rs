@@ -8,6 +8,7 @@ use clientele_core::{CustomerRecord, Day, LadderRules, Money, analyze};
 use clientele_store::{NewOrderLine, Store};
 use clientele_testdb::{Backend, TestDb};
 
+mod assess;
 mod contacts;
 mod customers;
 mod db;
@@ -15,6 +16,7 @@ mod erasure_file;
 mod imports;
 mod movement;
 mod orders;
+mod portfolio;
 mod privacy;
 mod search;
 mod settings;
