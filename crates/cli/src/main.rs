@@ -1,5 +1,23 @@
 //! The `clientele` binary: command-line arguments in, commands run, errors mapped to exit codes.
 
+/// `println!` that returns the write's error instead of panicking: when the reader of standard
+/// output goes away (`clientele queue | head`), the command ends and `main` treats the broken
+/// pipe as success, as other command-line tools do.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `print!` with the same handling as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod args;
 mod commands;
 mod output;

@@ -50,13 +50,14 @@ fn upcoming(args: CalendarUpcomingArgs) -> Result<()> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             }
             CalendarFormat::Text => {
                 if list.is_empty() {
-                    println!(
+                    outln!(
                         "no occasions from {} for {} days",
-                        settings.from, settings.days
+                        settings.from,
+                        settings.days
                     );
                 }
                 for o in &list {
@@ -70,12 +71,16 @@ fn upcoming(args: CalendarUpcomingArgs) -> Result<()> {
                         (None, None, Some(why)) => format!("not allowed: {why}"),
                         (None, None, None) => "not allowed".to_string(),
                     };
-                    println!(
+                    outln!(
                         "{}  {}  {}  draft {}  {}",
-                        o.date, who, o.label, o.draft_id, how
+                        o.date,
+                        who,
+                        o.label,
+                        o.draft_id,
+                        how
                     );
                     for line in o.greeting.lines() {
-                        println!("    {line}");
+                        outln!("    {line}");
                     }
                 }
             }
@@ -102,9 +107,11 @@ fn import(args: CalendarImportArgs) -> Result<()> {
             }
             bail!("the personal-dates file was not imported");
         }
-        println!(
+        outln!(
             "{} personal dates read, {} added ({} already on file)",
-            outcome.rows, outcome.added, outcome.already
+            outcome.rows,
+            outcome.added,
+            outcome.already
         );
         Ok(())
     })
@@ -118,7 +125,7 @@ fn send(args: CalendarSendArgs) -> Result<()> {
         store.close().await;
         let outcome = outcome.map_err(flag_error)?;
         match outcome.decision {
-            Decision::Send(s) => println!(
+            Decision::Send(s) => outln!(
                 "greeting {} planned on {} at {} ({}); contact log row {}",
                 args.draft,
                 s.channel.as_str(),

@@ -31,7 +31,7 @@ pub fn run(command: CampaignCommand) -> Result<()> {
                     created.control,
                     created.seed
                 );
-                println!("{}", created.id);
+                outln!("{}", created.id);
                 store.close().await;
             }
             CampaignCommand::List(a) => {
@@ -40,11 +40,11 @@ pub fn run(command: CampaignCommand) -> Result<()> {
                 match a.format {
                     WinbackFormat::Json => {
                         let list: Vec<Value> = campaigns.iter().map(campaign_json).collect();
-                        println!("{}", serde_json::to_string_pretty(&list)?);
+                        outln!("{}", serde_json::to_string_pretty(&list)?);
                     }
                     WinbackFormat::Text => {
                         for c in &campaigns {
-                            println!(
+                            outln!(
                                 "{:>5}  {:<30} {:<9} start {}  {} days  treated {}  control {}  seed {}",
                                 c.id,
                                 c.name,
@@ -69,9 +69,9 @@ pub fn run(command: CampaignCommand) -> Result<()> {
                 let report = campaign_report(&store, a.id, as_of).await?;
                 match a.format {
                     WinbackFormat::Json => {
-                        println!("{}", serde_json::to_string_pretty(&report_json(&report))?)
+                        outln!("{}", serde_json::to_string_pretty(&report_json(&report))?)
                     }
-                    WinbackFormat::Text => print_report(&report),
+                    WinbackFormat::Text => print_report(&report)?,
                 }
                 store.close().await;
             }
@@ -163,10 +163,10 @@ fn pct(x: Option<f64>) -> String {
         .map_or("-".into(), |v| format!("{:.2}%", v * 100.0))
 }
 
-fn print_report(r: &CampaignReport) {
+fn print_report(r: &CampaignReport) -> anyhow::Result<()> {
     let u = &r.report;
     let c = &r.campaign;
-    println!(
+    outln!(
         "campaign {} '{}' ({}), window {} to {}, read as of {}",
         c.id,
         c.name,
@@ -176,7 +176,7 @@ fn print_report(r: &CampaignReport) {
         r.as_of
     );
     for (label, arm) in [("treated", &u.treated), ("control", &u.control)] {
-        println!(
+        outln!(
             "  {label:<8} n {:>8}  converted {:>7}  rate {:>8}  revenue per customer {}",
             arm.n,
             arm.converted,
@@ -186,26 +186,30 @@ fn print_report(r: &CampaignReport) {
         );
     }
     match &u.rate_uplift {
-        Some(d) => println!(
+        Some(d) => outln!(
             "  uplift of the rate: {} (95% interval {} to {}), p = {:.4}",
             pct(Some(d.difference)),
             pct(Some(d.ci95.lo)),
             pct(Some(d.ci95.hi)),
             d.p_value
         ),
-        None => println!("  uplift of the rate: - (an arm is empty)"),
+        None => outln!("  uplift of the rate: - (an arm is empty)"),
     }
     match &u.revenue_uplift {
-        Some(d) => println!(
+        Some(d) => outln!(
             "  uplift of revenue per customer: {:.2} (95% interval {:.2} to {:.2}), p = {:.4}",
-            d.difference, d.ci95.lo, d.ci95.hi, d.p_value
+            d.difference,
+            d.ci95.lo,
+            d.ci95.hi,
+            d.p_value
         ),
-        None => println!("  uplift of revenue per customer: - (an arm has fewer than 2 customers)"),
+        None => outln!("  uplift of revenue per customer: - (an arm has fewer than 2 customers)"),
     }
-    println!(
+    outln!(
         "  cost {}  net value {}",
         u.cost,
         u.net_value.map_or("-".into(), |v| format!("{v:.2}"))
     );
-    println!("  verdict: {}", u.verdict.as_str());
+    outln!("  verdict: {}", u.verdict.as_str());
+    Ok(())
 }

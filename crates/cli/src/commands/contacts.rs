@@ -44,7 +44,7 @@ fn import(args: ContactsImportArgs) -> Result<()> {
             print_rejects(&outcome.rejects);
             bail!("the consents file was not imported");
         }
-        println!(
+        outln!(
             "{} consents read, {} recorded ({} already on file)",
             outcome.rows,
             outcome.written,
@@ -115,23 +115,23 @@ fn plan(args: ContactsPlanArgs) -> Result<()> {
                             "reason": r[7], "subject": r[8]})
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&json!({"allowed": report.allowed, "refused": report.refused, "contacts": items}))?);
+                outln!("{}", serde_json::to_string_pretty(&json!({"allowed": report.allowed, "refused": report.refused, "contacts": items}))?);
             }
             ContactsFormat::Csv => write_csv(&HEADER, &rows)?,
             ContactsFormat::Text => {
                 for r in &rows {
                     if r[3] == "send" {
-                        println!(
+                        outln!(
                             "{:<16} {:<14} {:<10} send {} at {} ({})",
                             r[0], r[1], r[2], r[5], r[6], r[7]
                         );
                     } else {
-                        println!("{:<16} {:<14} {:<10} refused: {}", r[0], r[1], r[2], r[7]);
+                        outln!("{:<16} {:<14} {:<10} refused: {}", r[0], r[1], r[2], r[7]);
                     }
                 }
                 let channels: Vec<String> =
                     report.by_channel.iter().map(|(c, n)| format!("{} {n}", c.as_str())).collect();
-                println!(
+                outln!(
                     "{} allowed ({}), {} refused{}",
                     report.allowed,
                     if channels.is_empty() { "none".into() } else { channels.join(", ") },
@@ -190,7 +190,7 @@ fn log(args: ContactsLogArgs) -> Result<()> {
                             "reason": e.reason, "author": e.author})
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&items)?);
+                outln!("{}", serde_json::to_string_pretty(&items)?);
             }
             ContactsFormat::Csv => {
                 let rows: Vec<[String; 8]> = entries.iter().map(row).collect();
@@ -198,11 +198,11 @@ fn log(args: ContactsLogArgs) -> Result<()> {
             }
             ContactsFormat::Text => {
                 if entries.is_empty() {
-                    println!("no contacts logged for this selection");
+                    outln!("no contacts logged for this selection");
                 }
                 for e in &entries {
                     let r = row(e);
-                    println!("{}  {:<16} {:<9} {:<14} {:<10} {:<9} {}", r[1], r[0], r[2], r[3], r[4], r[5], r[6]);
+                    outln!("{}  {:<16} {:<9} {:<14} {:<10} {:<9} {}", r[1], r[0], r[2], r[3], r[4], r[5], r[6]);
                 }
             }
         }

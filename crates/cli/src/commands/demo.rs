@@ -39,7 +39,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
             redact(&args.db)
         );
         if args.no_serve {
-            println!("Login: {} / {password}", demo.user);
+            outln!("Login: {} / {password}", demo.user);
             eprintln!("Serve it with: clientele serve --db {}", redact(&args.db));
             store.close().await;
             return Ok(());
@@ -54,7 +54,7 @@ pub fn run(args: DemoArgs) -> Result<()> {
             .await
             .context("starting the server")?;
         print_dashboard_address(&server);
-        println!("Login: {} / {password}", demo.user);
+        outln!("Login: {} / {password}", demo.user);
         serve_until_ctrl_c(server).await
     })
 }

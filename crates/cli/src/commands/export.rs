@@ -35,7 +35,7 @@ fn parquet(args: &ExportParquetArgs) -> Result<()> {
         (Some(p), false) => format!(" (see {})", p.display()),
         (None, false) => " (--rejects FILE lists them)".to_string(),
     };
-    println!(
+    outln!(
         "{}: {} order lines from {} file(s); {} row(s) rejected{rejected}",
         args.out.display(),
         report.lines_written,
@@ -87,7 +87,7 @@ fn from_store(args: &ExportParquetArgs) -> Result<()> {
             return Err(e);
         }
     };
-    println!(
+    outln!(
         "{}: {written} order lines from the store",
         args.out.display()
     );

@@ -20,7 +20,7 @@ use crate::runtime::runtime;
 
 pub fn playbook(args: PlaybookArgs) -> Result<()> {
     if !args.current && args.save.is_none() {
-        print!("{}", default_playbook_toml());
+        out!("{}", default_playbook_toml());
         return Ok(());
     }
     runtime()?.block_on(async {
@@ -39,18 +39,18 @@ pub fn playbook(args: PlaybookArgs) -> Result<()> {
                 .await
                 .with_context(|| format!("in {}", path.display()))?;
             eprintln!("playbook saved as version {id}; it is in force from now on");
-            println!("{id}");
+            outln!("{id}");
         } else {
             let (playbook, version) = current_playbook(&store).await?;
             match version {
                 // The saved text, with its own comments.
                 Some(v) => {
                     eprintln!("version {} saved by {}", v.id, v.saved_by);
-                    print!("{}", v.toml);
+                    out!("{}", v.toml);
                 }
                 None => {
                     eprintln!("no playbook saved: the defaults are in force");
-                    print!("{}", playbook_toml(&playbook));
+                    out!("{}", playbook_toml(&playbook));
                 }
             }
         }
@@ -101,7 +101,7 @@ pub fn run(args: QueueArgs) -> Result<()> {
                     stored.cost,
                     stored.contact_log_id.unwrap_or_default()
                 );
-                println!("{}", stored.id);
+                outln!("{}", stored.id);
                 store.close().await;
             }
             Some(QueueAction::Snooze(a)) => {
@@ -121,7 +121,7 @@ pub fn run(args: QueueArgs) -> Result<()> {
                         .map(|d| d.to_string())
                         .unwrap_or_default()
                 );
-                println!("{}", stored.id);
+                outln!("{}", stored.id);
                 store.close().await;
             }
         }

@@ -15,13 +15,13 @@ pub fn run(args: ScoreArgs) -> Result<()> {
         let store = open_store(&args.db.url()).await?;
         let scored = score_store(&store, &settings, &|_| {}).await?;
         print_model_note(&scored.model);
-        println!(
+        outln!(
             "snapshot {}: {} customers",
             scored.as_of,
             group_digits(scored.customers as i64)
         );
         for row in &scored.analysis.ladder {
-            println!(
+            outln!(
                 "  {:<9} {:>10} customers  {:>16} revenue",
                 row.rung.as_str(),
                 group_digits(row.total.customers as i64),

@@ -17,7 +17,7 @@ pub fn run(command: SettingsCommand) -> Result<()> {
                 None => resolve(&store).await,
             };
             store.close().await;
-            println!("{}", describe(&choice?));
+            outln!("{}", describe(&choice?));
             Ok(())
         }),
     }

@@ -58,8 +58,8 @@ pub fn create(args: SurveyCreateArgs) -> Result<()> {
         survey.context("creating the survey")
     })?;
     match args.format {
-        ReportFormat::Json => println!("{}", survey_json(&survey)),
-        ReportFormat::Text => println!(
+        ReportFormat::Json => outln!("{}", survey_json(&survey)),
+        ReportFormat::Text => outln!(
             "survey '{}' created: {} on {}, links open {} day(s){}",
             survey.name,
             survey.kind.kind_str(),
@@ -123,7 +123,7 @@ pub fn close(args: SurveyCloseArgs) -> Result<()> {
         store.close().await;
         survey.context("closing the survey")
     })?;
-    println!(
+    outln!(
         "survey '{}' closed: its links take no more answers",
         survey.name
     );

@@ -15,10 +15,10 @@ pub fn run(args: TransitionsArgs) -> Result<()> {
     runtime()?.block_on(async {
         let store = open_store(&args.db.url()).await?;
         let report = transitions(&store, from, to).await?;
-        print_transitions(&report.transitions);
-        println!("\nchurn per rung over all consecutive snapshots:");
+        print_transitions(&report.transitions)?;
+        outln!("\nchurn per rung over all consecutive snapshots:");
         for c in report.churn.iter().filter(|c| c.at_risk > 0) {
-            println!(
+            outln!(
                 "  {:<9} {:>6.1}%  ({} of {} lost per {:.0}-day period)",
                 c.rung.as_str(),
                 c.rate.unwrap_or(0.0) * 100.0,
@@ -36,18 +36,27 @@ fn rung_name(r: Option<Rung>, none: &'static str) -> &'static str {
     r.map_or(none, Rung::as_str)
 }
 
-fn print_transitions(t: &Transitions) {
-    println!("ladder transitions {} → {}", t.from, t.to);
-    println!(
+fn print_transitions(t: &Transitions) -> anyhow::Result<()> {
+    outln!("ladder transitions {} → {}", t.from, t.to);
+    outln!(
         "  up {}  down {}  out (lost) {}  back (returners) {}  same {}  new {}",
-        t.up, t.down, t.out, t.back, t.same, t.new
+        t.up,
+        t.down,
+        t.out,
+        t.back,
+        t.same,
+        t.new
     );
-    println!(
+    outln!(
         "  {:<9} → {:<9} {:>10} {:>16} {:>16}",
-        "from", "to", "customers", "revenue", "in period"
+        "from",
+        "to",
+        "customers",
+        "revenue",
+        "in period"
     );
     for c in &t.matrix {
-        println!(
+        outln!(
             "  {:<9} → {:<9} {:>10} {:>16} {:>16}",
             rung_name(c.from, "(new)"),
             rung_name(c.to, "(gone)"),
@@ -56,4 +65,5 @@ fn print_transitions(t: &Transitions) {
             c.period_revenue.to_string()
         );
     }
+    Ok(())
 }

@@ -27,12 +27,12 @@ pub fn users(command: UsersCommand) -> Result<()> {
                 let store = open_store(&args.db.url()).await?;
                 let new = add_user(&store, ACTOR, &args.name, role).await?;
                 store.close().await;
-                println!(
+                outln!(
                     "user '{}' ({}) created; API token (shown once, keep it safe):",
                     new.user.name,
                     role.as_str()
                 );
-                println!("{}", new.token);
+                outln!("{}", new.token);
                 Ok(())
             })
         }
@@ -66,11 +66,11 @@ pub fn users(command: UsersCommand) -> Result<()> {
                     let (revoked, new) = revoke_tokens(store, ACTOR, user.id, reissue).await?;
                     eprintln!("{revoked} token(s) of '{}' revoked", user.name);
                     if let Some(new) = new {
-                        println!(
+                        outln!(
                             "new API token of '{}' (shown once, keep it safe):",
                             user.name
                         );
-                        println!("{}", new.token);
+                        outln!("{}", new.token);
                     }
                     Ok(())
                 })
@@ -124,7 +124,7 @@ fn list(args: UsersListArgs) -> Result<()> {
                         })
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             }
             UsersFormat::Text => {
                 if users.is_empty() {
@@ -133,7 +133,7 @@ fn list(args: UsersListArgs) -> Result<()> {
                     );
                 }
                 for u in &users {
-                    println!(
+                    outln!(
                         "{}\t{}\t{}\t{} active token(s)\t{}",
                         u.user.name,
                         u.user.role.as_str(),

@@ -73,9 +73,11 @@ fn import(args: SurveysImportArgs) -> Result<()> {
             }
         );
     }
-    println!(
+    outln!(
         "imported {} answer(s), {} already stored unchanged, {} follow-up task(s) opened",
-        outcome.stored, outcome.unchanged, outcome.tasks_opened
+        outcome.stored,
+        outcome.unchanged,
+        outcome.tasks_opened
     );
     Ok(())
 }
@@ -276,9 +278,11 @@ pub fn improvements(command: ImprovementsCommand) -> Result<()> {
                 store.close().await;
                 added
             })?;
-            println!(
+            outln!(
                 "improvement {} logged: {} (check on {})",
-                added.id, added.title, added.check
+                added.id,
+                added.title,
+                added.check
             );
             Ok(())
         }

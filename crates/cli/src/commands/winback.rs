@@ -34,7 +34,7 @@ pub fn run(command: WinbackCommand) -> Result<()> {
                     } else {
                         "opened"
                     };
-                    println!("customer {}: {word} case {}", o.customer_id, o.case_id);
+                    outln!("customer {}: {word} case {}", o.customer_id, o.case_id);
                 }
                 store.close().await;
             }
@@ -43,7 +43,7 @@ pub fn run(command: WinbackCommand) -> Result<()> {
                 let store = open_store(&a.db.url()).await?;
                 let user = acting(&store, &a.user).await?;
                 let attempt = record_attempt(&store, Scope::All, &user, &settings).await?;
-                println!(
+                outln!(
                     "case {}: attempt {} recorded ({} by {})",
                     attempt.case_id,
                     attempt.id,
@@ -59,12 +59,12 @@ pub fn run(command: WinbackCommand) -> Result<()> {
                 match a.format {
                     WinbackFormat::Json => {
                         let list: Vec<Value> = cases.iter().map(case_json).collect();
-                        println!(
+                        outln!(
                             "{}",
                             serde_json::to_string_pretty(&json!({"total": total, "cases": list}))?
                         );
                     }
-                    WinbackFormat::Text => print_cases(total, &cases),
+                    WinbackFormat::Text => print_cases(total, &cases)?,
                 }
                 store.close().await;
             }
@@ -74,9 +74,9 @@ pub fn run(command: WinbackCommand) -> Result<()> {
                 let report = winback_report(&store, Scope::All, &settings).await?;
                 match a.format {
                     WinbackFormat::Json => {
-                        println!("{}", serde_json::to_string_pretty(&report_json(&report))?)
+                        outln!("{}", serde_json::to_string_pretty(&report_json(&report))?)
                     }
-                    WinbackFormat::Text => print_report(&report),
+                    WinbackFormat::Text => print_report(&report)?,
                 }
                 store.close().await;
             }
@@ -179,8 +179,8 @@ pub fn report_json(r: &WinBackReport) -> Value {
     })
 }
 
-fn print_cases(total: i64, cases: &[CaseRecord]) {
-    println!(
+fn print_cases(total: i64, cases: &[CaseRecord]) -> anyhow::Result<()> {
+    outln!(
         "{total} case(s){}",
         if cases.len() as i64 == total {
             String::new()
@@ -189,7 +189,7 @@ fn print_cases(total: i64, cases: &[CaseRecord]) {
         }
     );
     for c in cases {
-        println!(
+        outln!(
             "{:>6}  {:<16} {:<12} opened {}  {:<13} reason {:<16} offer {:<20} attempts {}{}",
             c.id,
             c.external_id,
@@ -204,17 +204,18 @@ fn print_cases(total: i64, cases: &[CaseRecord]) {
                 .unwrap_or_default(),
         );
     }
+    Ok(())
 }
 
 fn percent(rate: Option<f64>) -> String {
     rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0))
 }
 
-fn print_funnel_rows(title: &str, rows: &[FunnelRow]) {
-    println!("\nby {title}:");
+fn print_funnel_rows(title: &str, rows: &[FunnelRow]) -> anyhow::Result<()> {
+    outln!("\nby {title}:");
     for r in rows {
         let f = &r.funnel;
-        println!(
+        outln!(
             "  {:<24} cases {:>6}  contacted {:>6}  answered {:>6}  returned {:>6} ({})",
             r.key.as_deref().unwrap_or("(not given)"),
             f.lost,
@@ -224,20 +225,26 @@ fn print_funnel_rows(title: &str, rows: &[FunnelRow]) {
             percent(f.return_rate().map(|x| x.0)),
         );
     }
+    Ok(())
 }
 
-fn print_report(r: &WinBackReport) {
+fn print_report(r: &WinBackReport) -> anyhow::Result<()> {
     let f = &r.total;
-    println!("win-back report as of {}", r.as_of);
-    println!(
+    outln!("win-back report as of {}", r.as_of);
+    outln!(
         "funnel: lost {} → contacted {} → answered {} → returned {} → still buying after 90 days {} (of {} judged)",
-        f.lost, f.contacted, f.answered, f.returned, f.still_buying, f.still_buying_judged
+        f.lost,
+        f.contacted,
+        f.answered,
+        f.returned,
+        f.still_buying,
+        f.still_buying_judged
     );
-    print_funnel_rows("reason", &r.by_reason);
-    print_funnel_rows("offer", &r.by_offer);
-    print_funnel_rows("channel", &r.by_channel);
-    print_funnel_rows("manager", &r.by_manager);
-    println!(
+    print_funnel_rows("reason", &r.by_reason)?;
+    print_funnel_rows("offer", &r.by_offer)?;
+    print_funnel_rows("channel", &r.by_channel)?;
+    print_funnel_rows("manager", &r.by_manager)?;
+    outln!(
         "\nregained over {} days after the return: revenue {}, profit {} ({} returned case(s))",
         r.regained_days,
         r.regained_revenue,
@@ -245,7 +252,7 @@ fn print_report(r: &WinBackReport) {
         r.regained.len()
     );
     let c = &r.consumers;
-    println!(
+    outln!(
         "consumers: {} of {} lost returned ({}; the mark is at least 1%: {})",
         c.returned,
         c.lost,
@@ -256,11 +263,13 @@ fn print_report(r: &WinBackReport) {
             None => "no lost customers",
         }
     );
-    println!(
+    outln!(
         "business clients: {} of {} lost returned (each one counts)",
-        r.companies_returned, r.companies_lost
+        r.companies_returned,
+        r.companies_lost
     );
     if r.settled > 0 {
         eprintln!("{} case(s) settled from the orders", r.settled);
     }
+    Ok(())
 }
