@@ -80,25 +80,6 @@ impl Store {
             .collect())
     }
 
-    /// Records the horizon (days) over which the snapshot of `as_of` forecast CLV; scoring
-    /// calls this beside writing the snapshot.
-    pub async fn record_clv_horizon(&self, as_of: Day, days: u32) -> Result<()> {
-        if days == 0 {
-            return Err(StoreError::invalid("clv_horizon_days", "must be positive"));
-        }
-        dispatch!(self, pool => {
-            sqlx::query(
-                "INSERT INTO snapshot_horizons (as_of, clv_horizon_days) VALUES ($1, $2)
-                 ON CONFLICT (as_of) DO UPDATE SET clv_horizon_days = excluded.clv_horizon_days",
-            )
-            .bind(day_to_db(as_of))
-            .bind(i64::from(days))
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
     /// The CLV horizon of the snapshot of `as_of`, when scoring recorded it (snapshots written
     /// before this version have none).
     pub async fn clv_horizon(&self, as_of: Day) -> Result<Option<u32>> {
