@@ -2,7 +2,6 @@
 //! source), in English or Russian headers, read the way the customers file is (encodings,
 //! separators, xlsx), and any small table for the commands that read one (planned contacts).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use clientele_core::bounds::check_id;
@@ -10,7 +9,7 @@ use clientele_core::contact_policy::Channel;
 use clientele_core::{Day, RowRef};
 
 use crate::columns::normalize_header;
-use crate::customers::{column_date_format, header_row, read_rows};
+use crate::customers::{column_date_format, header_columns, header_row, read_rows};
 use crate::limits::ImportLimits;
 use crate::pipeline::{ImportError, Reject};
 use crate::values::{DateFormat, parse_date};
@@ -137,20 +136,14 @@ pub fn read_consents(
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_index].1;
-    let mut columns: HashMap<Field, usize> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        if let Some(f) = field(name) {
-            if let Some(&j) = columns.get(&f) {
-                return Err(format_err(format!(
-                    "columns '{}' and '{}' both look like the {}; rename one",
-                    header[j],
-                    name,
-                    f.name()
-                )));
-            }
-            columns.insert(f, i);
-        }
-    }
+    let columns = header_columns(header, field).map_err(|c| {
+        format_err(format!(
+            "columns '{}' and '{}' both look like the {}; rename one",
+            header[c.first],
+            header[c.second],
+            c.field.name()
+        ))
+    })?;
     let missing: Vec<&str> = [Field::Customer, Field::Channel, Field::Granted, Field::Day]
         .into_iter()
         .filter(|f| !columns.contains_key(f))

@@ -123,18 +123,12 @@ pub fn read_customers_with(
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_index].1;
-    let mut columns: HashMap<ProfileField, usize> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        if let Some(f) = profile_field(name) {
-            if let Some(&j) = columns.get(&f) {
-                return Err(format_err(format!(
-                    "columns '{}' and '{}' both look like {f:?}; rename one",
-                    header[j], name
-                )));
-            }
-            columns.insert(f, i);
-        }
-    }
+    let columns = header_columns(header, profile_field).map_err(|c| {
+        format_err(format!(
+            "columns '{}' and '{}' both look like {:?}; rename one",
+            header[c.first], header[c.second], c.field
+        ))
+    })?;
     if ![ProfileField::Id, ProfileField::Email, ProfileField::Phone]
         .iter()
         .any(|f| columns.contains_key(f))
@@ -311,6 +305,36 @@ pub fn header_row(rows: &[(u64, Vec<String>)]) -> Option<usize> {
         .position(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
 }
 
+/// Two columns of a header that name the same field: their indexes and the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ColumnClash<F> {
+    pub first: usize,
+    pub second: usize,
+    pub field: F,
+}
+
+/// The columns of a small table's `header` that `field` recognises, each field at most once; a
+/// second column naming a field already seen is a clash, which the caller words for its file.
+pub fn header_columns<F: Copy + Eq + std::hash::Hash>(
+    header: &[String],
+    field: impl Fn(&str) -> Option<F>,
+) -> Result<HashMap<F, usize>, ColumnClash<F>> {
+    let mut columns = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        if let Some(f) = field(name) {
+            if let Some(&first) = columns.get(&f) {
+                return Err(ColumnClash {
+                    first,
+                    second: i,
+                    field: f,
+                });
+            }
+            columns.insert(f, i);
+        }
+    }
+    Ok(columns)
+}
+
 /// The date format of `column` among a small table's data rows, guessed from its first 500
 /// non-empty cells (`allow_serial` as in [`guess_date_format`]); `None` when no format fits.
 pub(crate) fn column_date_format(
@@ -406,4 +430,37 @@ pub(crate) fn read_rows(
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ColumnClash, header_columns};
+
+    fn header(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn field(name: &str) -> Option<&'static str> {
+        match name {
+            "Клиент" | "Customer" => Some("customer"),
+            "Дата" => Some("date"),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn header_columns_maps_known_names_and_names_both_columns_of_a_clash() {
+        let columns = header_columns(&header(&["Клиент", "Сумма", "Дата"]), field).unwrap();
+        assert_eq!(columns.len(), 2);
+        assert_eq!(columns["customer"], 0);
+        assert_eq!(columns["date"], 2);
+        assert_eq!(
+            header_columns(&header(&["Дата", "Клиент", "x", "Customer"]), field),
+            Err(ColumnClash {
+                first: 1,
+                second: 3,
+                field: "customer"
+            })
+        );
+    }
 }

@@ -3,14 +3,14 @@
 //! English or Russian headers, read the way the customers file is (encodings, separators,
 //! xlsx), every refused row named with its line, column and reason.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use clientele_core::bounds::{MAX_AMOUNT, check_id, check_name, day_in_bounds};
 use clientele_core::{Day, Money, RowRef};
 
 use crate::columns::normalize_header;
-use crate::customers::{column_date_format, header_row, read_rows};
+use crate::customers::{column_date_format, header_columns, header_row, read_rows};
 use crate::limits::ImportLimits;
 use crate::pipeline::{ImportError, Reject};
 use crate::values::{DateFormat, detect_number_format, parse_date, parse_money};
@@ -113,20 +113,14 @@ pub fn read_products(
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_index].1;
-    let mut columns: HashMap<Field, usize> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        if let Some(f) = field(name) {
-            if let Some(&j) = columns.get(&f) {
-                return Err(format_err(format!(
-                    "columns '{}' and '{}' both look like the {}; rename one",
-                    header[j],
-                    name,
-                    f.name()
-                )));
-            }
-            columns.insert(f, i);
-        }
-    }
+    let columns = header_columns(header, field).map_err(|c| {
+        format_err(format!(
+            "columns '{}' and '{}' both look like the {}; rename one",
+            header[c.first],
+            header[c.second],
+            c.field.name()
+        ))
+    })?;
     if !columns.contains_key(&Field::Product) {
         return Err(format_err(format!(
             "no product column among the headers: {} (expected product, and optionally name, category, launch date, unit cost, partner)",

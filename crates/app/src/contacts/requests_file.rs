@@ -9,7 +9,7 @@ use clientele_core::RowRef;
 use clientele_core::contact_policy::{ChannelSet, MessageKind, Module};
 use clientele_ingest::columns::normalize_header;
 use clientele_ingest::consents::{channel_word, read_table};
-use clientele_ingest::customers::header_row;
+use clientele_ingest::customers::{header_columns, header_row};
 use clientele_ingest::limits::ImportLimits;
 use clientele_ingest::pipeline::Reject;
 use clientele_store::{Store, StoreError};
@@ -31,9 +31,8 @@ pub async fn read_requests(
         return Ok((Vec::new(), Vec::new()));
     };
     let header = &rows[header_at].1;
-    let mut columns: HashMap<&'static str, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        let name = match normalize_header(h).as_str() {
+    let columns = header_columns(header, |h| {
+        Some(match normalize_header(h).as_str() {
             "customer" | "customer id" | "client" | "клиент" | "код клиента" => {
                 "customer"
             }
@@ -42,15 +41,16 @@ pub async fn read_requests(
             "channels" | "channel" | "каналы" | "канал" => "channels",
             "priority" | "приоритет" => "priority",
             "subject" | "about" | "тема" | "повод" => "subject",
-            _ => continue,
-        };
-        if columns.insert(name, i).is_some() {
-            anyhow::bail!(
-                "{}: two columns look like the {name}; rename one",
-                path.display()
-            );
-        }
-    }
+            _ => return None,
+        })
+    })
+    .map_err(|c| {
+        anyhow::anyhow!(
+            "{}: two columns look like the {}; rename one",
+            path.display(),
+            c.field
+        )
+    })?;
     for needed in ["customer", "kind", "subject"] {
         if !columns.contains_key(needed) {
             anyhow::bail!(
