@@ -56,6 +56,7 @@ pub struct ExecutorSettings {
 
 /// Runs a scheduler until the process is stopped.
 pub async fn run_scheduler(settings: SchedulerSettings) -> Result<(), EngineError> {
+    crate::node_log::install();
     let session_builder = Arc::new(|config| {
         let mut state = default_session_builder(config)?;
         for f in clientele_functions() {
@@ -94,6 +95,7 @@ pub fn executor_functions() -> BallistaFunctionRegistry {
 
 /// Runs an executor until the process is stopped or the scheduler tells it to stop.
 pub async fn run_executor(settings: ExecutorSettings) -> Result<(), EngineError> {
+    crate::node_log::install();
     let config = ExecutorProcessConfig {
         bind_host: settings.bind_host.to_string(),
         external_host: settings.external_host.clone(),

@@ -239,6 +239,7 @@ pub fn import(
         ));
     }
     let accepted: u64 = files.iter().map(|f| f.accepted).sum();
+    lines_add_up(kept_lines, accepted)?;
     let mut rejects = Vec::new();
     if kept_lines < accepted {
         let numbering = SourceNumbering::new(paths, &exports)?;
@@ -434,4 +435,37 @@ pub fn scores_by_id(
     })?;
     all.sort_unstable_by(|a, b| a.customer_id.cmp(&b.customer_id));
     Ok(all)
+}
+
+/// The summaries and the line counts come from separate jobs. A shuffle that repeats a partition
+/// (seen on Ballista's static planner when an executor was killed mid-job) counts lines twice and
+/// sums their amounts twice: more kept lines than the files hold is such a result, never used.
+/// Fewer (a lost partition) is caught where the duplicates listed must make up the difference.
+fn lines_add_up(kept_lines: u64, accepted: u64) -> Result<(), EngineError> {
+    if kept_lines > accepted {
+        return Err(EngineError::Query(format!(
+            "the summaries count {kept_lines} lines but the files hold {accepted} up to the \
+             as-of day: part of the job's data was read twice (an executor lost mid-job?); \
+             nothing of this result was used, run the job again"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_holding_more_lines_than_the_files_are_refused() {
+        assert!(lines_add_up(10, 10).is_ok());
+        assert!(lines_add_up(9, 10).is_ok());
+        let e = lines_add_up(11, 10).unwrap_err();
+        assert!(matches!(e, EngineError::Query(_)));
+        assert!(
+            e.to_string()
+                .contains("count 11 lines but the files hold 10"),
+            "{e}"
+        );
+    }
 }

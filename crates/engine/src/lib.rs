@@ -27,6 +27,8 @@ pub mod functions;
 #[cfg(feature = "distributed")]
 pub mod job;
 #[cfg(feature = "distributed")]
+pub mod node_log;
+#[cfg(feature = "distributed")]
 pub mod parquet_in;
 #[cfg(feature = "distributed")]
 pub mod parquet_out;

@@ -44,6 +44,9 @@ impl Node {
         let out = std::fs::File::create(&log).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_clientele-cluster"))
             .args(args)
+            // Ballista's own account (executors lost, tasks reset, fetches failed) in the log a
+            // failing test prints.
+            .env("CLIENTELE_LOG", "info")
             .stdout(Stdio::from(out.try_clone().unwrap()))
             .stderr(Stdio::from(out))
             .spawn()
@@ -244,9 +247,9 @@ fn a_job_past_its_deadline_is_cancelled_and_fails_clearly() {
     assert!(before.elapsed() < Duration::from_secs(1));
 }
 
-/// How long the kill test's jobs may take: far more than they need (seconds), far less than a
-/// hang the test must not wait out.
-const KILL_TEST_DEADLINE: Duration = Duration::from_secs(180);
+/// How long the kill test's jobs may take: far more than they need (8-40 s, at load 15 on 2
+/// cores), far less than a hang the test must not wait out.
+const KILL_TEST_DEADLINE: Duration = Duration::from_secs(120);
 
 #[test]
 fn an_executor_killed_mid_job_never_gives_wrong_numbers() {
@@ -277,11 +280,16 @@ fn an_executor_killed_mid_job_never_gives_wrong_numbers() {
                 started.elapsed()
             );
         }
+        // Failing clearly is the other honest outcome: the engine's error, or the deadline that
+        // cancelled the job on the scheduler. Ballista 55's adaptive planner sometimes never
+        // relaunches a finished stage's task the lost executor held (in about 1 run of 10 here,
+        // the scheduler's log then says "Reset 1 tasks for successful job/stage"): the deadline
+        // ends that job, and no number of it is used.
         Err(e) => {
             let message = e.to_string();
             eprintln!("the job failed after {:?}: {message}", started.elapsed());
             assert!(
-                matches!(e, EngineError::Query(_)),
+                matches!(e, EngineError::Query(_) | EngineError::Deadline { .. }),
                 "{message}\n{}",
                 cluster.logs()
             );
