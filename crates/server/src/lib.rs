@@ -26,6 +26,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod listen;
+mod read_audit;
 mod routes;
 pub mod security;
 pub mod throttle;
@@ -265,6 +266,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
         .merge(routes::users::router())
+        .merge(routes::audit::router())
         .merge(routes::surveys::router())
 }
 

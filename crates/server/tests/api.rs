@@ -7,6 +7,8 @@
 mod assess;
 #[path = "api/audit_queue.rs"]
 mod audit_queue;
+#[path = "api/audit_reads.rs"]
+mod audit_reads;
 #[path = "api/calendar.rs"]
 mod calendar;
 #[path = "api/campaigns.rs"]
