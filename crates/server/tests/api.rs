@@ -20,6 +20,8 @@ mod contacts;
 mod portfolio;
 #[path = "api/queue.rs"]
 mod queue;
+#[path = "api/request_timeout.rs"]
+mod request_timeout;
 #[path = "api/scoring.rs"]
 mod scoring;
 #[path = "api/security.rs"]
