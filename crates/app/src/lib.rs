@@ -22,6 +22,7 @@
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //! | [`winback`] | win-back cases, campaigns, the playbook file, the daily queue and its outcomes |
+//! | [`audit`] | the audit log read by an admin: filters checked, pages, the export bound |
 //! | [`assess`] | the express self-assessment: shipped TOML checklists and the company's own, answers, the report |
 //! | [`portfolio`] | the product portfolio: life-cycle stages, tags, bundles, from the store or files; the products file |
 //! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
@@ -34,6 +35,7 @@
 
 pub mod analyze;
 pub mod assess;
+pub mod audit;
 pub mod calendar;
 pub mod calibration;
 pub mod clock;

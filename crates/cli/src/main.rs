@@ -78,6 +78,7 @@ fn main() -> ExitCode {
         Command::Users(u) => commands::users::users(u),
         Command::Assess(a) => commands::assess::run(a),
         Command::Portfolio(p) => commands::portfolio::run(p),
+        Command::Audit(a) => commands::audit::run(a),
         Command::Surveys(s) => commands::voice::surveys(s),
         Command::Nps(n) => commands::voice::nps(n),
         Command::Improvements(i) => commands::voice::improvements(i),

@@ -10,6 +10,7 @@
 //! and the test fails at the end naming every failure and those files.
 
 mod browser {
+    pub mod audit;
     pub mod harness;
     pub mod page;
     pub mod survey_link;
@@ -107,6 +108,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))
+    }),
+    ("a_search_shows_in_the_audit_log", |w| {
+        Box::pin(browser::audit::a_search_shows_in_the_audit_log(w))
     }),
 ];
 

@@ -26,6 +26,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod listen;
+mod read_audit;
 mod routes;
 pub mod security;
 pub mod throttle;
@@ -61,6 +62,9 @@ pub struct Settings {
     /// Seconds a connection has to send a request's header, from opening or from its previous
     /// answer (so also how long an idle kept-alive connection stays open).
     pub header_read_timeout_seconds: u64,
+    /// Seconds a request has from its header to its answer's head (its body read included);
+    /// past that it is stopped and answered 503.
+    pub request_timeout_seconds: u64,
     /// Connections open at once at most; more are closed as they come.
     pub max_connections: usize,
     /// Audit entries waiting to be written at most (see [`audit::AuditLog`]): past that, an
@@ -82,6 +86,7 @@ impl Default for Settings {
             sqlite_card_readers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             sign_in_throttle: throttle::ThrottlePolicy::default(),
             header_read_timeout_seconds: 10,
+            request_timeout_seconds: 300,
             max_connections: 1024,
             audit_queue_entries: 65_536,
         }
@@ -204,6 +209,9 @@ impl Server {
                 self.state.settings.header_read_timeout_seconds.max(1),
             ),
             max_connections: self.state.settings.max_connections.max(1),
+            request_timeout: std::time::Duration::from_secs(
+                self.state.settings.request_timeout_seconds.max(1),
+            ),
         };
         let audit = self.state.audit.clone();
         let served = listen::serve(self.listener, app(self.state), limits, shutdown).await;
@@ -265,6 +273,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
         .merge(routes::users::router())
+        .merge(routes::audit::router())
         .merge(routes::surveys::router())
 }
 

@@ -5,6 +5,12 @@
 //! past that, new connections are closed at once, so a flood of half-open connections can
 //! neither exhaust the process's file descriptors nor hold the server's memory (300 of them stayed
 //! open forever under `axum::serve`, which sets no timeout). HTTP/1.1 only, as before.
+//!
+//! Each request has [`Settings::request_timeout_seconds`](crate::Settings) from its header to
+//! its answer's head (reading the body included): past that the handler is dropped (its
+//! transaction rolls back) and the client gets 503 with the error body, so a stalled body or
+//! a stuck query cannot hold a connection and its memory for ever. A download being streamed
+//! is not cut: its head has been answered.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -29,6 +35,25 @@ const DRAIN: Duration = Duration::from_secs(30);
 pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     pub max_connections: usize,
+    /// From a request's header to its answer's head.
+    pub request_timeout: Duration,
+}
+
+/// The 503 a request gets when it has run out of time.
+fn timed_out(limit: Duration) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = serde_json::json!({"error": {
+        "code": "timeout",
+        "message": format!(
+            "the request took longer than {} s and was stopped; nothing of it was kept",
+            limit.as_secs()
+        ),
+    }});
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets the requests in flight
@@ -62,13 +87,19 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let router = app.clone();
+        let request_timeout = limits.request_timeout;
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             // The sign-in throttle reads the client's address from here.
             request.extensions_mut().insert(ConnectInfo(addr));
             let mut router = router.clone();
             async move {
-                let response = router.call(request.map(Body::new)).await;
-                Ok::<_, Infallible>(response.unwrap_or_else(|never| match never {}))
+                let answered =
+                    tokio::time::timeout(request_timeout, router.call(request.map(Body::new)))
+                        .await;
+                Ok::<_, Infallible>(match answered {
+                    Ok(response) => response.unwrap_or_else(|never| match never {}),
+                    Err(_) => timed_out(request_timeout),
+                })
             }
         });
         let watcher = graceful.watcher();

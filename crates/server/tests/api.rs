@@ -7,6 +7,8 @@
 mod assess;
 #[path = "api/audit_queue.rs"]
 mod audit_queue;
+#[path = "api/audit_reads.rs"]
+mod audit_reads;
 #[path = "api/calendar.rs"]
 mod calendar;
 #[path = "api/campaigns.rs"]
@@ -18,6 +20,8 @@ mod contacts;
 mod portfolio;
 #[path = "api/queue.rs"]
 mod queue;
+#[path = "api/request_timeout.rs"]
+mod request_timeout;
 #[path = "api/scoring.rs"]
 mod scoring;
 #[path = "api/security.rs"]

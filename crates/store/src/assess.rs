@@ -118,7 +118,7 @@ impl Store {
         }
         let at = now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             sqlx::query("DELETE FROM assess_responses WHERE checklist = $1 AND respondent = $2 AND day = $3")
                 .bind(checklist)
                 .bind(respondent)

@@ -31,6 +31,30 @@ use sqlx::{PgPool, SqlitePool};
 use crate::error::{Result, StoreError};
 
 /// Opens (creating if needed) a SQLite file as a pool of eight connections.
+/// The `BEGIN` of a transaction that reads and then writes: SQLite's plain `BEGIN` is deferred,
+/// takes a read snapshot at the first read, and fails its first write at once with "database is
+/// locked" when anyone else committed meanwhile (the busy timeout does not apply to that
+/// upgrade); `BEGIN IMMEDIATE` takes the write lock at the start, waiting for it under the busy
+/// timeout, so such a transaction waits its turn instead of failing (issue 23, item 3). On
+/// PostgreSQL a plain `BEGIN`: its row locks and MVCC need nothing more.
+pub(crate) trait BeginWrite {
+    const BEGIN_WRITE: &'static str;
+}
+
+impl BeginWrite for SqlitePool {
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+}
+
+impl BeginWrite for PgPool {
+    const BEGIN_WRITE: &'static str = "BEGIN";
+}
+
+/// The `BEGIN` for a writing transaction on `pool`'s backend (see [`BeginWrite`]):
+/// `pool.begin_with(dialect::begin_write(pool))`.
+pub(crate) fn begin_write<P: BeginWrite>(_: &P) -> &'static str {
+    P::BEGIN_WRITE
+}
+
 pub(crate) async fn open_sqlite(path: &str) -> Result<SqlitePool> {
     let options = SqliteConnectOptions::new()
         .filename(path)

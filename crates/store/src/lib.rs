@@ -24,7 +24,7 @@
 //!   churn, the dashboard's reads, the movement rules;
 //! - `users/`: accounts, API tokens, passwords, languages; browser sessions; disabling,
 //!   removing users and revoking their tokens (`users/admin.rs`);
-//! - `audit/`: the audit log and its SQLite writer thread;
+//! - `audit/`: the audit log, its SQLite writer thread, and its filtered pages for admins;
 //! - `contacts/`: the contact policy's storage (consent history, preferences, caps per rung,
 //!   the policy's bulk inputs) and the contact log, written through `Store::record_contacts`;
 //! - `calendar/`: the client calendar — personal dates entered by users and files, the dossier
@@ -85,7 +85,9 @@ pub use clientele_core::{Day, Money};
 pub use assess::{
     MAX_ANSWERS, MAX_ASSESS_NAME_CHARS, MAX_CHECKLIST_BYTES, StoredChecklist, StoredResponse,
 };
-pub use audit::{AuditEntry, NewAuditEntry, SqliteAuditWriter};
+pub use audit::{
+    AuditEntry, AuditFilter, AuditPage, AuditRecord, NewAuditEntry, SqliteAuditWriter, read_action,
+};
 pub use calendar::{
     GreetingDossier, GreetingDraft, MAX_DATE_IMPORT_ROWS, MAX_GREETING_CHARS, NewGreetingDraft,
     PersonalDateImportRow,

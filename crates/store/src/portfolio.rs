@@ -124,7 +124,7 @@ impl Store {
         }
         let at = now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             for p in products {
                 sqlx::query(
                     "INSERT INTO products (sku, name, category, launch_day, unit_cost, partner, updated_at)

@@ -176,7 +176,7 @@ impl Store {
             .await?;
         }
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             for sql in [
                 "DELETE FROM customer_contacts WHERE customer_id = $1",
                 "DELETE FROM consents WHERE customer_id = $1",

@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod assess;
+pub mod audit;
 pub mod calendar;
 pub mod campaign;
 pub mod common;
@@ -89,6 +90,9 @@ pub enum Command {
     /// The express self-assessment: checklists, answers, the report per area with the spread.
     #[command(subcommand)]
     Assess(assess::AssessCommand),
+    /// The audit log (admins' record of who viewed, listed, searched, exported or changed which
+    /// customers), newest first, filtered by user, action and days.
+    Audit(audit::AuditArgs),
     /// The product portfolio: life-cycle stages, bestsellers, longsellers, blockbusters,
     /// line-cut candidates, the product of the month and bundles, from order files or the store.
     Portfolio(portfolio::PortfolioArgs),

@@ -181,6 +181,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_read_timeout: u64,
+    /// Seconds a request has from its header to its answer (reading its body included); past
+    /// that it is stopped, nothing of it is kept, and the client gets 503. Downloads already
+    /// answered are not cut.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub request_timeout: u64,
     /// Connections open at once at most; more are closed as they come.
     #[arg(long, value_name = "N", default_value_t = 1024,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]

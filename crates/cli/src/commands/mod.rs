@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod assess;
+pub mod audit;
 pub mod calendar;
 pub mod campaign;
 #[cfg(feature = "distributed")]

@@ -41,6 +41,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
         database_url: url.clone(),
         secure_cookie: args.secure_cookie,
         header_read_timeout_seconds: args.header_read_timeout,
+        request_timeout_seconds: args.request_timeout,
         max_connections: args.max_connections as usize,
         ..Settings::default()
     };

@@ -82,6 +82,25 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
+impl ListQuery {
+    /// The filters as words for the audit log (`q=Ив status=lost after=40`).
+    fn describe(&self) -> String {
+        let after = self.after.map(|a| a.to_string());
+        [
+            ("q", self.q.as_ref()),
+            ("rung", self.rung.as_ref()),
+            ("status", self.status.as_ref()),
+            ("subgroup", self.subgroup.as_ref()),
+            ("manager", self.manager.as_ref()),
+            ("after", after.as_ref()),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+}
+
 fn parse_rung(text: &str) -> Result<Rung, ApiError> {
     Rung::parse(text).ok_or_else(|| {
         ApiError::invalid(
@@ -331,6 +350,7 @@ async fn list_customers(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CustomerPage>, ApiError> {
     let limit = page_limit(q.limit, &state.settings)?;
+    let described = q.describe();
     let filter = CustomerFilter {
         rung: q.rung.as_deref().map(parse_rung).transpose()?,
         status: q.status.as_deref().map(parse_status).transpose()?,
@@ -343,6 +363,17 @@ async fn list_customers(
         .store
         .list_customers(auth.scope(), &filter, q.after, limit)
         .await?;
+    let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    state.audit.list_read(
+        &auth.user.name,
+        "api",
+        filter
+            .search
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty()),
+        &described,
+        &ids,
+    );
     Ok(Json(CustomerPage {
         as_of: page.as_of.map(|d| d.to_string()),
         items: page.items.into_iter().map(CustomerItem::from).collect(),

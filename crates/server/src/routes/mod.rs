@@ -1,6 +1,7 @@
 //! One module per resource, each with its own `router()`.
 
 pub mod assess;
+pub mod audit;
 pub mod calendar;
 pub mod campaigns;
 pub mod contacts;

@@ -47,6 +47,12 @@ async fn list_notes(
 ) -> Result<Json<Notes>, ApiError> {
     state.store.visible_customer(auth.scope(), id).await?;
     let notes = state.store.notes(id).await?;
+    state.audit.record(
+        &auth.user.name,
+        clientele_store::read_action::NOTES,
+        Some(id),
+        &format!("{} notes (api)", notes.len()),
+    );
     Ok(Json(Notes {
         items: notes.into_iter().map(Note::from).collect(),
     }))

@@ -165,6 +165,14 @@ fn internal(tr: Tr, e: impl std::fmt::Display) -> WebError {
     }
 }
 
+/// The list's name in the audit log (its page's path).
+fn list_name(list: ValueList) -> &'static str {
+    match list {
+        ValueList::AtRisk => "today",
+        ValueList::Lost => "lost",
+    }
+}
+
 async fn csv(
     state: AppState,
     user: WebUser,
@@ -186,6 +194,9 @@ async fn csv(
         CsvStyle::Excel => words_header(&tr),
     };
     let head = csv_chunk(style, &tr, Some(&header), &first).map_err(|e| internal(tr, e))?;
+    state
+        .audit
+        .export_read(&user.user.name, list_name(list), "csv", "");
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let more = first.len() == BATCH as usize;
     tokio::spawn(async move {
@@ -240,6 +251,9 @@ async fn xlsx(state: AppState, user: WebUser, list: ValueList) -> Result<Respons
         .await
         .map_err(|e| xlsx_failed(tr, e))?
         .map_err(|e| xlsx_failed(tr, e))?;
+    state
+        .audit
+        .export_read(&user.user.name, list_name(list), "xlsx", "");
     Ok(download(&file_name(list, "xlsx"), XLSX, Body::from(bytes)))
 }
 

@@ -126,6 +126,12 @@ pub async fn csv(
         &rows(&first.items, words.as_ref()),
     )
     .map_err(|e| internal(tr, e))?;
+    state.audit.export_read(
+        &user.user.name,
+        "customers",
+        "csv",
+        &crate::read_audit::decoded(&query.filters_query()),
+    );
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let store = state.store.clone();
     let mut next = first.next_after;
@@ -165,6 +171,12 @@ pub async fn xlsx(
     let tr = user.tr;
     let filter = query.filter(tr)?;
     let bytes = customers_xlsx(&state, user.scope(), &filter, tr).await?;
+    state.audit.export_read(
+        &user.user.name,
+        "customers",
+        "xlsx",
+        &crate::read_audit::decoded(&query.filters_query()),
+    );
     Ok(download("customers.xlsx", XLSX, Body::from(bytes)))
 }
 

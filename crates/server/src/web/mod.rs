@@ -27,6 +27,7 @@ use crate::auth::{SESSION_COOKIE, cookie_value};
 
 mod action_export;
 mod assess;
+mod audit;
 mod calendar;
 mod contacts;
 pub mod currency;
@@ -67,6 +68,8 @@ pub fn router() -> Router<AppState> {
         .route("/nps.csv", get(voice::csv))
         .route("/assess", get(assess::list))
         .route("/assess/{key}", get(assess::page).post(assess::submit))
+        .route("/audit", get(audit::page))
+        .route("/audit.csv", get(audit::csv))
         .route("/portfolio", get(portfolio::page))
         .route("/portfolio.csv", get(portfolio::csv))
         .route("/followups", get(followups::list))
@@ -300,13 +303,18 @@ impl Layout {
             ("portfolio", "/portfolio", "nav-portfolio"),
             ("assess", "/assess", "nav-assess"),
         ];
+        // The audit log is for admins: the link is shown to them only.
+        let admin = user.is_some_and(|u| u.user.role == Role::Admin);
+        let audit = admin.then_some(("audit", "/audit", "nav-audit"));
         Layout {
             lang: tr.code(),
             page,
             title,
             nav: PAGES
                 .iter()
-                .map(|&(name, href, key)| NavLink {
+                .copied()
+                .chain(audit)
+                .map(|(name, href, key)| NavLink {
                     href,
                     label: tr.get(key),
                     current: name == page || (page == "card" && name == "customers"),

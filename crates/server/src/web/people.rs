@@ -89,7 +89,7 @@ impl ListQuery {
     }
 
     /// The filters as a query string (without the cursor).
-    fn filters_query(&self) -> String {
+    pub(super) fn filters_query(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
             ("q", &self.q),
@@ -211,6 +211,14 @@ pub async fn list(
         .await
         .map_err(|e| WebError::store(e, tr))?;
     let filters = query.filters_query();
+    let ids: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    state.audit.list_read(
+        &user.user.name,
+        "web",
+        !query.q.trim().is_empty(),
+        &crate::read_audit::decoded(&filters),
+        &ids,
+    );
     let link = |key: &str, id: i64| {
         if filters.is_empty() {
             format!("/customers?{key}={id}")

@@ -63,7 +63,7 @@ impl Store {
             return Ok(());
         }
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             for chunk in entries.chunks(ROWS_PER_STATEMENT) {
                 let mut q = QueryBuilder::new(
                     "INSERT INTO audit_log (at, actor, action, customer_id, detail) ",

@@ -44,7 +44,7 @@ impl Store {
         let c = date.rule.columns();
         let at = now();
         let added: bool = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let existing: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM personal_dates WHERE customer_id = $1 AND label = $2 AND rule = $3
                    AND year IS NOT DISTINCT FROM $4 AND month IS NOT DISTINCT FROM $5
@@ -105,7 +105,7 @@ impl Store {
         }
         let at = now();
         let (added, present) = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let (mut added, mut present) = (0usize, 0usize);
             for r in rows {
                 let id: Option<i64> = sqlx::query_scalar(

@@ -174,7 +174,7 @@ impl Store {
         }
         let at = now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             for d in drafts {
                 sqlx::query(
                     "INSERT INTO greeting_drafts (customer_id, occasion, label, day, language, body, variant, created_at)
@@ -232,7 +232,7 @@ impl Store {
         }
         let at = now();
         let outcome: Result<()> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let same: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM greeting_drafts WHERE occasion = $1 AND day = $2 AND body = $3 AND id <> $4",
             )

@@ -108,7 +108,7 @@ impl Store {
         let at = now();
         let source = consent.source.trim();
         let id: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO consents (customer_id, channel, granted, day, source, recorded_at, recorded_by)
                  SELECT id, $2, $3, $4, $5, $6, $7 FROM customers
@@ -166,7 +166,7 @@ impl Store {
         }
         let at = now();
         let written: u64 = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let mut written = 0u64;
             for row in rows {
                 let c = &row.consent;

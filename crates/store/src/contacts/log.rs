@@ -221,7 +221,7 @@ impl Store {
         }
         let at = now();
         let ids: Vec<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let mut ids = Vec::with_capacity(entries.len());
             for chunk in entries.chunks(INSERT_BATCH) {
                 let mut q = sqlx::QueryBuilder::new(
@@ -295,7 +295,7 @@ impl Store {
     ) -> Result<ContactLogEntry> {
         let at = now();
         let customer: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let customer: Option<i64> = sqlx::query_scalar(
                 "UPDATE contact_log SET state = $2
                  WHERE id = $1 AND customer_id IN

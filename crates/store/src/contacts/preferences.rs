@@ -87,7 +87,7 @@ impl Store {
         }
         let at = now();
         let found: bool = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let updated = sqlx::query(
                 "UPDATE customers SET preferred_channel = $2
                  WHERE id = $1 AND ($3 IS NULL OR manager_user_id = $3)",
@@ -183,7 +183,7 @@ impl Store {
         let rung = cap.rung.map_or("default", Rung::as_str);
         let at = now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             sqlx::query(
                 "INSERT INTO contact_caps (rung, per_week, per_month) VALUES ($1, $2, $3)
                  ON CONFLICT (rung) DO UPDATE SET per_week = excluded.per_week, per_month = excluded.per_month",

@@ -63,7 +63,7 @@ impl Store {
         }
         let at = now();
         let id: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO notes (customer_id, author_user_id, author, created_at, body)
                  SELECT id, $2, $3, $4, $5 FROM customers
@@ -129,7 +129,7 @@ impl Store {
         }
         let at = now();
         let n = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let n = sqlx::query(
                 "UPDATE customers SET
                    name = COALESCE($3, name),

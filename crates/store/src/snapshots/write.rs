@@ -33,7 +33,7 @@ impl Store {
             .filter_map(|c| Some((ids.get(c.id).copied()?, c)))
             .collect();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             sqlx::query("DELETE FROM score_snapshots WHERE as_of = $1")
                 .bind(as_of)
                 .execute(&mut *tx)
@@ -126,7 +126,7 @@ impl Store {
     /// this is for snapshots written by other means, such as a bench's seeding).
     pub async fn refresh_dashboard(&self, as_of: Day) -> Result<()> {
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             refresh_aggregates!(tx, day_to_db(as_of));
             tx.commit().await?;
         });

@@ -105,7 +105,7 @@ impl Store {
         let hash = token_hash(&token);
         let at = now();
         let id: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO users (name, role, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (name) DO NOTHING RETURNING id",
@@ -180,7 +180,7 @@ impl Store {
             })?
             .to_string();
         let n = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let n = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
                 .bind(user_id)
                 .bind(&hash)

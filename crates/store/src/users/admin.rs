@@ -91,7 +91,7 @@ impl Store {
     pub async fn disable_user(&self, id: i64) -> Result<UserRow> {
         self.keep_an_admin(id, "disabling them").await?;
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL")
                 .bind(id)
                 .bind(now())
@@ -139,7 +139,7 @@ impl Store {
         let at = now();
         let token = reissue.then(new_token);
         let revoked = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let n = sqlx::query(
                 "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
             )

@@ -540,7 +540,7 @@ impl Store {
         }
         let at = now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             if resolve {
                 sqlx::query(
                     "UPDATE feedback SET resolved_at = $1, resolved_by = $2, resolution = $3,

@@ -358,7 +358,7 @@ impl Store {
             },
         };
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let mut q = sqlx::QueryBuilder::new("UPDATE followup_tasks SET ");
             match action {
                 TaskAction::Take => {

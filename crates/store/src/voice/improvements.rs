@@ -205,7 +205,7 @@ impl Store {
         }
         let at = now();
         let id: i64 = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO improvements (title, owner, hypothesis, target_kind, target, start_day, check_day, created_at, created_by)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -268,7 +268,7 @@ impl Store {
         self.improvement(id).await?;
         let at = now();
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             sqlx::query(
                 "UPDATE improvements SET decision = $1, decision_note = $2, decided_at = $3, decided_by = $4 WHERE id = $5",
             )

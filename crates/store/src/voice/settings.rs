@@ -154,7 +154,7 @@ impl Store {
             .collect();
         let detail = detail.join(" ");
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             for (name, value) in &rows {
                 sqlx::query(
                     "INSERT INTO voice_settings (name, value) VALUES ($1, $2)

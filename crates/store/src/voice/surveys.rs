@@ -166,7 +166,7 @@ impl Store {
         let at = now();
         let name = new.name.trim();
         let id: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO surveys (name, kind, scale, touchpoint, link_days, closes_at, created_at, created_by)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -256,7 +256,7 @@ impl Store {
     pub async fn close_survey(&self, name: &str, at: i64, actor: &str) -> Result<Survey> {
         let survey = self.survey_by_name(name).await?;
         dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             sqlx::query("UPDATE surveys SET closes_at = $1 WHERE id = $2")
                 .bind(at)
                 .bind(survey.id)

@@ -286,7 +286,7 @@ impl Store {
         let treated = members.len() as i64 - control;
         let at = now();
         let id: i64 = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM campaigns WHERE name = $1")
                 .bind(name)
                 .fetch_optional(&mut *tx)

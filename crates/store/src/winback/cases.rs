@@ -295,7 +295,7 @@ impl Store {
         }
         let at = now();
         let opened: Vec<OpenedCase> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let mut opened = Vec::with_capacity(cases.len());
             for c in cases {
                 let visible: Option<i64> = sqlx::query_scalar(
@@ -430,7 +430,7 @@ impl Store {
         text_bound("offer", &update.offer)?;
         let at = now();
         let changed: u64 = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let done = sqlx::query(
                 "UPDATE winback_cases SET
                     reason = COALESCE($2, reason),
@@ -491,7 +491,7 @@ impl Store {
         let at = now();
         let subject = format!("win-back case {}", attempt.case_id);
         let id: Option<i64> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let customer: Option<i64> = sqlx::query_scalar(
                 "SELECT k.customer_id FROM winback_cases k JOIN customers c ON c.id = k.customer_id
                  WHERE k.id = $1 AND ($2 IS NULL OR c.manager_user_id = $2)",
@@ -682,7 +682,7 @@ impl Store {
         }
         let at = now();
         let changed: u64 = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let mut changed = 0;
             for (id, state, returned) in settled {
                 changed += sqlx::query(

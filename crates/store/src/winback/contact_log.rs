@@ -161,7 +161,7 @@ impl Store {
         let channel = record.channel.map(Channel::as_str);
         let subject = format!("queue: {}", record.action);
         let stored: Option<StoredQueueOutcome> = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let visible: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM customers WHERE id = $1 AND ($2 IS NULL OR manager_user_id = $2)",
             )

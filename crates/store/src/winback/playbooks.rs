@@ -31,7 +31,7 @@ impl Store {
         }
         let at = now();
         let id: i64 = dispatch!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(crate::dialect::begin_write(pool)).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO winback_playbooks (toml, saved_at, saved_by) VALUES ($1, $2, $3) RETURNING id",
             )

@@ -9,6 +9,7 @@ use clientele_store::{NewOrderLine, Store};
 use clientele_testdb::{Backend, TestDb};
 
 mod assess;
+mod audit;
 mod contacts;
 mod customers;
 mod db;
@@ -23,6 +24,7 @@ mod settings;
 mod snapshots;
 mod users;
 mod voice;
+mod write_lock;
 
 /// Runs `test` on SQLite, then on PostgreSQL, each on a fresh database.
 fn on_both<F, Fut>(test: F)

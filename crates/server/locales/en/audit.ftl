@@ -1,0 +1,23 @@
+# The audit log page for admins (issue 23, item 8).
+nav-audit = Audit log
+page-audit = Audit log
+audit-intro = Who viewed, listed, searched, exported or changed which customers, newest first. Reading this log is recorded too.
+audit-admins-only = The audit log is for admins.
+audit-user = User
+audit-action = Action
+audit-any-action = any
+audit-from = From
+audit-to = To (included)
+audit-apply = Show
+audit-times-utc = Times are in UTC.
+audit-empty = The audit log is empty: entries appear here once anyone views, lists, searches, exports or changes customers.
+audit-empty-filtered = No entry matches these filters. Widen the dates or clear the user and action.
+audit-col-id = Entry
+audit-col-at = When (UTC)
+audit-col-user = User
+audit-col-action = Action
+audit-col-customer = Customer
+audit-col-detail = What
+audit-newest = Newest
+audit-older = Older
+audit-export-too-many = More than { $max } entries match: narrow the dates or the user to download them.
