@@ -102,6 +102,10 @@ pub use customers::{
     MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, ReachContact,
     SurveyRecord, TouchKind, TouchRecord, UpcomingDate, ValueItem, ValueList, ValuePage, reach_of,
 };
+pub use customers::{
+    CardAnswer, CardAttempt, CardFeedback, CustomerActivity, CustomerMark, MAX_ACTIVITY_ROWS,
+    phone_tail,
+};
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};
 pub use orders::{

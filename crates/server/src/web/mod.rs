@@ -28,6 +28,7 @@ use crate::auth::{SESSION_COOKIE, cookie_value};
 mod action_export;
 mod assess;
 mod calendar;
+mod card_sections;
 mod contacts;
 pub mod currency;
 mod customer_export;

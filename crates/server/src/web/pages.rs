@@ -455,6 +455,8 @@ pub async fn flows(
 
 pub struct SegmentRow {
     pub segment: String,
+    /// The RFM cell's named segment (`Champions`); empty for ABC classes.
+    pub name: String,
     pub customers: String,
     pub customer_share: String,
     pub revenue: String,
@@ -470,6 +472,8 @@ struct ValuePage {
     chart: Option<String>,
     headline: Option<String>,
     abc: Vec<SegmentRow>,
+    /// The named RFM segments (issue 24, item 8), largest first.
+    named: Vec<SegmentRow>,
     rfm: Vec<SegmentRow>,
     currency: String,
 }
@@ -535,6 +539,12 @@ pub async fn value(
                     s.customers,
                     SegmentRow {
                         segment: s.segment.code(),
+                        name: match s.segment {
+                            Segment::Rfm(r) => {
+                                super::card_sections::rfm_segment_name(&tr, r.segment())
+                            }
+                            Segment::Abc(_) => String::new(),
+                        },
                         customers: tr.int(s.customers),
                         customer_share: tr.percent(s.customers as f64 / customers.max(1) as f64),
                         revenue: tr.money(s.revenue),
@@ -553,7 +563,9 @@ pub async fn value(
         }
         rows.into_iter().map(|(_, r)| r).collect()
     };
+    let named = named_segments(&tr, &segments);
     let page = ValuePage {
+        named,
         layout: user.layout("value", tr.get("page-value"), &uri.to_string()),
         t: tr,
         as_of: latest.map(|d| tr.with("as-of", &[("date", Arg::Text(tr.date(d)))])),
@@ -564,4 +576,40 @@ pub async fn value(
         currency: super::currency::sentence(&tr, &state.currency.get(&state.store).await),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The RFM cells summed into their named segments (every cell belongs to exactly one), largest
+/// first; the shares are of all buyers with an RFM cell.
+fn named_segments(tr: &Tr, segments: &[clientele_store::SegmentCount]) -> Vec<SegmentRow> {
+    use clientele_core::RfmSegment;
+    let mut sums: Vec<(RfmSegment, i64, i64)> =
+        RfmSegment::ALL.iter().map(|&s| (s, 0, 0)).collect();
+    for s in segments {
+        if let Segment::Rfm(r) = s.segment {
+            let at = RfmSegment::ALL
+                .iter()
+                .position(|&x| x == r.segment())
+                .unwrap_or(0);
+            sums[at].1 += s.customers;
+            sums[at].2 += s.revenue.units();
+        }
+    }
+    let customers: i64 = sums.iter().map(|s| s.1).sum();
+    let revenue: i64 = sums.iter().map(|s| s.2).sum();
+    sums.retain(|s| s.1 > 0);
+    sums.sort_by_key(|s| (std::cmp::Reverse(s.1), s.0));
+    sums.into_iter()
+        .map(|(segment, n, units)| SegmentRow {
+            segment: clientele_core::winback::segment_code(segment).to_string(),
+            name: super::card_sections::rfm_segment_name(tr, segment),
+            customers: tr.int(n),
+            customer_share: tr.percent(n as f64 / customers.max(1) as f64),
+            revenue: tr.money(clientele_core::Money::from_units(units)),
+            revenue_share: if revenue > 0 {
+                tr.percent(units as f64 / revenue as f64)
+            } else {
+                tr.get("none")
+            },
+        })
+        .collect()
 }
