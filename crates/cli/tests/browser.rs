@@ -10,6 +10,7 @@
 //! and the test fails at the end naming every failure and those files.
 
 mod browser {
+    pub mod card;
     pub mod harness;
     pub mod page;
     pub mod survey_link;
@@ -107,6 +108,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))
+    }),
+    (
+        "the_card_explains_a_prospect_and_shows_a_regulars_history",
+        |w| Box::pin(browser::card::the_card_explains_a_prospect_and_shows_a_regulars_history(w)),
+    ),
+    ("namesakes_are_told_apart_in_lists", |w| {
+        Box::pin(browser::card::namesakes_are_told_apart_in_lists(w))
     }),
 ];
 
