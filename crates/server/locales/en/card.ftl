@@ -59,3 +59,7 @@ rfm-segment-hibernating = Hibernating
 value-rfm-segments = RFM segments
 value-rfm-segments-note = Each RFM cell belongs to one named segment by its recency and frequency scores (5 is best): Champions bought recently and often, At risk bought often but long ago, Hibernating neither. The cells are below.
 card-no-contacts = No contact details on file.
+card-subject-winback = win-back case { $value }
+card-subject-greeting = greeting: { $value }
+card-subject-survey = survey invitation: { $value }
+card-subject-queue = daily queue: { $value }

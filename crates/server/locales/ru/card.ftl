@@ -59,3 +59,7 @@ rfm-segment-hibernating = Спящие
 value-rfm-segments = Сегменты RFM
 value-rfm-segments-note = Каждая ячейка RFM входит в один сегмент по оценкам давности и частоты (5 — лучшая): чемпионы покупали недавно и часто, под угрозой — часто, но давно, спящие — ни то ни другое. Ячейки — ниже.
 card-no-contacts = Контактных данных нет.
+card-subject-winback = возврат клиента, случай { $value }
+card-subject-greeting = поздравление: { $value }
+card-subject-survey = приглашение в опрос: { $value }
+card-subject-queue = очередь дня: { $value }

@@ -93,6 +93,37 @@ fn channel_text(tr: &Tr, stored: &str) -> String {
     Channel::parse(stored).map_or_else(|| stored.to_string(), |c| channel_name(tr, Some(c)))
 }
 
+/// A contact log subject in the reader's language when a module wrote it in its fixed form
+/// (`win-back case 12`, `greeting: Birthday`, `survey invitation: NAME`, `queue: CODE`); a
+/// subject a user typed is shown as typed.
+fn subject_words(tr: &Tr, subject: &str) -> String {
+    let with = |id: &str, value: String| tr.with(id, &[("value", Arg::Text(value))]);
+    if let Some(case) = subject.strip_prefix("win-back case ")
+        && case.chars().all(|c| c.is_ascii_digit())
+        && !case.is_empty()
+    {
+        return with("card-subject-winback", case.to_string());
+    }
+    if let Some(label) = subject.strip_prefix("greeting: ") {
+        // `greeting: Birthday (draft 7)` when sent from a draft.
+        let label = label.split(" (draft ").next().unwrap_or(label);
+        return with("card-subject-greeting", tr.date_label(label));
+    }
+    if let Some(name) = subject.strip_prefix("survey invitation: ") {
+        return with("card-subject-survey", name.to_string());
+    }
+    if let Some(code) = subject.strip_prefix("queue: ") {
+        return with("card-subject-queue", code.to_string());
+    }
+    subject.to_string()
+}
+
+/// A contact's outcome: a win-back attempt's code in words, anything else as stored.
+fn outcome_words(tr: &Tr, outcome: &str) -> String {
+    tr.try_with(&format!("winback-outcome-{outcome}"), &[])
+        .unwrap_or_else(|| outcome.to_string())
+}
+
 /// An NPS score's group, for a 0–10 (or 1–10) scale.
 fn nps_group(tr: &Tr, score: i64) -> String {
     tr.get(match score {
@@ -132,8 +163,9 @@ pub fn build(tr: &Tr, activity: &CustomerActivity, log: &[ContactLogEntry]) -> C
                             |k| tr.get(&format!("kind-{}", k.as_str())),
                         ),
                         tr.get(&format!("contact-state-{}", e.state.as_str())),
-                        opt(&e.subject).unwrap_or_else(|| none.clone()),
+                        opt(&e.subject).map_or_else(|| none.clone(), |s| subject_words(tr, &s)),
                         opt(&e.outcome)
+                            .map(|o| outcome_words(tr, &o))
                             .or_else(|| opt(&e.reason))
                             .unwrap_or_else(|| none.clone()),
                         opt(&e.author).unwrap_or_else(|| none.clone()),

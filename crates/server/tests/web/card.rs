@@ -184,7 +184,11 @@ async fn the_card_shows_activity_relations_and_explains_a_prospect() {
         assert_eq!(reminder[1], "Phone");
         assert_eq!(reminder[3], "planned");
         assert_eq!(reminder[6], "ada");
-        assert!(log.iter().any(|r| r[5] == "promised"), "{log:?}");
+        assert!(
+            log.iter().any(|r| r[5] == "Promised to come back"
+                && r[4] == format!("win-back case {}", opened[0].case_id)),
+            "{log:?}"
+        );
         assert_eq!(
             table(html, "winback-attempts"),
             vec![vec![
@@ -262,8 +266,24 @@ async fn the_card_shows_activity_relations_and_explains_a_prospect() {
         let ru = r.get(&format!("/customers/{}", f.boris)).await.body;
         assert!(ru.contains("Чемпионы (RFM 555)"), "{ru}");
         assert!(ru.contains("6/10 · критик"));
-        assert!(ru.contains("Обещал вернуться") || ru.contains("Попытки вернуть клиента"));
-        for english in ["Champions", "detractor", "Complaint", "Contact history"] {
+        // The contact the attempt logged, in Russian words: its subject and outcome.
+        let log = table(&ru, "contact-history");
+        let attempt = log
+            .iter()
+            .find(|r| r[5] == "Обещал вернуться")
+            .unwrap_or_else(|| panic!("{log:?}"));
+        assert_eq!(
+            attempt[4],
+            format!("возврат клиента, случай {}", opened[0].case_id)
+        );
+        for english in [
+            "Champions",
+            "detractor",
+            "Complaint",
+            "Contact history",
+            "win-back case",
+            "promised",
+        ] {
             assert!(!ru.contains(english), "'{english}' on the Russian card");
         }
         app
@@ -338,6 +358,134 @@ async fn namesakes_are_told_apart_on_every_list() {
         let customers = b.get("/customers?q=Boris").await.body;
         assert!(customers.contains("<td class=\"external-id\">C3</td>"));
         assert!(customers.contains("<td class=\"external-id\">C9</td>"));
+        app
+    })
+    .await;
+}
+
+/// Sets a snapshot column of one customer on both backends.
+async fn set_column(
+    store: &Store,
+    column: &str,
+    value: f64,
+    customer: i64,
+    as_of: clientele_core::Day,
+) {
+    let sql =
+        format!("UPDATE score_snapshots SET {column} = $1 WHERE customer_id = $2 AND as_of = $3");
+    macro_rules! run {
+        ($pool:expr) => {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(value)
+                .bind(customer)
+                .bind(i64::from(as_of.days_since_epoch()))
+                .execute($pool)
+                .await
+                .map(|_| ())
+                .unwrap()
+        };
+    }
+    match store {
+        Store::Sqlite(p) => run!(p),
+        Store::Postgres(p) => run!(p),
+    }
+}
+
+#[tokio::test]
+async fn the_card_page_and_the_api_agree_and_the_value_page_names_segments() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        let d2 = day(D2.0, D2.1, D2.2);
+        set_column(&app.store, "p_alive", 0.42, f.boris, d2).await;
+        set_column(&app.store, "clv", 1234.5, f.boris, d2).await;
+        set_column(&app.store, "stability", 0.8, f.boris, d2).await;
+        let b = Browser::new(&app);
+        b.login("ada", "/").await;
+        let html = b.get(&format!("/customers/{}", f.boris)).await.body;
+        assert_eq!(pair(&html, "Still with us (chance)"), Some("0.42"));
+        assert_eq!(
+            pair(&html, "Regularity of purchases"),
+            Some("0.80 (1 is like clockwork, 0 is erratic)")
+        );
+        let clv = after(&html, "<dt>Lifetime value", "<dd>", "</dd>").expect("the CLV");
+        assert!(clv.starts_with("1,234.50"), "{clv}");
+        assert_eq!(
+            pair(&html, "Why this status"),
+            Some("buys every 14 ± 2 days, 9 days late")
+        );
+
+        let token = app
+            .store
+            .add_user("api", clientele_store::Role::Analyst)
+            .await
+            .unwrap()
+            .token;
+        let card: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/customers/{}", app.base, f.boris))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let latest = &card["scores"][0];
+        assert_eq!(latest["rfm"], "555", "{card}");
+        assert_eq!(latest["rfm_segment"], "champions");
+        assert_eq!(latest["p_alive"], 0.42);
+        assert_eq!(latest["clv"], "1234.50");
+        assert_eq!(
+            latest["status_reason"],
+            "late_by_rhythm every=14 spread=2 late=9"
+        );
+        assert_eq!(card["scores"][1]["p_alive"], serde_json::Value::Null);
+        // The OpenAPI document describes the new fields.
+        let doc: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/openapi.json", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let score = &doc["components"]["schemas"]["Score"]["properties"];
+        for field in [
+            "rfm_segment",
+            "p_alive",
+            "clv",
+            "status_reason",
+            "next_purchase",
+        ] {
+            assert!(
+                score.get(field).is_some(),
+                "{field} not in the document: {score}"
+            );
+        }
+
+        // The value page sums the RFM cells into named segments: 545 and 555 are champions
+        // (Alice 1,000 and Boris 2,000), 335 needs attention (500), 111 hibernates (100).
+        let value = b.get("/value").await;
+        assert_clean(&value);
+        let table = after(
+            &value.body,
+            "id=\"rfm-segment-table\"",
+            "<tbody>",
+            "</tbody>",
+        )
+        .expect("the named segments table");
+        let rows: Vec<&str> = table.split("<tr ").skip(1).collect();
+        assert_eq!(rows.len(), 3, "{table}");
+        assert!(rows[0].starts_with("data-segment=\"champions\""), "{table}");
+        assert!(rows[0].contains("<th scope=\"row\">Champions</th>"));
+        assert!(rows[0].contains("<td class=\"customers num\">2</td>"));
+        assert!(rows[0].contains("3,000.00"), "{}", rows[0]);
+        assert!(
+            rows[0].contains("50.0%") || rows[0].contains("50%"),
+            "{}",
+            rows[0]
+        );
+        assert!(table.contains("data-segment=\"need_attention\""));
+        assert!(table.contains("data-segment=\"hibernating\""));
         app
     })
     .await;
