@@ -116,6 +116,7 @@ pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use scope::Scope;
 pub use settings::{CurrencyEvidence, MAX_SETTING_BYTES, Setting};
+pub use snapshots::{BuyerGroup, SnapshotRelations};
 pub use snapshots::{
     ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,

@@ -475,7 +475,62 @@ struct ValuePage {
     /// The named RFM segments (issue 24, item 8), largest first.
     named: Vec<SegmentRow>,
     rfm: Vec<SegmentRow>,
+    /// Image clients, referred buyers and referrers (issue 24, item 8); empty without buyers.
+    relations: Vec<RelationRow>,
+    /// Buyers by how regular their purchases are.
+    regularity: Vec<RelationRow>,
     currency: String,
+}
+
+/// A group of buyers on the value page: who, how many, what share of buyers, what they brought.
+pub struct RelationRow {
+    pub id: &'static str,
+    pub label: String,
+    pub customers: String,
+    pub share: String,
+    pub revenue: String,
+    pub profit: String,
+}
+
+/// The value page's rows of image clients, referred buyers and referrers, then the buyers by
+/// regularity (their revenue and profit left empty); both empty when there are no buyers.
+fn relation_rows(
+    tr: &Tr,
+    r: &clientele_store::SnapshotRelations,
+) -> (Vec<RelationRow>, Vec<RelationRow>) {
+    if r.buyers.customers == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let share = |n: i64| tr.percent(n as f64 / r.buyers.customers as f64);
+    let group = |id: &'static str, label: &str, g: clientele_store::BuyerGroup| RelationRow {
+        id,
+        label: tr.get(label),
+        customers: tr.int(g.customers),
+        share: share(g.customers),
+        revenue: tr.money(g.revenue),
+        profit: tr.money(g.profit),
+    };
+    let relations = vec![
+        group("image-clients", "value-image-clients", r.image_clients),
+        group("referred", "value-referred", r.referred),
+        group("referrers", "value-referrers", r.referrers),
+    ];
+    let none = tr.get("none");
+    let count = |id: &'static str, label: &str, n: i64| RelationRow {
+        id,
+        label: tr.get(label),
+        customers: tr.int(n),
+        share: share(n),
+        revenue: none.clone(),
+        profit: none.clone(),
+    };
+    let regularity = vec![
+        count("steady", "value-steady", r.steady),
+        count("uneven", "value-uneven", r.uneven),
+        count("erratic", "value-erratic", r.erratic),
+        count("no-rhythm", "value-no-rhythm", r.no_rhythm),
+    ];
+    (relations, regularity)
 }
 
 pub async fn value(
@@ -487,13 +542,19 @@ pub async fn value(
     let err = |e| WebError::store(e, tr);
     let scope = user.scope();
     let latest = state.store.latest_snapshot_day().await.map_err(err)?;
-    let (points, segments) = match latest {
+    let (points, segments, relations) = match latest {
         Some(d) => (
             state.store.pareto_points(scope, d).await.map_err(err)?,
             state.store.segment_counts(scope, d).await.map_err(err)?,
+            state
+                .store
+                .snapshot_relations(scope, d)
+                .await
+                .map_err(err)?,
         ),
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Default::default()),
     };
+    let (relations, regularity) = relation_rows(&tr, &relations);
     // Drawn also without data (the equal-shares line alone), so the page keeps its chart.
     let chart = Some({
         let mut curve = vec![(0.0, 0.0)];
@@ -565,6 +626,8 @@ pub async fn value(
     };
     let named = named_segments(&tr, &segments);
     let page = ValuePage {
+        relations,
+        regularity,
         named,
         layout: user.layout("value", tr.get("page-value"), &uri.to_string()),
         t: tr,

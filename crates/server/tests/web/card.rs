@@ -490,3 +490,65 @@ async fn the_card_page_and_the_api_agree_and_the_value_page_names_segments() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_value_page_counts_image_clients_referrals_and_regularity() {
+    on_both(|app| async move {
+        let f = app.fixture().await;
+        let d2 = day(D2.0, D2.1, D2.2);
+        app.store
+            .update_profile(
+                f.boris,
+                &CustomerProfileUpdate {
+                    image_client: Some(true),
+                    ..CustomerProfileUpdate::default()
+                },
+            )
+            .await
+            .unwrap();
+        set_referrer(&app.store, f.alice, "C3").await;
+        set_column(&app.store, "stability", 0.8, f.boris, d2).await;
+        set_column(&app.store, "stability", 0.5, f.alice, d2).await;
+        let r = app.store.snapshot_relations(Scope::All, d2).await.unwrap();
+        // Four buyers at D2 (Gleb never bought): Alice 1,000, <script> 500, Boris 2,000, Vera 100.
+        assert_eq!(r.buyers.customers, 4);
+        assert_eq!(r.image_clients.customers, 1);
+        assert_eq!(r.image_clients.revenue.to_string(), "2000.00");
+        assert_eq!(r.image_clients.profit.to_string(), "800.00");
+        assert_eq!(r.referred.customers, 1);
+        assert_eq!(r.referred.revenue.to_string(), "1000.00");
+        assert_eq!(r.referrers.customers, 1);
+        assert_eq!(r.referrers.revenue.to_string(), "2000.00");
+        assert_eq!((r.steady, r.uneven, r.erratic, r.no_rhythm), (1, 1, 0, 2));
+        // max manages Alice and Boris only.
+        let max = app.store.user_by_name("max").await.unwrap();
+        let mine = app
+            .store
+            .snapshot_relations(Scope::Manager(max.id), d2)
+            .await
+            .unwrap();
+        assert_eq!(mine.buyers.customers, 2);
+
+        let b = Browser::new(&app);
+        b.login("ada", "/").await;
+        let page = b.get("/value").await;
+        assert_clean(&page);
+        let row = |group: &str| {
+            after(&page.body, &format!("data-group=\"{group}\""), "", "</tr>")
+                .unwrap_or_else(|| panic!("no row {group}: {}", page.body))
+                .to_string()
+        };
+        let image = row("image-clients");
+        assert!(
+            image.contains("<td class=\"customers num\">1</td>")
+                && image.contains("25.0%")
+                && image.contains("2,000.00")
+                && image.contains("800.00"),
+            "{image}"
+        );
+        assert!(row("steady").contains("<td class=\"customers num\">1</td>"));
+        assert!(row("no-rhythm").contains("<td class=\"customers num\">2</td>"));
+        app
+    })
+    .await;
+}
