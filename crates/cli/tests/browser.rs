@@ -11,6 +11,7 @@
 
 mod browser {
     pub mod audit;
+    pub mod card;
     pub mod harness;
     pub mod page;
     pub mod survey_link;
@@ -111,6 +112,13 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("a_search_shows_in_the_audit_log", |w| {
         Box::pin(browser::audit::a_search_shows_in_the_audit_log(w))
+    }),
+    (
+        "the_card_explains_a_prospect_and_shows_a_regulars_history",
+        |w| Box::pin(browser::card::the_card_explains_a_prospect_and_shows_a_regulars_history(w)),
+    ),
+    ("namesakes_are_told_apart_in_lists", |w| {
+        Box::pin(browser::card::namesakes_are_told_apart_in_lists(w))
     }),
 ];
 

@@ -7,6 +7,8 @@
 mod assess;
 #[path = "web/calendar.rs"]
 mod calendar;
+#[path = "web/card.rs"]
+mod card;
 mod common;
 #[path = "web/contacts.rs"]
 mod contacts;
@@ -836,7 +838,7 @@ async fn lists_flows_value_and_dates_show_the_fixture() {
         let ids = row_ids(html, "dates-list");
         assert!(ids.contains(&f.alice) && ids.contains(&f.boris), "{html}");
         assert!(html.contains(&format!(
-            "<td class=\"date\">{}</td><td class=\"in num\">in 3 days</td><td class=\"customer\"><a href=\"/customers/{}\">Alice</a></td><td class=\"what\">Birthday &#60;b&#62;</td>",
+            "<td class=\"date\">{}</td><td class=\"in num\">in 3 days</td><td class=\"customer\"><a href=\"/customers/{}\">Alice</a> <span class=\"mark\">C1</span></td><td class=\"what\">Birthday &#60;b&#62;</td>",
             Day::to_string(&birthday),
             f.alice
         )));

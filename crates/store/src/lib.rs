@@ -104,6 +104,10 @@ pub use customers::{
     MAX_NOTE_CHARS, NewCustomer, NoteRecord, OrderSummary, PersonalDateRecord, Reach, ReachContact,
     SurveyRecord, TouchKind, TouchRecord, UpcomingDate, ValueItem, ValueList, ValuePage, reach_of,
 };
+pub use customers::{
+    CardAnswer, CardAttempt, CardFeedback, CustomerActivity, CustomerMark, MAX_ACTIVITY_ROWS,
+    phone_tail,
+};
 pub use db::{Backend, DEFAULT_URL, Store};
 pub use error::{Result, StoreError};
 pub use orders::{
@@ -114,6 +118,7 @@ pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use scope::Scope;
 pub use settings::{CurrencyEvidence, MAX_SETTING_BYTES, Setting};
+pub use snapshots::{BuyerGroup, SnapshotRelations};
 pub use snapshots::{
     ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,

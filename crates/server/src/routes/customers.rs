@@ -194,7 +194,23 @@ pub struct Score {
     pub revenue: String,
     pub profit: String,
     pub abc: Option<String>,
+    /// The RFM cell: recency, frequency and monetary scores 1-5 (`555` is best).
     pub rfm: Option<String>,
+    /// The RFM cell's named segment: champions, loyal_customers, potential_loyalists,
+    /// new_customers, promising, need_attention, about_to_sleep, cannot_lose_them, at_risk or
+    /// hibernating (by the recency and frequency scores).
+    pub rfm_segment: Option<String>,
+    /// Probability the customer is still with us on `as_of`, from the customer-base model.
+    pub p_alive: Option<f64>,
+    /// Lifetime value over the snapshot's CLV horizon, decimal string.
+    pub clv: Option<String>,
+    /// Why this status, language-free: `late_by_rhythm every=30 spread=4 late=19` (the
+    /// dashboard words it in the reader's language).
+    pub status_reason: Option<String>,
+    /// Why this rung, language-free.
+    pub rung_reason: Option<String>,
+    /// When the next purchase is expected (YYYY-MM-DD), by the model or the rhythm.
+    pub next_purchase: Option<String>,
 }
 
 /// Everything the card shows about one customer.
@@ -301,6 +317,20 @@ impl From<CustomerCard> for Card {
                     profit: s.profit.to_string(),
                     abc: s.abc.map(|a| a.as_str().into()),
                     rfm: s.rfm.map(|r| r.code()),
+                    rfm_segment: s
+                        .rfm
+                        .map(|r| clientele_core::winback::segment_code(r.segment()).into()),
+                    p_alive: s.p_alive.filter(|p| p.is_finite()),
+                    clv: s
+                        .clv
+                        .filter(|v| v.is_finite())
+                        .map(|v| clientele_core::Money::from_f64_rounded(v).to_string()),
+                    status_reason: s.status_reason.map(|r| match r {
+                        clientele_store::StatusReasonRecord::Code(c) => c.code(),
+                        clientele_store::StatusReasonRecord::Text(t) => t,
+                    }),
+                    rung_reason: s.rung_reason,
+                    next_purchase: s.next_purchase.map(|d| d.to_string()),
                 })
                 .collect(),
         }

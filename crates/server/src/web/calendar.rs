@@ -33,6 +33,7 @@ pub struct OccasionRow {
     draft_id: i64,
     customer: i64,
     name: String,
+    mark: String,
     date: String,
     in_days: String,
     what: String,
@@ -149,6 +150,13 @@ pub async fn page(
     let per_page = per_page(&state);
     let (page, offset) = offset_of(query.page, per_page);
     let more = list.len() > offset as usize + per_page as usize;
+    let ids: Vec<i64> = list
+        .iter()
+        .skip(offset as usize)
+        .take(per_page as usize)
+        .map(|o| o.customer_id)
+        .collect();
+    let marks = super::card_sections::marks(&state, tr, &ids).await?;
     let rows = list
         .into_iter()
         .skip(offset as usize)
@@ -172,6 +180,10 @@ pub async fn page(
                 draft_id: o.draft_id,
                 customer: o.customer_id,
                 name: o.name.clone().unwrap_or_else(|| o.external_id.clone()),
+                mark: marks
+                    .get(&o.customer_id)
+                    .cloned()
+                    .unwrap_or_else(|| o.external_id.clone()),
                 date: tr.date(o.date),
                 in_days: tr.in_days(i64::from(o.date.days_since(from))),
                 what: occasion_words(&tr, &o),

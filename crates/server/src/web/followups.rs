@@ -17,6 +17,8 @@ pub struct TaskRow {
     pub id: i64,
     pub customer_id: i64,
     pub customer: String,
+    /// What tells the customer from a namesake.
+    pub mark: String,
     pub kind: String,
     pub score: String,
     pub comment: String,
@@ -64,10 +66,16 @@ pub async fn list(
         )
         .await
         .map_err(|e| WebError::store(e, tr))?;
+    let ids: Vec<i64> = page.items.iter().map(|t| t.customer_id).collect();
+    let marks = super::card_sections::marks(&state, tr, &ids).await?;
     let rows = page
         .items
         .iter()
         .map(|t| TaskRow {
+            mark: marks
+                .get(&t.customer_id)
+                .cloned()
+                .unwrap_or_else(|| t.external_id.clone()),
             id: t.id,
             customer_id: t.customer_id,
             customer: t

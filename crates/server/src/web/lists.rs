@@ -24,6 +24,8 @@ pub struct PageQuery {
 pub struct ActionRow {
     pub id: i64,
     pub name: String,
+    /// What tells the customer from a namesake: number in the company's system, phone tail.
+    pub mark: String,
     pub rung: String,
     pub value: String,
     pub since_last: String,
@@ -89,6 +91,7 @@ fn action_row(
     tr: &Tr,
     item: &ActionItem,
     reach: Option<Reach>,
+    mark: Option<&String>,
     as_of: Option<Day>,
     strategy: Strategy,
 ) -> ActionRow {
@@ -102,6 +105,7 @@ fn action_row(
             .name
             .clone()
             .unwrap_or_else(|| item.external_id.clone()),
+        mark: mark.cloned().unwrap_or_else(|| item.external_id.clone()),
         rung: tr.rung(item.rung),
         value: stake_text(tr, item.value_at_stake),
         since_last,
@@ -172,6 +176,7 @@ async fn action_page(
         .reach(&ids, today_utc())
         .await
         .map_err(|e| WebError::store(e, tr))?;
+    let marks = super::card_sections::marks(&state, tr, &ids).await?;
     let rows = found
         .items
         .iter()
@@ -184,6 +189,7 @@ async fn action_page(
                 &tr,
                 item,
                 reach.get(&item.id).copied(),
+                marks.get(&item.id),
                 found.as_of,
                 strategy,
             )
@@ -239,6 +245,7 @@ pub struct DateRow {
     pub day: String,
     pub in_days: String,
     pub name: String,
+    pub mark: String,
     pub what: String,
 }
 
@@ -275,9 +282,15 @@ pub async fn dates(
         .upcoming_dates(user.scope(), from, DATES_AHEAD, offset, per_page)
         .await
         .map_err(|e| WebError::store(e, tr))?;
+    let ids: Vec<i64> = found.iter().map(|d| d.customer_id).collect();
+    let marks = super::card_sections::marks(&state, tr, &ids).await?;
     let rows = found
         .into_iter()
         .map(|d| DateRow {
+            mark: marks
+                .get(&d.customer_id)
+                .cloned()
+                .unwrap_or_else(|| d.external_id.clone()),
             id: d.customer_id,
             day: tr.date(d.day),
             in_days: tr.in_days(i64::from(d.day.days_since(from))),

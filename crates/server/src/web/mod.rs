@@ -29,6 +29,7 @@ mod action_export;
 mod assess;
 mod audit;
 mod calendar;
+mod card_sections;
 mod contacts;
 pub mod currency;
 mod customer_export;

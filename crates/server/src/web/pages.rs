@@ -455,6 +455,8 @@ pub async fn flows(
 
 pub struct SegmentRow {
     pub segment: String,
+    /// The RFM cell's named segment (`Champions`); empty for ABC classes.
+    pub name: String,
     pub customers: String,
     pub customer_share: String,
     pub revenue: String,
@@ -470,8 +472,65 @@ struct ValuePage {
     chart: Option<String>,
     headline: Option<String>,
     abc: Vec<SegmentRow>,
+    /// The named RFM segments (issue 24, item 8), largest first.
+    named: Vec<SegmentRow>,
     rfm: Vec<SegmentRow>,
+    /// Image clients, referred buyers and referrers (issue 24, item 8); empty without buyers.
+    relations: Vec<RelationRow>,
+    /// Buyers by how regular their purchases are.
+    regularity: Vec<RelationRow>,
     currency: String,
+}
+
+/// A group of buyers on the value page: who, how many, what share of buyers, what they brought.
+pub struct RelationRow {
+    pub id: &'static str,
+    pub label: String,
+    pub customers: String,
+    pub share: String,
+    pub revenue: String,
+    pub profit: String,
+}
+
+/// The value page's rows of image clients, referred buyers and referrers, then the buyers by
+/// regularity (their revenue and profit left empty); both empty when there are no buyers.
+fn relation_rows(
+    tr: &Tr,
+    r: &clientele_store::SnapshotRelations,
+) -> (Vec<RelationRow>, Vec<RelationRow>) {
+    if r.buyers.customers == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let share = |n: i64| tr.percent(n as f64 / r.buyers.customers as f64);
+    let group = |id: &'static str, label: &str, g: clientele_store::BuyerGroup| RelationRow {
+        id,
+        label: tr.get(label),
+        customers: tr.int(g.customers),
+        share: share(g.customers),
+        revenue: tr.money(g.revenue),
+        profit: tr.money(g.profit),
+    };
+    let relations = vec![
+        group("image-clients", "value-image-clients", r.image_clients),
+        group("referred", "value-referred", r.referred),
+        group("referrers", "value-referrers", r.referrers),
+    ];
+    let none = tr.get("none");
+    let count = |id: &'static str, label: &str, n: i64| RelationRow {
+        id,
+        label: tr.get(label),
+        customers: tr.int(n),
+        share: share(n),
+        revenue: none.clone(),
+        profit: none.clone(),
+    };
+    let regularity = vec![
+        count("steady", "value-steady", r.steady),
+        count("uneven", "value-uneven", r.uneven),
+        count("erratic", "value-erratic", r.erratic),
+        count("no-rhythm", "value-no-rhythm", r.no_rhythm),
+    ];
+    (relations, regularity)
 }
 
 pub async fn value(
@@ -483,13 +542,19 @@ pub async fn value(
     let err = |e| WebError::store(e, tr);
     let scope = user.scope();
     let latest = state.store.latest_snapshot_day().await.map_err(err)?;
-    let (points, segments) = match latest {
+    let (points, segments, relations) = match latest {
         Some(d) => (
             state.store.pareto_points(scope, d).await.map_err(err)?,
             state.store.segment_counts(scope, d).await.map_err(err)?,
+            state
+                .store
+                .snapshot_relations(scope, d)
+                .await
+                .map_err(err)?,
         ),
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Default::default()),
     };
+    let (relations, regularity) = relation_rows(&tr, &relations);
     // Drawn also without data (the equal-shares line alone), so the page keeps its chart.
     let chart = Some({
         let mut curve = vec![(0.0, 0.0)];
@@ -535,6 +600,12 @@ pub async fn value(
                     s.customers,
                     SegmentRow {
                         segment: s.segment.code(),
+                        name: match s.segment {
+                            Segment::Rfm(r) => {
+                                super::card_sections::rfm_segment_name(&tr, r.segment())
+                            }
+                            Segment::Abc(_) => String::new(),
+                        },
                         customers: tr.int(s.customers),
                         customer_share: tr.percent(s.customers as f64 / customers.max(1) as f64),
                         revenue: tr.money(s.revenue),
@@ -553,7 +624,11 @@ pub async fn value(
         }
         rows.into_iter().map(|(_, r)| r).collect()
     };
+    let named = named_segments(&tr, &segments);
     let page = ValuePage {
+        relations,
+        regularity,
+        named,
         layout: user.layout("value", tr.get("page-value"), &uri.to_string()),
         t: tr,
         as_of: latest.map(|d| tr.with("as-of", &[("date", Arg::Text(tr.date(d)))])),
@@ -564,4 +639,40 @@ pub async fn value(
         currency: super::currency::sentence(&tr, &state.currency.get(&state.store).await),
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The RFM cells summed into their named segments (every cell belongs to exactly one), largest
+/// first; the shares are of all buyers with an RFM cell.
+fn named_segments(tr: &Tr, segments: &[clientele_store::SegmentCount]) -> Vec<SegmentRow> {
+    use clientele_core::RfmSegment;
+    let mut sums: Vec<(RfmSegment, i64, i64)> =
+        RfmSegment::ALL.iter().map(|&s| (s, 0, 0)).collect();
+    for s in segments {
+        if let Segment::Rfm(r) = s.segment {
+            let at = RfmSegment::ALL
+                .iter()
+                .position(|&x| x == r.segment())
+                .unwrap_or(0);
+            sums[at].1 += s.customers;
+            sums[at].2 += s.revenue.units();
+        }
+    }
+    let customers: i64 = sums.iter().map(|s| s.1).sum();
+    let revenue: i64 = sums.iter().map(|s| s.2).sum();
+    sums.retain(|s| s.1 > 0);
+    sums.sort_by_key(|s| (std::cmp::Reverse(s.1), s.0));
+    sums.into_iter()
+        .map(|(segment, n, units)| SegmentRow {
+            segment: clientele_core::winback::segment_code(segment).to_string(),
+            name: super::card_sections::rfm_segment_name(tr, segment),
+            customers: tr.int(n),
+            customer_share: tr.percent(n as f64 / customers.max(1) as f64),
+            revenue: tr.money(clientele_core::Money::from_units(units)),
+            revenue_share: if revenue > 0 {
+                tr.percent(units as f64 / revenue as f64)
+            } else {
+                tr.get("none")
+            },
+        })
+        .collect()
 }

@@ -10,6 +10,7 @@ use clientele_core::{Rung, Status, Subgroup};
 use clientele_store::{Cursor, CustomerFilter, CustomerListItem, Segment};
 use serde::Deserialize;
 
+use super::card_sections::{self, CardSections};
 use super::i18n::{Arg, Tr};
 use super::lists::{channel_name, reach_name, today_utc};
 use super::{Layout, WebError, WebUser, per_page, reason, render, see_other};
@@ -17,6 +18,8 @@ use crate::AppState;
 
 /// Snapshots shown in the card's history.
 const CARD_HISTORY: u32 = 24;
+/// Rows of each activity table on the card (the contact log's page has them all).
+const CARD_ACTIVITY: u32 = 20;
 
 /// The list's query: filters as the form sends them (empty means any) and the cursor.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -160,17 +163,8 @@ struct CustomersPage {
     export: String,
 }
 
-/// An ABC class and an RFM cell as the list shows them: `A · 555`.
-fn segment_text(abc: Option<clientele_core::AbcClass>, rfm: Option<clientele_core::Rfm>) -> String {
-    [abc.map(|a| a.as_str().to_string()), rfm.map(|r| r.code())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 fn row(tr: &Tr, c: CustomerListItem) -> CustomerRow {
-    let segment = segment_text(c.abc, c.rfm);
+    let segment = card_sections::segment_words(tr, c.abc, c.rfm);
     let manager = c
         .manager_name()
         .map_or_else(|| tr.get("none"), str::to_string);
@@ -182,11 +176,7 @@ fn row(tr: &Tr, c: CustomerListItem) -> CustomerRow {
         status: tr.status_opt(&c.status),
         subgroup: tr.subgroup_by_profit(c.subgroup, c.profit),
         manager,
-        segment: if segment.is_empty() {
-            tr.get("none")
-        } else {
-            segment
-        },
+        segment: segment.unwrap_or_else(|| tr.get("none")),
         revenue: tr.money_opt(&c.revenue),
         profit: tr.money_opt(&c.profit),
     }
@@ -300,6 +290,12 @@ struct CardPage {
     contacts: Vec<Pair>,
     tags: String,
     notes: Vec<NoteView>,
+    /// Whether the customer has bought (a prospect's card explains instead of empty sections).
+    bought: bool,
+    sections: CardSections,
+    /// "yes" / "no": a customer the company keeps for its name more than for the revenue.
+    image_client: String,
+    stability: Option<String>,
     /// What became of the personal-date form (`?done=date` / `?done=date-known`).
     date_flash: Option<String>,
 }
@@ -330,11 +326,31 @@ pub async fn card(
         .card_history(id, CARD_HISTORY)
         .await
         .map_err(err)?;
+    let activity = state
+        .store
+        .customer_activity(user.scope(), id, CARD_ACTIVITY)
+        .await
+        .map_err(err)?;
+    let log = state
+        .store
+        .contact_log(
+            user.scope(),
+            &clientele_store::ContactLogFilter {
+                customer_id: Some(id),
+                limit: CARD_ACTIVITY,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(err)?;
     let c = &card.customer;
     let title = c.name.clone().unwrap_or_else(|| c.external_id.clone());
     let latest = history.first();
     let latest_money = card.snapshots.first();
     let none = tr.get("none");
+    // A customer who has not bought has no status, value or segment yet: the card says so once
+    // instead of a row of dashes (issue 24, item 6).
+    let bought = !card.orders.is_empty() || latest_money.is_some_and(|s| s.orders > 0);
     let mut summary = vec![
         Pair {
             key: tr.get("col-external-id"),
@@ -351,47 +367,68 @@ pub async fn card(
                 |h| reason::localize_rung(h.rung_reason.as_deref(), &tr),
             ),
         },
-        Pair {
-            key: tr.get("col-status"),
-            value: latest.map_or_else(|| none.clone(), |h| tr.status_opt(&h.status)),
-        },
-        Pair {
-            key: tr.get("card-reason"),
-            value: latest.map_or_else(
-                || none.clone(),
-                |h| reason::localize(h.status_reason.as_ref(), &tr),
-            ),
-        },
-        Pair {
-            key: tr.get("col-subgroup"),
-            value: latest_money.map_or_else(
-                || none.clone(),
-                |s| tr.subgroup_by_profit(s.subgroup, Some(s.profit)),
-            ),
-        },
-        Pair {
-            key: tr.get("col-revenue"),
-            value: latest_money.map_or_else(|| none.clone(), |s| tr.money(s.revenue)),
-        },
-        Pair {
-            key: tr.get("col-profit"),
-            value: latest_money.map_or_else(|| none.clone(), |s| tr.money(s.profit)),
-        },
-        Pair {
-            key: tr.get("col-segment"),
-            value: latest_money.map_or_else(|| none.clone(), |s| segment_text(s.abc, s.rfm)),
-        },
     ];
+    if bought {
+        summary.extend([
+            Pair {
+                key: tr.get("col-status"),
+                value: latest.map_or_else(|| none.clone(), |h| tr.status_opt(&h.status)),
+            },
+            Pair {
+                key: tr.get("card-reason"),
+                value: latest.map_or_else(
+                    || none.clone(),
+                    |h| reason::localize(h.status_reason.as_ref(), &tr),
+                ),
+            },
+            Pair {
+                key: tr.get("col-subgroup"),
+                value: latest_money.map_or_else(
+                    || none.clone(),
+                    |s| tr.subgroup_by_profit(s.subgroup, Some(s.profit)),
+                ),
+            },
+            Pair {
+                key: tr.get("col-revenue"),
+                value: latest_money.map_or_else(|| none.clone(), |s| tr.money(s.revenue)),
+            },
+            Pair {
+                key: tr.get("col-profit"),
+                value: latest_money.map_or_else(|| none.clone(), |s| tr.money(s.profit)),
+            },
+            Pair {
+                key: tr.get("col-segment"),
+                value: latest_money
+                    .and_then(|s| card_sections::segment_words(&tr, s.abc, s.rfm))
+                    .unwrap_or_else(|| none.clone()),
+            },
+        ]);
+    }
     if let Some(p) = latest.and_then(|h| h.p_alive) {
         summary.push(Pair {
             key: tr.get("col-p-alive"),
             value: tr.probability(p),
         });
     }
-    if let Some(next) = latest.and_then(|h| h.next_purchase) {
+    if let Some(h) = latest
+        && let Some(next) = h.next_purchase
+    {
+        // A day already past at the snapshot is said as such: "expected on 20.03.2026" for a
+        // customer who did not come then would read as a promise.
+        let late = h.as_of.days_since(next);
         summary.push(Pair {
             key: tr.get("card-next-purchase"),
-            value: tr.date(next),
+            value: if late > 0 {
+                tr.with(
+                    "card-next-overdue",
+                    &[
+                        ("date", Arg::Text(tr.date(next))),
+                        ("late", Arg::Text(tr.count("days-count", i64::from(late)))),
+                    ],
+                )
+            } else {
+                tr.date(next)
+            },
         });
     }
     if let Some(h) = latest
@@ -479,7 +516,23 @@ pub async fn card(
         Some("done=date-known") => Some(tr.get("calendar-date-known")),
         _ => None,
     };
+    let stability = activity.stability.filter(|_| bought).map(|v| {
+        tr.with(
+            "card-stability-value",
+            &[("value", Arg::Text(tr.probability(v)))],
+        )
+    });
+    let image_client = tr.get(if c.image_client {
+        "card-yes"
+    } else {
+        "card-no"
+    });
+    let sections = card_sections::build(&tr, &activity, &log);
     let page = CardPage {
+        bought,
+        sections,
+        image_client,
+        stability,
         date_flash,
         layout: user.layout("card", title, &uri.to_string()),
         t: tr,

@@ -40,6 +40,8 @@ pub struct CaseRow {
     pub id: i64,
     pub customer_id: i64,
     pub customer: String,
+    /// What tells the customer from a namesake.
+    pub mark: String,
     pub manager: String,
     pub opened: String,
     pub state: String,
@@ -216,9 +218,15 @@ pub async fn page(
     let (total, cases) = list_cases(&state.store, user.scope(), &settings)
         .await
         .map_err(|e| app_error(e, tr))?;
+    let ids: Vec<i64> = cases.iter().map(|c| c.customer_id).collect();
+    let marks = super::card_sections::marks(&state, tr, &ids).await?;
     let rows = cases
         .iter()
         .map(|c| CaseRow {
+            mark: marks
+                .get(&c.customer_id)
+                .cloned()
+                .unwrap_or_else(|| c.external_id.clone()),
             id: c.id,
             customer_id: c.customer_id,
             customer: c.name.clone().unwrap_or_else(|| c.external_id.clone()),

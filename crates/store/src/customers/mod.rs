@@ -6,6 +6,7 @@
 //! Each file holds one part and imports only its siblings' and the crate's leaf modules; this
 //! file only names the parts and what they export.
 
+mod activity;
 mod card;
 mod card_reader;
 mod dates;
@@ -18,6 +19,10 @@ mod reach;
 mod records;
 mod worklists;
 
+pub use activity::{
+    CardAnswer, CardAttempt, CardFeedback, CustomerActivity, CustomerMark, MAX_ACTIVITY_ROWS,
+    phone_tail,
+};
 pub use card::{CARD_ORDERS, CARD_SNAPSHOTS, CustomerCard, OrderSummary};
 pub use card_reader::CardReader;
 pub use dates::{DateKind, UpcomingDate};

@@ -10,6 +10,7 @@ pub(crate) mod aggregates;
 mod dashboard;
 mod history;
 mod movement;
+mod relations;
 mod transitions;
 mod write;
 
@@ -19,4 +20,5 @@ pub use dashboard::{
 pub use history::{CustomerSnapshot, StatusReasonRecord};
 pub(crate) use history::{SNAPSHOTS_SQL, SnapshotColumns, customer_snapshot};
 pub use movement::{Movement, Standing, at_risk, churned, classify};
+pub use relations::{BuyerGroup, SnapshotRelations};
 pub use transitions::{ChurnRow, SnapshotRow, TransitionCell, Transitions, compute_transitions};
