@@ -14,6 +14,8 @@ mod campaigns;
 mod common;
 #[path = "api/contacts.rs"]
 mod contacts;
+#[path = "api/feedback.rs"]
+mod feedback;
 #[path = "api/portfolio.rs"]
 mod portfolio;
 #[path = "api/queue.rs"]
