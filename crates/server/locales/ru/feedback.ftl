@@ -13,7 +13,7 @@ feedback-count = { $n ->
     [few] { $count } записи
    *[many] { $count } записей
 }
-feedback-empty = Здесь пусто. Запишите жалобу или пожелание формой выше или на карточке клиента; записи приходят и через API (POST /api/v1/feedback), и импортом (clientele feedback import ФАЙЛ). Выберите «все», чтобы увидеть решённые.
+feedback-empty = Здесь пусто. Запишите жалобу или пожелание формой выше или на карточке клиента; записи приходят и через программный интерфейс («POST /api/v1/feedback»), и импортом («clientele feedback import ФАЙЛ»). Выберите «все», чтобы увидеть решённые.
 feedback-field-customer = Код клиента
 feedback-field-kind = Тип
 feedback-field-severity = Важность
@@ -82,7 +82,7 @@ feedback-share = { $share } ({ $within } из { $decided }; 95%: от { $lo } д
 feedback-hours = { $hours } ч
 feedback-none-yet = пока нет
 feedback-targets = Сроки ответа по важности
-feedback-targets-help = Запись сохраняет сроки, действовавшие в момент её получения. Администратор меняет их командой clientele feedback targets или запросом PUT /api/v1/feedback/targets.
+feedback-targets-help = Запись сохраняет сроки, действовавшие в момент её получения. Администратор меняет их командой «clientele feedback targets» или запросом «PUT /api/v1/feedback/targets».
 feedback-target-hours = { $n ->
     [one] { $count } час
     [few] { $count } часа
