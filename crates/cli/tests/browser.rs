@@ -10,6 +10,7 @@
 //! and the test fails at the end naming every failure and those files.
 
 mod browser {
+    pub mod feedback;
     pub mod harness;
     pub mod page;
     pub mod survey_link;
@@ -107,6 +108,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))
+    }),
+    ("a_complaint_from_the_card_is_answered_and_resolved", |w| {
+        Box::pin(browser::feedback::a_complaint_from_the_card_is_answered_and_resolved(w))
     }),
 ];
 
