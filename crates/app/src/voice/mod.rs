@@ -30,6 +30,6 @@ pub use invitations::{
     plausible_secret,
 };
 pub use nps_report::{
-    GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange, PeriodFigures,
-    nps_report,
+    CsatFigures, GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange,
+    PeriodFigures, nps_report,
 };

@@ -88,3 +88,13 @@ task-outcome-label = What came of the call
 task-answer = Record
 task-answered = Task { $id } is answered and left the list.
 task-outcome-empty = Write what came of the call before recording it.
+# CSAT beside the NPS.
+nps-csat = CSAT: mean { $mean } of 5 (95% interval { $mean_lo } to { $mean_hi }); { $satisfied } satisfied (4–5, 95% interval { $lo } to { $hi }), from { $n ->
+    [one] { $count } respondent
+   *[other] { $count } respondents
+}.
+nps-csat-not-enough = CSAT: { $n ->
+    [one] { $count } respondent
+   *[other] { $count } respondents
+}, not enough for an interval.
+nps-csat-none = CSAT: no answers in this range.
