@@ -235,7 +235,10 @@ pub async fn nps_report(store: &Store, settings: &NpsReportSettings) -> Result<N
     };
     let needs_snapshot = matches!(
         settings.by,
-        AnswerGroupBy::Rung | AnswerGroupBy::Subgroup | AnswerGroupBy::Segment
+        AnswerGroupBy::Rung
+            | AnswerGroupBy::Subgroup
+            | AnswerGroupBy::Segment
+            | AnswerGroupBy::Status
     );
     let snapshot = if needs_snapshot {
         store

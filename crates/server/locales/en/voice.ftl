@@ -18,6 +18,7 @@ nps-by-manager = manager
 nps-by-channel = channel
 nps-by-touchpoint = touchpoint
 nps-by-segment = RFM segment
+nps-by-status = status
 nps-empty = No survey answers in this range yet.
 nps-empty-help = Answers arrive by import (clientele surveys import FILE), by the API (POST /api/v1/survey-answers) and through invitation links. Widen the dates if you expected answers here.
 nps-headline = NPS { $nps } ± { $moe } points, from { $n ->

@@ -18,6 +18,7 @@ nps-by-manager = менеджеру
 nps-by-channel = каналу
 nps-by-touchpoint = точке контакта
 nps-by-segment = сегменту RFM
+nps-by-status = состоянию
 nps-empty = Ответов на опросы за эти даты пока нет.
 nps-empty-help = Ответы попадают сюда импортом («clientele surveys import ФАЙЛ»), через программный интерфейс («POST /api/v1/survey-answers») и по ссылкам из приглашений. Если ответы должны быть, расширьте даты.
 nps-headline = NPS { $nps } ± { $moe } п., по { $n ->

@@ -48,7 +48,7 @@ pub struct ReportQuery {
     pub from: Option<String>,
     /// Last day counted (YYYY-MM-DD). Default: the last answer.
     pub to: Option<String>,
-    /// Split: rung, subgroup, manager, channel, touchpoint or segment.
+    /// Split: rung, subgroup, manager, channel, touchpoint, segment or status.
     pub by: Option<String>,
     /// Trend: month or quarter.
     pub period: Option<String>,
@@ -229,7 +229,7 @@ pub fn report_settings(
                 ApiError::invalid(
                     "by",
                     format!(
-                        "'{text}': expected rung, subgroup, manager, channel, touchpoint or segment"
+                        "'{text}': expected rung, subgroup, manager, channel, touchpoint, segment or status"
                     ),
                 )
             })?,

@@ -237,6 +237,9 @@ fn group_label(tr: Tr, by: AnswerGroupBy, group: &Option<String>) -> String {
         Some(g) if by == AnswerGroupBy::Rung => {
             Rung::parse(g).map_or_else(|| g.clone(), |r| tr.rung(r))
         }
+        Some(g) if by == AnswerGroupBy::Status => {
+            clientele_core::Status::parse(g).map_or_else(|| g.clone(), |s| tr.status(s))
+        }
         Some(g) => g.clone(),
     }
 }
@@ -333,6 +336,7 @@ pub async fn page(
         "channel",
         "touchpoint",
         "segment",
+        "status",
     ]
     .into_iter()
     .map(|key| {

@@ -87,3 +87,70 @@ async fn csat_stands_beside_nps_with_its_intervals() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn nps_splits_by_rung_and_by_status_from_the_snapshot() {
+    on_both(|app| async move {
+        let admin = app.user("root", Role::Admin).await;
+        // Yesterday's snapshot: a and b regulars (active), c a regular slipping, d a newcomer
+        // lost; e was never scored.
+        let snap = clientele_core::Day::parse_iso(&days_ago(1)).unwrap();
+        let mut answers = Vec::new();
+        for (c, score, rung, status) in [
+            ("a", 10, Some("regular"), Some("active")),
+            ("b", 9, Some("regular"), Some("active")),
+            ("c", 3, Some("regular"), Some("slipping")),
+            ("d", 0, Some("newcomer"), Some("lost")),
+            ("e", 8, None, None),
+        ] {
+            let id = app.customer(c, c).await;
+            if let Some(rung) = rung {
+                app.snapshot_row(snap, id, rung, status, None, 100).await;
+            }
+            answers.push(json!({"answer_id": format!("s{c}"), "customer_id": c, "score": score, "date": days_ago(1)}));
+        }
+        let (s, body) = app
+            .post("/api/v1/survey-answers", &admin, &json!({ "answers": answers }))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let groups = |r: &Value| -> Vec<(Value, u64, Option<f64>)> {
+            r["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| (g["group"].clone(), g["n"].as_u64().unwrap(), g["nps"].as_f64()))
+                .collect()
+        };
+        // By status: active 2 promoters (NPS 100), slipping 1 detractor (-100), lost 1
+        // detractor (-100), unscored 1 passive (0).
+        let (s, r) = app
+            .get("/api/v1/nps/report?by=status&min_answers=1", &admin)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let mut got = groups(&r);
+        got.sort_by_key(|g| g.0.to_string());
+        assert_eq!(
+            got,
+            vec![
+                (json!("active"), 2, Some(100.0)),
+                (json!("lost"), 1, Some(-100.0)),
+                (json!("slipping"), 1, Some(-100.0)),
+                (Value::Null, 1, Some(0.0)),
+            ],
+            "{r}"
+        );
+        // By rung: regulars 2 promoters and 1 detractor: 100 (2 - 1) / 3 = 33.3.
+        let (_, r) = app.get("/api/v1/nps/report?by=rung&min_answers=1", &admin).await;
+        let regular = groups(&r)
+            .into_iter()
+            .find(|g| g.0 == json!("regular"))
+            .unwrap();
+        assert_eq!(regular.1, 3);
+        assert!((regular.2.unwrap() - 100.0 / 3.0).abs() < 1e-9, "{r}");
+        let (s, body) = app.get("/api/v1/nps/report?by=mood", &admin).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["error"]["message"].as_str().unwrap_or_default().contains("status") || body.to_string().contains("status"), "{body}");
+        app
+    })
+    .await;
+}
