@@ -82,6 +82,7 @@ fn main() -> ExitCode {
         Command::Surveys(s) => commands::voice::surveys(s),
         Command::Nps(n) => commands::voice::nps(n),
         Command::Improvements(i) => commands::voice::improvements(i),
+        Command::Feedback(f) => commands::feedback::run(f),
         Command::Settings(s) => commands::settings::run(s),
         Command::Contacts(c) => commands::contacts::run(c),
         Command::Calendar(c) => commands::calendar::run(c),

@@ -12,6 +12,7 @@
 mod browser {
     pub mod audit;
     pub mod card;
+    pub mod feedback;
     pub mod harness;
     pub mod page;
     pub mod survey_link;
@@ -119,6 +120,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ),
     ("namesakes_are_told_apart_in_lists", |w| {
         Box::pin(browser::card::namesakes_are_told_apart_in_lists(w))
+    }),
+    ("a_complaint_from_the_card_is_answered_and_resolved", |w| {
+        Box::pin(browser::feedback::a_complaint_from_the_card_is_answered_and_resolved(w))
     }),
 ];
 

@@ -160,6 +160,62 @@ fn answers_import_once_and_the_report_matches_hand_computed_figures() {
 
     let text = run_in(dir.path(), &["nps", "report", "--db", &url]).ok();
     assert!(text.stdout.contains("NPS +25.0 ± 25.7"), "{}", text.stdout);
+    assert!(text.stdout.contains("CSAT: no answers"), "{}", text.stdout);
+
+    // CSAT beside the NPS: scores 5, 4, 4, 3, 1 give a mean of 3.4 with the Student t
+    // interval 1.5169 .. 5.2831 (clamped to 5) and 3 of 5 satisfied (Wilson 0.2307 .. 0.8824).
+    std::fs::write(
+        dir.path().join("csat.csv"),
+        "Клиент;Дата;Оценка\nc1;10.02.2026;5\nc2;10.02.2026;4\nc3;10.02.2026;4\nc4;10.02.2026;3\nc5;10.02.2026;1\n",
+    )
+    .unwrap();
+    run_in(
+        dir.path(),
+        &[
+            "surveys", "import", "csat.csv", "--kind", "csat", "--db", &url,
+        ],
+    )
+    .ok();
+    let j = run_in(
+        dir.path(),
+        &[
+            "nps",
+            "report",
+            "--min-answers",
+            "1",
+            "--format",
+            "json",
+            "--db",
+            &url,
+        ],
+    )
+    .ok()
+    .json();
+    let c = &j["csat"];
+    assert_eq!(c["n"], 5, "{j}");
+    assert!((c["mean"].as_f64().unwrap() - 3.4).abs() < 1e-12);
+    assert!(
+        (c["mean_ci95"][0].as_f64().unwrap() - 1.516_923).abs() < 1e-5,
+        "{c}"
+    );
+    assert_eq!(c["mean_ci95"][1], 5.0);
+    assert!(
+        (c["satisfied_ci95"][0].as_f64().unwrap() - 0.230_724).abs() < 1e-5,
+        "{c}"
+    );
+    assert_eq!(j["n"], 40, "the NPS is unchanged by CSAT answers");
+    let text = run_in(
+        dir.path(),
+        &["nps", "report", "--min-answers", "1", "--db", &url],
+    )
+    .ok();
+    assert!(
+        text.stdout.contains(
+            "CSAT: 5 respondent(s), mean 3.40 (95% interval 1.52 to 5.00), satisfied (4-5) 60.0% (95% interval 23.1% to 88.2%)"
+        ),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]

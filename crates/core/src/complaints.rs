@@ -1,8 +1,12 @@
 //! Complaints and wishes, counted: categories over time, and which categories cost the most —
 //! the complaining customers who later slipped or were lost, with the revenue and CLV that went
-//! with them. Response targets and what is overdue are in [`crate::closed_loop`].
+//! with them; and how well each manager keeps the response targets (the share answered and
+//! resolved within target, with Wilson intervals, and the median times). The targets themselves
+//! and what is overdue are in [`crate::closed_loop`].
 
 use std::collections::BTreeMap;
+
+use crate::closed_loop::TargetCompliance;
 
 use crate::nps::{PeriodKey, PeriodKind};
 use crate::{Day, Money, Status};
@@ -119,6 +123,99 @@ pub fn categories_over_time<'a>(
     rows
 }
 
+/// One entry's times (Unix seconds), for [`response_compliance`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryTimes {
+    pub received_at: i64,
+    pub first_response_due: i64,
+    pub first_response_at: Option<i64>,
+    pub resolution_due: i64,
+    pub resolved_at: Option<i64>,
+}
+
+/// How a set of entries kept their targets as of a moment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResponseCompliance {
+    pub entries: u64,
+    /// Not yet resolved.
+    pub open: u64,
+    /// Open past the first-response or the resolution target.
+    pub overdue: u64,
+    /// First responses within target, late (or still missing past the target), and pending
+    /// (missing, not yet due: counted neither way).
+    pub first_response: TargetCompliance,
+    pub resolution: TargetCompliance,
+    /// The median hours from receipt to the first response, over the entries answered so far
+    /// (`None` when none is); entries still waiting are in `first_response.pending`/`late`.
+    pub median_first_response_hours: Option<f64>,
+    /// The median hours from receipt to resolution, over the entries resolved so far.
+    pub median_resolution_hours: Option<f64>,
+}
+
+/// The median of `values` (the mean of the middle two for an even count); `None` when empty.
+fn median_hours(mut seconds: Vec<i64>) -> Option<f64> {
+    if seconds.is_empty() {
+        return None;
+    }
+    seconds.sort_unstable();
+    let n = seconds.len();
+    let mid = if n % 2 == 1 {
+        seconds[n / 2] as f64
+    } else {
+        (seconds[n / 2 - 1] as f64 + seconds[n / 2] as f64) / 2.0
+    };
+    Some(mid / 3_600.0)
+}
+
+/// The compliance of `entries` as of `now`. A response recorded before the entry's receipt
+/// (clock skew between systems) counts as a zero-hour response, never a negative one.
+pub fn response_compliance(
+    entries: impl IntoIterator<Item = EntryTimes>,
+    now: i64,
+) -> ResponseCompliance {
+    let mut c = ResponseCompliance::default();
+    let mut firsts = Vec::new();
+    let mut resolutions = Vec::new();
+    for e in entries {
+        c.entries += 1;
+        c.first_response
+            .add(e.first_response_due, e.first_response_at, now);
+        c.resolution.add(e.resolution_due, e.resolved_at, now);
+        if e.resolved_at.is_none() {
+            c.open += 1;
+            if crate::closed_loop::overdue(e.first_response_due, e.first_response_at, now)
+                || crate::closed_loop::overdue(e.resolution_due, None, now)
+            {
+                c.overdue += 1;
+            }
+        }
+        if let Some(at) = e.first_response_at {
+            firsts.push((at - e.received_at).max(0));
+        }
+        if let Some(at) = e.resolved_at {
+            resolutions.push((at - e.received_at).max(0));
+        }
+    }
+    c.median_first_response_hours = median_hours(firsts);
+    c.median_resolution_hours = median_hours(resolutions);
+    c
+}
+
+/// [`response_compliance`] per group (a manager, a severity...), groups in key order.
+pub fn compliance_by<K: Ord>(
+    entries: impl IntoIterator<Item = (K, EntryTimes)>,
+    now: i64,
+) -> Vec<(K, ResponseCompliance)> {
+    let mut groups: BTreeMap<K, Vec<EntryTimes>> = BTreeMap::new();
+    for (k, e) in entries {
+        groups.entry(k).or_default().push(e);
+    }
+    groups
+        .into_iter()
+        .map(|(k, es)| (k, response_compliance(es, now)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +288,90 @@ mod tests {
         );
         assert_eq!(quarters.len(), 1);
         assert_eq!(quarters[0].1, vec![("x".to_string(), 2)]);
+    }
+
+    const H: i64 = 3_600;
+
+    fn e(first_due: i64, first: Option<i64>, res_due: i64, res: Option<i64>) -> EntryTimes {
+        EntryTimes {
+            received_at: 0,
+            first_response_due: first_due * H,
+            first_response_at: first.map(|h| h * H),
+            resolution_due: res_due * H,
+            resolved_at: res.map(|h| h * H),
+        }
+    }
+
+    #[test]
+    fn compliance_counts_by_hand() {
+        let now = 100 * H;
+        // Answered in 2 h (due 24), answered in 30 h (late), never answered past due,
+        // never answered and due later than now (pending).
+        let c = response_compliance(
+            [
+                e(24, Some(2), 72, Some(10)),
+                e(24, Some(30), 72, None),
+                e(24, None, 72, None),
+                e(200, None, 300, None),
+            ],
+            now,
+        );
+        assert_eq!(c.entries, 4);
+        assert_eq!(c.open, 3);
+        // The second is past its resolution due (72 < 100); the third past both.
+        assert_eq!(c.overdue, 2);
+        assert_eq!(
+            (
+                c.first_response.within,
+                c.first_response.late,
+                c.first_response.pending
+            ),
+            (1, 2, 1)
+        );
+        assert_eq!(
+            (c.resolution.within, c.resolution.late, c.resolution.pending),
+            (1, 2, 1)
+        );
+        // Median of 2 h and 30 h: 16 h; one resolution, 10 h.
+        assert_eq!(c.median_first_response_hours, Some(16.0));
+        assert_eq!(c.median_resolution_hours, Some(10.0));
+        assert!((c.first_response.share().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_and_skewed_entries_give_defined_answers() {
+        let c = response_compliance([], 0);
+        assert_eq!(c.entries, 0);
+        assert_eq!(c.first_response.share(), None);
+        assert_eq!(c.median_first_response_hours, None);
+        // A response stamped before receipt counts as zero hours.
+        let skewed = EntryTimes {
+            received_at: 10 * H,
+            first_response_due: 20 * H,
+            first_response_at: Some(9 * H),
+            resolution_due: 30 * H,
+            resolved_at: None,
+        };
+        let c = response_compliance([skewed], 11 * H);
+        assert_eq!(c.median_first_response_hours, Some(0.0));
+        assert_eq!(c.first_response.within, 1);
+        assert_eq!(median_hours(vec![3 * H, H, 2 * H]), Some(2.0));
+    }
+
+    #[test]
+    fn compliance_by_group_keeps_groups_apart() {
+        let rows = compliance_by(
+            [
+                ("b", e(24, Some(1), 48, Some(2))),
+                ("a", e(24, Some(25), 48, Some(50))),
+                ("b", e(24, Some(3), 48, Some(4))),
+            ],
+            100 * H,
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, "a");
+        assert_eq!(rows[0].1.first_response.late, 1);
+        assert_eq!(rows[1].1.first_response.within, 2);
+        assert_eq!(rows[1].1.median_first_response_hours, Some(2.0));
     }
 }

@@ -9,6 +9,7 @@ pub mod consents;
 mod customer_table;
 pub mod customers;
 pub mod encoding;
+pub mod feedback;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod layout;

@@ -272,6 +272,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::voice::router())
         .merge(routes::improvements::router())
         .merge(routes::followups::router())
+        .merge(routes::feedback::router())
         .merge(routes::users::router())
         .merge(routes::audit::router())
         .merge(routes::surveys::router())

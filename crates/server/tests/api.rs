@@ -16,6 +16,10 @@ mod campaigns;
 mod common;
 #[path = "api/contacts.rs"]
 mod contacts;
+#[path = "api/feedback.rs"]
+mod feedback;
+#[path = "api/nps_csat.rs"]
+mod nps_csat;
 #[path = "api/portfolio.rs"]
 mod portfolio;
 #[path = "api/queue.rs"]

@@ -14,6 +14,8 @@ mod common;
 mod contacts;
 #[path = "web/exports.rs"]
 mod exports;
+#[path = "web/feedback.rs"]
+mod feedback;
 #[path = "web/portfolio.rs"]
 mod portfolio;
 #[path = "web/search.rs"]

@@ -1,12 +1,13 @@
 //! The voice of the customer's use cases: the NPS report (overall, trend and splits, with the
 //! core's honest statistics) and the survey answers that reach the store from the API and from
 //! imported exports; invitations through the contact policy and answers through their public
-//! links; the improvement log's check.
+//! links; the improvement log's check; complaints and wishes in, with the response-target report.
 //!
 //! The statistics are `clientele_core::nps`; the records are the store's `voice` module. Each
 //! use case takes a settings struct that knows nothing of flags or JSON.
 
 mod answers;
+mod feedback;
 mod improvements;
 mod invitations;
 mod nps_report;
@@ -16,6 +17,12 @@ pub use answers::{
     MAX_ANSWER_ID_CHARS, MAX_COMMENT_CHARS, MAX_TAG_CHARS, import_answer_files, nps_scale,
     store_answer_batch,
 };
+pub use feedback::{
+    FeedbackAdded, FeedbackImportSettings, FeedbackInput, FeedbackReject, FeedbackReport,
+    FeedbackReportSettings, MAX_ENTRY_ID_CHARS, MAX_FEEDBACK_BATCH, MAX_REPORT_DAYS,
+    ManagerCompliance, add_feedback, feedback_report, import_feedback_files, report_window,
+    set_complaint_targets,
+};
 pub use improvements::{ImprovementCheckOutput, add_improvement, check_improvement_by_id};
 pub use invitations::{
     InvitationLink, InviteOutput, InviteSettings, LinkAnswered, LinkRefusal, LinkState,
@@ -23,6 +30,6 @@ pub use invitations::{
     plausible_secret,
 };
 pub use nps_report::{
-    GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange, PeriodFigures,
-    nps_report,
+    CsatFigures, GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange,
+    PeriodFigures, nps_report,
 };

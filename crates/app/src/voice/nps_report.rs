@@ -6,6 +6,7 @@
 //! (`clientele_core::nps`); this module reads, reduces and labels.
 
 use anyhow::{Context, Result};
+use clientele_core::nps::csat::{CsatCounts, CsatReport, CsatScore};
 use clientele_core::nps::{
     Answer, NpsChange, NpsCounts, NpsRating, NpsReport, NpsScale, PeriodKind, SurveyOptions,
     latest_per_respondent, nps_by_group, nps_trend,
@@ -135,6 +136,37 @@ pub struct GroupFigures {
     pub vs_rest: Option<PeriodChange>,
 }
 
+/// CSAT (1–5) of the same range and scope, beside the NPS: one answer per respondent (the
+/// latest), the mean with its Student t interval and the satisfied share (4–5) with its Wilson
+/// interval; the intervals only with enough answers (the same minimum as the NPS).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CsatFigures {
+    /// Respondents counted.
+    pub n: u64,
+    /// Observed mean score (1..=5); `None` without answers.
+    pub mean: Option<f64>,
+    pub mean_ci95: Option<(f64, f64)>,
+    /// Observed share of 4 and 5 (0..=1); `None` without answers.
+    pub satisfied: Option<f64>,
+    pub satisfied_ci95: Option<(f64, f64)>,
+    /// Whether there were enough answers for the intervals.
+    pub enough: bool,
+}
+
+impl From<&CsatReport> for CsatFigures {
+    fn from(r: &CsatReport) -> CsatFigures {
+        let e = r.estimate;
+        CsatFigures {
+            n: r.counts.n(),
+            mean: r.mean,
+            mean_ci95: e.map(|e| (e.mean_ci95.lo, e.mean_ci95.hi)),
+            satisfied: r.satisfied_share,
+            satisfied_ci95: e.map(|e| (e.satisfied_ci95.lo, e.satisfied_ci95.hi)),
+            enough: e.is_some(),
+        }
+    }
+}
+
 /// The report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NpsReportOutput {
@@ -150,6 +182,8 @@ pub struct NpsReportOutput {
     /// Of those, given on the 1–10 scale (reported as given, never rescaled).
     pub answers_one_to_ten: u64,
     pub overall: NpsFigures,
+    /// CSAT answers of the same range, scope and touchpoint.
+    pub csat: CsatFigures,
     pub periods: Vec<PeriodFigures>,
     pub groups: Vec<GroupFigures>,
 }
@@ -201,7 +235,10 @@ pub async fn nps_report(store: &Store, settings: &NpsReportSettings) -> Result<N
     };
     let needs_snapshot = matches!(
         settings.by,
-        AnswerGroupBy::Rung | AnswerGroupBy::Subgroup | AnswerGroupBy::Segment
+        AnswerGroupBy::Rung
+            | AnswerGroupBy::Subgroup
+            | AnswerGroupBy::Segment
+            | AnswerGroupBy::Status
     );
     let snapshot = if needs_snapshot {
         store
@@ -298,7 +335,9 @@ pub async fn nps_report(store: &Store, settings: &NpsReportSettings) -> Result<N
         })
         .collect()
     };
+    let csat = csat_figures(store, &query, &options).await?;
     Ok(NpsReportOutput {
+        csat,
         from: settings.from,
         to: settings.to,
         by: settings.by,
@@ -311,6 +350,39 @@ pub async fn nps_report(store: &Store, settings: &NpsReportSettings) -> Result<N
         periods,
         groups,
     })
+}
+
+/// CSAT of the NPS query's range, scope and touchpoint: the latest answer per respondent.
+async fn csat_figures(
+    store: &Store,
+    nps_query: &AnswerQuery,
+    options: &SurveyOptions,
+) -> Result<CsatFigures> {
+    let query = AnswerQuery {
+        csat: true,
+        group: AnswerGroupBy::None,
+        snapshot: None,
+        ..nps_query.clone()
+    };
+    let (mut rows, _) = store
+        .survey_answers(&query)
+        .await
+        .context("reading the CSAT answers")?;
+    rows.sort_by_key(|r| r.id);
+    let mut answers = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let score = CsatScore::new(u32::from(r.value))
+            .map_err(|_| anyhow::anyhow!("stored CSAT answer {} has an unreadable score", r.id))?;
+        answers.push(Answer {
+            respondent: r.customer_id,
+            day: r.day,
+            seq: r.seq,
+            score,
+        });
+    }
+    let kept = latest_per_respondent(answers, None);
+    let report = CsatReport::new(CsatCounts::tally(kept.iter().map(|a| a.score)), options);
+    Ok(CsatFigures::from(&report))
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod contacts;
 pub mod demo;
 #[cfg(feature = "distributed")]
 pub mod distributed;
+pub mod feedback;
 pub mod models;
 pub mod portfolio;
 pub mod queue;
@@ -105,6 +106,9 @@ pub enum Command {
     /// The improvement log (plan-do-check-act): add, check, list.
     #[command(subcommand)]
     Improvements(voice::ImprovementsCommand),
+    /// Complaints and wishes: import, list, answer, resolve, the response-time report, targets.
+    #[command(subcommand)]
+    Feedback(feedback::FeedbackCommand),
     /// Run a Ballista scheduler or executor with Clientele's functions (for --engine).
     #[cfg(feature = "distributed")]
     #[command(subcommand)]

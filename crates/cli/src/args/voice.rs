@@ -131,6 +131,8 @@ pub enum ByArg {
     Channel,
     Touchpoint,
     Segment,
+    /// Active, slipping or lost in the latest snapshot up to --to.
+    Status,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -185,6 +187,7 @@ impl NpsReportArgs {
                 Some(ByArg::Channel) => AnswerGroupBy::Channel,
                 Some(ByArg::Touchpoint) => AnswerGroupBy::Touchpoint,
                 Some(ByArg::Segment) => AnswerGroupBy::Segment,
+                Some(ByArg::Status) => AnswerGroupBy::Status,
             },
             period: self.period.map(|p| match p {
                 PeriodArg::Month => PeriodKind::Month,

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod engine;
 #[cfg(feature = "distributed")]
 pub mod export;
+pub mod feedback;
 pub mod generate;
 pub mod import;
 pub mod models;

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clientele_app::clock::today;
 use clientele_app::database::open_store;
 use clientele_app::voice::{
-    AnswersOutcome, ImprovementCheckOutput, NpsFigures, NpsReportOutput, PeriodChange,
+    AnswersOutcome, CsatFigures, ImprovementCheckOutput, NpsFigures, NpsReportOutput, PeriodChange,
     add_improvement, check_improvement_by_id, import_answer_files, nps_report,
 };
 use serde_json::{Map, Value, json};
@@ -183,7 +183,37 @@ pub fn report_json(r: &NpsReportOutput) -> Value {
         .collect();
     top.insert("periods".into(), Value::Array(periods));
     top.insert("groups".into(), Value::Array(groups));
+    top.insert("csat".into(), csat_json(&r.csat));
     Value::Object(top)
+}
+
+/// CSAT beside the NPS: `{"n", "mean", "mean_ci95", "satisfied", "satisfied_ci95", "enough"}`.
+fn csat_json(c: &CsatFigures) -> Value {
+    json!({
+        "n": c.n,
+        "mean": c.mean,
+        "mean_ci95": c.mean_ci95.map(|(lo, hi)| [lo, hi]),
+        "satisfied": c.satisfied,
+        "satisfied_ci95": c.satisfied_ci95.map(|(lo, hi)| [lo, hi]),
+        "enough": c.enough,
+    })
+}
+
+fn csat_words(c: &CsatFigures) -> String {
+    match (c.mean, c.mean_ci95, c.satisfied, c.satisfied_ci95) {
+        (_, _, _, _) if c.n == 0 => "CSAT: no answers".to_string(),
+        (Some(m), Some((mlo, mhi)), Some(s), Some((slo, shi))) => format!(
+            "CSAT: {} respondent(s), mean {m:.2} (95% interval {mlo:.2} to {mhi:.2}), satisfied (4-5) {:.1}% (95% interval {:.1}% to {:.1}%)",
+            c.n,
+            s * 100.0,
+            slo * 100.0,
+            shi * 100.0
+        ),
+        _ => format!(
+            "CSAT: {} respondent(s), not enough answers for an interval",
+            c.n
+        ),
+    }
 }
 
 fn pct(share: Option<f64>) -> String {
@@ -239,6 +269,7 @@ fn write_text(out: &mut impl Write, r: &NpsReportOutput) -> Result<()> {
         pct(f.detractors)
     )?;
     writeln!(out, "  {}", nps_words(f))?;
+    writeln!(out, "{}", csat_words(&r.csat))?;
     if !r.periods.is_empty() {
         writeln!(out, "\nby {}:", r.period.map_or("period", |p| p.as_str()))?;
         for p in &r.periods {

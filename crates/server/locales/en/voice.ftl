@@ -18,6 +18,7 @@ nps-by-manager = manager
 nps-by-channel = channel
 nps-by-touchpoint = touchpoint
 nps-by-segment = RFM segment
+nps-by-status = status
 nps-empty = No survey answers in this range yet.
 nps-empty-help = Answers arrive by import (clientele surveys import FILE), by the API (POST /api/v1/survey-answers) and through invitation links. Widen the dates if you expected answers here.
 nps-headline = NPS { $nps } ± { $moe } points, from { $n ->
@@ -88,3 +89,13 @@ task-outcome-label = What came of the call
 task-answer = Record
 task-answered = Task { $id } is answered and left the list.
 task-outcome-empty = Write what came of the call before recording it.
+# CSAT beside the NPS.
+nps-csat = CSAT: mean { $mean } of 5 (95% interval { $mean_lo } to { $mean_hi }); { $satisfied } satisfied (4–5, 95% interval { $lo } to { $hi }), from { $n ->
+    [one] { $count } respondent
+   *[other] { $count } respondents
+}.
+nps-csat-not-enough = CSAT: { $n ->
+    [one] { $count } respondent
+   *[other] { $count } respondents
+}, not enough for an interval.
+nps-csat-none = CSAT: no answers in this range.

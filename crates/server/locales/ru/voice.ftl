@@ -18,6 +18,7 @@ nps-by-manager = менеджеру
 nps-by-channel = каналу
 nps-by-touchpoint = точке контакта
 nps-by-segment = сегменту RFM
+nps-by-status = состоянию
 nps-empty = Ответов на опросы за эти даты пока нет.
 nps-empty-help = Ответы попадают сюда импортом («clientele surveys import ФАЙЛ»), через программный интерфейс («POST /api/v1/survey-answers») и по ссылкам из приглашений. Если ответы должны быть, расширьте даты.
 nps-headline = NPS { $nps } ± { $moe } п., по { $n ->
@@ -91,3 +92,14 @@ task-outcome-label = Чем закончился звонок
 task-answer = Записать
 task-answered = Задача { $id } выполнена и убрана из списка.
 task-outcome-empty = Напишите, чем закончился звонок, прежде чем записывать.
+# CSAT рядом с NPS.
+nps-csat = Удовлетворённость клиентов: в среднем { $mean } из 5 (95-процентный интервал от { $mean_lo } до { $mean_hi }); довольны (4–5) { $satisfied } (интервал от { $lo } до { $hi }), по { $n ->
+    [one] { $count } ответившему
+   *[other] { $count } ответившим
+}.
+nps-csat-not-enough = Удовлетворённость клиентов: { $n ->
+    [one] { $count } ответивший
+    [few] { $count } ответивших
+   *[many] { $count } ответивших
+}, мало для интервала.
+nps-csat-none = Удовлетворённость клиентов: ответов за эти даты нет.

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod campaigns;
 pub mod contacts;
 pub mod customers;
+pub mod feedback;
 pub mod followups;
 pub mod health;
 pub mod imports;

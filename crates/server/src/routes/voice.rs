@@ -48,7 +48,7 @@ pub struct ReportQuery {
     pub from: Option<String>,
     /// Last day counted (YYYY-MM-DD). Default: the last answer.
     pub to: Option<String>,
-    /// Split: rung, subgroup, manager, channel, touchpoint or segment.
+    /// Split: rung, subgroup, manager, channel, touchpoint, segment or status.
     pub by: Option<String>,
     /// Trend: month or quarter.
     pub period: Option<String>,
@@ -146,6 +146,36 @@ pub struct NpsReportBody {
     pub answers_one_to_ten: u64,
     pub periods: Vec<PeriodFiguresBody>,
     pub groups: Vec<GroupFiguresBody>,
+    /// CSAT (1-5) of the same range, scope and touchpoint.
+    pub csat: CsatBody,
+}
+
+/// CSAT beside the NPS: one answer per respondent (the latest).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CsatBody {
+    pub n: u64,
+    /// Mean score, 1..5; null without answers.
+    pub mean: Option<f64>,
+    /// Student t 95% interval of the mean; null below the minimum sample.
+    pub mean_ci95: Option<[f64; 2]>,
+    /// Share of 4 and 5, 0..1.
+    pub satisfied: Option<f64>,
+    /// Wilson 95% interval of the satisfied share; null below the minimum sample.
+    pub satisfied_ci95: Option<[f64; 2]>,
+    pub enough: bool,
+}
+
+impl From<&clientele_app::voice::CsatFigures> for CsatBody {
+    fn from(c: &clientele_app::voice::CsatFigures) -> CsatBody {
+        CsatBody {
+            n: c.n,
+            mean: c.mean,
+            mean_ci95: c.mean_ci95.map(|(lo, hi)| [lo, hi]),
+            satisfied: c.satisfied,
+            satisfied_ci95: c.satisfied_ci95.map(|(lo, hi)| [lo, hi]),
+            enough: c.enough,
+        }
+    }
 }
 
 impl From<&NpsReportOutput> for NpsReportBody {
@@ -175,6 +205,7 @@ impl From<&NpsReportOutput> for NpsReportBody {
                     vs_rest: g.vs_rest.as_ref().map(Change::from),
                 })
                 .collect(),
+            csat: CsatBody::from(&r.csat),
         }
     }
 }
@@ -198,7 +229,7 @@ pub fn report_settings(
                 ApiError::invalid(
                     "by",
                     format!(
-                        "'{text}': expected rung, subgroup, manager, channel, touchpoint or segment"
+                        "'{text}': expected rung, subgroup, manager, channel, touchpoint, segment or status"
                     ),
                 )
             })?,

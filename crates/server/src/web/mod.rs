@@ -34,6 +34,7 @@ mod contacts;
 pub mod currency;
 mod customer_export;
 pub mod export;
+mod feedback;
 mod followups;
 pub mod i18n;
 pub mod link_limits;
@@ -75,6 +76,11 @@ pub fn router() -> Router<AppState> {
         .route("/portfolio.csv", get(portfolio::csv))
         .route("/followups", get(followups::list))
         .route("/followups/{id}/answer", post(followups::answer))
+        .route("/feedback", get(feedback::page).post(feedback::add))
+        .route("/feedback.csv", get(feedback::csv))
+        .route("/feedback.xlsx", get(feedback::xlsx))
+        .route("/feedback/{id}", post(feedback::act))
+        .route("/customers/{id}/feedback", post(feedback::add_from_card))
         .route("/customers", get(people::list))
         .route("/customers.csv", get(customer_export::csv))
         .route("/customers.xlsx", get(customer_export::xlsx))
@@ -289,7 +295,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 13] = [
+        const PAGES: [(&str, &str, &str); 14] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -301,6 +307,7 @@ impl Layout {
             ("calendar", "/calendar", "nav-calendar"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
+            ("feedback", "/feedback", "nav-feedback"),
             ("portfolio", "/portfolio", "nav-portfolio"),
             ("assess", "/assess", "nav-assess"),
         ];

@@ -58,6 +58,8 @@ struct NpsPage {
     summary: Option<FiguresRow>,
     band: Option<String>,
     note: String,
+    /// CSAT of the same range beside the NPS.
+    csat: String,
     chart: Option<TrendChart>,
     periods: Vec<FiguresRow>,
     groups: Vec<FiguresRow>,
@@ -235,6 +237,9 @@ fn group_label(tr: Tr, by: AnswerGroupBy, group: &Option<String>) -> String {
         Some(g) if by == AnswerGroupBy::Rung => {
             Rung::parse(g).map_or_else(|| g.clone(), |r| tr.rung(r))
         }
+        Some(g) if by == AnswerGroupBy::Status => {
+            clientele_core::Status::parse(g).map_or_else(|| g.clone(), |s| tr.status(s))
+        }
         Some(g) => g.clone(),
     }
 }
@@ -331,6 +336,7 @@ pub async fn page(
         "channel",
         "touchpoint",
         "segment",
+        "status",
     ]
     .into_iter()
     .map(|key| {
@@ -342,7 +348,9 @@ pub async fn page(
         (key, label, chosen == key)
     })
     .collect();
+    let csat = csat_line(tr, &r.csat);
     let page = NpsPage {
+        csat,
         layout: user.layout("nps", tr.get("page-nps"), &uri.to_string()),
         t: tr,
         q: FormValues {
@@ -366,6 +374,38 @@ pub async fn page(
         },
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// CSAT beside the NPS, in the reader's language: the mean and the satisfied share with their
+/// intervals, or why there are none.
+fn csat_line(tr: Tr, c: &clientele_app::voice::CsatFigures) -> String {
+    let decimal = |v: f64, digits: usize| {
+        let text = format!("{v:.digits$}");
+        match tr.lang {
+            Lang::En => text,
+            Lang::Ru => text.replace('.', ","),
+        }
+    };
+    let count = [
+        ("n", Arg::Num(c.n as f64)),
+        ("count", Arg::Text(tr.int(c.n as i64))),
+    ];
+    match (c.mean, c.mean_ci95, c.satisfied, c.satisfied_ci95) {
+        _ if c.n == 0 => tr.get("nps-csat-none"),
+        (Some(mean), Some((mlo, mhi)), Some(s), Some((slo, shi))) => {
+            let mut args = count.to_vec();
+            args.extend([
+                ("mean", Arg::Text(decimal(mean, 2))),
+                ("mean_lo", Arg::Text(decimal(mlo, 2))),
+                ("mean_hi", Arg::Text(decimal(mhi, 2))),
+                ("satisfied", Arg::Text(tr.percent(s))),
+                ("lo", Arg::Text(tr.percent(slo))),
+                ("hi", Arg::Text(tr.percent(shi))),
+            ]);
+            tr.with("nps-csat", &args)
+        }
+        _ => tr.with("nps-csat-not-enough", &count),
+    }
 }
 
 /// The periods and groups as an Excel-friendly CSV: BOM, `;` and decimal commas in Russian.

@@ -78,6 +78,13 @@ async fn the_nps_page_shows_the_score_its_band_trend_and_split_in_both_languages
                 .contains("From 10 to 50: known, but customer focus must improve.")
         );
         assert!(page.body.contains("the band is not certain"));
+        // CSAT stands beside the NPS; this fixture has no CSAT answers.
+        assert!(
+            page.body
+                .contains("<p id=\"nps-csat\">CSAT: no answers in this range.</p>"),
+            "{}",
+            page.body
+        );
         assert!(
             page.body.contains("class=\"nps-band\""),
             "the interval band is drawn"

@@ -122,6 +122,8 @@ pub struct FeedbackItem {
     pub resolved_by: Option<String>,
     pub resolution: Option<String>,
     pub source: String,
+    /// The customer's manager (responsible for the response); `None`: unassigned.
+    pub manager_name: Option<String>,
 }
 
 /// Which entries a list shows.
@@ -198,6 +200,9 @@ pub struct FeedbackTiming {
     pub first_response_at: Option<i64>,
     pub resolution_due: i64,
     pub resolved_at: Option<i64>,
+    /// The customer's manager now (responsible for the response); `None`: unassigned.
+    pub manager_user_id: Option<i64>,
+    pub manager_name: Option<String>,
 }
 
 fn check_body(field: &'static str, text: &str) -> Result<()> {
@@ -237,9 +242,10 @@ const ITEM_COLUMNS: &str =
     "f.id, f.customer_id, c.external_id, c.name, f.kind, f.channel, f.category,
     f.touchpoint, f.severity, f.body, f.day, f.received_at, f.first_response_due, f.resolution_due,
     f.first_response_at, f.first_response_by, f.resolved_at, f.resolved_by, f.resolution, f.source,
-    f.first_response";
+    f.first_response, u.name";
 
-const ITEM_FROM: &str = " FROM feedback f JOIN customers c ON c.id = f.customer_id WHERE 1 = 1";
+const ITEM_FROM: &str = " FROM feedback f JOIN customers c ON c.id = f.customer_id
+    LEFT JOIN users u ON u.id = c.manager_user_id WHERE 1 = 1";
 
 /// Reads an entry's columns (in [`ITEM_COLUMNS`] order) from a row of either backend.
 macro_rules! item_raw {
@@ -268,6 +274,7 @@ macro_rules! item_raw {
             resolution: r.try_get(18)?,
             source: r.try_get(19)?,
             first_response: r.try_get(20)?,
+            manager_name: r.try_get(21)?,
         }
     }};
 }
@@ -294,6 +301,7 @@ struct ItemRaw {
     resolution: Option<String>,
     source: String,
     first_response: Option<String>,
+    manager_name: Option<String>,
 }
 
 fn item_of(r: ItemRaw) -> Result<FeedbackItem> {
@@ -323,6 +331,7 @@ fn item_of(r: ItemRaw) -> Result<FeedbackItem> {
         resolved_by: r.resolved_by,
         resolution: r.resolution,
         source: r.source,
+        manager_name: r.manager_name,
     })
 }
 
@@ -478,9 +487,13 @@ impl Store {
             let mut list = sqlx::QueryBuilder::new("SELECT ");
             list.push(ITEM_COLUMNS).push(ITEM_FROM);
             conditions(&mut list);
-            list.push(" ORDER BY CASE WHEN f.resolved_at IS NULL AND f.resolution_due < ")
+            // Overdue as the `Overdue` state means it: past the first-response target
+            // without a response, or past the resolution target.
+            list.push(" ORDER BY CASE WHEN f.resolved_at IS NULL AND ((f.first_response_at IS NULL AND f.first_response_due < ")
                 .push_bind(at)
-                .push(" THEN 0 ELSE 1 END, f.received_at DESC, f.id DESC LIMIT ")
+                .push(") OR f.resolution_due < ")
+                .push_bind(at)
+                .push(") THEN 0 ELSE 1 END, f.received_at DESC, f.id DESC LIMIT ")
                 .push_bind(i64::from(limit))
                 .push(" OFFSET ")
                 .push_bind(offset as i64);
@@ -600,12 +613,16 @@ impl Store {
             Option<i64>,
             Option<i64>,
             Option<i64>,
+            Option<i64>,
+            Option<String>,
         );
         let rows: Vec<Row> = dispatch!(self, pool => {
             sqlx::query_as(
                 "SELECT f.id, f.customer_id, f.kind, f.category, f.touchpoint, f.severity, f.day, f.received_at,
-                        f.first_response_due, f.first_response_at, f.resolution_due, f.resolved_at
+                        f.first_response_due, f.first_response_at, f.resolution_due, f.resolved_at,
+                        c.manager_user_id, u.name
                  FROM feedback f JOIN customers c ON c.id = f.customer_id
+                 LEFT JOIN users u ON u.id = c.manager_user_id
                  WHERE ($1 IS NULL OR c.manager_user_id = $1) AND f.day >= $2 AND f.day <= $3
                  ORDER BY f.id",
             )
@@ -631,6 +648,8 @@ impl Store {
                     fa,
                     rd,
                     ra,
+                    manager_user_id,
+                    manager_name,
                 )| {
                     let severity = severity_of(&severity)?;
                     let received_at = received.unwrap_or(day * 86_400);
@@ -648,6 +667,8 @@ impl Store {
                         first_response_at: fa,
                         resolution_due: rd.unwrap_or(resolution),
                         resolved_at: ra,
+                        manager_user_id,
+                        manager_name,
                     })
                 },
             )

@@ -29,10 +29,12 @@ pub enum AnswerGroupBy {
     Touchpoint,
     /// The RFM cell in that snapshot (the caller names its segment).
     Segment,
+    /// The status (active, slipping, lost) in that snapshot.
+    Status,
 }
 
 impl AnswerGroupBy {
-    pub const ALL: [AnswerGroupBy; 7] = [
+    pub const ALL: [AnswerGroupBy; 8] = [
         AnswerGroupBy::None,
         AnswerGroupBy::Rung,
         AnswerGroupBy::Subgroup,
@@ -40,6 +42,7 @@ impl AnswerGroupBy {
         AnswerGroupBy::Channel,
         AnswerGroupBy::Touchpoint,
         AnswerGroupBy::Segment,
+        AnswerGroupBy::Status,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +54,7 @@ impl AnswerGroupBy {
             AnswerGroupBy::Channel => "channel",
             AnswerGroupBy::Touchpoint => "touchpoint",
             AnswerGroupBy::Segment => "segment",
+            AnswerGroupBy::Status => "status",
         }
     }
 
@@ -61,7 +65,10 @@ impl AnswerGroupBy {
     fn needs_snapshot(self) -> bool {
         matches!(
             self,
-            AnswerGroupBy::Rung | AnswerGroupBy::Subgroup | AnswerGroupBy::Segment
+            AnswerGroupBy::Rung
+                | AnswerGroupBy::Subgroup
+                | AnswerGroupBy::Segment
+                | AnswerGroupBy::Status
         )
     }
 
@@ -74,6 +81,7 @@ impl AnswerGroupBy {
             AnswerGroupBy::Channel => "s.channel",
             AnswerGroupBy::Touchpoint => "s.touchpoint",
             AnswerGroupBy::Segment => "ss.rfm",
+            AnswerGroupBy::Status => "ss.status",
         }
     }
 }

@@ -1,0 +1,106 @@
+# Жалобы и пожелания: страница /feedback, форма на карточке и выгрузки.
+nav-feedback = Жалобы
+page-feedback = Жалобы и пожелания
+feedback-new = Записать жалобу или пожелание
+feedback-card-title = Жалоба или пожелание
+feedback-record = Записать
+feedback-log = Журнал
+feedback-apply = Показать
+feedback-download-csv = Скачать CSV
+feedback-download-xlsx = Скачать для Excel
+feedback-count = { $n ->
+    [one] { $count } запись
+    [few] { $count } записи
+   *[many] { $count } записей
+}
+feedback-empty = Здесь пусто. Запишите жалобу или пожелание формой выше или на карточке клиента; записи приходят и через программный интерфейс («POST /api/v1/feedback»), и импортом («clientele feedback import ФАЙЛ»). Выберите «все», чтобы увидеть решённые.
+feedback-field-customer = Код клиента
+feedback-field-kind = Тип
+feedback-field-severity = Важность
+feedback-field-channel = Канал
+feedback-field-category = Категория
+feedback-field-touchpoint = Точка контакта
+feedback-field-date = Дата обращения
+feedback-field-received_at = Время обращения
+feedback-field-text = Что сказал клиент
+feedback-field-state = Показать
+feedback-field-entry_id = Номер обращения
+feedback-kind-any = любой тип
+feedback-kind-complaint = жалоба
+feedback-kind-wish = пожелание
+feedback-kind-praise = благодарность
+feedback-kind-question = вопрос
+feedback-severity-low = низкая
+feedback-severity-normal = средняя
+feedback-severity-high = высокая
+feedback-severity-critical = критическая
+feedback-state-open = нерешённые
+feedback-state-overdue = просроченные
+feedback-state-resolved = решённые
+feedback-state-all = все
+feedback-status-open = открыта
+feedback-status-answered = дан ответ
+feedback-status-resolved = решена
+feedback-overdue = просрочено
+feedback-unassigned = (без менеджера)
+feedback-answer-label = Первый ответ
+feedback-answer = Ответили
+feedback-resolve-label = Как решили
+feedback-resolve = Решено
+feedback-col-id = Запись
+feedback-col-customer-id = Код клиента
+feedback-col-customer = Клиент
+feedback-col-kind = Тип
+feedback-col-severity = Важность
+feedback-col-category = Категория
+feedback-col-channel = Канал
+feedback-col-text = Текст
+feedback-col-received = Получено
+feedback-col-due = Срок
+feedback-col-first-due = Срок первого ответа
+feedback-col-first-at = Первый ответ дан
+feedback-col-resolution-due = Срок решения
+feedback-col-resolved-at = Решено
+feedback-col-status = Состояние
+feedback-col-overdue = Просрочено
+feedback-col-manager = Ответственный менеджер
+feedback-col-action = Следующий шаг
+feedback-col-first-response = Первый ответ
+feedback-col-resolution = Решение
+feedback-col-entries = Записей
+feedback-col-first-share = Ответили в срок
+feedback-col-first-median = Медиана времени ответа
+feedback-col-resolution-share = Решили в срок
+feedback-col-resolution-median = Медиана времени решения
+feedback-col-first-target = Первый ответ за
+feedback-col-resolution-target = Решение за
+feedback-compliance = Время ответа по менеджерам
+feedback-compliance-help = Доли считают записи, на которые ответили (или решили), опоздали или всё ещё ждут после срока; записи, срок которых не наступил, не считаются ни так, ни так. Интервал — 95-процентный диапазон доли. Медианы — по записям, на которые уже ответили (или решили).
+feedback-report-window = Записи, полученные с { $from } по { $to }.
+feedback-all-managers = Все менеджеры
+feedback-share = { $share } ({ $within } из { $decided }; 95%: от { $lo } до { $hi })
+feedback-hours = { $hours } ч
+feedback-none-yet = пока нет
+feedback-targets = Сроки ответа по важности
+feedback-targets-help = Запись сохраняет сроки, действовавшие в момент её получения. Администратор меняет их командой «clientele feedback targets» или запросом «PUT /api/v1/feedback/targets».
+feedback-target-hours = { $n ->
+    [one] { $count } час
+    [few] { $count } часа
+   *[many] { $count } часов
+}
+feedback-done-added = Запись №{ $id } сохранена; она в списке ниже со своим сроком.
+feedback-done-answered = Запись №{ $id }: ответ отмечен.
+feedback-done-resolved = Запись №{ $id } решена.
+feedback-bad-filter = В фильтре «{ $field }» значение, которое нельзя использовать; исправьте его и примените снова.
+feedback-bad-customer = Среди ваших клиентов нет клиента с таким кодом. Проверьте код (как в выгрузке заказов).
+feedback-bad-date = Дату нельзя использовать: укажите день не позже сегодняшнего.
+feedback-bad-text = Напишите, что сказал клиент (до 10 000 знаков).
+feedback-bad-field = В поле «{ $field }» значение, которое нельзя использовать (пустое, слишком длинное или с управляющими символами).
+feedback-bad-action = Неизвестное действие: ответ или решение.
+feedback-note-empty = Напишите, что ответили или сделали.
+feedback-note-long = Заметка длиннее 10 000 знаков.
+feedback-already-resolved = Запись уже решена, её нельзя изменить.
+feedback-already-answered = На запись уже ответили; отметьте её решённой.
+feedback-export-too-long = Список длиннее, чем помещается в одну выгрузку (100 000 строк); сузьте его фильтрами.
+feedback-yes = да
+feedback-no = нет
