@@ -14,6 +14,8 @@ mod contacts;
 mod exports;
 #[path = "web/portfolio.rs"]
 mod portfolio;
+#[path = "web/queue.rs"]
+mod queue;
 #[path = "web/search.rs"]
 mod search;
 #[path = "web/survey_link.rs"]

@@ -74,6 +74,8 @@ pub struct QueueItem {
     pub blocked: Option<(&'static str, String)>,
     /// The reason in words (English): rung, status reason, the newcomer rule, CLV.
     pub reason: String,
+    /// The same reason as its parts, for pages that word it in their reader's language.
+    pub why: QueueReason,
     /// The expected CLV lost over the horizon (`None` without a model's CLV).
     pub value_at_stake: Option<f64>,
     pub cost: Money,
@@ -362,14 +364,14 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
             Some(StatusReasonRecord::Code(c)) => Some(*c),
             _ => None,
         };
-        let reason = QueueReason {
+        let why = QueueReason {
             rung: row.rung,
             status: row.status,
             status_reason,
             clv: row.clv,
             newcomer: p.newcomer,
-        }
-        .to_string();
+        };
+        let reason = why.to_string();
         let suggestions = bought
             .get(&row.customer_id)
             .map(|cats| {
@@ -394,6 +396,7 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
             send_at,
             blocked,
             reason,
+            why,
             value_at_stake: p.value_at_stake,
             cost: action.cost_per_contact,
             budget_left,

@@ -39,6 +39,7 @@ mod lists;
 mod pages;
 mod people;
 mod portfolio;
+mod queue;
 pub mod reason;
 mod session;
 mod survey_link;
@@ -89,6 +90,10 @@ pub fn router() -> Router<AppState> {
             "/customers/{id}/contacts/log/{log_id}",
             post(contacts::set_state),
         )
+        .route("/queue", get(queue::page))
+        .route("/queue/outcomes", post(queue::record))
+        .route("/queue.csv", get(queue::csv))
+        .route("/queue.xlsx", get(queue::xlsx))
         .route("/winback", get(winback::page))
         .route("/winback/cases", post(winback::open))
         .route("/winback/cases/{id}/attempts", post(winback::attempt))
@@ -285,9 +290,10 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 13] = [
+        const PAGES: [(&str, &str, &str); 14] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
+            ("queue", "/queue", "nav-queue"),
             ("lost", "/lost", "nav-lost"),
             ("winback", "/winback", "nav-winback"),
             ("customers", "/customers", "nav-customers"),
