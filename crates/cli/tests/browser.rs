@@ -12,6 +12,7 @@
 mod browser {
     pub mod harness;
     pub mod page;
+    pub mod queue;
     pub mod survey_link;
     pub mod trust;
 }
@@ -102,6 +103,11 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("a_survey_link_is_answered_on_a_phone", |w| {
         Box::pin(browser::survey_link::a_survey_link_is_answered_on_a_phone(
+            w,
+        ))
+    }),
+    ("the_queue_is_worked_through_in_the_browser", |w| {
+        Box::pin(browser::queue::the_queue_is_worked_through_in_the_browser(
             w,
         ))
     }),
