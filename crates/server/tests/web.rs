@@ -12,6 +12,8 @@ mod common;
 mod contacts;
 #[path = "web/exports.rs"]
 mod exports;
+#[path = "web/playbook.rs"]
+mod playbook;
 #[path = "web/portfolio.rs"]
 mod portfolio;
 #[path = "web/queue.rs"]

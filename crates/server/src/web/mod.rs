@@ -38,6 +38,7 @@ pub mod link_limits;
 mod lists;
 mod pages;
 mod people;
+mod playbook;
 mod portfolio;
 mod queue;
 pub mod reason;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
             "/customers/{id}/contacts/log/{log_id}",
             post(contacts::set_state),
         )
+        .route("/playbook", get(playbook::page).post(playbook::save))
         .route("/queue", get(queue::page))
         .route("/queue/outcomes", post(queue::record))
         .route("/queue.csv", get(queue::csv))

@@ -54,7 +54,9 @@ async fn the_queue_page_is_worked_through_and_exported() {
             .map(|i| id_of(i["customer_id"].as_str().unwrap()))
             .collect();
         assert_eq!(row_ids(&page.body), expected, "the page ranks as the API");
-        assert!(page.body.contains("Value at stake, next 365 days"));
+        // The fixture's snapshot forecast no CLV: no horizon is claimed, and the page says so.
+        assert_eq!(json["clv_horizon_days"], serde_json::Value::Null);
+        assert!(page.body.contains("No lifetime value was forecast for this snapshot"));
         // Vera has no consent: her row says why and has no done form, only a snooze.
         if let Some(vera) = items.iter().find(|i| i["customer_id"] == "C4") {
             assert_eq!(vera["blocked"]["code"], "no_consented_channel", "{vera}");
