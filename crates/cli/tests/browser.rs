@@ -111,6 +111,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
             w,
         ))
     }),
+    ("the_playbook_is_edited_in_the_browser", |w| {
+        Box::pin(browser::queue::the_playbook_is_edited_in_the_browser(w))
+    }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))
     }),

@@ -167,3 +167,70 @@ pub async fn the_queue_is_worked_through_in_the_browser(w: &World) {
     }
     submit_language(&w.client, "en").await;
 }
+
+const PLAYBOOK: Page<'static> = Page {
+    name: "playbook",
+    path: "/playbook",
+    title_en: "Playbook",
+    title_ru: "Сценарий работы",
+};
+
+/// Sets the playbook's text area to its text with `from` replaced by `to` (typing 10 KB of TOML
+/// key by key would take minutes).
+async fn edit_text_area(w: &World, from: &str, to: &str) {
+    w.client
+        .execute(
+            "const t = document.querySelector('#playbook-text'); \
+             t.value = t.value.replace(arguments[0], arguments[1]); return t.value.length;",
+            vec![serde_json::json!(from), serde_json::json!(to)],
+        )
+        .await
+        .expect("editing the text area");
+}
+
+/// Issue 27, item 2: the admin edits the playbook in the browser; a value that does not fit is
+/// refused in place naming its key, with the text as typed; the mended file is saved.
+pub async fn the_playbook_is_edited_in_the_browser(w: &World) {
+    w.client
+        .goto(&w.url("/playbook"))
+        .await
+        .expect("navigating");
+    assert_page_frame(&w.client, PLAYBOOK, "en").await;
+    let version = texts(&w.client, "#playbook-version").await;
+    assert_eq!(
+        version,
+        vec!["In force: the documented defaults (no version saved yet)."]
+    );
+    edit_text_area(w, "cost_per_contact = 10", "cost_per_contact = -10").await;
+    click_and_wait(&w.client, "#playbook-form [type=submit]").await;
+    let key = texts(&w.client, "#playbook-error code.key").await;
+    assert_eq!(key, vec!["play[0].action[0].cost_per_contact"]);
+    let kept: String = w
+        .client
+        .execute(
+            "return document.querySelector('#playbook-text').value",
+            vec![],
+        )
+        .await
+        .expect("the text area")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(kept.contains("cost_per_contact = -10"), "the text as typed");
+    if let Ok(png) = w.client.screenshot().await {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("playbook-refused.png");
+        let _ = std::fs::write(&path, png);
+        eprintln!("screenshot of a refused playbook: {}", path.display());
+    }
+    edit_text_area(w, "cost_per_contact = -10", "cost_per_contact = 10").await;
+    click_and_wait(&w.client, "#playbook-form [type=submit]").await;
+    assert_eq!(
+        texts(&w.client, "#playbook-flash").await,
+        vec!["Playbook saved as a new version; the queue follows it from now on."]
+    );
+    let version = texts(&w.client, "#playbook-version").await;
+    assert!(
+        version[0].starts_with("In force: version 1, saved by demo"),
+        "{version:?}"
+    );
+}
