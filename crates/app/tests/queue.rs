@@ -160,7 +160,8 @@ async fn the_queue_asks_the_policy_respects_budgets_and_records_outcomes() {
         let q = queue(&store, today, Scope::All, None).await;
         assert_eq!(q.as_of, Some(as_of));
         assert_eq!(q.playbook_version, Some(version));
-        assert_eq!(q.clv_horizon_days, Some(365));
+        // No model, no CLV: no horizon to state (the caller's default is not claimed).
+        assert_eq!(q.clv_horizon_days, None);
         let ids: Vec<i64> = q.items.iter().map(|i| i.customer_id).collect();
         // No model: no value at stake, so the order is by customer id.
         assert_eq!(ids, vec![r1, r2, r3]);

@@ -15,6 +15,7 @@ mod browser {
     pub mod feedback;
     pub mod harness;
     pub mod page;
+    pub mod queue;
     pub mod survey_link;
     pub mod trust;
 }
@@ -107,6 +108,14 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         Box::pin(browser::survey_link::a_survey_link_is_answered_on_a_phone(
             w,
         ))
+    }),
+    ("the_queue_is_worked_through_in_the_browser", |w| {
+        Box::pin(browser::queue::the_queue_is_worked_through_in_the_browser(
+            w,
+        ))
+    }),
+    ("the_playbook_is_edited_in_the_browser", |w| {
+        Box::pin(browser::queue::the_playbook_is_edited_in_the_browser(w))
     }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))

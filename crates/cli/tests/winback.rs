@@ -154,9 +154,10 @@ fn playbook_queue_winback_and_campaign_commands_through_the_binary() {
             // No consent anywhere: no channel, and the reason why.
             assert_eq!(item["channel"], Value::Null);
             assert_eq!(item["blocked"]["code"], "no_consented_channel");
-            // No model: no value at stake, but the horizon is said.
+            // No model: no value at stake, and no horizon claimed for it (the snapshot
+            // recorded none; the lists say the same).
             assert_eq!(item["value_at_stake"], Value::Null);
-            assert_eq!(item["clv_horizon_days"], 365);
+            assert_eq!(item["clv_horizon_days"], Value::Null);
         }
         // Without values at stake the order is the customers' (by store id, i.e. import order).
         assert_eq!(items[0]["customer_id"], "a00");

@@ -16,8 +16,12 @@ mod contacts;
 mod exports;
 #[path = "web/feedback.rs"]
 mod feedback;
+#[path = "web/playbook.rs"]
+mod playbook;
 #[path = "web/portfolio.rs"]
 mod portfolio;
+#[path = "web/queue.rs"]
+mod queue;
 #[path = "web/search.rs"]
 mod search;
 #[path = "web/survey_link.rs"]

@@ -48,8 +48,9 @@ pub struct QueueSettings {
     pub limit: usize,
     /// The time zone of customers without their own (an IANA name).
     pub default_time_zone: String,
-    /// The CLV horizon to state, in days, when the snapshot has none recorded (the caller's
-    /// scoring setting); the snapshot's own recorded horizon wins.
+    /// The CLV horizon to state, in days, for a snapshot that forecast CLV but recorded no
+    /// horizon (written before horizons were recorded, with the caller's scoring default). The
+    /// snapshot's recorded horizon always wins, and a snapshot without CLV states none.
     pub clv_horizon_days: Option<u32>,
 }
 
@@ -74,6 +75,8 @@ pub struct QueueItem {
     pub blocked: Option<(&'static str, String)>,
     /// The reason in words (English): rung, status reason, the newcomer rule, CLV.
     pub reason: String,
+    /// The same reason as its parts, for pages that word it in their reader's language.
+    pub why: QueueReason,
     /// The expected CLV lost over the horizon (`None` without a model's CLV).
     pub value_at_stake: Option<f64>,
     pub cost: Money,
@@ -209,7 +212,7 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
     let mut queue = Queue {
         day: settings.day,
         as_of: None,
-        clv_horizon_days: settings.clv_horizon_days,
+        clv_horizon_days: None,
         playbook_version: version.map(|v| v.id),
         candidates: 0,
         snoozed: 0,
@@ -219,10 +222,13 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
         return Ok(queue);
     };
     queue.as_of = Some(as_of);
-    if let Some(h) = store.clv_horizon(as_of).await? {
-        queue.clv_horizon_days = Some(h);
-    }
     let rows = store.queue_snapshot(settings.scope, manager, as_of).await?;
+    // The values at stake are over the horizon the snapshot's CLV was forecast for.
+    queue.clv_horizon_days = match store.clv_horizon(as_of).await? {
+        Some(recorded) => Some(recorded),
+        None if rows.iter().any(|r| r.clv.is_some()) => settings.clv_horizon_days,
+        None => None,
+    };
     let budget_from = settings
         .day
         .plus_days(1 - playbook.budget_period_days as i32);
@@ -362,14 +368,14 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
             Some(StatusReasonRecord::Code(c)) => Some(*c),
             _ => None,
         };
-        let reason = QueueReason {
+        let why = QueueReason {
             rung: row.rung,
             status: row.status,
             status_reason,
             clv: row.clv,
             newcomer: p.newcomer,
-        }
-        .to_string();
+        };
+        let reason = why.to_string();
         let suggestions = bought
             .get(&row.customer_id)
             .map(|cats| {
@@ -394,6 +400,7 @@ pub async fn daily_queue(store: &Store, settings: &QueueSettings) -> Result<Queu
             send_at,
             blocked,
             reason,
+            why,
             value_at_stake: p.value_at_stake,
             cost: action.cost_per_contact,
             budget_left,

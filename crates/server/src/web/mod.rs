@@ -41,7 +41,9 @@ pub mod link_limits;
 mod lists;
 mod pages;
 mod people;
+mod playbook;
 mod portfolio;
+mod queue;
 pub mod reason;
 mod session;
 mod survey_link;
@@ -99,6 +101,11 @@ pub fn router() -> Router<AppState> {
             "/customers/{id}/contacts/log/{log_id}",
             post(contacts::set_state),
         )
+        .route("/playbook", get(playbook::page).post(playbook::save))
+        .route("/queue", get(queue::page))
+        .route("/queue/outcomes", post(queue::record))
+        .route("/queue.csv", get(queue::csv))
+        .route("/queue.xlsx", get(queue::xlsx))
         .route("/winback", get(winback::page))
         .route("/winback/cases", post(winback::open))
         .route("/winback/cases/{id}/attempts", post(winback::attempt))
@@ -298,6 +305,7 @@ impl Layout {
         const PAGES: [(&str, &str, &str); 14] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
+            ("queue", "/queue", "nav-queue"),
             ("lost", "/lost", "nav-lost"),
             ("winback", "/winback", "nav-winback"),
             ("customers", "/customers", "nav-customers"),

@@ -34,7 +34,8 @@ async fn the_queue_and_the_playbook_through_the_api() {
         assert_eq!(items[0]["action"], "rhythm_reminder");
         assert_eq!(items[0]["channel"], serde_json::Value::Null);
         assert_eq!(items[0]["blocked"]["code"], "no_consented_channel");
-        assert_eq!(items[0]["clv_horizon_days"], 365);
+        // The rows carry no CLV and the snapshot recorded no horizon: none is claimed.
+        assert_eq!(items[0]["clv_horizon_days"], serde_json::Value::Null);
         let (s, q) = app.get("/api/v1/queue?date=2025-07-01", &mila).await;
         assert_eq!(s, StatusCode::OK);
         let mine: Vec<&str> = q["items"]
