@@ -21,6 +21,7 @@ mod privacy;
 mod search;
 mod settings;
 mod snapshots;
+mod staff;
 mod users;
 mod voice;
 
