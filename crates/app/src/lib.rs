@@ -22,6 +22,7 @@
 //! | [`users`], [`database`] | users and passwords; opening and backing up the store |
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //! | [`winback`] | win-back cases, campaigns, the playbook file, the daily queue and its outcomes |
+//! | [`staff`] | staff voice: surveys, one-time codes per department, anonymous answers, the report by department and period |
 //! | [`assess`] | the express self-assessment: shipped TOML checklists and the company's own, answers, the report |
 //! | [`portfolio`] | the product portfolio: life-cycle stages, tags, bundles, from the store or files; the products file |
 //! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
@@ -50,6 +51,7 @@ pub mod rules;
 pub mod score;
 pub mod score_runs;
 mod setting;
+pub mod staff;
 pub mod transitions;
 pub mod users;
 pub mod voice;

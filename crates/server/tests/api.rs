@@ -22,6 +22,8 @@ mod queue;
 mod scoring;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/staff.rs"]
+mod staff;
 #[path = "api/surveys.rs"]
 mod surveys;
 #[path = "api/users_admin.rs"]

@@ -16,6 +16,8 @@ mod exports;
 mod portfolio;
 #[path = "web/search.rs"]
 mod search;
+#[path = "web/staff.rs"]
+mod staff;
 #[path = "web/survey_link.rs"]
 mod survey_link;
 #[path = "web/voice.rs"]

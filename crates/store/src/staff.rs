@@ -307,7 +307,7 @@ impl Store {
     ) -> Result<()> {
         check_scores(nps, &satisfaction)?;
         let Some(normalized) = normalize_code(code) else {
-            return Err(StoreError::not_found("code", "(not shown)"));
+            return Err(StoreError::not_found("code", "(unknown or used)"));
         };
         let hash = code_hash(&normalized);
         dispatch!(self, pool => {
@@ -319,7 +319,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
             let Some((survey_id, department)) = spent else {
-                return Err(StoreError::not_found("code", "(not shown)"));
+                return Err(StoreError::not_found("code", "(unknown or used)"));
             };
             // Serialises answers to one survey, so a batch is released once.
             let batch_size: i64 = sqlx::query_scalar(

@@ -15,6 +15,7 @@ pub mod models;
 pub mod portfolio;
 pub mod queue;
 pub mod settings;
+pub mod staff;
 pub mod store;
 pub mod users;
 pub mod voice;
@@ -89,6 +90,10 @@ pub enum Command {
     /// The express self-assessment: checklists, answers, the report per area with the spread.
     #[command(subcommand)]
     Assess(assess::AssessCommand),
+    /// Staff voice: employee NPS and satisfaction by department and period, anonymous by
+    /// construction (one-time codes per department, answers released in batches).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
     /// The product portfolio: life-cycle stages, bestsellers, longsellers, blockbusters,
     /// line-cut candidates, the product of the month and bundles, from order files or the store.
     Portfolio(portfolio::PortfolioArgs),

@@ -41,6 +41,7 @@ mod people;
 mod portfolio;
 pub mod reason;
 mod session;
+mod staff;
 mod survey_link;
 mod voice;
 mod winback;
@@ -67,6 +68,16 @@ pub fn router() -> Router<AppState> {
         .route("/nps.csv", get(voice::csv))
         .route("/assess", get(assess::list))
         .route("/assess/{key}", get(assess::page).post(assess::submit))
+        .route("/staff", get(staff::page))
+        .route("/staff/surveys", post(staff::open))
+        .route("/staff/codes", post(staff::codes))
+        .route("/staff/close", post(staff::close))
+        .route(
+            "/staff/answer",
+            get(staff::answer_form).post(staff::answer_submit).layer(
+                axum::extract::DefaultBodyLimit::max(staff::MAX_ANSWER_FORM_BYTES),
+            ),
+        )
         .route("/portfolio", get(portfolio::page))
         .route("/portfolio.csv", get(portfolio::csv))
         .route("/followups", get(followups::list))
@@ -285,7 +296,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 13] = [
+        const PAGES: [(&str, &str, &str); 14] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -299,6 +310,7 @@ impl Layout {
             ("followups", "/followups", "nav-followups"),
             ("portfolio", "/portfolio", "nav-portfolio"),
             ("assess", "/assess", "nav-assess"),
+            ("staff", "/staff", "nav-staff"),
         ];
         Layout {
             lang: tr.code(),
