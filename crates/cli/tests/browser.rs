@@ -12,6 +12,7 @@
 mod browser {
     pub mod harness;
     pub mod page;
+    pub mod staff;
     pub mod survey_link;
     pub mod trust;
 }
@@ -107,6 +108,11 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))
+    }),
+    ("staff_codes_are_answered_and_shown_by_batch", |w| {
+        Box::pin(browser::staff::staff_codes_are_answered_and_shown_by_batch(
+            w,
+        ))
     }),
 ];
 
