@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/assess", get(assess::list))
         .route("/assess/{key}", get(assess::page).post(assess::submit))
         .route("/staff", get(staff::page))
+        .route("/staff.csv", get(staff::csv))
         .route("/staff/surveys", post(staff::open))
         .route("/staff/codes", post(staff::codes))
         .route("/staff/close", post(staff::close))

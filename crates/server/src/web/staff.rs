@@ -15,13 +15,14 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use clientele_app::clock::today;
 use clientele_app::staff::{
-    DEFAULT_BATCH_SIZE, SATISFACTION_QUESTIONS, TypedAnswer, answer, close_survey, issue_codes,
-    open_survey, report, surveys,
+    DEFAULT_BATCH_SIZE, SATISFACTION_QUESTIONS, StaffReport, StaffReportSettings, TypedAnswer,
+    answer, close_survey, issue_codes, open_survey, report, surveys,
 };
 use clientele_core::staff::StaffGroup;
 use clientele_store::{Role, StoreError};
 use serde::Deserialize;
 
+use super::export::{Cell, CsvStyle, csv_chunk, csv_response};
 use super::i18n::{Arg, Lang, Tr};
 use super::{Layout, WebError, WebUser, render, see_other};
 use crate::AppState;
@@ -160,14 +161,12 @@ fn group_row(tr: Tr, name: String, g: &StaffGroup) -> GroupRow {
     }
 }
 
-/// `GET /staff`.
-pub async fn page(
-    State(state): State<AppState>,
-    user: WebUser,
-    uri: Uri,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, WebError> {
-    forbidden_to_managers(&user)?;
+async fn load(
+    state: &AppState,
+    user: &WebUser,
+    q: &PageQuery,
+) -> Result<(StaffReportSettings, StaffReport), WebError> {
+    forbidden_to_managers(user)?;
     let tr = user.tr;
     let min_group = match q.min_group.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -188,6 +187,93 @@ pub async fn page(
     let r = report(&state.store, &settings)
         .await
         .map_err(|e| web_error(tr, e))?;
+    Ok((settings, r))
+}
+
+/// `GET /staff.csv`: the report as shown (the same period and minimum group), one row per
+/// shown department and period and one for the whole company; Excel's style for Russian.
+pub async fn csv(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let (_, r) = load(&state, &user, &q).await?;
+    let mut header: Vec<String> = [
+        "staff-period",
+        "staff-col-department",
+        "staff-col-answers",
+        "staff-csv-promoters",
+        "staff-csv-passives",
+        "staff-csv-detractors",
+        "staff-csv-nps",
+        "staff-csv-margin",
+        "staff-csv-change",
+    ]
+    .iter()
+    .map(|k| tr.get(k))
+    .collect();
+    header.extend(
+        SATISFACTION_QUESTIONS
+            .iter()
+            .map(|k| tr.get(&format!("staff-q-{k}-short"))),
+    );
+    let style = CsvStyle::choose(&tr, None);
+    // One decimal, with the decimal comma where Excel reads Russian.
+    let number = |v: Option<f64>| {
+        v.map_or(Cell::Empty, |v| {
+            let text = format!("{v:.1}");
+            Cell::Text(match (style, tr.lang) {
+                (CsvStyle::Excel, Lang::Ru) => text.replace('.', ","),
+                _ => text,
+            })
+        })
+    };
+    let mut rows = Vec::new();
+    for p in &r.periods {
+        let groups = p
+            .departments
+            .iter()
+            .map(|(d, g)| (d.clone(), g))
+            .chain(p.total.iter().map(|g| (tr.get("staff-whole-company"), g)));
+        for (name, g) in groups {
+            let c = g.report.counts;
+            let e = g.report.estimate;
+            let mut row = vec![
+                Cell::text(p.period.to_string()),
+                Cell::text(name),
+                Cell::Int(c.n() as i64),
+                Cell::Int(c.promoters as i64),
+                Cell::Int(c.passives as i64),
+                Cell::Int(c.detractors as i64),
+                number(e.map(|e| e.nps)),
+                number(e.map(|e| e.margin_of_error)),
+                number(g.change.map(|c| c.delta)),
+            ];
+            row.extend(g.satisfaction.iter().map(|s| number(s.mean)));
+            rows.push(row);
+        }
+    }
+    let body = csv_chunk(style, &tr, Some(&header), &rows).map_err(|e| {
+        tracing::error!("staff csv: {e}");
+        WebError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: tr.get("error-internal"),
+            tr,
+        }
+    })?;
+    Ok(csv_response("staff.csv", body.into()))
+}
+
+/// `GET /staff`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: WebUser,
+    uri: Uri,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let tr = user.tr;
+    let (settings, r) = load(&state, &user, &q).await?;
     let periods = r
         .periods
         .iter()

@@ -193,6 +193,16 @@ async fn codes_made_in_the_browser_answer_once_and_show_only_in_batches() {
         assert!(!report.body.contains("data-department=\"IT\""));
         assert!(report.body.contains("data-department=\"Whole company\""));
         assert!(report.body.contains("2 departments are not shown"));
+        // The export holds what the page shows: the whole company only.
+        let csv = ann.get("/staff.csv?period=quarter&min_group=5").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        let lines: Vec<&str> = csv.body.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", csv.body);
+        assert!(
+            lines[1].starts_with("2026-Q1,Whole company,6,"),
+            "{}",
+            csv.body
+        );
         // The codes of a closed survey no longer work.
         let late = emp
             .post("/staff/answer", &[("code", it[1].as_str()), ("nps", "3")])
@@ -205,7 +215,8 @@ async fn codes_made_in_the_browser_answer_once_and_show_only_in_batches() {
             ..Browser::new(&app)
         };
         ru.login("ann", "/staff").await;
-        let ru = ru.get("/staff").await;
+        let ru_browser = ru;
+        let ru = ru_browser.get("/staff").await;
         assert_clean(&ru);
         assert!(
             ru.body.contains("Вся компания") && ru.body.contains("2 отдела не показаны"),
@@ -215,6 +226,7 @@ async fn codes_made_in_the_browser_answer_once_and_show_only_in_batches() {
         let bob = Browser::new(&app);
         bob.login("bob", "/staff").await;
         assert_eq!(bob.get("/staff").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(bob.get("/staff.csv").await.status, StatusCode::FORBIDDEN);
         let bcsrf = bob.csrf().await;
         let no = bob
             .post("/staff/surveys", &[("csrf", &bcsrf), ("title", "Mine")])
