@@ -23,6 +23,7 @@
 //! | [`generate`], [`demo`] | a generated company's files; the demo database |
 //! | [`winback`] | win-back cases, campaigns, the playbook file, the daily queue and its outcomes |
 //! | [`audit`] | the audit log read by an admin: filters checked, pages, the export bound |
+//! | [`staff`] | staff voice: surveys, one-time codes per department, anonymous answers, the report by department and period |
 //! | [`assess`] | the express self-assessment: shipped TOML checklists and the company's own, answers, the report |
 //! | [`portfolio`] | the product portfolio: life-cycle stages, tags, bundles, from the store or files; the products file |
 //! | [`voice`] | the voice of the customer: the NPS report, survey answers by batch and by import |
@@ -52,6 +53,7 @@ pub mod rules;
 pub mod score;
 pub mod score_runs;
 mod setting;
+pub mod staff;
 pub mod transitions;
 pub mod users;
 pub mod voice;

@@ -77,6 +77,7 @@ fn main() -> ExitCode {
         Command::Backup(b) => commands::users::backup_command(b),
         Command::Users(u) => commands::users::users(u),
         Command::Assess(a) => commands::assess::run(a),
+        Command::Staff(a) => commands::staff::run(a),
         Command::Portfolio(p) => commands::portfolio::run(p),
         Command::Audit(a) => commands::audit::run(a),
         Command::Surveys(s) => commands::voice::surveys(s),

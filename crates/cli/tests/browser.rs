@@ -16,6 +16,7 @@ mod browser {
     pub mod harness;
     pub mod page;
     pub mod queue;
+    pub mod staff;
     pub mod survey_link;
     pub mod trust;
 }
@@ -132,6 +133,11 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("a_complaint_from_the_card_is_answered_and_resolved", |w| {
         Box::pin(browser::feedback::a_complaint_from_the_card_is_answered_and_resolved(w))
+    }),
+    ("staff_codes_are_answered_and_shown_by_batch", |w| {
+        Box::pin(browser::staff::staff_codes_are_answered_and_shown_by_batch(
+            w,
+        ))
     }),
 ];
 

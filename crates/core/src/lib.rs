@@ -52,6 +52,7 @@ pub mod currency;
 pub mod inference;
 pub mod nps;
 pub mod portfolio;
+pub mod staff;
 #[cfg(test)]
 mod tolerances;
 pub mod uplift;

@@ -268,6 +268,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::campaigns::router())
         .merge(routes::queue::router())
         .merge(routes::assess::router())
+        .merge(routes::staff::router())
         .merge(routes::portfolio::router())
         .merge(routes::voice::router())
         .merge(routes::improvements::router())

@@ -30,6 +30,8 @@ mod request_timeout;
 mod scoring;
 #[path = "api/security.rs"]
 mod security;
+#[path = "api/staff.rs"]
+mod staff;
 #[path = "api/surveys.rs"]
 mod surveys;
 #[path = "api/users_admin.rs"]

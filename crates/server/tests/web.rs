@@ -24,6 +24,8 @@ mod portfolio;
 mod queue;
 #[path = "web/search.rs"]
 mod search;
+#[path = "web/staff.rs"]
+mod staff;
 #[path = "web/survey_link.rs"]
 mod survey_link;
 #[path = "web/voice.rs"]

@@ -30,6 +30,8 @@
 //! - `calendar/`: the client calendar — personal dates entered by users and files, the dossier
 //!   facts greetings are written from, the greeting drafts and what was sent;
 //! - `privacy.rs`: the personal-data export and erasure;
+//! - `staff.rs`: staff voice — surveys, one-time codes per department (hashes, deleted on use),
+//!   answers held until a batch is full and released shuffled, with no person, code or time;
 //! - `assess.rs`: the express self-assessment's company checklists and answers (history);
 //! - `portfolio.rs`: the products file's facts, and the portfolio's reads of the order lines
 //!   (monthly sales and buyers per product, baskets streamed for the co-purchase analysis);
@@ -75,6 +77,7 @@ mod scope;
 mod serialize;
 mod settings;
 mod snapshots;
+mod staff;
 mod tombstones;
 mod users;
 pub mod voice;
@@ -123,6 +126,10 @@ pub use snapshots::{
     ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
     ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,
     Transitions, at_risk, churned, classify, compute_transitions,
+};
+pub use staff::{
+    CODE_CHARS, MAX_CODES_AT_ONCE, MAX_STAFF_NAME_CHARS, STAFF_BATCH_SIZES, StaffAnswerRow,
+    StaffSurvey, normalize_code,
 };
 pub use tombstones::erased_reason;
 pub use users::{LANGUAGES, NewSession, NewUser, Role, User, UserRow};

@@ -17,6 +17,7 @@ pub mod models;
 pub mod portfolio;
 pub mod queue;
 pub mod settings;
+pub mod staff;
 pub mod store;
 pub mod users;
 pub mod voice;
@@ -94,6 +95,10 @@ pub enum Command {
     /// The audit log (admins' record of who viewed, listed, searched, exported or changed which
     /// customers), newest first, filtered by user, action and days.
     Audit(audit::AuditArgs),
+    /// Staff voice: employee NPS and satisfaction by department and period, anonymous by
+    /// construction (one-time codes per department, answers released in batches).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
     /// The product portfolio: life-cycle stages, bestsellers, longsellers, blockbusters,
     /// line-cut candidates, the product of the month and bundles, from order files or the store.
     Portfolio(portfolio::PortfolioArgs),

@@ -24,6 +24,7 @@ pub mod queue;
 pub mod score;
 pub mod serve;
 pub mod settings;
+pub mod staff;
 pub mod surveys;
 pub mod transitions;
 pub mod users;

@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod queue;
 pub mod scoring;
 pub mod session;
+pub mod staff;
 pub mod surveys;
 pub mod users;
 pub mod voice;

@@ -46,6 +46,7 @@ mod portfolio;
 mod queue;
 pub mod reason;
 mod session;
+mod staff;
 mod survey_link;
 mod voice;
 mod winback;
@@ -74,6 +75,17 @@ pub fn router() -> Router<AppState> {
         .route("/assess/{key}", get(assess::page).post(assess::submit))
         .route("/audit", get(audit::page))
         .route("/audit.csv", get(audit::csv))
+        .route("/staff", get(staff::page))
+        .route("/staff.csv", get(staff::csv))
+        .route("/staff/surveys", post(staff::open))
+        .route("/staff/codes", post(staff::codes))
+        .route("/staff/close", post(staff::close))
+        .route(
+            "/staff/answer",
+            get(staff::answer_form).post(staff::answer_submit).layer(
+                axum::extract::DefaultBodyLimit::max(staff::MAX_ANSWER_FORM_BYTES),
+            ),
+        )
         .route("/portfolio", get(portfolio::page))
         .route("/portfolio.csv", get(portfolio::csv))
         .route("/followups", get(followups::list))
@@ -318,6 +330,7 @@ impl Layout {
             ("feedback", "/feedback", "nav-feedback"),
             ("portfolio", "/portfolio", "nav-portfolio"),
             ("assess", "/assess", "nav-assess"),
+            ("staff", "/staff", "nav-staff"),
         ];
         // The audit log is for admins: the link is shown to them only.
         let admin = user.is_some_and(|u| u.user.role == Role::Admin);

@@ -22,6 +22,7 @@ mod privacy;
 mod search;
 mod settings;
 mod snapshots;
+mod staff;
 mod users;
 mod voice;
 mod write_lock;
