@@ -8,6 +8,8 @@ mod assess;
 #[path = "web/calendar.rs"]
 mod calendar;
 mod common;
+#[path = "web/contact_log.rs"]
+mod contact_log;
 #[path = "web/contacts.rs"]
 mod contacts;
 #[path = "web/exports.rs"]

@@ -172,6 +172,7 @@ impl ContactsLogArgs {
                 })
                 .transpose()?,
             limit: self.limit,
+            ..clientele_store::ContactLogFilter::default()
         })
     }
 }

@@ -409,6 +409,7 @@ pub fn log_filter(q: &LogQuery, customer: Option<i64>) -> Result<ContactLogFilte
             })
             .transpose()?,
         limit,
+        ..ContactLogFilter::default()
     })
 }
 

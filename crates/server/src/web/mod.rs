@@ -28,6 +28,7 @@ use crate::auth::{SESSION_COOKIE, cookie_value};
 mod action_export;
 mod assess;
 mod calendar;
+mod contact_log;
 mod contacts;
 pub mod currency;
 mod customer_export;
@@ -76,6 +77,9 @@ pub fn router() -> Router<AppState> {
         .route("/customers.xlsx", get(customer_export::xlsx))
         .route("/customers/{id}", get(people::card))
         .route("/customers/{id}/notes", post(people::add_note))
+        .route("/contact-log", get(contact_log::page))
+        .route("/contact-log.csv", get(contact_log::csv))
+        .route("/contact-log.xlsx", get(contact_log::xlsx))
         .route("/customers/{id}/contacts", get(contacts::page))
         .route(
             "/customers/{id}/contacts/consents",
@@ -285,7 +289,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 13] = [
+        const PAGES: [(&str, &str, &str); 14] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
@@ -295,6 +299,7 @@ impl Layout {
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
             ("calendar", "/calendar", "nav-calendar"),
+            ("contact-log", "/contact-log", "nav-contact-log"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
             ("portfolio", "/portfolio", "nav-portfolio"),

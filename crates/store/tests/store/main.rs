@@ -9,6 +9,7 @@ use clientele_store::{NewOrderLine, Store};
 use clientele_testdb::{Backend, TestDb};
 
 mod assess;
+mod contact_log_page;
 mod contacts;
 mod customers;
 mod db;
