@@ -13,6 +13,7 @@ mod browser {
     pub mod audit;
     pub mod card;
     pub mod feedback;
+    pub mod contact_log;
     pub mod harness;
     pub mod page;
     pub mod queue;
@@ -99,6 +100,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         "a_greeting_draft_is_edited_and_saved_on_the_calendar",
         |w| Box::pin(a_greeting_draft_is_edited_and_saved_on_the_calendar(w)),
     ),
+    ("the_contact_log_is_filtered_and_exported", |w| {
+        Box::pin(browser::contact_log::the_contact_log_is_filtered_and_exported(w))
+    }),
     ("language_switches_to_russian_and_back", |w| {
         Box::pin(language_switches_to_russian_and_back(w))
     }),

@@ -160,6 +160,41 @@ fn consents_plans_and_the_log_through_the_binary() {
             "c1,2025-03-10T07:00:00Z,email,greeting,calendar,planned,birthday,clientele contacts plan"
         );
         assert_eq!(lines.len(), 2);
+        let r = run_in(
+            d,
+            &[
+                "contacts",
+                "log",
+                "--format",
+                "csv",
+                "--channel",
+                "sms",
+                "--db",
+                url,
+            ],
+        );
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(lines.len(), 2, "the one SMS planned: {}", r.stdout);
+        assert!(lines[1].contains(",sms,"), "{}", lines[1]);
+        let r = run_in(
+            d,
+            &[
+                "contacts",
+                "log",
+                "--format",
+                "csv",
+                "--outcome",
+                "answered",
+                "--db",
+                url,
+            ],
+        );
+        assert_eq!(
+            r.stdout.lines().count(),
+            1,
+            "no call was made: {}",
+            r.stdout
+        );
         // Planning again the same day: the caps remember what was planned.
         let r = run_in(
             d,
@@ -213,6 +248,11 @@ fn consents_plans_and_the_log_through_the_binary() {
             ),
             (vec!["contacts", "log", "--limit", "0"], "--limit"),
             (vec!["contacts", "log", "--state", "lost"], "--state lost"),
+            (vec!["contacts", "log", "--channel", "fax"], "--channel fax"),
+            (
+                vec!["contacts", "log", "--outcome", "maybe"],
+                "--outcome maybe",
+            ),
             (vec!["contacts", "log", "--customer", "nobody"], "nobody"),
         ] {
             let mut all = args.clone();

@@ -14,6 +14,8 @@ mod calendar;
 #[path = "api/campaigns.rs"]
 mod campaigns;
 mod common;
+#[path = "api/contact_log.rs"]
+mod contact_log;
 #[path = "api/contacts.rs"]
 mod contacts;
 #[path = "api/feedback.rs"]

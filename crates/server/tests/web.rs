@@ -10,6 +10,8 @@ mod calendar;
 #[path = "web/card.rs"]
 mod card;
 mod common;
+#[path = "web/contact_log.rs"]
+mod contact_log;
 #[path = "web/contacts.rs"]
 mod contacts;
 #[path = "web/exports.rs"]

@@ -120,6 +120,12 @@ pub struct ContactsLogArgs {
     /// Only this state (planned, sent, exported, cancelled).
     #[arg(long)]
     pub state: Option<String>,
+    /// Only this channel (email, phone, sms, messenger, post, visit).
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Only contacts with this outcome (no_answer, answered, promised, declined, wrong_contact).
+    #[arg(long)]
+    pub outcome: Option<String>,
     /// At most this many rows, newest first (1 to 1,000,000).
     #[arg(long, default_value_t = 100)]
     pub limit: u32,
@@ -171,7 +177,30 @@ impl ContactsLogArgs {
                     })
                 })
                 .transpose()?,
+            channel: self
+                .channel
+                .as_deref()
+                .map(|c| {
+                    clientele_store::Channel::parse(c).ok_or_else(|| {
+                        anyhow!("--channel {c}: not one of email, phone, sms, messenger, post, visit")
+                    })
+                })
+                .transpose()?,
+            outcome: self
+                .outcome
+                .as_deref()
+                .map(|o| {
+                    clientele_core::winback::AttemptOutcome::parse(o)
+                        .map(|o| o.as_str().to_string())
+                        .ok_or_else(|| {
+                            anyhow!(
+                                "--outcome {o}: not one of no_answer, answered, promised, declined, wrong_contact"
+                            )
+                        })
+                })
+                .transpose()?,
             limit: self.limit,
+            ..clientele_store::ContactLogFilter::default()
         })
     }
 }

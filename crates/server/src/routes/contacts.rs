@@ -355,9 +355,18 @@ pub struct LogQuery {
     pub until: Option<String>,
     pub module: Option<String>,
     pub state: Option<String>,
+    /// email, phone, sms, messenger, post or visit.
+    pub channel: Option<String>,
+    /// A contact's outcome: no_answer, answered, promised, declined or wrong_contact.
+    pub outcome: Option<String>,
     /// 1 to 1,000; 100 when absent.
     pub limit: Option<u32>,
+    /// Rows skipped first (paging), at most 10,000,000; 0 when absent.
+    pub offset: Option<u64>,
 }
+
+/// The largest offset a log query accepts.
+pub const MAX_LOG_OFFSET: u64 = 10_000_000;
 
 /// Converts a log query into the store's filter, naming the parameter at fault.
 pub fn log_filter(q: &LogQuery, customer: Option<i64>) -> Result<ContactLogFilter, ApiError> {
@@ -408,7 +417,43 @@ pub fn log_filter(q: &LogQuery, customer: Option<i64>) -> Result<ContactLogFilte
                 })
             })
             .transpose()?,
+        channel: q
+            .channel
+            .as_deref()
+            .map(|c| {
+                Channel::parse(c).ok_or_else(|| {
+                    ApiError::invalid(
+                        "channel",
+                        "not one of email, phone, sms, messenger, post, visit",
+                    )
+                })
+            })
+            .transpose()?,
+        outcome: q
+            .outcome
+            .as_deref()
+            .map(|o| {
+                clientele_core::winback::AttemptOutcome::parse(o)
+                    .map(|o| o.as_str().to_string())
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            "outcome",
+                            "not one of no_answer, answered, promised, declined, wrong_contact",
+                        )
+                    })
+            })
+            .transpose()?,
         limit,
+        offset: match q.offset {
+            None => 0,
+            Some(o) if o <= MAX_LOG_OFFSET => o,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "offset",
+                    format!("must be at most {MAX_LOG_OFFSET}"),
+                ));
+            }
+        },
     })
 }
 

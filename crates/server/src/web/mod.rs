@@ -30,6 +30,7 @@ mod assess;
 mod audit;
 mod calendar;
 mod card_sections;
+mod contact_log;
 mod contacts;
 pub mod currency;
 mod customer_export;
@@ -100,6 +101,9 @@ pub fn router() -> Router<AppState> {
         .route("/customers.xlsx", get(customer_export::xlsx))
         .route("/customers/{id}", get(people::card))
         .route("/customers/{id}/notes", post(people::add_note))
+        .route("/contact-log", get(contact_log::page))
+        .route("/contact-log.csv", get(contact_log::csv))
+        .route("/contact-log.xlsx", get(contact_log::xlsx))
         .route("/customers/{id}/contacts", get(contacts::page))
         .route(
             "/customers/{id}/contacts/consents",
@@ -314,7 +318,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 14] = [
+        const PAGES: [(&str, &str, &str); 17] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("queue", "/queue", "nav-queue"),
@@ -325,6 +329,7 @@ impl Layout {
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
             ("calendar", "/calendar", "nav-calendar"),
+            ("contact-log", "/contact-log", "nav-contact-log"),
             ("nps", "/nps", "nav-nps"),
             ("followups", "/followups", "nav-followups"),
             ("feedback", "/feedback", "nav-feedback"),

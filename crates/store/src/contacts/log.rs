@@ -105,8 +105,14 @@ pub struct ContactLogFilter {
     /// ... and before this.
     pub until: Option<i64>,
     pub module: Option<Module>,
+    /// Rows on this channel (as stored).
+    pub channel: Option<Channel>,
     pub state: Option<ContactState>,
+    /// Rows whose outcome (a call's or an attempt's code: `answered`, `no_answer`, ...) is this.
+    pub outcome: Option<String>,
     pub limit: u32,
+    /// Rows skipped first (paging).
+    pub offset: u64,
 }
 
 /// A contact counted toward a customer's caps: sent, exported or planned, outgoing.
@@ -266,9 +272,13 @@ impl Store {
                AND ($4 IS NULL OR COALESCE(l.planned_for, l.at) < $4)
                AND ($5 IS NULL OR l.module = $5)
                AND ($6 IS NULL OR l.state = $6)
+               AND ($7 IS NULL OR l.channel = $7)
+               AND ($8 IS NULL OR l.outcome = $8)
              ORDER BY COALESCE(l.planned_for, l.at) DESC, l.id DESC
-             LIMIT $7"
+             LIMIT $9 OFFSET $10"
         );
+        let offset =
+            i64::try_from(filter.offset).map_err(|_| StoreError::invalid("offset", "too large"))?;
         let rows: Vec<LogColumns> = dispatch!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(scope.manager())
@@ -277,7 +287,10 @@ impl Store {
                 .bind(filter.until)
                 .bind(filter.module.map(Module::as_str))
                 .bind(filter.state.map(ContactState::as_str))
+                .bind(filter.channel.map(Channel::as_str))
+                .bind(filter.outcome.as_deref())
                 .bind(i64::from(filter.limit))
+                .bind(offset)
                 .fetch_all(pool)
                 .await?
         });

@@ -10,6 +10,7 @@ use clientele_testdb::{Backend, TestDb};
 
 mod assess;
 mod audit;
+mod contact_log_page;
 mod contacts;
 mod customers;
 mod db;

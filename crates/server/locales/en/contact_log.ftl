@@ -1,0 +1,19 @@
+# The contact log page: everything planned, sent, exported or cancelled, filtered and exported.
+nav-contact-log = Contact log
+page-contact-log = Contact log
+contact-log-intro = Every message planned through the contact policy and every contact made by hand, newest first, with why it was planned and by whom. Filter it, page through it, or download it.
+contact-log-any = any
+contact-log-customer-placeholder = number in your system
+contact-log-from = From (day)
+contact-log-until = Until (day)
+contact-log-col-outcome = Outcome
+contact-log-col-direction = Direction
+contact-log-direction-in = incoming
+contact-log-direction-out = outgoing
+contact-log-reset = Clear the filters
+contact-log-none = Nothing has been planned, sent or exported yet. Contacts appear here once the calendar, the daily queue, surveys or campaigns plan them, or a contact is recorded on a card.
+contact-log-none-filtered = No contact matches these filters.
+contact-log-bad-day = '{ $value }' is not a day: write it as YYYY-MM-DD, between 1900-01-01 and 2100-12-31.
+contact-log-until-before-from = The last day is before the first.
+contact-log-customer-too-long = A customer number is at most { $max } characters.
+contact-log-bad-page = The page number must be between 1 and { $max }.

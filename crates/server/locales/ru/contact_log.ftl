@@ -1,0 +1,19 @@
+# Журнал контактов: всё запланированное, отправленное, выгруженное или отменённое, с фильтрами и выгрузкой.
+nav-contact-log = Журнал контактов
+page-contact-log = Журнал контактов
+contact-log-intro = Все сообщения, запланированные по правилам контактов, и все контакты, записанные вручную, — сначала новые, с причиной и автором. Отфильтруйте, листайте или скачайте журнал.
+contact-log-any = любой
+contact-log-customer-placeholder = номер в вашей системе
+contact-log-from = С (день)
+contact-log-until = По (день)
+contact-log-col-outcome = Итог
+contact-log-col-direction = Направление
+contact-log-direction-in = входящий
+contact-log-direction-out = исходящий
+contact-log-reset = Сбросить фильтры
+contact-log-none = Пока ничего не запланировано, не отправлено и не выгружено. Контакты появятся здесь, когда их запланируют календарь, очередь дня, опросы или кампании либо контакт запишут в карточке.
+contact-log-none-filtered = Под эти фильтры не подходит ни один контакт.
+contact-log-bad-day = «{ $value }» — не день: укажите его как ГГГГ-ММ-ДД, от 1900-01-01 до 2100-12-31.
+contact-log-until-before-from = Последний день раньше первого.
+contact-log-customer-too-long = Номер клиента — не длиннее { $max } символов.
+contact-log-bad-page = Номер страницы — от 1 до { $max }.
