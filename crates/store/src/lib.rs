@@ -113,9 +113,10 @@ pub use recurrence::DateRule;
 pub use scope::Scope;
 pub use settings::{CurrencyEvidence, MAX_SETTING_BYTES, Setting};
 pub use snapshots::{
-    ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
-    ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,
-    Transitions, at_risk, churned, classify, compute_transitions,
+    ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, MAX_MOVERS, Movement,
+    MovementAggregate, Mover, Movers, ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing,
+    StatusReasonRecord, TransitionCell, Transitions, at_risk, churned, classify,
+    compute_transitions, movers_between,
 };
 pub use tombstones::erased_reason;
 pub use users::{LANGUAGES, NewSession, NewUser, Role, User, UserRow};

@@ -18,6 +18,7 @@ pub mod queue;
 pub mod scoring;
 pub mod session;
 pub mod surveys;
+pub mod transitions;
 pub mod users;
 pub mod voice;
 pub mod winback;

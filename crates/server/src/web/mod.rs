@@ -42,6 +42,7 @@ mod portfolio;
 pub mod reason;
 mod session;
 mod survey_link;
+mod transitions;
 mod voice;
 mod winback;
 
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::overview))
         .route("/flows", get(pages::flows))
+        .route("/transitions", get(transitions::page))
         .route("/value", get(pages::value))
         .route("/today", get(lists::today))
         .route("/lost", get(lists::lost))
@@ -285,13 +287,14 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 13] = [
+        const PAGES: [(&str, &str, &str); 14] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("lost", "/lost", "nav-lost"),
             ("winback", "/winback", "nav-winback"),
             ("customers", "/customers", "nav-customers"),
             ("flows", "/flows", "nav-flows"),
+            ("transitions", "/transitions", "nav-transitions"),
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
             ("calendar", "/calendar", "nav-calendar"),
