@@ -7,7 +7,6 @@ use clientele_core::{AbcClass, Rfm, RfmSegment};
 use clientele_store::{Channel, ContactLogEntry, CustomerActivity, CustomerMark};
 
 use super::i18n::{Arg, Tr};
-use super::lists::channel_name;
 
 /// An RFM segment's name in the reader's language.
 pub fn rfm_segment_name(tr: &Tr, segment: RfmSegment) -> String {
@@ -87,6 +86,14 @@ pub struct CardSections {
     pub referrals: Vec<Relative>,
     /// "and 12 more" when the card lists fewer referrals than there are.
     pub referrals_more: Option<String>,
+}
+
+/// A channel's name (the lists' `channel_name`, not imported: the lists use this module).
+fn channel_name(tr: &Tr, channel: Option<Channel>) -> String {
+    channel.map_or_else(
+        || tr.get("none"),
+        |c| tr.get(&format!("channel-{}", c.as_str())),
+    )
 }
 
 fn channel_text(tr: &Tr, stored: &str) -> String {
