@@ -19,7 +19,6 @@ mod browser {
     pub mod queue;
     pub mod staff;
     pub mod survey_link;
-    pub mod transitions;
     pub mod trust;
 }
 
@@ -87,11 +86,6 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("overview_numbers_match_the_store", |w| {
         Box::pin(overview_numbers_match_the_store(w))
-    }),
-    ("transition_matrix_drills_down_to_the_movers", |w| {
-        Box::pin(browser::transitions::matrix_drills_down_to_the_movers(
-            &w.client, &w.base, &w.store,
-        ))
     }),
     ("every_page_opens_from_the_navigation", |w| {
         Box::pin(every_page_opens_from_the_navigation(w))
