@@ -2,8 +2,7 @@
 
 use anyhow::{Result, bail};
 use clientele_core::Day;
-use clientele_core::Rung;
-use clientele_store::{ChurnRow, Movers, Scope, Store, StoreError, Transitions};
+use clientele_store::{ChurnRow, Store, StoreError, Transitions};
 
 /// The moves between two snapshots and the churn per rung.
 #[derive(Debug)]
@@ -42,39 +41,4 @@ pub async fn transitions(
     };
     let churn = store.churn_by_rung().await?;
     Ok(TransitionsReport { transitions, churn })
-}
-
-/// The customers of one cell of the matrix between the snapshots of `from` and `to` (the same
-/// defaults and errors as [`transitions`]): `cell` is (earlier rung, later rung), `None` for
-/// "not in that snapshot" (new, gone).
-pub async fn movers(
-    store: &Store,
-    scope: Scope,
-    (from, to): (Option<Day>, Option<Day>),
-    cell: (Option<Rung>, Option<Rung>),
-    (offset, limit): (u64, u32),
-) -> Result<Movers> {
-    let days = store.snapshot_days().await?;
-    let to = match to.or_else(|| days.last().copied()) {
-        Some(d) => d,
-        None => bail!("no snapshots yet: run `clientele score` (on two or more days)"),
-    };
-    let from = match from.or_else(|| days.iter().rev().find(|&&d| d < to).copied()) {
-        Some(d) => d,
-        None => bail!("only one snapshot ({to}); score another day or pass --from DATE"),
-    };
-    match store
-        .movers_in(scope, (from, to), cell, offset, limit)
-        .await
-    {
-        Ok(m) => Ok(m),
-        Err(StoreError::NotFound { key, .. }) => {
-            let known: Vec<String> = days.iter().map(|d| d.to_string()).collect();
-            bail!(
-                "no snapshot on {key}; snapshots exist on: {}",
-                known.join(", ")
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
 }

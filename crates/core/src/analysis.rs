@@ -232,9 +232,6 @@ pub struct Analysis {
     pub referred_customers: Tally,
     /// Whether every order line carried a cost (otherwise profit is revenue minus known costs).
     pub cost_complete: bool,
-    /// Return lines that matched none of their customer's orders (see `summary`): they reduce
-    /// revenue but take back no purchase, and the reports say how many.
-    pub unmatched_returns: u64,
     /// The horizon, in days, over which the forecasts' CLV (and so the value at stake) runs;
     /// `None` when no CLV was forecast. Set by the caller that made the forecasts.
     pub clv_horizon_days: Option<u32>,
@@ -405,7 +402,6 @@ struct LadderTallies {
     image_clients: Tally,
     referred_customers: Tally,
     cost_complete: bool,
-    unmatched_returns: u64,
 }
 
 /// [`analyze`] for customers given as two parallel vectors (id and summary, forecast), as the
@@ -608,7 +604,6 @@ pub fn analyze_columns(
                 image_clients: Tally::default(),
                 referred_customers: Tally::default(),
                 cost_complete: true,
-                unmatched_returns: 0,
             };
             for (k, v) in verdicts.iter().enumerate() {
                 let summary = summary_at(k);
@@ -634,7 +629,6 @@ pub fn analyze_columns(
                 if summary.is_some_and(|s| !s.cost_complete) {
                     t.cost_complete = false;
                 }
-                t.unmatched_returns += summary.map_or(0, |s| u64::from(s.unmatched_returns));
             }
             t
         },
@@ -646,7 +640,6 @@ pub fn analyze_columns(
         image_clients,
         referred_customers,
         cost_complete,
-        unmatched_returns,
     } = tallies;
     Analysis {
         as_of,
@@ -663,7 +656,6 @@ pub fn analyze_columns(
         image_clients,
         referred_customers,
         cost_complete,
-        unmatched_returns,
         clv_horizon_days: None,
     }
 }

@@ -28,9 +28,8 @@ pub use ladder::{
 };
 pub use rhythm::{Rhythm, RhythmRules};
 pub use summary::{
-    CustomerSummary, DayAmounts, DuplicateLine, IntervalStats, RETURN_WINDOW_DAYS, ReturnMatches,
-    SummaryScratch, dedup_lines, dedup_lines_with, interval_stats, match_returns,
-    returned_order_id, summarize, summarize_with,
+    CustomerSummary, DayAmounts, DuplicateLine, IntervalStats, SummaryScratch, dedup_lines,
+    dedup_lines_with, interval_stats, summarize, summarize_with,
 };
 pub use value::{
     AbcClass, Pareto, Rfm, RfmSegment, ValueOrder, abc_classes, pareto, quintile_scores,

@@ -213,8 +213,6 @@ pub fn import(
                 CustomerSummary {
                     orders: count(orders.value(i), "orders")?,
                     returns: count(returns.value(i), "returns")?,
-                    // The engine's SQL summary does not match returns to orders (yet).
-                    unmatched_returns: 0,
                     days: purchase_days.into_boxed_slice(),
                     first_day_amount: zero(first_day_amount[i]),
                     day_amounts: Box::new([]),

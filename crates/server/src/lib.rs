@@ -263,7 +263,6 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(routes::orders::router())
         .merge(routes::imports::router())
         .merge(routes::ladder::router())
-        .merge(routes::transitions::router())
         .merge(routes::scoring::router())
         .merge(routes::winback::router())
         .merge(routes::campaigns::router())

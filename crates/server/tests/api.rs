@@ -36,8 +36,6 @@ mod security;
 mod staff;
 #[path = "api/surveys.rs"]
 mod surveys;
-#[path = "api/transitions.rs"]
-mod transitions;
 #[path = "api/users_admin.rs"]
 mod users_admin;
 #[path = "api/voice.rs"]
@@ -272,7 +270,6 @@ async fn health_and_openapi_are_public_and_everything_else_needs_authentication(
             "/api/v1/imports",
             "/api/v1/ladder",
             "/api/v1/ladder/transitions",
-            "/api/v1/ladder/transitions/customers",
             "/api/v1/ladder/at-risk",
             "/api/v1/ladder/lost",
         ] {

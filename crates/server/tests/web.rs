@@ -604,7 +604,6 @@ async fn pages_redirect_to_login_and_the_login_form_signs_in_and_out() {
             ("/customers", "customers", "<table id=\"customer-list\""),
             ("/value", "value", "<svg id=\"pareto-chart\""),
             ("/dates", "dates", "<table id=\"dates-list\""),
-            ("/transitions", "transitions", "id=\"transitions-empty\""),
         ] {
             let got = b.get(path).await;
             assert_eq!(got.status, StatusCode::OK, "{path}: {}", got.body);

@@ -123,10 +123,9 @@ pub use scope::Scope;
 pub use settings::{CurrencyEvidence, MAX_SETTING_BYTES, Setting};
 pub use snapshots::{BuyerGroup, SnapshotRelations};
 pub use snapshots::{
-    ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, MAX_MOVERS, Movement,
-    MovementAggregate, Mover, Movers, ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing,
-    StatusReasonRecord, TransitionCell, Transitions, at_risk, churned, classify,
-    compute_transitions, movers_between,
+    ChurnRow, CustomerSnapshot, LadderAggregate, LadderCell, Movement, MovementAggregate,
+    ParetoPoint, Segment, SegmentCount, SnapshotRow, Standing, StatusReasonRecord, TransitionCell,
+    Transitions, at_risk, churned, classify, compute_transitions,
 };
 pub use staff::{
     CODE_CHARS, MAX_CODES_AT_ONCE, MAX_STAFF_NAME_CHARS, STAFF_BATCH_SIZES, StaffAnswerRow,

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use clientele_app::import::ImportSettings;
 use clientele_app::rules::load_rules;
 use clientele_app::score::ScoreSettings;
-use clientele_core::{Day, DayAmounts, Rung};
+use clientele_core::{Day, DayAmounts};
 use clientele_ingest::pipeline::ImportOptions;
 
 use super::analyze::{AnalyzeModel, forecast_settings};
@@ -105,29 +105,8 @@ pub struct TransitionsArgs {
     /// Later snapshot day. Default: the latest snapshot.
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
-    /// List the customers of one cell of the matrix: their rung in the earlier snapshot
-    /// (prospect, visitor, newcomer, regular, advocate, or "new" for customers not in it).
-    #[arg(long, value_name = "RUNG")]
-    pub from_rung: Option<String>,
-    /// With --from-rung: their rung in the later snapshot ("gone" for customers not in it).
-    #[arg(long, value_name = "RUNG")]
-    pub to_rung: Option<String>,
-    /// How many of the cell's customers to list (by revenue of the period, highest first).
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub limit: u32,
-    #[arg(long, value_enum, default_value_t = TransitionsFormat::Text)]
-    pub format: TransitionsFormat,
     #[command(flatten)]
     pub db: DbArgs,
-}
-
-/// How `clientele transitions` writes its answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum TransitionsFormat {
-    Text,
-    Json,
-    /// The matrix, or the cell's customers, as CSV (comma-separated, UTF-8).
-    Csv,
 }
 
 impl TransitionsArgs {
@@ -136,36 +115,6 @@ impl TransitionsArgs {
         let from = self.from.as_deref().map(parse_user_date).transpose()?;
         let to = self.to.as_deref().map(parse_user_date).transpose()?;
         Ok((from, to))
-    }
-
-    /// The cell named by `--from-rung` and `--to-rung`, if any: both or neither must be given.
-    pub fn cell(&self) -> Result<Option<(Option<Rung>, Option<Rung>)>> {
-        let side = |flag: &str, text: &str, none: &str| -> Result<Option<Rung>> {
-            if text == none {
-                return Ok(None);
-            }
-            Rung::parse(text).map(Some).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{flag} '{text}': expected prospect, visitor, newcomer, regular, advocate or {none}"
-                )
-            })
-        };
-        match (self.from_rung.as_deref(), self.to_rung.as_deref()) {
-            (None, None) => Ok(None),
-            (Some(f), Some(t)) => {
-                let cell = (
-                    side("--from-rung", f, "new")?,
-                    side("--to-rung", t, "gone")?,
-                );
-                if cell == (None, None) {
-                    anyhow::bail!("--from-rung new with --to-rung gone names no customer");
-                }
-                Ok(Some(cell))
-            }
-            _ => {
-                anyhow::bail!("--from-rung and --to-rung go together: name both sides of the cell")
-            }
-        }
     }
 }
 

@@ -20,13 +20,6 @@ pub fn run(args: ScoreArgs) -> Result<()> {
             scored.as_of,
             group_digits(scored.customers as i64)
         );
-        let unmatched = scored.analysis.unmatched_returns;
-        if unmatched > 0 {
-            outln!(
-                "{} return(s) match no order of their customer: revenue is reduced, no purchase is taken back",
-                group_digits(unmatched as i64)
-            );
-        }
         for row in &scored.analysis.ladder {
             outln!(
                 "  {:<9} {:>10} customers  {:>16} revenue",

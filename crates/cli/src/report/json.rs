@@ -97,7 +97,6 @@ pub fn json_report(input: &ReportInput<'_>) -> Value {
         "as_of": a.as_of.to_string(),
         "customers": a.len(),
         "cost_complete": a.cost_complete,
-        "unmatched_returns": a.unmatched_returns,
         // No cost on any line: every profit figure only repeats revenue.
         "cost_known": super::text::cost_known(a),
         "categories": input.categories,

@@ -140,13 +140,6 @@ pub fn text_report(input: &ReportInput<'_>, tr: &Tr) -> String {
         };
         let _ = writeln!(out, "{line}");
     }
-    if a.unmatched_returns > 0 {
-        let _ = writeln!(
-            out,
-            "{}",
-            counted(tr, "cli-unmatched-returns", a.unmatched_returns, &[])
-        );
-    }
     let with_profit = cost_known(a);
     if !with_profit {
         let _ = writeln!(

@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use ahash::RandomState;
 use clientele_core::bounds::{AmountError, MAX_AMOUNT, check_id, check_name};
-use clientele_core::{CategoryId, Money, OrderLine, RowRef, returned_order_id};
+use clientele_core::{CategoryId, Money, OrderLine, RowRef};
 
 use crate::columns::{ColumnMap, Field};
 use crate::records::{Cells, trim_cell};
@@ -255,12 +255,6 @@ impl RowParser {
         let (line_key, order_key) = match order {
             Some(order) => {
                 let hasher = key_hasher();
-                // A return is keyed by the order it takes back, so that it is matched to it.
-                let order = if amount.is_negative() {
-                    returned_order_id(order)
-                } else {
-                    order
-                };
                 let order_key = hasher.hash_one(order);
                 // The line's key hashes the order's rather than the order id again.
                 let mut h = hasher.build_hasher();

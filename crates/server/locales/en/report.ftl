@@ -7,10 +7,6 @@ cli-rejects-see = { $count } row(s) were not imported (see { $file }).
 cli-rejects-use-out = { $count } row(s) were not imported (use { $flag } to get { $file }).
 cli-no-cost = No order line has a cost: profit is not shown (map a cost column with { $flag }).
 cli-some-cost = Some order lines have no cost: profit is revenue minus the costs that are known.
-cli-unmatched-returns = { $n ->
-    [one] { $count } return matches
-   *[other] { $count } returns match
-} no order of its customer (neither by order id nor, without one, by an equal amount in the 60 days before): revenue is reduced, but no purchase is taken back.
 cli-col-rung = rung (strategy)
 cli-col-customers = customers
 cli-col-share = share

@@ -21,7 +21,6 @@ pub mod scoring;
 pub mod session;
 pub mod staff;
 pub mod surveys;
-pub mod transitions;
 pub mod users;
 pub mod voice;
 pub mod winback;

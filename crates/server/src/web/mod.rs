@@ -49,7 +49,6 @@ pub mod reason;
 mod session;
 mod staff;
 mod survey_link;
-mod transitions;
 mod voice;
 mod winback;
 
@@ -60,7 +59,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::overview))
         .route("/flows", get(pages::flows))
-        .route("/transitions", get(transitions::page))
         .route("/value", get(pages::value))
         .route("/today", get(lists::today))
         .route("/lost", get(lists::lost))
@@ -320,7 +318,7 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 18] = [
+        const PAGES: [(&str, &str, &str); 17] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("queue", "/queue", "nav-queue"),
@@ -328,7 +326,6 @@ impl Layout {
             ("winback", "/winback", "nav-winback"),
             ("customers", "/customers", "nav-customers"),
             ("flows", "/flows", "nav-flows"),
-            ("transitions", "/transitions", "nav-transitions"),
             ("value", "/value", "nav-value"),
             ("dates", "/dates", "nav-dates"),
             ("calendar", "/calendar", "nav-calendar"),

@@ -1,23 +1,17 @@
-//! Per-customer summaries of the stored order lines: each customer's lines, read in customer
-//! order, go through `clientele_core::summarize` — the one definition the file path uses too —
-//! so that returns are matched to their orders alike on both paths (a rule SQL could not state
-//! without writing it a second time).
+//! Per-customer summaries computed by the database: the same definition as
+//! `clientele_core::summarize`, executed as SQL over the stored order lines, shaped as scoring
+//! reads them.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
-use clientele_core::{
-    CategoryId, CustomerSummary, Day, DayAmounts, Money, OrderLine, RowRef, SummaryScratch,
-    returned_order_id, summarize_with,
-};
-use futures_util::TryStreamExt;
+use clientele_core::{CategoryId, CustomerSummary, Day, Money};
 use sqlx::Row;
 
 use crate::db::{Store, day_from_db, day_to_db, dispatch};
 use crate::error::Result;
 use crate::orders::visible_line;
 
-/// Per-customer summaries computed from the stored lines, shaped like the file path's result.
+/// Per-customer summaries computed in the database, shaped like the file path's result.
 #[derive(Debug)]
 pub struct StoredSummaries {
     /// By external id, ascending.
@@ -27,17 +21,46 @@ pub struct StoredSummaries {
     pub as_of: Day,
 }
 
-/// The lines up to the as-of day, each customer's together and in the order they were stored
-/// (the `UNIQUE (customer_id, ...)` index serves the order by customer).
-const LINES_SQL: &str = concat!(
+/// Per-customer aggregates; the CASE expressions are `summarize`'s definitions (see
+/// `clientele_core::summary`): a return is a line with a negative amount; orders are distinct
+/// order ids among purchase lines, plus purchase lines without an order id.
+const SUMMARY_SQL: &str = concat!(
     "
-SELECT l.customer_id, l.id, l.keyed, l.order_ref, l.day, l.amount, l.cost, l.category,
-       l.full_price
+SELECT l.customer_id,
+       COUNT(DISTINCT CASE WHEN NOT l.is_return AND l.keyed THEN l.order_ref END) AS keyed_orders,
+       CAST(SUM(CASE WHEN NOT l.is_return AND NOT l.keyed THEN 1 ELSE 0 END) AS BIGINT) AS unkeyed_orders,
+       CAST(SUM(CASE WHEN l.is_return THEN 1 ELSE 0 END) AS BIGINT) AS returns,
+       CAST(SUM(CASE WHEN l.is_return THEN 0 ELSE l.amount END) AS BIGINT) AS gross,
+       CAST(SUM(l.amount) AS BIGINT) AS revenue,
+       CAST(SUM(COALESCE(l.cost, 0)) AS BIGINT) AS cost,
+       CAST(SUM(CASE WHEN l.cost IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS missing_cost,
+       CAST(SUM(CASE WHEN NOT l.is_return AND l.full_price IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS fp_known,
+       CAST(SUM(CASE WHEN NOT l.is_return AND l.full_price THEN 1 ELSE 0 END) AS BIGINT) AS fp_full
 FROM order_lines l
 WHERE l.day <= $1 AND ",
     visible_line!(),
     "
-ORDER BY l.customer_id, l.id"
+GROUP BY l.customer_id"
+);
+
+/// Purchase days and what was bought on each.
+const DAYS_SQL: &str = concat!(
+    "
+SELECT l.customer_id, l.day, CAST(SUM(l.amount) AS BIGINT) AS amount
+FROM order_lines l
+WHERE NOT l.is_return AND l.day <= $1 AND ",
+    visible_line!(),
+    "
+GROUP BY l.customer_id, l.day
+ORDER BY l.customer_id, l.day"
+);
+
+const CATEGORIES_SQL: &str = concat!(
+    "
+SELECT DISTINCT l.customer_id, l.category
+FROM order_lines l
+WHERE NOT l.is_return AND l.category IS NOT NULL AND l.day <= $1 AND ",
+    visible_line!()
 );
 
 const CATEGORY_NAMES_SQL: &str = concat!(
@@ -56,11 +79,6 @@ const CUSTOMER_IDS_SQL: &str = concat!(
     ")"
 );
 
-/// An order id's key: only equality within one customer matters, so any fixed hash does.
-fn order_key(order_ref: &str) -> u64 {
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(order_ref)
-}
-
 impl Store {
     /// The last day with an order line, if any.
     pub async fn last_order_day(&self) -> Result<Option<Day>> {
@@ -70,17 +88,56 @@ impl Store {
         Ok(d.map(day_from_db))
     }
 
-    /// Every customer's summary as of `as_of`, by `clientele_core::summarize` over the stored
-    /// lines (returns matched to their orders as on the file path).
+    /// Every customer's summary as of `as_of`, aggregated by the database.
     pub async fn summaries(&self, as_of: Day) -> Result<StoredSummaries> {
         let d = day_to_db(as_of);
-        let (mut names, ids) = dispatch!(self, pool => {
+        struct Agg {
+            orders: u32,
+            returns: u32,
+            gross: i64,
+            revenue: i64,
+            cost: i64,
+            missing_cost: i64,
+            fp_known: i64,
+            fp_full: i64,
+        }
+        let (aggs, days, cats, names, ids) = dispatch!(self, pool => {
+            let aggs: Vec<(i64, Agg)> = sqlx::query(SUMMARY_SQL)
+                .bind(d)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    let keyed: i64 = r.try_get("keyed_orders")?;
+                    let unkeyed: i64 = r.try_get("unkeyed_orders")?;
+                    Ok((
+                        r.try_get::<i64, _>("customer_id")?,
+                        Agg {
+                            orders: (keyed + unkeyed) as u32,
+                            returns: r.try_get::<i64, _>("returns")? as u32,
+                            gross: r.try_get("gross")?,
+                            revenue: r.try_get("revenue")?,
+                            cost: r.try_get("cost")?,
+                            missing_cost: r.try_get("missing_cost")?,
+                            fp_known: r.try_get("fp_known")?,
+                            fp_full: r.try_get("fp_full")?,
+                        },
+                    ))
+                })
+                .collect::<Result<_, sqlx::Error>>()?;
+            let days: Vec<(i64, i64, i64)> =
+                sqlx::query_as(DAYS_SQL).bind(d).fetch_all(pool).await?;
+            let cats: Vec<(i64, String)> =
+                sqlx::query_as(CATEGORIES_SQL).bind(d).fetch_all(pool).await?;
             let names: Vec<String> =
                 sqlx::query_scalar(CATEGORY_NAMES_SQL).bind(d).fetch_all(pool).await?;
-            let ids: Vec<(i64, String)> =
-                sqlx::query_as(CUSTOMER_IDS_SQL).bind(d).fetch_all(pool).await?;
-            (names, ids)
+            let ids: Vec<(i64, String)> = sqlx::query_as(CUSTOMER_IDS_SQL)
+            .bind(d)
+            .fetch_all(pool)
+            .await?;
+            (aggs, days, cats, names, ids)
         });
+        let mut names = names;
         names.sort();
         let category_id: HashMap<&str, u32> = names
             .iter()
@@ -88,60 +145,61 @@ impl Store {
             .map(|(i, n)| (n.as_str(), i as u32))
             .collect();
         let ext: HashMap<i64, String> = ids.into_iter().collect();
-        let mut customers: Vec<(Box<str>, CustomerSummary)> = Vec::with_capacity(ext.len());
-        let mut scratch = SummaryScratch::default();
-        let mut lines: Vec<OrderLine> = Vec::new();
-        let mut current: Option<i64> = None;
-        let mut finish = |customer: i64, lines: &mut Vec<OrderLine>| {
-            let summary = summarize_with(lines, as_of, DayAmounts::Every, &mut scratch);
-            lines.clear();
-            let id = ext
-                .get(&customer)
-                .map_or_else(Box::default, |e| e.as_str().into());
-            customers.push((id, summary));
-        };
-        dispatch!(self, pool => {
-            let mut stream = sqlx::query(LINES_SQL).bind(d).fetch(pool);
-            while let Some(r) = stream.try_next().await? {
-                let customer: i64 = r.try_get(0)?;
-                if current.is_some_and(|c| c != customer) {
-                    finish(current.expect("checked"), &mut lines);
-                }
-                current = Some(customer);
-                let keyed: bool = r.try_get(2)?;
-                let order_ref: String = r.try_get(3)?;
-                let amount = Money::from_units(r.try_get(5)?);
-                // A return is keyed by the order it takes back, as the file path keys it.
-                let order_key = keyed.then(|| {
-                    order_key(if amount.is_negative() {
-                        returned_order_id(&order_ref)
-                    } else {
-                        &order_ref
-                    })
-                });
-                let category: Option<String> = r.try_get(7)?;
-                lines.push(OrderLine {
-                    row: RowRef {
-                        file: 0,
-                        line: r.try_get::<i64, _>(1)? as u64,
+        // Each customer's summary with its lists, gathered as vectors and boxed at the end.
+        type Lists = (Vec<Day>, Vec<Money>, Vec<CategoryId>);
+        let mut by_customer: HashMap<i64, (CustomerSummary, Lists)> =
+            HashMap::with_capacity(aggs.len());
+        for (id, a) in aggs {
+            by_customer.insert(
+                id,
+                (
+                    CustomerSummary {
+                        orders: a.orders,
+                        returns: a.returns,
+                        days: Box::default(),
+                        first_day_amount: Money::ZERO,
+                        day_amounts: Box::default(),
+                        as_of,
+                        gross_sales: Money::from_units(a.gross),
+                        revenue: Money::from_units(a.revenue),
+                        cost: Money::from_units(a.cost),
+                        cost_complete: a.missing_cost == 0,
+                        categories: Box::default(),
+                        full_price_share: (a.fp_known > 0)
+                            .then(|| a.fp_full as f64 / a.fp_known as f64),
                     },
-                    day: day_from_db(r.try_get(4)?),
-                    amount,
-                    cost: r.try_get::<Option<i64>, _>(6)?.map(Money::from_units),
-                    category: category
-                        .as_deref()
-                        .and_then(|c| category_id.get(c))
-                        .map(|&c| CategoryId(c)),
-                    full_price: r.try_get(8)?,
-                    // Stored lines are unique already: nothing is left to deduplicate.
-                    line_key: None,
-                    order_key,
-                });
-            }
-        });
-        if let Some(customer) = current {
-            finish(customer, &mut lines);
+                    Lists::default(),
+                ),
+            );
         }
+        for (id, day, amount) in days {
+            if let Some((_, (days, amounts, _))) = by_customer.get_mut(&id) {
+                days.push(day_from_db(day));
+                amounts.push(Money::from_units(amount));
+            }
+        }
+        for (id, cat) in cats {
+            if let (Some((_, (_, _, categories))), Some(&c)) =
+                (by_customer.get_mut(&id), category_id.get(cat.as_str()))
+            {
+                categories.push(CategoryId(c));
+            }
+        }
+        let mut customers: Vec<(Box<str>, CustomerSummary)> = by_customer
+            .into_iter()
+            .map(|(id, (mut s, (days, amounts, categories)))| {
+                s.days = days.into_boxed_slice();
+                s.first_day_amount = amounts.first().copied().unwrap_or(Money::ZERO);
+                s.day_amounts = amounts.into_boxed_slice();
+                s.categories = categories.into_boxed_slice();
+                s.categories.sort_unstable();
+                (
+                    ext.get(&id)
+                        .map_or_else(Box::default, |e| e.as_str().into()),
+                    s,
+                )
+            })
+            .collect();
         customers.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(StoredSummaries {
             customers,

@@ -1,7 +1,7 @@
 //! Score snapshots: every customer's place on the ladder and value on a day, written by scoring
 //! with the dashboard's aggregates (`write.rs`, `aggregates.rs`); read back per customer
 //! (`history.rs`), as whole snapshots compared with each other (`transitions.rs`, by the movement
-//! rules of `movement.rs`; a cell's customers in `movers.rs`), and as the dashboard's aggregates (`dashboard.rs`).
+//! rules of `movement.rs`), and as the dashboard's aggregates (`dashboard.rs`).
 //!
 //! Each file holds one part and imports only its siblings' and the crate's leaf modules; this
 //! file only names the parts and what they export.
@@ -11,7 +11,6 @@ mod dashboard;
 mod history;
 mod movement;
 mod relations;
-mod movers;
 mod transitions;
 mod write;
 
@@ -22,5 +21,4 @@ pub use history::{CustomerSnapshot, StatusReasonRecord};
 pub(crate) use history::{SNAPSHOTS_SQL, SnapshotColumns, customer_snapshot};
 pub use movement::{Movement, Standing, at_risk, churned, classify};
 pub use relations::{BuyerGroup, SnapshotRelations};
-pub use movers::{MAX_MOVERS, Mover, Movers, movers_between};
 pub use transitions::{ChurnRow, SnapshotRow, TransitionCell, Transitions, compute_transitions};

@@ -213,7 +213,7 @@ fn no_snapshot(as_of: Day) -> StoreError {
 impl Store {
     /// The rows of the snapshot of `as_of` within `scope`, by customer id (none when there is
     /// no such snapshot).
-    pub(super) async fn snapshot_rows(&self, scope: Scope, as_of: Day) -> Result<Vec<SnapshotRow>> {
+    async fn snapshot_rows(&self, scope: Scope, as_of: Day) -> Result<Vec<SnapshotRow>> {
         let mut sql = String::from(
             "SELECT s.customer_id, c.external_id, s.rung, s.status, s.subgroup, s.turn, s.revenue, s.profit, s.status_reason, s.p_alive
              FROM score_snapshots s JOIN customers c ON c.id = s.customer_id
@@ -253,22 +253,15 @@ impl Store {
 
     /// The ladder's movement between two snapshots, counting only customers within `scope`.
     pub async fn transitions_in(&self, scope: Scope, from: Day, to: Day) -> Result<Transitions> {
-        let before = self.snapshot_rows_checked(scope, from).await?;
-        let after = self.snapshot_rows_checked(scope, to).await?;
-        Ok(compute_transitions(from, to, &before, &after))
-    }
-
-    /// The rows of the snapshot of `as_of` within `scope`; `NotFound` when there is no snapshot
-    /// of that day (a scope with no customer in it gives no rows, not an error).
-    pub(super) async fn snapshot_rows_checked(
-        &self,
-        scope: Scope,
-        as_of: Day,
-    ) -> Result<Vec<SnapshotRow>> {
-        if !self.snapshot_days().await?.contains(&as_of) {
-            return Err(no_snapshot(as_of));
+        let days = self.snapshot_days().await?;
+        for day in [from, to] {
+            if !days.contains(&day) {
+                return Err(no_snapshot(day));
+            }
         }
-        self.snapshot_rows(scope, as_of).await
+        let before = self.snapshot_rows(scope, from).await?;
+        let after = self.snapshot_rows(scope, to).await?;
+        Ok(compute_transitions(from, to, &before, &after))
     }
 
     /// Churn per rung over every pair of consecutive snapshots.
