@@ -878,9 +878,13 @@ async fn notes_are_added_audited_and_bad_bodies_name_the_field() {
             .collect();
         assert_eq!(bodies, vec!["first call"]);
         assert_eq!(app.store.count("notes").await.unwrap(), 1);
+        // The note's write, then the read of the notes list (issue 23, item 8).
         assert_eq!(
             app.audit_actions(id).await,
-            vec![("ana".to_string(), "note".to_string())]
+            vec![
+                ("ana".to_string(), "note".to_string()),
+                ("ana".to_string(), "notes".to_string())
+            ]
         );
         app
     })

@@ -66,7 +66,7 @@ pub async fn a_search_shows_in_the_audit_log(w: &World) {
     submit_language(&w.client, "ru").await;
     assert_page_frame(&w.client, AUDIT, "ru").await;
     let heading = texts(&w.client, "#audit-table thead th").await;
-    assert_eq!(heading[0], "Когда (UTC)", "{heading:?}");
+    assert_eq!(heading[0], "Когда (по Гринвичу)", "{heading:?}");
     w.client
         .goto(&w.url("/audit?user=nobody-at-all"))
         .await

@@ -113,6 +113,9 @@ struct AuditPageView {
     first: String,
     csv_link: String,
     filtered: bool,
+    /// Codes and details are recorded as written (in English): on a Russian page they are
+    /// quoted as typed text, «view», the way commands are.
+    quote: (&'static str, &'static str),
 }
 
 fn admins_only(user: &WebUser) -> Result<(), WebError> {
@@ -202,6 +205,10 @@ pub async fn page(
             format!("/audit.csv?{filters}")
         },
         filtered: !filters.is_empty(),
+        quote: match tr.lang {
+            super::i18n::Lang::Ru => ("«", "»"),
+            super::i18n::Lang::En => ("", ""),
+        },
         rows: page.items.into_iter().map(AuditRow::from).collect(),
         actions,
         form,
