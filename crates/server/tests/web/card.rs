@@ -212,7 +212,7 @@ async fn the_card_shows_activity_relations_and_explains_a_prospect() {
             table(html, "feedback"),
             vec![vec![
                 "2024-05-07".to_string(),
-                "Complaint".into(),
+                "complaint".into(),
                 "the parcel was late".into(),
                 "open".into()
             ]]
