@@ -12,8 +12,8 @@
 mod browser {
     pub mod audit;
     pub mod card;
-    pub mod feedback;
     pub mod contact_log;
+    pub mod feedback;
     pub mod harness;
     pub mod page;
     pub mod queue;
