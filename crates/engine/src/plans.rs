@@ -87,14 +87,42 @@ pub fn categories(parts: usize, as_of: Day) -> String {
 /// Every copy of each line exported more than once (up to the as-of day), for the rejects.
 pub fn duplicate_copies(parts: usize, as_of: Day) -> String {
     format!(
-        "WITH lines AS ({}) \
-         SELECT copies FROM ( \
-           SELECT array_agg(named_struct('part', part, 'source_file', source_file, 'line', line)) AS copies, \
-             COUNT(*) AS n \
-           FROM lines WHERE day <= {} AND order_id IS NOT NULL \
-           GROUP BY customer_id, order_id, product, amount < 0) WHERE n > 1",
+        "WITH lines AS ({}), {} \
+         SELECT array_agg(named_struct('part', part, 'source_file', source_file, 'line', line)) AS copies \
+         FROM copies GROUP BY customer_id, order_id, product, neg",
         lines(parts),
-        date_literal(as_of)
+        copies_ctes(&date_literal(as_of))
+    )
+}
+
+/// `dup_keys`: the lines exported more than once up to `cut` — a line with an order id is one
+/// customer's product in one order, a return apart from a purchase; a line without one is
+/// unique by its place (part, export, line); `copies`: every copy of those, with its key;
+/// `dropped`: the place of every copy but the first in (part, export, line) order, which the
+/// import keeps, as the CSV pipeline does.
+///
+/// Copies are few, so the whole-log work is one aggregation of plain counts and one anti-join
+/// against a small table. An earlier plan kept each line with `first_value(... ORDER BY part,
+/// source_file, line)` over a `GROUP BY` of every line: DataFusion keeps the ordering values of
+/// every group as scalars, which took ~45 s of CPU and ~15 GB for 10M lines (BENCHMARKS.md).
+fn copies_ctes(cut: &str) -> String {
+    format!(
+        "dup_keys AS ( \
+           SELECT customer_id, order_id, product, amount < 0 AS neg FROM lines \
+           WHERE day <= {cut} AND order_id IS NOT NULL \
+           GROUP BY customer_id, order_id, product, amount < 0 HAVING COUNT(*) > 1), \
+         copies AS ( \
+           SELECT l.part, l.source_file, l.line, l.customer_id, l.order_id, l.product, k.neg \
+           FROM lines l JOIN dup_keys k \
+             ON l.customer_id = k.customer_id AND l.order_id = k.order_id \
+             AND (l.product IS NOT DISTINCT FROM k.product) AND ((l.amount < 0) = k.neg) \
+           WHERE l.day <= {cut}), \
+         dropped AS ( \
+           SELECT part, source_file, line FROM ( \
+             SELECT part, source_file, line, ROW_NUMBER() OVER ( \
+               PARTITION BY customer_id, order_id, product, neg \
+               ORDER BY part, source_file, line) AS copy \
+             FROM copies) WHERE copy > 1)"
     )
 }
 
@@ -105,7 +133,6 @@ pub fn duplicate_copies(parts: usize, as_of: Day) -> String {
 /// INT days) and `categories` (list of names).
 pub fn summary_ctes(parts: usize, as_of: Day, lists: bool) -> String {
     let cut = date_literal(as_of);
-    let order = "ORDER BY part, source_file, line";
     let day_set = "no_day = 0";
     let purchase_day = "no_day = 0 AND bought IS NOT NULL";
     let list_columns = if lists {
@@ -118,18 +145,13 @@ pub fn summary_ctes(parts: usize, as_of: Day, lists: bool) -> String {
     };
     format!(
         "lines AS ({lines}), \
+         {copies}, \
          kept AS ( \
-           SELECT customer_id, order_id, \
-             first_value(day {order}) AS day, \
-             first_value(amount {order}) AS amount, \
-             first_value(cost {order}) AS cost, \
-             first_value(category {order}) AS category, \
-             first_value(CAST(full_price AS TINYINT) {order}) AS full_price \
-           FROM lines WHERE day <= {cut} \
-           GROUP BY customer_id, order_id, product, amount < 0, \
-             CASE WHEN order_id IS NULL THEN part END, \
-             CASE WHEN order_id IS NULL THEN source_file END, \
-             CASE WHEN order_id IS NULL THEN line END), \
+           SELECT customer_id, order_id, day, amount, cost, category, \
+             CAST(full_price AS TINYINT) AS full_price \
+           FROM lines l WHERE day <= {cut} \
+             AND NOT EXISTS (SELECT 1 FROM dropped d \
+               WHERE d.part = l.part AND d.source_file = l.source_file AND d.line = l.line)), \
          sets AS ( \
            SELECT customer_id, CAST(day AS INT) AS d, order_id, category, \
              grouping(day) AS no_day, grouping(order_id) AS no_order, grouping(category) AS no_category, \
@@ -163,6 +185,7 @@ pub fn summary_ctes(parts: usize, as_of: Day, lists: bool) -> String {
              SUM(known_lines) FILTER (WHERE {day_set}) AS known_lines \
            FROM sets GROUP BY customer_id)",
         lines = lines(parts),
+        copies = copies_ctes(&cut),
     )
 }
 
