@@ -5,7 +5,9 @@
 //!
 //! Times, each once after the files are in the page cache: the CSV → Parquet conversion
 //! (clientele-ingest's parser), the single-machine import of the CSV and of the Parquet file
-//! (the core's summaries), and on the engine the summaries, the fit inputs and the scores.
+//! (the core's summaries), and on the engine the summaries, the fit inputs and the scores. Once
+//! the Parquet file exists beside the CSV, the CSV is read only by the single-machine step (so
+//! with `--skip-single-machine` it may be deleted).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -63,7 +65,6 @@ fn main() {
         }
     }
     let parquet = csv.with_extension("parquet");
-    let bytes = std::fs::metadata(&csv).unwrap().len();
     let t = Instant::now();
     let report = if parquet.exists() {
         println!("reusing {}", parquet.display());
@@ -84,6 +85,7 @@ fn main() {
     };
     let export = t.elapsed().as_secs_f64();
     if report.is_some() {
+        let bytes = std::fs::metadata(&csv).unwrap().len();
         println!(
             "export CSV -> Parquet: {lines} lines, {:.0} MB CSV -> {:.0} MB Parquet in {export:.1} s ({:.2} M lines/s)",
             bytes as f64 / 1e6,
