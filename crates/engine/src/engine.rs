@@ -14,6 +14,8 @@ use ballista_core::serde::protobuf::CancelJobParams;
 use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
 use datafusion_proto::protobuf::LogicalPlanNode;
@@ -87,6 +89,22 @@ pub const MAX_JOB_TIMEOUT: Duration = Duration::from_secs(7 * 86_400);
 /// How long cancelling a job on the scheduler may take before the client gives up on it.
 const CANCEL_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Bytes the in-process engine's operators may hold before they spill: half of this machine's
+/// memory (`MemTotal` of `/proc/meminfo`), or 4 GiB where that cannot be read. Ballista's
+/// executors size their own pools (`--memory-mib`).
+fn in_process_memory_limit() -> usize {
+    const FALLBACK: usize = 4 << 30;
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kib.saturating_mul(1024) / 2)
+        })
+        .filter(|&bytes| bytes >= 256 << 20)
+        .unwrap_or(FALLBACK)
+}
+
 /// A session on an engine with the order-line files registered as `lines_0`, `lines_1`, ….
 ///
 /// All the session's work, from connecting to the last batch of the last query, must end by
@@ -140,8 +158,16 @@ impl Session {
                     let config = SessionConfig::new().with_target_partitions(
                         std::thread::available_parallelism().map_or(2, |n| n.get()),
                     );
+                    // A bounded pool, so a log larger than memory spills to disk or fails with
+                    // DataFusion's "resources exhausted" rather than taking the machine down
+                    // (without one, 10M lines peaked at 8.6 GB: BENCHMARKS.md).
+                    let runtime = RuntimeEnvBuilder::new()
+                        .with_memory_pool(Arc::new(FairSpillPool::new(in_process_memory_limit())))
+                        .build_arc()
+                        .map_err(|e| EngineError::engine(engine, e))?;
                     let state = SessionStateBuilder::new()
                         .with_config(config)
+                        .with_runtime_env(runtime)
                         .with_default_features()
                         .build();
                     SessionContext::new_with_state(state)
@@ -350,6 +376,19 @@ impl AsRef<SessionContext> for Session {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_in_process_pool_is_half_the_machine_within_sane_bounds() {
+        let limit = super::in_process_memory_limit();
+        let total: usize = std::fs::read_to_string("/proc/meminfo")
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("MemTotal:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap();
+        assert_eq!(limit, total * 1024 / 2);
+    }
+
     use super::*;
 
     #[test]
