@@ -1,7 +1,7 @@
 //! Throughput of the engine's steps on one order log, for BENCHMARKS.md:
 //!
 //!     cargo run --release -p clientele-engine --example throughput -- ORDERS.csv \
-//!         [--generate CUSTOMERS] [--engine datafusion|ballista://HOST:PORT] [--skip-single-machine]
+//!         [--generate CUSTOMERS] [--engine datafusion|ballista://HOST:PORT] [--skip-single-machine [--delete-csv]]
 //!
 //! Times, each once after the files are in the page cache: the CSV → Parquet conversion
 //! (clientele-ingest's parser), the single-machine import of the CSV and of the Parquet file
@@ -38,6 +38,7 @@ fn main() {
     let csv = PathBuf::from(args.next().expect("ORDERS.csv"));
     let mut engine = Engine::DataFusion;
     let mut single = true;
+    let mut delete_csv = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             // Writes the order log first (what `clientele generate --seed 42` writes).
@@ -61,6 +62,8 @@ fn main() {
             }
             "--engine" => engine = args.next().expect("an engine").parse().expect("an engine"),
             "--skip-single-machine" => single = false,
+            // Frees the CSV's disk once it is in Parquet (with --skip-single-machine only).
+            "--delete-csv" => delete_csv = true,
             other => panic!("unknown argument {other}"),
         }
     }
@@ -92,6 +95,10 @@ fn main() {
             std::fs::metadata(&parquet).unwrap().len() as f64 / 1e6,
             lines as f64 / export / 1e6
         );
+    }
+    if delete_csv {
+        assert!(!single, "--delete-csv needs --skip-single-machine");
+        std::fs::remove_file(&csv).unwrap();
     }
     if single {
         let t = Instant::now();
