@@ -60,116 +60,67 @@ async fn seed(store: &Store, n: i64) {
     );
     let started = Instant::now();
     let mut tx = pool.begin().await.unwrap();
-    // 4 columns a customer row, 6 a log row: well under SQLite's 32,766 variables.
-    const CHUNK: i64 = 1_000;
-    let rungs = ["newcomer", "regular", "regular", "advocate", "visitor"];
-    let preferred = [Some("email"), None, Some("sms"), None, None, None];
+    // Generated in SQL, one statement per table (the rows the rules below give, in customer
+    // order): seconds instead of minutes for 1M customers.
+    let numbers = "WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < $1)";
+    let zone = ZONES
+        .iter()
+        .enumerate()
+        .map(|(i, z)| format!("WHEN {i} THEN '{z}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let day_start = DAY * 86_400;
-    let mut start = 1;
-    while start <= n {
-        let end = (start + CHUNK - 1).min(n);
-        let ids: Vec<i64> = (start..=end).collect();
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO customers (id, external_id, name, created_at, preferred_channel) ",
-        );
-        q.push_values(&ids, |mut b, id| {
-            b.push_bind(id)
-                .push_bind(format!("C{id:07}"))
-                .push_bind(format!("Customer {id}"))
-                .push_bind(0i64)
-                .push_bind(preferred[(id % 6) as usize]);
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
+    let statements = [
+        // A preferred channel for one in three: e-mail or SMS.
+        format!(
+            "{numbers} INSERT INTO customers (id, external_id, name, created_at, preferred_channel)
+             SELECT id, printf('C%07d', id), 'Customer ' || id, 0,
+                    CASE id % 6 WHEN 0 THEN 'email' WHEN 2 THEN 'sms' END FROM n"
+        ),
         // Consents: e-mail for nine in ten (one in twenty later withdrawn), SMS for a third.
-        let mut consents = Vec::new();
-        let mut details = Vec::new();
-        for &id in &ids {
-            if id % 10 != 0 {
-                consents.push((id, "email", true, DAY - 400 - id % 300));
-                details.push((id, "email", format!("c{id}@example.com")));
-                if id % 20 == 1 {
-                    consents.push((id, "email", false, DAY - 50 - id % 40));
-                }
-            }
-            if id % 3 == 0 {
-                consents.push((id, "sms", true, DAY - 200 - id % 100));
-                details.push((id, "phone", format!("+7900{id:07}")));
-            }
-        }
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO consents (customer_id, channel, granted, day, source) ",
-        );
-        q.push_values(&consents, |mut b, &(id, channel, granted, day)| {
-            b.push_bind(id)
-                .push_bind(channel)
-                .push_bind(granted)
-                .push_bind(day)
-                .push_bind("import");
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-        let mut q =
-            sqlx::QueryBuilder::new("INSERT INTO customer_contacts (customer_id, channel, value) ");
-        q.push_values(&details, |mut b, (id, channel, value)| {
-            b.push_bind(*id)
-                .push_bind(*channel)
-                .push_bind(value.clone());
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO contact_preferences (customer_id, time_zone, quiet_start, quiet_end, updated_at) ",
-        );
-        q.push_values(&ids, |mut b, id| {
-            let own_quiet = id % 10 == 7;
-            b.push_bind(id)
-                .push_bind(ZONES[(id % 8) as usize])
-                .push_bind(own_quiet.then_some(22 * 60))
-                .push_bind(own_quiet.then_some(8 * 60))
-                .push_bind(0i64);
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO score_snapshots (as_of, customer_id, rung, status, turn, orders, purchase_days, revenue, profit, scored_at) ",
-        );
-        q.push_values(&ids, |mut b, id| {
-            b.push_bind(DAY - 1)
-                .push_bind(id)
-                .push_bind(rungs[(id % 5) as usize])
-                .push_bind("active")
-                .push_bind(1i64)
-                .push_bind(2i64)
-                .push_bind(2i64)
-                .push_bind(100_000i64)
-                .push_bind(40_000i64)
-                .push_bind(0i64);
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
+        format!(
+            "{numbers} INSERT INTO consents (customer_id, channel, granted, day, source)
+             SELECT customer_id, channel, granted, day, 'import' FROM (
+               SELECT id AS customer_id, 'email' AS channel, 1 AS granted, {DAY} - 400 - id % 300 AS day, 1 AS o FROM n WHERE id % 10 <> 0
+               UNION ALL SELECT id, 'email', 0, {DAY} - 50 - id % 40, 2 FROM n WHERE id % 10 <> 0 AND id % 20 = 1
+               UNION ALL SELECT id, 'sms', 1, {DAY} - 200 - id % 100, 3 FROM n WHERE id % 3 = 0)
+             ORDER BY customer_id, o"
+        ),
+        format!(
+            "{numbers} INSERT INTO customer_contacts (customer_id, channel, value)
+             SELECT customer_id, channel, value FROM (
+               SELECT id AS customer_id, 'email' AS channel, 'c' || id || '@example.com' AS value FROM n WHERE id % 10 <> 0
+               UNION ALL SELECT id, 'phone', printf('+7900%07d', id) FROM n WHERE id % 3 = 0)
+             ORDER BY customer_id, channel"
+        ),
+        // Eight time zones, own quiet hours (22:00-08:00) for one in ten.
+        format!(
+            "{numbers} INSERT INTO contact_preferences (customer_id, time_zone, quiet_start, quiet_end, updated_at)
+             SELECT id, CASE id % 8 {zone} END,
+                    CASE WHEN id % 10 = 7 THEN 1320 END, CASE WHEN id % 10 = 7 THEN 480 END, 0 FROM n"
+        ),
+        format!(
+            "{numbers} INSERT INTO score_snapshots (as_of, customer_id, rung, status, turn, orders, purchase_days, revenue, profit, scored_at)
+             SELECT {DAY} - 1, id,
+                    CASE id % 5 WHEN 0 THEN 'newcomer' WHEN 1 THEN 'regular' WHEN 2 THEN 'regular'
+                                WHEN 3 THEN 'advocate' ELSE 'visitor' END,
+                    'active', 1, 2, 2, 100000, 40000, 0 FROM n"
+        ),
         // Two contacts each over the previous 30 days (one in five within the last week).
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO contact_log (customer_id, at, channel, direction, subject, kind, module, state) ",
-        );
-        let log: Vec<(i64, i64)> = ids
-            .iter()
-            .flat_map(|&id| {
-                let recent = if id % 5 == 0 { 3 } else { 12 };
-                [(id, recent), (id, 20 + id % 9)]
-            })
-            .collect();
-        q.push_values(&log, |mut b, &(id, days_ago)| {
-            b.push_bind(id)
-                .push_bind(day_start - days_ago * 86_400 + (id % 36_000))
-                .push_bind("email")
-                .push_bind("out")
-                .push_bind("seeded")
-                .push_bind("offer")
-                .push_bind("campaigns")
-                .push_bind("sent");
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-        start = end + 1;
+        format!(
+            "{numbers} INSERT INTO contact_log (customer_id, at, channel, direction, subject, kind, module, state)
+             SELECT customer_id, at, 'email', 'out', 'seeded', 'offer', 'campaigns', 'sent' FROM (
+               SELECT id AS customer_id, {day_start} - (CASE WHEN id % 5 = 0 THEN 3 ELSE 12 END) * 86400 + id % 36000 AS at, 1 AS o FROM n
+               UNION ALL SELECT id, {day_start} - (20 + id % 9) * 86400 + id % 36000, 2 FROM n)
+             ORDER BY customer_id, o"
+        ),
+    ];
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(n)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     eprintln!(
