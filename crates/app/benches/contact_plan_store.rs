@@ -13,6 +13,7 @@
 //! service notices) for the next day.
 //!
 //! `PLAN_DB=/tmp/plan.db PLAN_CUSTOMERS=1000000 cargo bench -p clientele-app --bench contact_plan_store`
+//! (`PLAN_URL=postgres://...` plans over a PostgreSQL database instead; an empty one is seeded.)
 
 use std::time::Instant;
 
@@ -43,13 +44,16 @@ const ZONES: [&str; 8] = [
 ];
 
 async fn seed(store: &Store, n: i64) {
-    let Store::Sqlite(pool) = store else {
-        panic!("the planning bench seeds SQLite");
+    let have: i64 = match store {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
     };
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
-        .fetch_one(pool)
-        .await
-        .unwrap();
     if have == n {
         eprintln!("reusing the seeded database ({n} customers)");
         return;
@@ -59,10 +63,27 @@ async fn seed(store: &Store, n: i64) {
         "PLAN_DB holds {have} customers, not {n}: remove it"
     );
     let started = Instant::now();
-    let mut tx = pool.begin().await.unwrap();
     // Generated in SQL, one statement per table (the rows the rules below give, in customer
-    // order): seconds instead of minutes for 1M customers.
-    let numbers = "WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < $1)";
+    // order): seconds instead of minutes for 1M customers. The dialects differ in how they
+    // count and pad: SQLite counts with a recursive CTE, PostgreSQL with generate_series.
+    let postgres = matches!(store, Store::Postgres(_));
+    let numbers = if postgres {
+        "WITH n(id) AS (SELECT generate_series(1, $1::bigint))"
+    } else {
+        "WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < $1)"
+    };
+    let pad7 = |column: &str| {
+        if postgres {
+            format!("lpad({column}::text, 7, '0')")
+        } else {
+            format!("printf('%07d', {column})")
+        }
+    };
+    let (yes, no) = if postgres {
+        ("TRUE", "FALSE")
+    } else {
+        ("1", "0")
+    };
     let zone = ZONES
         .iter()
         .enumerate()
@@ -74,24 +95,26 @@ async fn seed(store: &Store, n: i64) {
         // A preferred channel for one in three: e-mail or SMS.
         format!(
             "{numbers} INSERT INTO customers (id, external_id, name, created_at, preferred_channel)
-             SELECT id, printf('C%07d', id), 'Customer ' || id, 0,
-                    CASE id % 6 WHEN 0 THEN 'email' WHEN 2 THEN 'sms' END FROM n"
+             SELECT id, 'C' || {}, 'Customer ' || id, 0,
+                    CASE id % 6 WHEN 0 THEN 'email' WHEN 2 THEN 'sms' END FROM n",
+            pad7("id")
         ),
         // Consents: e-mail for nine in ten (one in twenty later withdrawn), SMS for a third.
         format!(
             "{numbers} INSERT INTO consents (customer_id, channel, granted, day, source)
              SELECT customer_id, channel, granted, day, 'import' FROM (
-               SELECT id AS customer_id, 'email' AS channel, 1 AS granted, {DAY} - 400 - id % 300 AS day, 1 AS o FROM n WHERE id % 10 <> 0
-               UNION ALL SELECT id, 'email', 0, {DAY} - 50 - id % 40, 2 FROM n WHERE id % 10 <> 0 AND id % 20 = 1
-               UNION ALL SELECT id, 'sms', 1, {DAY} - 200 - id % 100, 3 FROM n WHERE id % 3 = 0)
+               SELECT id AS customer_id, 'email' AS channel, {yes} AS granted, {DAY} - 400 - id % 300 AS day, 1 AS o FROM n WHERE id % 10 <> 0
+               UNION ALL SELECT id, 'email', {no}, {DAY} - 50 - id % 40, 2 FROM n WHERE id % 10 <> 0 AND id % 20 = 1
+               UNION ALL SELECT id, 'sms', {yes}, {DAY} - 200 - id % 100, 3 FROM n WHERE id % 3 = 0) x
              ORDER BY customer_id, o"
         ),
         format!(
             "{numbers} INSERT INTO customer_contacts (customer_id, channel, value)
              SELECT customer_id, channel, value FROM (
                SELECT id AS customer_id, 'email' AS channel, 'c' || id || '@example.com' AS value FROM n WHERE id % 10 <> 0
-               UNION ALL SELECT id, 'phone', printf('+7900%07d', id) FROM n WHERE id % 3 = 0)
-             ORDER BY customer_id, channel"
+               UNION ALL SELECT id, 'phone', '+7900' || {} FROM n WHERE id % 3 = 0) x
+             ORDER BY customer_id, channel",
+            pad7("id")
         ),
         // Eight time zones, own quiet hours (22:00-08:00) for one in ten.
         format!(
@@ -111,18 +134,35 @@ async fn seed(store: &Store, n: i64) {
             "{numbers} INSERT INTO contact_log (customer_id, at, channel, direction, subject, kind, module, state)
              SELECT customer_id, at, 'email', 'out', 'seeded', 'offer', 'campaigns', 'sent' FROM (
                SELECT id AS customer_id, {day_start} - (CASE WHEN id % 5 = 0 THEN 3 ELSE 12 END) * 86400 + id % 36000 AS at, 1 AS o FROM n
-               UNION ALL SELECT id, {day_start} - (20 + id % 9) * 86400 + id % 36000, 2 FROM n)
+               UNION ALL SELECT id, {day_start} - (20 + id % 9) * 86400 + id % 36000, 2 FROM n) x
              ORDER BY customer_id, o"
         ),
     ];
-    for sql in statements {
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(n)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+    match store {
+        Store::Sqlite(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            for sql in statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        Store::Postgres(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            for sql in statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+            sqlx::query("VACUUM ANALYZE").execute(pool).await.unwrap();
+        }
     }
-    tx.commit().await.unwrap();
     eprintln!(
         "seeded {n} customers in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -169,6 +209,9 @@ fn requests(n: i64) -> Vec<ContactRequest> {
 fn main() {
     let n: i64 = env_or("PLAN_CUSTOMERS", 1_000_000);
     let path: String = env_or("PLAN_DB", "/tmp/clientele-plan-bench.db".to_string());
+    // A PostgreSQL database instead (an empty one is seeded; the recorded run's rows are
+    // deleted afterwards).
+    let postgres: Option<String> = std::env::var("PLAN_URL").ok();
     let runs: usize = env_or("PLAN_RUNS", 3);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -176,11 +219,26 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let store = open_store(&format!("sqlite://{path}")).await.unwrap();
+        let url = postgres.clone().unwrap_or(format!("sqlite://{path}"));
+        let store = open_store(&url).await.unwrap();
         seed(&store, n).await;
+        let day = Day::from_days_since_epoch(DAY as i32);
+        for run in 0..runs {
+            let t = Instant::now();
+            let inputs = store
+                .contact_plan_inputs(day, (DAY - 31) * 86_400, None)
+                .await
+                .unwrap();
+            eprintln!(
+                "store reads alone (run {run}): {:.2} s ({} customers, {} counted log rows)",
+                t.elapsed().as_secs_f64(),
+                inputs.customer_ids.len(),
+                inputs.counted.len()
+            );
+        }
         let settings = |record: bool| PlanSettings {
             requests: requests(n),
-            day: Day::from_days_since_epoch(DAY as i32),
+            day,
             local_time: Time::constant(10, 0, 0, 0),
             same_day_only: false,
             default_time_zone: "Europe/Moscow".into(),
@@ -200,6 +258,23 @@ fn main() {
                 report.refused,
                 report.by_refusal
             );
+        }
+        if let Store::Postgres(pool) = &store {
+            let s = settings(true);
+            let t = Instant::now();
+            let report = plan_contacts(&store, &s).await.unwrap();
+            eprintln!(
+                "plan and record {} requests for {n} customers: {:.2} s ({} allowed written to the log)",
+                s.requests.len(),
+                t.elapsed().as_secs_f64(),
+                report.allowed
+            );
+            sqlx::query("DELETE FROM contact_log WHERE author = 'bench'")
+                .execute(pool)
+                .await
+                .unwrap();
+            store.close().await;
+            return;
         }
         // Recording writes the allowed contacts into the log; the database is copied first
         // so the seeded history stays as it was for the next run.
