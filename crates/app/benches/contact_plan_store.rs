@@ -64,7 +64,7 @@ async fn seed(store: &Store, n: i64) {
     );
     let started = Instant::now();
     // Generated in SQL, one statement per table (the rows the rules below give, in customer
-    // order): seconds instead of minutes for 1M customers. The dialects differ in how they
+    // order), on either backend. The dialects differ in how they
     // count and pad: SQLite counts with a recursive CTE, PostgreSQL with generate_series.
     let postgres = matches!(store, Store::Postgres(_));
     let numbers = if postgres {
