@@ -13,6 +13,7 @@
 //! service notices) for the next day.
 //!
 //! `PLAN_DB=/tmp/plan.db PLAN_CUSTOMERS=1000000 cargo bench -p clientele-app --bench contact_plan_store`
+//! (`PLAN_URL=postgres://...` plans over a PostgreSQL database instead; an empty one is seeded.)
 
 use std::time::Instant;
 
@@ -43,13 +44,16 @@ const ZONES: [&str; 8] = [
 ];
 
 async fn seed(store: &Store, n: i64) {
-    let Store::Sqlite(pool) = store else {
-        panic!("the planning bench seeds SQLite");
+    let have: i64 = match store {
+        Store::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
+        Store::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+            .fetch_one(pool)
+            .await
+            .unwrap(),
     };
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
-        .fetch_one(pool)
-        .await
-        .unwrap();
     if have == n {
         eprintln!("reusing the seeded database ({n} customers)");
         return;
@@ -59,119 +63,106 @@ async fn seed(store: &Store, n: i64) {
         "PLAN_DB holds {have} customers, not {n}: remove it"
     );
     let started = Instant::now();
-    let mut tx = pool.begin().await.unwrap();
-    // 4 columns a customer row, 6 a log row: well under SQLite's 32,766 variables.
-    const CHUNK: i64 = 1_000;
-    let rungs = ["newcomer", "regular", "regular", "advocate", "visitor"];
-    let preferred = [Some("email"), None, Some("sms"), None, None, None];
-    let day_start = DAY * 86_400;
-    let mut start = 1;
-    while start <= n {
-        let end = (start + CHUNK - 1).min(n);
-        let ids: Vec<i64> = (start..=end).collect();
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO customers (id, external_id, name, created_at, preferred_channel) ",
-        );
-        q.push_values(&ids, |mut b, id| {
-            b.push_bind(id)
-                .push_bind(format!("C{id:07}"))
-                .push_bind(format!("Customer {id}"))
-                .push_bind(0i64)
-                .push_bind(preferred[(id % 6) as usize]);
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
-        // Consents: e-mail for nine in ten (one in twenty later withdrawn), SMS for a third.
-        let mut consents = Vec::new();
-        let mut details = Vec::new();
-        for &id in &ids {
-            if id % 10 != 0 {
-                consents.push((id, "email", true, DAY - 400 - id % 300));
-                details.push((id, "email", format!("c{id}@example.com")));
-                if id % 20 == 1 {
-                    consents.push((id, "email", false, DAY - 50 - id % 40));
-                }
-            }
-            if id % 3 == 0 {
-                consents.push((id, "sms", true, DAY - 200 - id % 100));
-                details.push((id, "phone", format!("+7900{id:07}")));
-            }
+    // Generated in SQL, one statement per table (the rows the rules below give, in customer
+    // order), on either backend. The dialects differ in how they
+    // count and pad: SQLite counts with a recursive CTE, PostgreSQL with generate_series.
+    let postgres = matches!(store, Store::Postgres(_));
+    let numbers = if postgres {
+        "WITH n(id) AS (SELECT generate_series(1, $1::bigint))"
+    } else {
+        "WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < $1)"
+    };
+    let pad7 = |column: &str| {
+        if postgres {
+            format!("lpad({column}::text, 7, '0')")
+        } else {
+            format!("printf('%07d', {column})")
         }
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO consents (customer_id, channel, granted, day, source) ",
-        );
-        q.push_values(&consents, |mut b, &(id, channel, granted, day)| {
-            b.push_bind(id)
-                .push_bind(channel)
-                .push_bind(granted)
-                .push_bind(day)
-                .push_bind("import");
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-        let mut q =
-            sqlx::QueryBuilder::new("INSERT INTO customer_contacts (customer_id, channel, value) ");
-        q.push_values(&details, |mut b, (id, channel, value)| {
-            b.push_bind(*id)
-                .push_bind(*channel)
-                .push_bind(value.clone());
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO contact_preferences (customer_id, time_zone, quiet_start, quiet_end, updated_at) ",
-        );
-        q.push_values(&ids, |mut b, id| {
-            let own_quiet = id % 10 == 7;
-            b.push_bind(id)
-                .push_bind(ZONES[(id % 8) as usize])
-                .push_bind(own_quiet.then_some(22 * 60))
-                .push_bind(own_quiet.then_some(8 * 60))
-                .push_bind(0i64);
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO score_snapshots (as_of, customer_id, rung, status, turn, orders, purchase_days, revenue, profit, scored_at) ",
-        );
-        q.push_values(&ids, |mut b, id| {
-            b.push_bind(DAY - 1)
-                .push_bind(id)
-                .push_bind(rungs[(id % 5) as usize])
-                .push_bind("active")
-                .push_bind(1i64)
-                .push_bind(2i64)
-                .push_bind(2i64)
-                .push_bind(100_000i64)
-                .push_bind(40_000i64)
-                .push_bind(0i64);
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-
+    };
+    let (yes, no) = if postgres {
+        ("TRUE", "FALSE")
+    } else {
+        ("1", "0")
+    };
+    let zone = ZONES
+        .iter()
+        .enumerate()
+        .map(|(i, z)| format!("WHEN {i} THEN '{z}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let day_start = DAY * 86_400;
+    let statements = [
+        // A preferred channel for one in three: e-mail or SMS.
+        format!(
+            "{numbers} INSERT INTO customers (id, external_id, name, created_at, preferred_channel)
+             SELECT id, 'C' || {}, 'Customer ' || id, 0,
+                    CASE id % 6 WHEN 0 THEN 'email' WHEN 2 THEN 'sms' END FROM n",
+            pad7("id")
+        ),
+        // Consents: e-mail for nine in ten (one in twenty later withdrawn), SMS for a third.
+        format!(
+            "{numbers} INSERT INTO consents (customer_id, channel, granted, day, source)
+             SELECT customer_id, channel, granted, day, 'import' FROM (
+               SELECT id AS customer_id, 'email' AS channel, {yes} AS granted, {DAY} - 400 - id % 300 AS day, 1 AS o FROM n WHERE id % 10 <> 0
+               UNION ALL SELECT id, 'email', {no}, {DAY} - 50 - id % 40, 2 FROM n WHERE id % 10 <> 0 AND id % 20 = 1
+               UNION ALL SELECT id, 'sms', {yes}, {DAY} - 200 - id % 100, 3 FROM n WHERE id % 3 = 0) x
+             ORDER BY customer_id, o"
+        ),
+        format!(
+            "{numbers} INSERT INTO customer_contacts (customer_id, channel, value)
+             SELECT customer_id, channel, value FROM (
+               SELECT id AS customer_id, 'email' AS channel, 'c' || id || '@example.com' AS value FROM n WHERE id % 10 <> 0
+               UNION ALL SELECT id, 'phone', '+7900' || {} FROM n WHERE id % 3 = 0) x
+             ORDER BY customer_id, channel",
+            pad7("id")
+        ),
+        // Eight time zones, own quiet hours (22:00-08:00) for one in ten.
+        format!(
+            "{numbers} INSERT INTO contact_preferences (customer_id, time_zone, quiet_start, quiet_end, updated_at)
+             SELECT id, CASE id % 8 {zone} END,
+                    CASE WHEN id % 10 = 7 THEN 1320 END, CASE WHEN id % 10 = 7 THEN 480 END, 0 FROM n"
+        ),
+        format!(
+            "{numbers} INSERT INTO score_snapshots (as_of, customer_id, rung, status, turn, orders, purchase_days, revenue, profit, scored_at)
+             SELECT {DAY} - 1, id,
+                    CASE id % 5 WHEN 0 THEN 'newcomer' WHEN 1 THEN 'regular' WHEN 2 THEN 'regular'
+                                WHEN 3 THEN 'advocate' ELSE 'visitor' END,
+                    'active', 1, 2, 2, 100000, 40000, 0 FROM n"
+        ),
         // Two contacts each over the previous 30 days (one in five within the last week).
-        let mut q = sqlx::QueryBuilder::new(
-            "INSERT INTO contact_log (customer_id, at, channel, direction, subject, kind, module, state) ",
-        );
-        let log: Vec<(i64, i64)> = ids
-            .iter()
-            .flat_map(|&id| {
-                let recent = if id % 5 == 0 { 3 } else { 12 };
-                [(id, recent), (id, 20 + id % 9)]
-            })
-            .collect();
-        q.push_values(&log, |mut b, &(id, days_ago)| {
-            b.push_bind(id)
-                .push_bind(day_start - days_ago * 86_400 + (id % 36_000))
-                .push_bind("email")
-                .push_bind("out")
-                .push_bind("seeded")
-                .push_bind("offer")
-                .push_bind("campaigns")
-                .push_bind("sent");
-        });
-        q.build().execute(&mut *tx).await.unwrap();
-        start = end + 1;
+        format!(
+            "{numbers} INSERT INTO contact_log (customer_id, at, channel, direction, subject, kind, module, state)
+             SELECT customer_id, at, 'email', 'out', 'seeded', 'offer', 'campaigns', 'sent' FROM (
+               SELECT id AS customer_id, {day_start} - (CASE WHEN id % 5 = 0 THEN 3 ELSE 12 END) * 86400 + id % 36000 AS at, 1 AS o FROM n
+               UNION ALL SELECT id, {day_start} - (20 + id % 9) * 86400 + id % 36000, 2 FROM n) x
+             ORDER BY customer_id, o"
+        ),
+    ];
+    match store {
+        Store::Sqlite(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            for sql in statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        Store::Postgres(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            for sql in statements {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(n)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+            sqlx::query("VACUUM ANALYZE").execute(pool).await.unwrap();
+        }
     }
-    tx.commit().await.unwrap();
     eprintln!(
         "seeded {n} customers in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -218,6 +209,9 @@ fn requests(n: i64) -> Vec<ContactRequest> {
 fn main() {
     let n: i64 = env_or("PLAN_CUSTOMERS", 1_000_000);
     let path: String = env_or("PLAN_DB", "/tmp/clientele-plan-bench.db".to_string());
+    // A PostgreSQL database instead (an empty one is seeded; the recorded run's rows are
+    // deleted afterwards).
+    let postgres: Option<String> = std::env::var("PLAN_URL").ok();
     let runs: usize = env_or("PLAN_RUNS", 3);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -225,11 +219,26 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let store = open_store(&format!("sqlite://{path}")).await.unwrap();
+        let url = postgres.clone().unwrap_or(format!("sqlite://{path}"));
+        let store = open_store(&url).await.unwrap();
         seed(&store, n).await;
+        let day = Day::from_days_since_epoch(DAY as i32);
+        for run in 0..runs {
+            let t = Instant::now();
+            let inputs = store
+                .contact_plan_inputs(day, (DAY - 31) * 86_400, None)
+                .await
+                .unwrap();
+            eprintln!(
+                "store reads alone (run {run}): {:.2} s ({} customers, {} counted log rows)",
+                t.elapsed().as_secs_f64(),
+                inputs.customer_ids.len(),
+                inputs.counted.len()
+            );
+        }
         let settings = |record: bool| PlanSettings {
             requests: requests(n),
-            day: Day::from_days_since_epoch(DAY as i32),
+            day,
             local_time: Time::constant(10, 0, 0, 0),
             same_day_only: false,
             default_time_zone: "Europe/Moscow".into(),
@@ -249,6 +258,23 @@ fn main() {
                 report.refused,
                 report.by_refusal
             );
+        }
+        if let Store::Postgres(pool) = &store {
+            let s = settings(true);
+            let t = Instant::now();
+            let report = plan_contacts(&store, &s).await.unwrap();
+            eprintln!(
+                "plan and record {} requests for {n} customers: {:.2} s ({} allowed written to the log)",
+                s.requests.len(),
+                t.elapsed().as_secs_f64(),
+                report.allowed
+            );
+            sqlx::query("DELETE FROM contact_log WHERE author = 'bench'")
+                .execute(pool)
+                .await
+                .unwrap();
+            store.close().await;
+            return;
         }
         // Recording writes the allowed contacts into the log; the database is copied first
         // so the seeded history stays as it was for the next run.

@@ -96,9 +96,10 @@ pub use calendar::{
     PersonalDateImportRow,
 };
 pub use contacts::{
-    ConsentEntry, ConsentImportRow, ContactInputs, ContactLogEntry, ContactLogFilter,
-    ContactPreferences, ContactState, CountedContact, MAX_CONSENT_SOURCE_CHARS,
+    ChannelBits, ConsentEntry, ConsentImportRow, ContactInputs, ContactLogEntry, ContactLogFilter,
+    ContactPlanInputs, ContactPreferences, ContactState, CountedContact, MAX_CONSENT_SOURCE_CHARS,
     MAX_CONTACT_SUBJECT_CHARS, NewConsent, NewContactLogEntry, StoredCap, StoredConsentEvent,
+    contact_plan_statements,
 };
 pub use customers::{
     ActionItem, ActionPage, CARD_ORDERS, CARD_SNAPSHOTS, CardReader, Channel, ConsentRecord,

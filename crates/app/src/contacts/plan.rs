@@ -1,20 +1,26 @@
 //! Planning contacts through the policy, and recording what it allows.
 
-use std::collections::HashMap;
-
 use anyhow::{Context, Result};
 use clientele_core::Day;
 use clientele_core::contact_policy::{
-    self, CapWindow, Channel, ChannelSet, ConsentEvent, ContactHistory, ContactProfile,
-    ContactRecord, ContactRules, Decision, FrequencyCap, MessageKind, Module, QuietHours, Refusal,
-    SendPlan, Time, TimeZone, Timestamp, civil,
+    self, CapWindow, Channel, ChannelSet, ContactHistory, ContactProfile, ContactRecord,
+    ContactRules, Decision, FrequencyCap, MessageKind, Module, QuietHours, Refusal, SendPlan, Time,
+    TimeZone, Timestamp, civil,
 };
-use clientele_store::{ContactInputs, ContactState, NewContactLogEntry, Store};
+use clientele_store::{ChannelBits, ContactState, NewContactLogEntry, Store};
 
 use crate::InvalidSetting;
 
 /// The most requests one call plans (a day's contacts for a large company fit).
 pub const MAX_REQUESTS: usize = 5_000_000;
+
+/// Up to this many distinct customers are read by id; more, as the whole base in one pass
+/// (reading a list of ids costs a lookup each; the whole base, one ordered read).
+const LISTED_CUSTOMERS: usize = 10_000;
+
+/// How far ahead of UTC any time zone's clock runs (UTC+14, Pacific/Kiritimati), with room to
+/// spare: the counted contacts are read from the planned wall-clock time at UTC less this.
+const MAX_ZONE_AHEAD_SECONDS: i64 = 24 * 3600;
 
 /// A message a module wants to send.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,61 +123,20 @@ fn local_instant(day: Day, time: Time, zone: &TimeZone) -> Result<Timestamp> {
         .context("the local time does not exist in the customer's time zone")
 }
 
-/// The profile the policy reads, from the store's inputs; a time zone is resolved once per name.
-fn profile(
-    inputs: &ContactInputs,
-    as_of: Day,
-    zones: &mut HashMap<String, TimeZone>,
-    default_zone: &TimeZone,
-) -> Result<ContactProfile> {
-    let events: Vec<ConsentEvent<'_>> = inputs
-        .consents
-        .iter()
-        .map(|e| ConsentEvent {
-            channel: policy_channel(e.channel),
-            granted: e.granted,
-            day: e.day,
-            source: &e.source,
-        })
-        .collect();
-    let time_zone = match &inputs.time_zone {
-        None => default_zone.clone(),
-        Some(name) => match zones.get(name) {
-            Some(z) => z.clone(),
-            None => {
-                let z = contact_policy::time_zone(name).with_context(|| {
-                    format!("customer '{}' has a stored time zone", inputs.external_id)
-                })?;
-                zones.insert(name.clone(), z.clone());
-                z
-            }
-        },
-    };
-    let quiet_hours = inputs
-        .quiet_hours
-        .map(|(s, e)| {
-            QuietHours::from_hm(
-                (u32::from(s / 60), u32::from(s % 60)),
-                (u32::from(e / 60), u32::from(e % 60)),
-            )
-        })
-        .transpose()?;
-    Ok(ContactProfile {
-        consented: contact_policy::consent_in_force(&events, as_of).consented(),
-        reachable: reachable(&inputs.reachable),
-        preferred: inputs.preferred_channel.map(policy_channel),
-        time_zone,
-        quiet_hours,
-        rung: inputs.rung,
-    })
+/// The wanted instant of a day's contacts in `zone`, and the end of that local day.
+fn wanted_window(settings: &PlanSettings, zone: &TimeZone) -> Result<(Timestamp, Timestamp)> {
+    Ok((
+        local_instant(settings.day, settings.local_time, zone)?,
+        local_instant(settings.day.plus_days(1), Time::midnight(), zone)?,
+    ))
 }
 
 /// The channels the stored contact details reach: a phone number takes calls, SMS and
 /// messengers (which address people by number); every other detail reaches its own channel.
-fn reachable(details: &[clientele_store::Channel]) -> ChannelSet {
+fn reachable(details: ChannelBits) -> ChannelSet {
     details
         .iter()
-        .fold(ChannelSet::EMPTY, |set, &c| match policy_channel(c) {
+        .fold(ChannelSet::EMPTY, |set, c| match policy_channel(c) {
             Channel::Phone | Channel::Sms => set
                 .with(Channel::Phone)
                 .with(Channel::Sms)
@@ -235,68 +200,91 @@ pub async fn plan_contacts(store: &Store, settings: &PlanSettings) -> Result<Pla
         .map_err(|e| InvalidSetting::new("default_time_zone", e.to_string()))?;
     let rules = contact_rules(store).await?;
 
-    // The distinct customers, numbered in order of first request.
-    let mut number: HashMap<i64, u32> = HashMap::new();
-    let mut ids: Vec<i64> = Vec::new();
-    for r in &settings.requests {
-        number.entry(r.customer_id).or_insert_with(|| {
-            ids.push(r.customer_id);
-            (ids.len() - 1) as u32
-        });
-    }
-    let whole_base = ids.len() > 10_000;
+    // Every customer's contacts are wanted at the same local time of the same day: one instant
+    // per time zone. The earliest of them, less the longest cap window, bounds the history read.
+    let mut ids: Vec<i64> = settings.requests.iter().map(|r| r.customer_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let default_wanted = wanted_window(settings, &default_zone)?;
+    // No zone's local time comes earlier than the same wall-clock time at UTC+14.
+    let since = local_instant(settings.day, settings.local_time, &TimeZone::UTC)?.as_second()
+        - MAX_ZONE_AHEAD_SECONDS
+        - CapWindow::Month.seconds();
+    // A few customers are read by id; many, as the whole base in one pass.
     let inputs = store
-        .contact_inputs(if whole_base { None } else { Some(&ids) })
+        .contact_plan_inputs(
+            settings.day,
+            since,
+            (ids.len() <= LISTED_CUSTOMERS).then_some(&ids[..]),
+        )
         .await?;
-    let by_id: HashMap<i64, &ContactInputs> = inputs.iter().map(|c| (c.customer_id, c)).collect();
-    let mut zones: HashMap<String, TimeZone> = HashMap::new();
-    // Customers the store lacks get no profile: the planner refuses their contacts.
-    let mut profiles: Vec<ContactProfile> = Vec::with_capacity(ids.len());
-    let mut index: Vec<Option<u32>> = Vec::with_capacity(ids.len());
-    for id in &ids {
-        match by_id.get(id) {
-            Some(c) => {
-                index.push(Some(profiles.len() as u32));
-                profiles.push(profile(c, settings.day, &mut zones, &default_zone)?);
-            }
-            None => index.push(None),
-        }
+    let mut zones: Vec<(TimeZone, (Timestamp, Timestamp))> =
+        Vec::with_capacity(inputs.time_zones.len());
+    for name in &inputs.time_zones {
+        let zone = contact_policy::time_zone(name)
+            .with_context(|| format!("a customer's stored time zone '{name}'"))?;
+        let wanted = wanted_window(settings, &zone)?;
+        zones.push((zone, wanted));
     }
-    let mut wanted: Vec<(Timestamp, Timestamp)> = Vec::with_capacity(profiles.len());
-    for p in &profiles {
-        let at = local_instant(settings.day, settings.local_time, &p.time_zone)?;
-        let end = local_instant(settings.day.plus_days(1), Time::midnight(), &p.time_zone)?;
-        wanted.push((at, end));
+    // The channels a store's channel set means to the policy, by its bits.
+    let consented_of: Vec<ChannelSet> = (0..64u8)
+        .map(|b| ChannelSet::of(ChannelBits::from_bits(b).iter().map(policy_channel)))
+        .collect();
+    let reachable_of: Vec<ChannelSet> = (0..64u8)
+        .map(|b| reachable(ChannelBits::from_bits(b)))
+        .collect();
+    let n = inputs.customer_ids.len();
+    let mut profiles: Vec<ContactProfile> = Vec::with_capacity(n);
+    let mut wanted: Vec<(Timestamp, Timestamp)> = Vec::with_capacity(n);
+    for i in 0..n {
+        let (time_zone, window) = match inputs.time_zone[i] {
+            Some(z) => (zones[z as usize].0.clone(), zones[z as usize].1),
+            None => (default_zone.clone(), default_wanted),
+        };
+        let quiet_hours = inputs.quiet_hours[i]
+            .map(|(s, e)| {
+                QuietHours::from_hm(
+                    (u32::from(s / 60), u32::from(s % 60)),
+                    (u32::from(e / 60), u32::from(e % 60)),
+                )
+            })
+            .transpose()?;
+        profiles.push(ContactProfile {
+            consented: consented_of[usize::from(inputs.consented[i].bits())],
+            reachable: reachable_of[usize::from(inputs.reachable[i].bits())],
+            preferred: inputs.preferred[i].map(policy_channel),
+            time_zone,
+            quiet_hours,
+            rung: inputs.rung[i],
+        });
+        wanted.push(window);
     }
-    let earliest = wanted
-        .iter()
-        .map(|w| w.0)
-        .min()
-        .unwrap_or(Timestamp::UNIX_EPOCH);
-    let since = earliest.as_second() - CapWindow::Month.seconds();
+    let earliest = wanted.iter().map(|w| w.0).min().unwrap_or(default_wanted.0);
+    debug_assert!(since <= earliest.as_second() - CapWindow::Month.seconds());
     let history = ContactHistory::new(
-        profiles.len(),
-        store
-            .counted_contacts(since)
-            .await?
-            .into_iter()
-            .filter_map(|c| {
-                let i = index[*number.get(&c.customer_id)? as usize]?;
-                Some((
-                    i,
-                    ContactRecord {
-                        at: Timestamp::from_second(c.at).ok()?,
-                        // A row without a kind counts (as any kind but a service notice).
-                        kind: c.kind.unwrap_or(MessageKind::Offer),
-                    },
-                ))
-            }),
+        n,
+        inputs.counted.iter().map(|&(i, at)| {
+            (
+                i,
+                ContactRecord {
+                    at: Timestamp::from_second(at).unwrap_or(Timestamp::MIN),
+                    // Service notices are left out by the store: every row read counts.
+                    kind: MessageKind::Offer,
+                },
+            )
+        }),
     )?;
+    // Customers the store lacks get no profile: the planner refuses their contacts.
+    let index: Vec<Option<u32>> = settings
+        .requests
+        .iter()
+        .map(|r| inputs.index_of(r.customer_id))
+        .collect();
     let planned: Vec<contact_policy::PlannedContact> = settings
         .requests
         .iter()
-        .map(|r| {
-            let i = index[number[&r.customer_id] as usize];
+        .zip(&index)
+        .map(|(r, &i)| {
             let (wanted_at, end) = i.map_or((earliest, earliest), |i| wanted[i as usize]);
             contact_policy::PlannedContact {
                 customer: i.unwrap_or(u32::MAX),
@@ -360,7 +348,9 @@ pub async fn plan_contacts(store: &Store, settings: &PlanSettings) -> Result<Pla
         .zip(log_ids)
         .map(|((r, decision), log_id)| PlannedContact {
             customer_id: r.customer_id,
-            external_id: by_id.get(&r.customer_id).map(|c| c.external_id.clone()),
+            external_id: inputs
+                .index_of(r.customer_id)
+                .map(|i| inputs.external_ids[i as usize].clone()),
             kind: r.kind,
             module: r.module,
             subject: r.subject.clone(),

@@ -9,6 +9,7 @@
 mod consents;
 mod inputs;
 mod log;
+mod plan_inputs;
 mod preferences;
 
 pub use consents::{ConsentEntry, ConsentImportRow, MAX_CONSENT_SOURCE_CHARS, NewConsent};
@@ -17,4 +18,5 @@ pub use log::{
     ContactLogEntry, ContactLogFilter, ContactState, CountedContact, MAX_CONTACT_SUBJECT_CHARS,
     NewContactLogEntry,
 };
+pub use plan_inputs::{ChannelBits, ContactPlanInputs, contact_plan_statements};
 pub use preferences::{ContactPreferences, StoredCap};

@@ -11,6 +11,7 @@ use clientele_testdb::{Backend, TestDb};
 mod assess;
 mod audit;
 mod contact_log_page;
+mod contact_plan_inputs;
 mod contacts;
 mod customers;
 mod db;
