@@ -7,6 +7,8 @@
 mod assess;
 #[path = "web/calendar.rs"]
 mod calendar;
+#[path = "web/campaigns.rs"]
+mod campaigns;
 #[path = "web/card.rs"]
 mod card;
 mod common;

@@ -44,10 +44,34 @@ pub struct CreatedCampaign {
     pub seed: u64,
 }
 
-/// Selects the customers, holds back the control share per rung and records the campaign.
+/// Selects the customers, holds back the control share per rung and records the campaign (its
+/// filter saved under the campaign's name).
 pub async fn create_campaign(
     store: &Store,
     settings: &CampaignSettings,
+) -> Result<CreatedCampaign> {
+    create(store, settings, None).await
+}
+
+/// The same, selecting with the saved filter `filter_id` (the settings' own filter is not
+/// read), which the campaign then names as its filter.
+pub async fn create_campaign_from_filter(
+    store: &Store,
+    filter_id: i64,
+    settings: &CampaignSettings,
+) -> Result<CreatedCampaign> {
+    let saved = store.saved_filter(filter_id).await?;
+    let settings = CampaignSettings {
+        filter: saved.filter,
+        ..settings.clone()
+    };
+    create(store, &settings, Some(filter_id)).await
+}
+
+async fn create(
+    store: &Store,
+    settings: &CampaignSettings,
+    filter_id: Option<i64>,
 ) -> Result<CreatedCampaign> {
     if !(settings.control_share > 0.0 && settings.control_share < 1.0) {
         return Err(InvalidSetting::value(
@@ -95,7 +119,7 @@ pub async fn create_campaign(
     let campaign = NewCampaign {
         name: settings.name.clone(),
         kind: settings.filter.kind(),
-        filter_id: None,
+        filter_id,
         filter: settings.filter.clone(),
         snapshot_as_of: as_of,
         start_day: settings.start_day,

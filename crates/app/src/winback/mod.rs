@@ -14,7 +14,7 @@ mod queue;
 
 pub use campaigns::{
     CampaignReport, CampaignSettings, CreatedCampaign, DEFAULT_CAMPAIGN_WINDOW_DAYS,
-    campaign_report, create_campaign,
+    campaign_report, create_campaign, create_campaign_from_filter,
 };
 pub use cases::{
     AttemptSettings, CaseListSettings, DEFAULT_REGAINED_DAYS, DEFAULT_WINDOW_DAYS, FunnelRow,

@@ -29,6 +29,7 @@ mod action_export;
 mod assess;
 mod audit;
 mod calendar;
+mod campaigns;
 mod card_sections;
 mod contact_log;
 mod contacts;
@@ -51,6 +52,7 @@ mod staff;
 mod survey_link;
 mod voice;
 mod winback;
+mod winback_export;
 
 use i18n::{Arg, Lang, Tr};
 
@@ -118,11 +120,15 @@ pub fn router() -> Router<AppState> {
             post(contacts::set_state),
         )
         .route("/playbook", get(playbook::page).post(playbook::save))
+        .route("/campaigns", get(campaigns::page).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::report))
         .route("/queue", get(queue::page))
         .route("/queue/outcomes", post(queue::record))
         .route("/queue.csv", get(queue::csv))
         .route("/queue.xlsx", get(queue::xlsx))
         .route("/winback", get(winback::page))
+        .route("/winback.csv", get(winback_export::csv))
+        .route("/winback.xlsx", get(winback_export::xlsx))
         .route("/winback/cases", post(winback::open))
         .route("/winback/cases/{id}/attempts", post(winback::attempt))
         .route("/login", get(session::login_page).post(session::login))
@@ -318,12 +324,13 @@ impl Layout {
         path: &str,
         user: Option<&WebUser>,
     ) -> Layout {
-        const PAGES: [(&str, &str, &str); 17] = [
+        const PAGES: [(&str, &str, &str); 18] = [
             ("overview", "/", "nav-overview"),
             ("today", "/today", "nav-today"),
             ("queue", "/queue", "nav-queue"),
             ("lost", "/lost", "nav-lost"),
             ("winback", "/winback", "nav-winback"),
+            ("campaigns", "/campaigns", "nav-campaigns"),
             ("customers", "/customers", "nav-customers"),
             ("flows", "/flows", "nav-flows"),
             ("value", "/value", "nav-value"),

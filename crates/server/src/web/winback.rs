@@ -59,6 +59,7 @@ pub struct FunnelLine {
     pub contacted: String,
     pub answered: String,
     pub returned: String,
+    pub still_buying: String,
     pub rate: String,
 }
 
@@ -115,6 +116,7 @@ fn funnel_line(tr: &Tr, key: String, f: &Funnel) -> FunnelLine {
         contacted: tr.int(f.contacted as i64),
         answered: tr.int(f.answered as i64),
         returned: tr.int(f.returned as i64),
+        still_buying: tr.int(f.still_buying as i64),
         rate: f
             .return_rate()
             .map_or_else(|| tr.get("none"), |(r, _)| tr.percent(r)),

@@ -13,7 +13,7 @@ use crate::error::Result;
 
 /// Snapshot rows per INSERT statement (23 bound parameters each).
 const ROWS_PER_STATEMENT: usize = 1000;
-const _: () = assert!(dialect::fits_one_statement(ROWS_PER_STATEMENT, 23));
+const _: () = assert!(dialect::fits_one_statement(ROWS_PER_STATEMENT, 24));
 
 impl Store {
     /// Writes the analysis as the snapshot of its as-of day, replacing an earlier snapshot of
@@ -40,7 +40,7 @@ impl Store {
                 .await?;
             for chunk in rows.chunks(ROWS_PER_STATEMENT) {
                 let mut q = QueryBuilder::new(
-                    "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late, rung_reason, value_at_stake) ",
+                    "INSERT INTO score_snapshots (as_of, customer_id, rung, status, subgroup, turn, previous_rung, orders, purchase_days, revenue, profit, abc, rfm, stability, scored_at, status_reason, p_alive, expected_purchases, clv, next_purchase, days_late, rung_reason, value_at_stake, last_purchase) ",
                 );
                 q.push_values(chunk, |mut b, (id, c)| {
                     let s = c.summary;
@@ -68,7 +68,8 @@ impl Store {
                         .push_bind(c.expected_next_purchase(rhythm).map(day_to_db))
                         .push_bind(c.days_late(rhythm))
                         .push_bind(placement.reason.code())
-                        .push_bind(c.value_at_stake());
+                        .push_bind(c.value_at_stake())
+                        .push_bind(s.and_then(|s| s.last_purchase()).map(day_to_db));
                 });
                 q.build().execute(&mut *tx).await?;
             }

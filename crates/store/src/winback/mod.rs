@@ -2,7 +2,8 @@
 //! horizon (`playbooks.rs`), what the daily queue reads (`queue.rs`), what its done items and
 //! win-back attempts write to the contact log (`contact_log.rs`), win-back cases and their
 //! attempts (`cases.rs`), saved filters and campaigns with their control groups
-//! (`campaigns.rs`).
+//! (`campaigns.rs`); the queue's reads over every customer on a SQLite file go through a
+//! connection of their own (`direct.rs`).
 //!
 //! Each file holds one part and imports only its siblings' and the crate's leaf modules (and
 //! the users' `User`); this file only names the parts and what they export.
@@ -10,6 +11,7 @@
 mod campaigns;
 mod cases;
 mod contact_log;
+mod direct;
 mod playbooks;
 mod queue;
 

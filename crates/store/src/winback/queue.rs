@@ -6,8 +6,10 @@
 use std::collections::HashMap;
 
 use clientele_core::{Day, Money, Rung, Status, Subgroup};
+use rusqlite::types::Value;
 use sqlx::QueryBuilder;
 
+use super::direct;
 use crate::columns;
 use crate::customers::Channel;
 use crate::db::{Store, day_from_db, day_to_db, dispatch};
@@ -120,6 +122,24 @@ pub struct QueueDetail {
     pub kind_company: bool,
 }
 
+/// The snapshot's customers in scope. A lost customer's last purchase is the snapshot's own
+/// (written by scoring); snapshots written before it was recorded fall back to the order lines,
+/// one index walk per lost row (`COALESCE` evaluates the subquery only then).
+const SNAPSHOT_SQL: &str = "SELECT s.customer_id, c.manager_user_id, s.rung, s.status, s.subgroup,
+        s.orders, s.revenue, s.profit, s.p_alive, s.expected_purchases, s.clv,
+        CASE WHEN s.status = 'lost' THEN
+            COALESCE(s.last_purchase,
+                     (SELECT MAX(l.day) FROM order_lines l
+                      WHERE l.customer_id = s.customer_id AND NOT l.is_return))
+        END
+ FROM score_snapshots s JOIN customers c ON c.id = s.customer_id
+ WHERE s.as_of = $1 AND ($2 IS NULL OR c.manager_user_id = $2)
+   AND ($3 IS NULL OR c.manager_user_id = $3)";
+
+/// Every (customer, category) bought, for the cross-category model.
+const CATEGORIES_SQL: &str = "SELECT DISTINCT customer_id, category FROM order_lines
+ WHERE category IS NOT NULL AND NOT is_return";
+
 /// A customer id and a count or sum.
 type PerCustomer = (i64, i64);
 
@@ -154,24 +174,41 @@ impl Store {
         manager: Option<i64>,
         as_of: Day,
     ) -> Result<Vec<QueueSnapshotRow>> {
-        let rows: Vec<SnapshotRowColumns> = dispatch!(self, pool => {
-            sqlx::query_as(
-                "SELECT s.customer_id, c.manager_user_id, s.rung, s.status, s.subgroup, s.orders,
-                        s.revenue, s.profit, s.p_alive, s.expected_purchases, s.clv,
-                        CASE WHEN s.status = 'lost' THEN
-                            (SELECT MAX(l.day) FROM order_lines l
-                             WHERE l.customer_id = s.customer_id AND NOT l.is_return)
-                        END
-                 FROM score_snapshots s JOIN customers c ON c.id = s.customer_id
-                 WHERE s.as_of = $1 AND ($2 IS NULL OR c.manager_user_id = $2)
-                   AND ($3 IS NULL OR c.manager_user_id = $3)",
+        let (as_of, scoped) = (day_to_db(as_of), scope.manager());
+        let rows: Vec<SnapshotRowColumns> = if let Some(path) = direct::sqlite_file(self) {
+            let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+            direct::read_all(
+                path,
+                SNAPSHOT_SQL,
+                vec![Value::Integer(as_of), int(scoped), int(manager)],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                        r.get(9)?,
+                        r.get(10)?,
+                        r.get(11)?,
+                    ))
+                },
             )
-            .bind(day_to_db(as_of))
-            .bind(scope.manager())
-            .bind(manager)
-            .fetch_all(pool)
             .await?
-        });
+        } else {
+            dispatch!(self, pool => {
+                sqlx::query_as(SNAPSHOT_SQL)
+                    .bind(as_of)
+                    .bind(scoped)
+                    .bind(manager)
+                    .fetch_all(pool)
+                    .await?
+            })
+        };
         rows.into_iter().map(snapshot_row).collect()
     }
 
@@ -360,13 +397,14 @@ impl Store {
         customers: Option<&[i64]>,
     ) -> Result<Vec<(i64, String)>> {
         let Some(ids) = customers else {
+            if let Some(path) = direct::sqlite_file(self) {
+                return direct::read_all(path, CATEGORIES_SQL, Vec::new(), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .await;
+            }
             let rows: Vec<(i64, String)> = dispatch!(self, pool => {
-                sqlx::query_as(
-                    "SELECT DISTINCT customer_id, category FROM order_lines
-                     WHERE category IS NOT NULL AND NOT is_return",
-                )
-                .fetch_all(pool)
-                .await?
+                sqlx::query_as(CATEGORIES_SQL).fetch_all(pool).await?
             });
             return Ok(rows);
         };

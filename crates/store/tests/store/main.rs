@@ -27,6 +27,7 @@ mod snapshots;
 mod staff;
 mod users;
 mod voice;
+mod winback_reads;
 mod write_lock;
 
 /// Runs `test` on SQLite, then on PostgreSQL, each on a fresh database.
