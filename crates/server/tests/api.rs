@@ -20,6 +20,8 @@ mod contact_log;
 mod contacts;
 #[path = "api/feedback.rs"]
 mod feedback;
+#[path = "api/hostile_uploads.rs"]
+mod hostile_uploads;
 #[path = "api/idle_timeout.rs"]
 mod idle_timeout;
 #[path = "api/nps_csat.rs"]
