@@ -23,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod audit;
 pub mod auth;
+mod conn_watch;
 pub mod error;
 pub mod extract;
 pub mod listen;
@@ -59,14 +60,19 @@ pub struct Settings {
     pub sqlite_card_readers: usize,
     /// Failed sign-ins that lock a name or an address out, and for how long.
     pub sign_in_throttle: throttle::ThrottlePolicy,
-    /// Seconds a connection has to send a request's header, from opening or from its previous
-    /// answer (so also how long an idle kept-alive connection stays open).
+    /// Seconds a connection has to send a request's whole header, from opening or from its next
+    /// request's first byte.
     pub header_read_timeout_seconds: u64,
+    /// Seconds a kept-alive connection may send and receive nothing after an answer before it
+    /// is closed.
+    pub idle_timeout_seconds: u64,
     /// Seconds a request has from its header to its answer's head (its body read included);
     /// past that it is stopped and answered 503.
     pub request_timeout_seconds: u64,
     /// Connections open at once at most; more are closed as they come.
     pub max_connections: usize,
+    /// What an uploaded export may cost to read (its gzip bounds come from `serve`'s flags).
+    pub import_limits: clientele_ingest::limits::ImportLimits,
     /// Audit entries waiting to be written at most (see [`audit::AuditLog`]): past that, an
     /// entry goes to the server's log instead, and is counted.
     pub audit_queue_entries: usize,
@@ -86,9 +92,11 @@ impl Default for Settings {
             sqlite_card_readers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             sign_in_throttle: throttle::ThrottlePolicy::default(),
             header_read_timeout_seconds: 10,
+            idle_timeout_seconds: 60,
             request_timeout_seconds: 300,
             max_connections: 1024,
             audit_queue_entries: 65_536,
+            import_limits: clientele_ingest::limits::ImportLimits::default(),
         }
     }
 }
@@ -207,6 +215,9 @@ impl Server {
         let limits = listen::ConnectionLimits {
             header_read_timeout: std::time::Duration::from_secs(
                 self.state.settings.header_read_timeout_seconds.max(1),
+            ),
+            idle_timeout: std::time::Duration::from_secs(
+                self.state.settings.idle_timeout_seconds.max(1),
             ),
             max_connections: self.state.settings.max_connections.max(1),
             request_timeout: std::time::Duration::from_secs(

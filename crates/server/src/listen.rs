@@ -1,8 +1,9 @@
 //! The accept loop (issue 23, item 5): every connection must send a request's whole header within
-//! [`Settings::header_read_timeout_seconds`](crate::Settings) of opening or of its previous answer
-//! (the timer runs while a kept-alive connection waits for its next request too, so it is also
-//! the idle timeout), and at most [`Settings::max_connections`](crate::Settings) are open at once:
-//! past that, new connections are closed at once, so a flood of half-open connections can
+//! [`Settings::header_read_timeout_seconds`](crate::Settings) of opening or of its next request's
+//! first byte; a kept-alive connection that moves no byte for
+//! [`Settings::idle_timeout_seconds`](crate::Settings) after an answer is closed (both watched by
+//! [`crate::conn_watch`]); and at most [`Settings::max_connections`](crate::Settings) are open at
+//! once: past that, new connections are closed at once, so a flood of half-open connections can
 //! neither exhaust the process's file descriptors nor hold the server's memory (300 of them stayed
 //! open forever under `axum::serve`, which sets no timeout). HTTP/1.1 only, as before.
 //!
@@ -27,6 +28,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_service::Service;
 
+use crate::conn_watch::{Activity, Timeouts, WatchedIo, expired};
+
 /// How long requests in flight get to finish after the shutdown signal.
 const DRAIN: Duration = Duration::from_secs(30);
 
@@ -34,6 +37,8 @@ const DRAIN: Duration = Duration::from_secs(30);
 #[derive(Clone, Copy, Debug)]
 pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
+    /// How long a kept-alive connection may move no byte after an answer.
+    pub idle_timeout: Duration,
     pub max_connections: usize,
     /// From a request's header to its answer's head.
     pub request_timeout: Duration,
@@ -88,11 +93,15 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let router = app.clone();
         let request_timeout = limits.request_timeout;
+        let activity = Activity::opened();
+        let handling = Arc::clone(&activity);
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             // The sign-in throttle reads the client's address from here.
             request.extensions_mut().insert(ConnectInfo(addr));
             let mut router = router.clone();
+            let busy = handling.begin_request();
             async move {
+                let _busy = busy;
                 let answered =
                     tokio::time::timeout(request_timeout, router.call(request.map(Body::new)))
                         .await;
@@ -103,16 +112,26 @@ pub async fn serve(
             }
         });
         let watcher = graceful.watcher();
-        let timeout = limits.header_read_timeout;
+        let timeouts = Timeouts {
+            header_read: limits.header_read_timeout,
+            idle: limits.idle_timeout,
+        };
         tokio::spawn(async move {
             let _slot = slot;
             let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(timeout);
-            let connection = builder.serve_connection(TokioIo::new(stream), service);
-            // A client that goes away or times out ends its connection: nothing to report.
-            let _ = watcher.watch(connection).await;
+            // hyper's header timer also runs while a connection is idle: the watchdog keeps
+            // both timeouts instead.
+            builder.timer(TokioTimer::new()).header_read_timeout(None);
+            let io = TokioIo::new(WatchedIo::new(stream, Arc::clone(&activity)));
+            let connection = watcher.watch(builder.serve_connection(io, service));
+            tokio::select! {
+                // A client that goes away ends its connection: nothing to report.
+                _ = connection => {}
+                // Dropping the connection closes its socket; no request is being handled.
+                why = expired(&activity, timeouts) => {
+                    tracing::debug!(%addr, ?why, "connection closed by its timeout");
+                }
+            }
         });
     }
     drop(listener);

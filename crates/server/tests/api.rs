@@ -20,8 +20,14 @@ mod contact_log;
 mod contacts;
 #[path = "api/feedback.rs"]
 mod feedback;
+#[path = "api/hostile_uploads.rs"]
+mod hostile_uploads;
+#[path = "api/idle_timeout.rs"]
+mod idle_timeout;
 #[path = "api/nps_csat.rs"]
 mod nps_csat;
+#[path = "api/order_batches.rs"]
+mod order_batches;
 #[path = "api/portfolio.rs"]
 mod portfolio;
 #[path = "api/queue.rs"]

@@ -5,6 +5,7 @@ use anyhow::{Result, anyhow, bail};
 use clap::Args;
 use clientele_core::{Day, DayAmounts};
 use clientele_ingest::columns::parse_map_arg;
+use clientele_ingest::limits::ImportLimits;
 use clientele_ingest::pipeline::ImportOptions;
 use clientele_ingest::sniff::SniffOverrides;
 use clientele_ingest::values::{DateFormat, parse_date};
@@ -32,6 +33,34 @@ pub struct ImportFlags {
     /// Default: the last order day in the data.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    #[command(flatten)]
+    pub gzip: GzipFlags,
+}
+
+/// What a gzipped export may expand to (issue 23, item 1): beyond either bound the file is
+/// refused as a compression bomb, naming the bound.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct GzipFlags {
+    /// The most a gzipped file may expand relative to its compressed size (checked once it has
+    /// expanded past 64 MiB; text compresses 3 to 20 times, a bomb a thousand).
+    #[arg(long, value_name = "RATIO", default_value_t = ImportLimits::default().max_gzip_ratio,
+          value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    pub max_gzip_ratio: u64,
+    /// The most bytes a gzipped file may expand to (default 64 GiB).
+    #[arg(long, value_name = "BYTES", default_value_t = ImportLimits::default().max_gzip_bytes,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_gzip_bytes: u64,
+}
+
+impl GzipFlags {
+    /// The default limits with these gzip bounds.
+    pub fn limits(self) -> ImportLimits {
+        ImportLimits {
+            max_gzip_ratio: self.max_gzip_ratio,
+            max_gzip_bytes: self.max_gzip_bytes,
+            ..ImportLimits::default()
+        }
+    }
 }
 
 impl ImportFlags {
@@ -50,7 +79,7 @@ impl ImportFlags {
             // The models read the repeat purchases' value as of the as-of day, which the sums
             // give; `models` with a calibration end asks for every day's amount itself.
             day_amounts: DayAmounts::FirstOnly,
-            ..ImportOptions::default()
+            limits: self.gzip.limits(),
         })
     }
 }

@@ -13,7 +13,7 @@ use clientele_core::{Day, DayAmounts};
 use clientele_ingest::pipeline::ImportOptions;
 
 use super::analyze::{AnalyzeModel, forecast_settings};
-use super::common::{DbArgs, overrides, parse_user_date};
+use super::common::{DbArgs, GzipFlags, overrides, parse_user_date};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -40,6 +40,8 @@ pub struct ImportArgs {
     /// Write rejected rows (line, column, reason, raw, file) to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
+    #[command(flatten)]
+    pub gzip: GzipFlags,
 }
 
 impl ImportArgs {
@@ -57,7 +59,7 @@ impl ImportArgs {
                 strict: self.strict,
                 as_of: None,
                 day_amounts: DayAmounts::FirstOnly,
-                ..ImportOptions::default()
+                limits: self.gzip.limits(),
             },
         })
     }
@@ -176,11 +178,16 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served behind HTTPS).
     #[arg(long)]
     pub secure_cookie: bool,
-    /// Seconds a connection has to send a request's whole header, from opening or from its
-    /// previous answer (so also how long an idle kept-alive connection stays open).
+    /// Seconds a connection has to send a request's whole header, from opening or from the
+    /// first byte of its next request.
     #[arg(long, value_name = "SECONDS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_read_timeout: u64,
+    /// Seconds a kept-alive connection may send and receive nothing after an answer before it is
+    /// closed (a request being handled is bound by --request-timeout instead).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
     /// Seconds a request has from its header to its answer (reading its body included); past
     /// that it is stopped, nothing of it is kept, and the client gets 503. Downloads already
     /// answered are not cut.
@@ -191,4 +198,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 1024,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: u64,
+    /// The gzip bounds of uploaded exports.
+    #[command(flatten)]
+    pub gzip: GzipFlags,
 }

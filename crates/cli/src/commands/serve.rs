@@ -41,8 +41,10 @@ pub fn run(args: ServeArgs) -> Result<()> {
         database_url: url.clone(),
         secure_cookie: args.secure_cookie,
         header_read_timeout_seconds: args.header_read_timeout,
+        idle_timeout_seconds: args.idle_timeout,
         request_timeout_seconds: args.request_timeout,
         max_connections: args.max_connections as usize,
+        import_limits: args.gzip.limits(),
         ..Settings::default()
     };
     server_runtime()?.block_on(async {

@@ -184,7 +184,10 @@ async fn upload(
         upload.file.path(),
         &format!("api: upload by {}", auth.user.name),
         0,
-        &ImportOptions::default(),
+        &ImportOptions {
+            limits: state.settings.import_limits,
+            ..ImportOptions::default()
+        },
     )
     .await;
     drop(upload);
