@@ -24,6 +24,8 @@ mod feedback;
 mod nps_csat;
 #[path = "api/portfolio.rs"]
 mod portfolio;
+#[path = "api/portfolio_rungs.rs"]
+mod portfolio_rungs;
 #[path = "api/queue.rs"]
 mod queue;
 #[path = "api/request_timeout.rs"]
