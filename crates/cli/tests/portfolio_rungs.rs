@@ -149,7 +149,7 @@ fn hostile_rung_and_suggestion_arguments_are_refused_with_a_reason() {
         &["portfolio", "--by-rung", "--min-peers", "0", "--db", &db],
     );
     assert_ne!(zero.code, Some(0));
-    assert!(zero.stderr.contains("min_peers"), "{}", zero.stderr);
+    assert!(zero.stderr.contains("--min-peers"), "{}", zero.stderr);
     let date = run_in(
         dir.path(),
         &[
