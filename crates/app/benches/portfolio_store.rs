@@ -1,6 +1,7 @@
 //! The product portfolio from the store at the issue's scale (issue 28 item 7): 10M order lines
 //! over 50k products — stages, tags and buyers under 10 s, bundles under 20 s with bounded
-//! memory — measured on the use case `portfolio_from_store` over a SQLite file.
+//! memory — measured on the store's one pass (`Store::scan_portfolio`) and the use case
+//! `portfolio_from_store` over a SQLite file.
 //! Run: `cargo bench -p clientele-app --bench portfolio_store` (CLIENTELE_BENCH_LINES to change
 //! the size; the database is written once into CLIENTELE_BENCH_DIR or the temp dir and kept).
 
@@ -72,34 +73,24 @@ fn main() {
             as_of: Some(Day::from_ymd(2024, 12, 31).unwrap()),
             ..PortfolioSettings::default()
         };
-        // The store's three reads alone, then the whole use case (both basket passes).
+        // The store's one pass alone, then the whole use case (the pass, the spill, both
+        // bundle passes over the spill, the core's analysis).
         let last = settings.as_of.unwrap();
         let t = Instant::now();
-        let months = store.product_months(last).await.unwrap();
-        println!(
-            "product_months: {} product-months in {:.2?}",
-            months.len(),
-            t.elapsed()
-        );
-        drop(months);
-        let t = Instant::now();
-        let buyers = store.product_buyers(last).await.unwrap();
-        println!(
-            "product_buyers: {} products in {:.2?}",
-            buyers.len(),
-            t.elapsed()
-        );
-        drop(buyers);
-        let t = Instant::now();
         let mut lines = 0usize;
-        let baskets = store
-            .for_each_basket(last, &mut |b: &[String]| lines += b.len())
+        let scan = store
+            .scan_portfolio(last, &mut |b: &[u32]| lines += b.len())
             .await
             .unwrap();
         println!(
-            "for_each_basket: {baskets} baskets, {lines} lines in {:.2?}",
+            "scan_portfolio: {} lines, {} products, {} product-months, {} baskets of {lines} lines in {:.2?}",
+            scan.lines,
+            scan.products.len(),
+            scan.months.len(),
+            scan.baskets,
             t.elapsed()
         );
+        drop(scan);
         for run in 1..=2 {
             let t = Instant::now();
             let a = portfolio_from_store(&store, &settings, settings.as_of.unwrap())

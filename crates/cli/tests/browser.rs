@@ -16,6 +16,7 @@ mod browser {
     pub mod feedback;
     pub mod harness;
     pub mod page;
+    pub mod portfolio_rungs;
     pub mod queue;
     pub mod staff;
     pub mod survey_link;
@@ -124,6 +125,9 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     }),
     ("portfolio_map_and_a_checklist_answered", |w| {
         Box::pin(portfolio_map_and_a_checklist_answered(w))
+    }),
+    ("rungs_and_suggestions_on_the_portfolio_page", |w| {
+        Box::pin(browser::portfolio_rungs::rungs_and_suggestions_on_the_portfolio_page(w))
     }),
     ("a_search_shows_in_the_audit_log", |w| {
         Box::pin(browser::audit::a_search_shows_in_the_audit_log(w))

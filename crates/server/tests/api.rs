@@ -30,6 +30,8 @@ mod nps_csat;
 mod order_batches;
 #[path = "api/portfolio.rs"]
 mod portfolio;
+#[path = "api/portfolio_rungs.rs"]
+mod portfolio_rungs;
 #[path = "api/queue.rs"]
 mod queue;
 #[path = "api/request_timeout.rs"]

@@ -117,7 +117,10 @@ pub use error::{Result, StoreError};
 pub use orders::{
     ImportCounts, ImportTx, NewOrderLine, STREAM_BATCH, StoredLine, StoredSummaries, StreamError,
 };
-pub use portfolio::{MAX_PRODUCTS_AT_ONCE, NewProduct, ProductBuyers, ProductMonth, StoredProduct};
+pub use portfolio::{
+    CustomerCategories, MAX_PRODUCTS_AT_ONCE, NewProduct, PortfolioScan, ProductBuyers,
+    ProductMonth, RungCategories, ScannedMonth, ScannedProduct, StoredProduct,
+};
 pub use privacy::{CustomerExport, OrderLineRecord, SnapshotRecord};
 pub use recurrence::DateRule;
 pub use scope::Scope;

@@ -8,6 +8,7 @@
 
 mod files;
 mod products_file;
+mod rungs;
 mod store;
 
 use std::collections::HashMap;
@@ -22,6 +23,10 @@ use crate::InvalidSetting;
 
 pub use files::{FilesOutcome, portfolio_from_files};
 pub use products_file::{ProductsImport, import_products, read_products_file};
+pub use rungs::{
+    CrossSellModel, CrossSellSettings, CustomerSuggestions, NamedSuggestion, RungAnswer,
+    RungCategoryLine, RungLine, rungs_and_model, suggestions_for_customer,
+};
 pub use store::portfolio_from_store;
 
 /// The most bundles an answer may list.

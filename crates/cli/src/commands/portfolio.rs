@@ -9,15 +9,19 @@ use anyhow::{Result, bail};
 use clientele_app::clock::today;
 use clientele_app::database::open_store;
 use clientele_app::portfolio::{
-    PortfolioAnswer, ProductLine, import_products, portfolio_from_files, portfolio_from_store,
-    read_products_file,
+    CustomerSuggestions, PortfolioAnswer, ProductLine, RungAnswer, import_products,
+    portfolio_from_files, portfolio_from_store, read_products_file, rungs_and_model,
 };
+use clientele_store::Scope;
 use serde_json::{Value, json};
 
 use crate::args::portfolio::{PortfolioArgs, PortfolioFormat};
 use crate::runtime::runtime;
 
 pub fn run(args: PortfolioArgs) -> Result<()> {
+    if args.by_rung || args.suggest.is_some() {
+        return run_rungs(&args);
+    }
     let settings = args.settings()?;
     let answer = if args.orders.is_empty() {
         runtime()?.block_on(async {
@@ -263,4 +267,174 @@ fn write_text(out: &mut impl Write, a: &PortfolioAnswer) -> Result<()> {
         writeln!(out, "Listed but not sold: {}", a.without_sales.join(", "))?;
     }
     Ok(())
+}
+
+/// `--by-rung` and `--suggest CUSTOMER`: which rungs buy what, or one customer's suggestions.
+fn run_rungs(args: &PortfolioArgs) -> Result<()> {
+    let settings = args.cross_sell_settings()?;
+    if let Some(c) = &args.suggest
+        && (c.trim().is_empty() || c.chars().count() > 256)
+    {
+        bail!("--suggest: expected a customer's external id (1 to 256 characters)");
+    }
+    let (answer, suggestions) = runtime()?.block_on(async {
+        let store = open_store(&args.db.url()).await?;
+        let result = async {
+            let (answer, model) = rungs_and_model(&store, &settings, today()).await?;
+            let suggestions = match &args.suggest {
+                Some(external) => {
+                    let id = store.customer_id(external.trim()).await?;
+                    Some(model.for_customer(&store, Scope::All, id).await?)
+                }
+                None => None,
+            };
+            anyhow::Ok((answer, suggestions))
+        }
+        .await;
+        store.close().await;
+        result
+    })?;
+    let mut out = std::io::stdout().lock();
+    match (&suggestions, args.format) {
+        (Some(s), PortfolioFormat::Json) => {
+            serde_json::to_writer_pretty(&mut out, &suggestions_json(args, s))?;
+            writeln!(out)?;
+        }
+        (Some(s), PortfolioFormat::Csv) => {
+            writeln!(out, "category,because_of,share_of_peers,peers,lift")?;
+            for x in &s.suggestions {
+                writeln!(
+                    out,
+                    "{},{},{:.4},{},{:.4}",
+                    csv_field(&x.category),
+                    csv_field(&x.because_of),
+                    x.share_of_peers,
+                    x.peers,
+                    x.lift
+                )?;
+            }
+        }
+        (Some(s), PortfolioFormat::Text) => {
+            let who = args.suggest.as_deref().unwrap_or_default();
+            match s.rung {
+                None => writeln!(
+                    out,
+                    "customer {who} is not in the latest snapshot: no suggestions"
+                )?,
+                Some(rung) => {
+                    writeln!(
+                        out,
+                        "customer {who} ({}) bought: {}",
+                        rung.as_str(),
+                        s.bought.join(", ")
+                    )?;
+                    if s.suggestions.is_empty() {
+                        writeln!(
+                            out,
+                            "nothing to suggest: no category passes the thresholds for this rung"
+                        )?;
+                    }
+                    for x in &s.suggestions {
+                        writeln!(
+                            out,
+                            "  {}: {:.0}% of the {} {} customer(s) who bought {} (lift {:.2})",
+                            x.category,
+                            x.share_of_peers * 100.0,
+                            x.peers,
+                            rung.as_str(),
+                            x.because_of,
+                            x.lift
+                        )?;
+                    }
+                }
+            }
+        }
+        (None, PortfolioFormat::Json) => {
+            serde_json::to_writer_pretty(&mut out, &rungs_json(&answer))?;
+            writeln!(out)?;
+        }
+        (None, PortfolioFormat::Csv) => {
+            writeln!(out, "rung,customers,category,buyers,share")?;
+            for r in &answer.rungs {
+                for c in &r.categories {
+                    writeln!(
+                        out,
+                        "{},{},{},{},{:.4}",
+                        r.rung.as_str(),
+                        r.customers,
+                        csv_field(&c.category),
+                        c.buyers,
+                        c.share
+                    )?;
+                }
+            }
+        }
+        (None, PortfolioFormat::Text) => match answer.snapshot {
+            None => writeln!(
+                out,
+                "no scored snapshot on or before {}: run `clientele score` first",
+                answer.as_of
+            )?,
+            Some(d) => {
+                writeln!(
+                    out,
+                    "which rungs buy what (snapshot of {d}, purchases up to {})",
+                    answer.as_of
+                )?;
+                for r in &answer.rungs {
+                    writeln!(out, "{} ({} customer(s))", r.rung.as_str(), r.customers)?;
+                    for c in r.categories.iter().take(10) {
+                        writeln!(
+                            out,
+                            "  {}: {} ({:.1}%)",
+                            c.category,
+                            c.buyers,
+                            c.share * 100.0
+                        )?;
+                    }
+                }
+            }
+        },
+    }
+    Ok(())
+}
+
+/// A CSV field, quoted when it holds a separator, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn rungs_json(a: &RungAnswer) -> Value {
+    json!({
+        "as_of": a.as_of.to_string(),
+        "snapshot": a.snapshot.map(|d| d.to_string()),
+        "rungs": a.rungs.iter().map(|r| json!({
+            "rung": r.rung.as_str(),
+            "customers": r.customers,
+            "categories": r.categories.iter().map(|c| json!({
+                "category": c.category,
+                "buyers": c.buyers,
+                "share": c.share,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn suggestions_json(args: &PortfolioArgs, s: &CustomerSuggestions) -> Value {
+    json!({
+        "customer": args.suggest,
+        "rung": s.rung.map(|r| r.as_str()),
+        "bought": s.bought,
+        "suggestions": s.suggestions.iter().map(|x| json!({
+            "category": x.category,
+            "because_of": x.because_of,
+            "share_of_peers": x.share_of_peers,
+            "peers": x.peers,
+            "lift": x.lift,
+        })).collect::<Vec<_>>(),
+    })
 }

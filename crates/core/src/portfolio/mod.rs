@@ -16,11 +16,14 @@
 //!   pairs with support (0..1), confidence, lift, in bounded memory.
 //! - [`CrossSell::new`] with every customer's rung and bought categories, then
 //!   [`CrossSell::suggest`] per customer → up to 3 [`Suggestion`]s with their evidence.
+//! - [`rung_buys`] with the same input → per rung its customers and the categories they bought
+//!   ([`RungBuys`]: buyers and share of the rung).
 
 mod bundles;
 mod cross_sell;
 mod lifecycle;
 mod products;
+mod rungs;
 
 pub use bundles::{
     Bundle, BundleError, BundleOptions, BundleReport, ItemPass, PairPass, bundles_from_lines,
@@ -31,6 +34,7 @@ pub use products::{
     MonthSales, Portfolio, PortfolioOptions, ProductFacts, ProductId, ProductReport, Tag, Tags,
     last_complete_month, portfolio,
 };
+pub use rungs::{RungBuys, RungCategory, rung_buys};
 
 #[cfg(test)]
 mod tests;

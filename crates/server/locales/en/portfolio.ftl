@@ -64,3 +64,22 @@ portfolio-col-baskets = Baskets
 portfolio-col-support = Support
 portfolio-col-confidence = Confidence
 portfolio-col-lift = Lift
+portfolio-rungs = Which rungs buy what
+portfolio-rungs-note = Share of each rung's customers who bought the category (rungs of the snapshot of { $date }; hover a cell for the counts).
+portfolio-rungs-unscored = No scored snapshot yet: run scoring to see which rungs buy what and to get suggestions.
+portfolio-rungs-no-categories = No order line carries a category yet: import order exports with a category column.
+portfolio-rungs-cell = { $n ->
+    [one] { $buyers } buyer of { $customers } customers
+   *[other] { $buyers } buyers of { $customers } customers
+}
+portfolio-suggest = Cross-category suggestions for a customer
+portfolio-suggest-customer = Customer id
+portfolio-suggest-bad-id = “{ $id }” is not a customer id (a positive whole number, as in the card's address).
+portfolio-suggest-not-found = There is no customer with id { $id }.
+portfolio-suggest-unscored = Customer { $id } is not in the latest snapshot (not scored yet): no suggestions.
+portfolio-suggest-none = Customer { $id } ({ $rung }): nothing to suggest — no category is bought often enough by { $rung } customers who buy what this customer buys.
+portfolio-suggest-summary = Customer { $id } ({ $rung }) bought: { $bought }. Customers of the same rung who buy the same also buy:
+portfolio-suggest-why = { $n ->
+    [one] { $share } of the { $peers } customer of the rung who bought { $basis } (lift { $lift })
+   *[other] { $share } of the { $peers } customers of the rung who bought { $basis } (lift { $lift })
+}

@@ -69,3 +69,24 @@ portfolio-col-baskets = Корзин
 portfolio-col-support = Поддержка
 portfolio-col-confidence = Достоверность
 portfolio-col-lift = Лифт
+portfolio-rungs = Кто из ступеней что покупает
+portfolio-rungs-note = Доля клиентов каждой ступени, купивших категорию (ступени по срезу на { $date }; наведите на ячейку, чтобы увидеть числа).
+portfolio-rungs-unscored = Срезов ещё нет: запустите расчёт ступеней, чтобы увидеть, кто что покупает, и получить подсказки.
+portfolio-rungs-no-categories = Ни в одной строке заказов ещё нет категории: загрузите выгрузки заказов со столбцом категории.
+portfolio-rungs-cell = { $n ->
+    [one] { $buyers } покупатель из { $customers } клиентов
+    [few] { $buyers } покупателя из { $customers } клиентов
+   *[many] { $buyers } покупателей из { $customers } клиентов
+}
+portfolio-suggest = Что ещё предложить клиенту из других категорий
+portfolio-suggest-customer = Номер клиента
+portfolio-suggest-bad-id = «{ $id }» — не номер клиента (целое положительное число, как в адресе карточки).
+portfolio-suggest-not-found = Клиента с номером { $id } нет.
+portfolio-suggest-unscored = Клиента { $id } нет в последнем срезе (ступень ещё не рассчитана): подсказок нет.
+portfolio-suggest-none = Клиент { $id } ({ $rung }): предложить нечего — клиенты этой ступени, покупающие то же, не берут другую категорию достаточно часто.
+portfolio-suggest-summary = Клиент { $id } ({ $rung }) покупал: { $bought }. Клиенты той же ступени, покупающие то же, берут ещё:
+portfolio-suggest-why = { $n ->
+    [one] { $share } из { $peers } клиента ступени, купившего { $basis } (лифт { $lift })
+    [few] { $share } из { $peers } клиентов ступени, купивших { $basis } (лифт { $lift })
+   *[many] { $share } из { $peers } клиентов ступени, купивших { $basis } (лифт { $lift })
+}

@@ -1,11 +1,14 @@
 //! The product portfolio over the API: each product's life-cycle stage with its reason,
 //! revenue, margin, buyers, advocates' share and tags, and bundles from co-purchase — the same
 //! shape as `clientele portfolio --format json`. Company-wide figures: admins and analysts.
+//! Which rungs buy what (admins and analysts) and one customer's cross-category suggestions
+//! (any role; a manager only for their own customers) come from the latest snapshot.
 
 use axum::extract::State;
 use clientele_app::clock::today;
 use clientele_app::portfolio::{
-    BundleLine, PortfolioAnswer, PortfolioSettings, ProductLine, portfolio_from_store,
+    BundleLine, CrossSellSettings, CustomerSuggestions, PortfolioAnswer, PortfolioSettings,
+    ProductLine, RungAnswer, portfolio_from_store, rungs_and_model, suggestions_for_customer,
 };
 use clientele_store::Role;
 use serde::{Deserialize, Serialize};
@@ -16,12 +19,15 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Json, Query};
+use crate::extract::{CustomerId, Json, Query};
 use crate::routes::parse_day;
 use crate::routes::voice::app_error;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(portfolio))
+    OpenApiRouter::new()
+        .routes(routes!(portfolio))
+        .routes(routes!(rungs))
+        .routes(routes!(suggestions))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -197,4 +203,176 @@ async fn portfolio(
         .await
         .map_err(app_error)?;
     Ok(Json(PortfolioBody::from(&answer)))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RungsQuery {
+    /// Report date (YYYY-MM-DD): the latest snapshot on or before it gives the rungs,
+    /// purchases up to it. Default: the last order day.
+    pub as_of: Option<String>,
+    /// Suggestions: a category is a basis when at least this many customers of the rung bought
+    /// it (1 to 1,000,000,000; default 20).
+    pub min_peers: Option<u32>,
+    /// Suggestions: at least this many of them bought the suggested category (default 5).
+    pub min_together: Option<u32>,
+}
+
+/// The suggestions' settings a query asks for, refused by field.
+pub fn rung_settings(q: &RungsQuery) -> Result<CrossSellSettings, ApiError> {
+    let defaults = CrossSellSettings::default();
+    let s = CrossSellSettings {
+        as_of: q
+            .as_of
+            .as_deref()
+            .map(|t| parse_day("as_of", t))
+            .transpose()?,
+        min_peers: q.min_peers.unwrap_or(defaults.min_peers),
+        min_together: q.min_together.unwrap_or(defaults.min_together),
+    };
+    s.check()
+        .map_err(|e| ApiError::invalid(e.field, e.message))?;
+    Ok(s)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RungCategoryBody {
+    pub category: String,
+    /// Customers of the rung who bought it.
+    pub buyers: u32,
+    /// Of the rung's customers, 0..1.
+    pub share: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RungBody {
+    /// prospect, visitor, newcomer, regular or advocate.
+    pub rung: String,
+    pub customers: u32,
+    /// Most-bought first.
+    pub categories: Vec<RungCategoryBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RungsBody {
+    pub as_of: String,
+    /// The snapshot the rungs come from; null when nothing is scored yet.
+    pub snapshot: Option<String>,
+    pub rungs: Vec<RungBody>,
+}
+
+impl From<&RungAnswer> for RungsBody {
+    fn from(a: &RungAnswer) -> RungsBody {
+        RungsBody {
+            as_of: a.as_of.to_string(),
+            snapshot: a.snapshot.map(|d| d.to_string()),
+            rungs: a
+                .rungs
+                .iter()
+                .map(|r| RungBody {
+                    rung: r.rung.as_str().into(),
+                    customers: r.customers,
+                    categories: r
+                        .categories
+                        .iter()
+                        .map(|c| RungCategoryBody {
+                            category: c.category.clone(),
+                            buyers: c.buyers,
+                            share: c.share,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionBody {
+    /// The category to offer.
+    pub category: String,
+    /// The customer's category whose buyers in the rung led to it.
+    pub because_of: String,
+    /// Share of the rung's buyers of `because_of` who also bought `category`, 0..1.
+    pub share_of_peers: f64,
+    /// The rung's buyers of `because_of`.
+    pub peers: u32,
+    /// `share_of_peers` over the share of the rung's customers who bought `category`.
+    pub lift: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionsBody {
+    pub customer_id: i64,
+    /// The customer's rung in the snapshot; null when not scored (then no suggestions).
+    pub rung: Option<String>,
+    /// The categories the customer bought.
+    pub bought: Vec<String>,
+    /// Best first, at most 3.
+    pub suggestions: Vec<SuggestionBody>,
+}
+
+impl From<&CustomerSuggestions> for SuggestionsBody {
+    fn from(c: &CustomerSuggestions) -> SuggestionsBody {
+        SuggestionsBody {
+            customer_id: c.customer,
+            rung: c.rung.map(|r| r.as_str().to_string()),
+            bought: c.bought.clone(),
+            suggestions: c
+                .suggestions
+                .iter()
+                .map(|s| SuggestionBody {
+                    category: s.category.clone(),
+                    because_of: s.because_of.clone(),
+                    share_of_peers: s.share_of_peers,
+                    peers: s.peers,
+                    lift: s.lift,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Which rungs buy what: per rung of the latest snapshot, its customers and the share of them
+/// who bought each category. Admins and analysts.
+#[utoipa::path(get, path = "/api/v1/portfolio/rungs", tag = "portfolio", params(RungsQuery),
+    responses(
+        (status = 200, description = "Categories bought per rung", body = RungsBody),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Managers see no company-wide figures", body = ErrorBody),
+        (status = 422, description = "A parameter is refused (the field says which)", body = ErrorBody)))]
+async fn rungs(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RungsQuery>,
+) -> Result<Json<RungsBody>, ApiError> {
+    auth.require(&[Role::Admin, Role::Analyst], "which rungs buy what")?;
+    let settings = rung_settings(&q)?;
+    let (answer, _) = rungs_and_model(&state.store, &settings, today())
+        .await
+        .map_err(app_error)?;
+    Ok(Json(RungsBody::from(&answer)))
+}
+
+/// Cross-category suggestions for one customer: categories that customers of their rung who
+/// buy what they buy also buy, and they have not — each with its evidence. Any role; a
+/// manager only for their own customers (others: 404).
+#[utoipa::path(get, path = "/api/v1/portfolio/suggestions/{id}", tag = "portfolio",
+    params(("id" = i64, Path, description = "The customer's id"), RungsQuery),
+    responses(
+        (status = 200, description = "The customer's suggestions", body = SuggestionsBody),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 404, description = "No such customer, or not yours", body = ErrorBody),
+        (status = 422, description = "A parameter is refused (the field says which)", body = ErrorBody)))]
+async fn suggestions(
+    State(state): State<AppState>,
+    auth: Auth,
+    CustomerId(id): CustomerId,
+    Query(q): Query<RungsQuery>,
+) -> Result<Json<SuggestionsBody>, ApiError> {
+    let settings = rung_settings(&q)?;
+    let answer = suggestions_for_customer(&state.store, &settings, auth.scope(), id, today())
+        .await
+        .map_err(app_error)?;
+    Ok(Json(SuggestionsBody::from(&answer)))
 }

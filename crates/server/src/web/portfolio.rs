@@ -1,15 +1,20 @@
 //! The portfolio page: the portfolio map (each life-cycle stage with its products and their
 //! tags), the products with each stage's reason, page by page, and the bundles; the products
-//! download as an Excel-friendly CSV. Company-wide figures: admins and analysts.
+//! download as an Excel-friendly CSV, which rungs buy what (categories by rung of the latest
+//! snapshot), and one customer's cross-category suggestions (`?customer=ID`). Company-wide
+//! figures: admins and analysts.
 
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use clientele_app::clock::today;
-use clientele_app::portfolio::{PortfolioAnswer, ProductLine, portfolio_from_store};
+use clientele_app::portfolio::{
+    CrossSellSettings, CustomerSuggestions, PortfolioAnswer, ProductLine, RungAnswer,
+    portfolio_from_store, rungs_and_model,
+};
 use clientele_core::portfolio::Stage;
-use clientele_store::Role;
+use clientele_store::{Role, Scope, StoreError};
 use serde::Deserialize;
 
 use super::i18n::{Arg, Lang, Tr};
@@ -22,11 +27,39 @@ use crate::routes::voice::app_error;
 /// Products shown per stage on the map (the table below lists them all, page by page).
 const MAP_PRODUCTS: usize = 12;
 
+/// Categories in the "which rungs buy what" table: the most bought over all rungs.
+const RUNG_TABLE_CATEGORIES: usize = 15;
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     pub as_of: Option<String>,
     pub page: Option<u32>,
+    /// A customer id whose cross-category suggestions to show.
+    pub customer: Option<String>,
+}
+
+/// A category's row in the "which rungs buy what" table: per rung the share of its customers
+/// who bought it (and, as a title, how many).
+pub struct RungRow {
+    pub category: String,
+    pub cells: Vec<(String, String)>,
+}
+
+/// The "which rungs buy what" section.
+pub struct RungTable {
+    pub note: String,
+    /// Per rung: its name and customers.
+    pub heads: Vec<(String, String)>,
+    pub rows: Vec<RungRow>,
+}
+
+/// One customer's suggestions, worded.
+pub struct SuggestionView {
+    pub customer: String,
+    pub summary: String,
+    /// (category, why) of each.
+    pub items: Vec<(String, String)>,
 }
 
 /// A product worded for the page.
@@ -80,6 +113,10 @@ struct PortfolioPage {
     bundles: Vec<BundleRow>,
     bundles_note: String,
     csv_link: String,
+    rung_table: Option<RungTable>,
+    customer: String,
+    suggestion: Option<SuggestionView>,
+    suggestion_error: String,
 }
 
 fn decimal(tr: Tr, v: f64, digits: usize) -> String {
@@ -318,6 +355,7 @@ pub async fn page(
             ("min", Arg::Text(tr.int(a.bundle_min_baskets as i64))),
         ],
     );
+    let (rung_table, suggestion, suggestion_error) = rungs_section(&state, tr, &q).await?;
     let page = PortfolioPage {
         layout: user.layout("portfolio", tr.get("page-portfolio"), &uri.to_string()),
         t: tr,
@@ -332,8 +370,160 @@ pub async fn page(
         bundles,
         bundles_note,
         csv_link: format!("/portfolio.csv?{}", as_of_param.trim_end_matches('&')),
+        rung_table,
+        customer: q.customer.clone().unwrap_or_default(),
+        suggestion,
+        suggestion_error,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// Which rungs buy what, and the suggestions for the customer asked (or why there are none).
+async fn rungs_section(
+    state: &AppState,
+    tr: Tr,
+    q: &PageQuery,
+) -> Result<(Option<RungTable>, Option<SuggestionView>, String), WebError> {
+    let settings = CrossSellSettings {
+        as_of: match q.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(t) => Some(crate::routes::parse_day("as_of", t).map_err(|e| web_error(tr, e))?),
+            None => None,
+        },
+        ..CrossSellSettings::default()
+    };
+    let (answer, model) = rungs_and_model(&state.store, &settings, today())
+        .await
+        .map_err(|e| web_error(tr, app_error(e)))?;
+    let table = rung_table(tr, &answer);
+    let Some(raw) = q
+        .customer
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok((table, None, String::new()));
+    };
+    let Some(id) = raw.parse::<i64>().ok().filter(|&id| id > 0) else {
+        let message = tr.with("portfolio-suggest-bad-id", &[("id", Arg::Text(raw.into()))]);
+        return Ok((table, None, message));
+    };
+    match model.for_customer(&state.store, Scope::All, id).await {
+        Ok(s) => Ok((table, Some(suggestion_view(tr, &s)), String::new())),
+        Err(e) => match e.downcast_ref::<StoreError>() {
+            Some(StoreError::NotFound { .. }) => {
+                let message = tr.with(
+                    "portfolio-suggest-not-found",
+                    &[("id", Arg::Text(raw.into()))],
+                );
+                Ok((table, None, message))
+            }
+            _ => Err(web_error(tr, app_error(e))),
+        },
+    }
+}
+
+fn rung_label(tr: Tr, rung: clientele_core::Rung) -> String {
+    tr.get(&format!("rung-{}", rung.as_str()))
+}
+
+fn rung_table(tr: Tr, a: &RungAnswer) -> Option<RungTable> {
+    let snapshot = a.snapshot?;
+    let mut totals: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    for r in &a.rungs {
+        for c in &r.categories {
+            *totals.entry(c.category.as_str()).or_default() += c.buyers;
+        }
+    }
+    let mut top: Vec<(&str, u32)> = totals.into_iter().collect();
+    top.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    top.truncate(RUNG_TABLE_CATEGORIES);
+    let rows = top
+        .iter()
+        .map(|&(category, _)| RungRow {
+            category: category.to_string(),
+            cells: a
+                .rungs
+                .iter()
+                .map(|r| {
+                    let found = r.categories.iter().find(|c| c.category == category);
+                    let buyers = found.map_or(0, |c| c.buyers);
+                    let share = match found {
+                        Some(c) => tr.percent(c.share),
+                        None if r.customers > 0 => tr.percent(0.0),
+                        None => tr.get("none"),
+                    };
+                    let title = tr.with(
+                        "portfolio-rungs-cell",
+                        &[
+                            ("n", Arg::Num(f64::from(buyers))),
+                            ("buyers", Arg::Text(tr.int(i64::from(buyers)))),
+                            ("customers", Arg::Text(tr.int(i64::from(r.customers)))),
+                        ],
+                    );
+                    (share, title)
+                })
+                .collect(),
+        })
+        .collect();
+    Some(RungTable {
+        note: tr.with(
+            "portfolio-rungs-note",
+            &[("date", Arg::Text(tr.date(snapshot)))],
+        ),
+        heads: a
+            .rungs
+            .iter()
+            .map(|r| (rung_label(tr, r.rung), tr.int(i64::from(r.customers))))
+            .collect(),
+        rows,
+    })
+}
+
+fn suggestion_view(tr: Tr, s: &CustomerSuggestions) -> SuggestionView {
+    let customer = s.customer.to_string();
+    let summary = match s.rung {
+        None => tr.with(
+            "portfolio-suggest-unscored",
+            &[("id", Arg::Text(customer.clone()))],
+        ),
+        Some(rung) if s.suggestions.is_empty() => tr.with(
+            "portfolio-suggest-none",
+            &[
+                ("id", Arg::Text(customer.clone())),
+                ("rung", Arg::Text(rung_label(tr, rung))),
+            ],
+        ),
+        Some(rung) => tr.with(
+            "portfolio-suggest-summary",
+            &[
+                ("id", Arg::Text(customer.clone())),
+                ("rung", Arg::Text(rung_label(tr, rung))),
+                ("bought", Arg::Text(s.bought.join(", "))),
+            ],
+        ),
+    };
+    let items = s
+        .suggestions
+        .iter()
+        .map(|x| {
+            let why = tr.with(
+                "portfolio-suggest-why",
+                &[
+                    ("share", Arg::Text(tr.percent(x.share_of_peers))),
+                    ("n", Arg::Num(f64::from(x.peers))),
+                    ("peers", Arg::Text(tr.int(i64::from(x.peers)))),
+                    ("basis", Arg::Text(x.because_of.clone())),
+                    ("lift", Arg::Text(decimal(tr, x.lift, 2))),
+                ],
+            );
+            (x.category.clone(), why)
+        })
+        .collect();
+    SuggestionView {
+        customer,
+        summary,
+        items,
+    }
 }
 
 /// The products as an Excel-friendly CSV: BOM, `;` and decimal commas in Russian.

@@ -20,6 +20,7 @@ mod imports;
 mod movement;
 mod orders;
 mod portfolio;
+mod portfolio_scan;
 mod privacy;
 mod search;
 mod settings;

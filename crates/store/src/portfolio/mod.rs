@@ -2,7 +2,14 @@
 //! cost, partner) kept on the `products` table, and the reads the portfolio analysis needs from
 //! the order lines — monthly sales per product, buyers and advocates per product, and the
 //! baskets (orders, or a customer's purchase day for lines without an order id) streamed in
-//! bounded memory for the co-purchase analysis.
+//! bounded memory for the co-purchase analysis. The portfolio reads all of it in one pass
+//! ([`Store::scan_portfolio`], `scan.rs`); the three separate reads stay as its reference.
+
+mod rungs;
+mod scan;
+
+pub use rungs::{CustomerCategories, RungCategories};
+pub use scan::{PortfolioScan, ScannedMonth, ScannedProduct};
 
 use futures_util::TryStreamExt;
 use sqlx::Row;
