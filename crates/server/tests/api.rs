@@ -3,6 +3,8 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+#[path = "api/answers_hostile.rs"]
+mod answers_hostile;
 #[path = "api/assess.rs"]
 mod assess;
 #[path = "api/audit_queue.rs"]
@@ -20,6 +22,8 @@ mod contact_log;
 mod contacts;
 #[path = "api/feedback.rs"]
 mod feedback;
+#[path = "api/nps_behaviour.rs"]
+mod nps_behaviour;
 #[path = "api/nps_csat.rs"]
 mod nps_csat;
 #[path = "api/portfolio.rs"]

@@ -13,6 +13,7 @@ pub mod imports;
 pub mod improvements;
 pub mod ladder;
 pub mod notes;
+pub mod nps_behaviour;
 pub mod orders;
 pub mod portfolio;
 pub mod privacy;
