@@ -19,6 +19,7 @@ pub mod products;
 mod records;
 pub use records::matching_bytes;
 pub mod rows;
+pub mod small_table;
 pub mod sniff;
 pub mod summary_file;
 pub mod survey_answers;

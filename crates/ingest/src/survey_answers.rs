@@ -5,15 +5,16 @@
 //! and reason. Whether the customer exists is the caller's check.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use clientele_core::Day;
 use clientele_core::bounds::check_id;
-use clientele_core::{Day, RowRef};
 
 use crate::columns::{ColumnRef, normalize_header};
-use crate::customers::{column_date_format, header_row, read_rows};
+use crate::customers::column_date_format;
 use crate::limits::ImportLimits;
 use crate::pipeline::{ImportError, Reject};
+use crate::small_table::{TableField, read_small_table};
 use crate::values::{DateFormat, parse_date};
 
 /// The longest comment kept, in characters; a longer one is a reject, never cut.
@@ -65,6 +66,18 @@ impl AnswerField {
     pub fn parse(text: &str) -> Option<AnswerField> {
         let wanted = text.trim().to_ascii_lowercase().replace('-', "_");
         AnswerField::ALL.into_iter().find(|f| f.as_str() == wanted)
+    }
+}
+
+impl TableField for AnswerField {
+    const IGNORE: AnswerField = AnswerField::Ignore;
+
+    fn as_str(self) -> &'static str {
+        AnswerField::as_str(self)
+    }
+
+    fn from_header(header: &str) -> Option<AnswerField> {
+        answer_field(header)
     }
 }
 
@@ -150,117 +163,27 @@ pub fn read_answer_rows(
     today: Day,
     limits: &ImportLimits,
 ) -> Result<AnswerRows, ImportError> {
-    let rows = read_rows(path, limits)?;
-    let format_err = |message: String| ImportError::Format {
-        path: path.to_path_buf(),
-        message,
-    };
-    if rows.len() > MAX_ANSWER_ROWS {
-        return Err(ImportError::TooCostly {
-            path: path.to_path_buf(),
-            message: format!(
-                "{} rows; at most {MAX_ANSWER_ROWS} are read from one file",
-                rows.len()
-            ),
-        });
-    }
-    let Some(header_index) = header_row(&rows) else {
+    let Some(table) = read_small_table(
+        path,
+        map,
+        limits,
+        MAX_ANSWER_ROWS,
+        &[AnswerField::Customer, AnswerField::Date, AnswerField::Score],
+    )?
+    else {
         return Ok(AnswerRows::default());
     };
-    let header = &rows[header_index].1;
-    let mut columns: HashMap<AnswerField, usize> = HashMap::new();
-    let mut notes = Vec::new();
-    let mut mapped: Vec<usize> = Vec::new();
-    for (column, field) in map {
-        let index = match column {
-            ColumnRef::Position(p) if *p >= 1 && *p <= header.len() => p - 1,
-            ColumnRef::Position(p) => {
-                return Err(format_err(format!(
-                    "--map names column {p}, but the header has {} columns",
-                    header.len()
-                )));
-            }
-            ColumnRef::Header(h) => header
-                .iter()
-                .position(|c| c.trim() == h.trim())
-                .ok_or_else(|| {
-                    format_err(format!(
-                        "--map names the column '{h}', which is not among the headers: {}",
-                        header.join(", ")
-                    ))
-                })?,
-        };
-        mapped.push(index);
-        if *field != AnswerField::Ignore {
-            columns.insert(*field, index);
-            notes.push(format!(
-                "column '{}' is {} (--map)",
-                header[index],
-                field.as_str()
-            ));
-        }
-    }
-    for (i, name) in header.iter().enumerate() {
-        if mapped.contains(&i) {
-            continue;
-        }
-        if let Some(f) = answer_field(name) {
-            if columns.contains_key(&f) {
-                let j = columns[&f];
-                return Err(format_err(format!(
-                    "columns '{}' and '{}' both look like {}; name one with --map COLUMN={} and the other COLUMN=ignore",
-                    header[j],
-                    name,
-                    f.as_str(),
-                    f.as_str()
-                )));
-            }
-            columns.insert(f, i);
-            notes.push(format!("column '{name}' is {}", f.as_str()));
-        }
-    }
-    for needed in [AnswerField::Customer, AnswerField::Date, AnswerField::Score] {
-        if !columns.contains_key(&needed) {
-            return Err(format_err(format!(
-                "no {} column among the headers: {} (name it with --map COLUMN={})",
-                needed.as_str(),
-                header.join(", "),
-                needed.as_str()
-            )));
-        }
-    }
-    let data = &rows[header_index + 1..];
     let date_format: Option<DateFormat> =
-        column_date_format(data, columns[&AnswerField::Date], true);
+        column_date_format(&table.data, table.columns[&AnswerField::Date], true);
 
     let mut out = AnswerRows {
-        notes,
+        notes: table.notes.clone(),
         ..AnswerRows::default()
     };
     let mut seen_ids: HashMap<String, u64> = HashMap::new();
-    for (line, row) in data {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let cell = |f: AnswerField| {
-            columns
-                .get(&f)
-                .and_then(|&i| row.get(i))
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-        };
-        let reject = |f: Option<AnswerField>, reason: String| Reject {
-            file: PathBuf::from(path),
-            row: RowRef {
-                file: 0,
-                line: *line,
-            },
-            column: f
-                .and_then(|f| columns.get(&f))
-                .map_or(String::new(), |&i| header[i].clone()),
-            reason,
-            raw: row.join(";"),
-        };
+    for (line, row) in &table.data {
+        let cell = |f: AnswerField| table.cell(row, f);
+        let reject = |f: Option<AnswerField>, reason: String| table.reject(*line, row, f, reason);
         let parsed = (|| {
             let customer = cell(AnswerField::Customer).ok_or_else(|| {
                 reject(

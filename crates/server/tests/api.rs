@@ -3,6 +3,8 @@
 //! (see `clientele-testdb`). Expected values are computed here from the data the test wrote,
 //! not read back from the server's own code.
 
+#[path = "api/answers_hostile.rs"]
+mod answers_hostile;
 #[path = "api/assess.rs"]
 mod assess;
 #[path = "api/audit_queue.rs"]
@@ -24,6 +26,8 @@ mod feedback;
 mod hostile_uploads;
 #[path = "api/idle_timeout.rs"]
 mod idle_timeout;
+#[path = "api/nps_behaviour.rs"]
+mod nps_behaviour;
 #[path = "api/nps_csat.rs"]
 mod nps_csat;
 #[path = "api/order_batches.rs"]

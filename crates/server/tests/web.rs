@@ -20,6 +20,10 @@ mod contacts;
 mod exports;
 #[path = "web/feedback.rs"]
 mod feedback;
+#[path = "web/improvements.rs"]
+mod improvements;
+#[path = "web/nps_behaviour.rs"]
+mod nps_behaviour;
 #[path = "web/playbook.rs"]
 mod playbook;
 #[path = "web/portfolio.rs"]

@@ -1,7 +1,8 @@
 //! The voice of the customer's use cases: the NPS report (overall, trend and splits, with the
 //! core's honest statistics) and the survey answers that reach the store from the API and from
 //! imported exports; invitations through the contact policy and answers through their public
-//! links; the improvement log's check; complaints and wishes in, with the response-target report.
+//! links; NPS joined with what respondents did next; the improvement log's check; complaints
+//! and wishes in, with the response-target report.
 //!
 //! The statistics are `clientele_core::nps`; the records are the store's `voice` module. Each
 //! use case takes a settings struct that knows nothing of flags or JSON.
@@ -10,6 +11,7 @@ mod answers;
 mod feedback;
 mod improvements;
 mod invitations;
+mod nps_behaviour;
 mod nps_report;
 
 pub use answers::{
@@ -28,6 +30,10 @@ pub use invitations::{
     InvitationLink, InviteOutput, InviteSettings, LinkAnswered, LinkRefusal, LinkState,
     MAX_BASE_URL_CHARS, MAX_INVITATIONS, answer_link, check_base_url, invite, open_link,
     plausible_secret,
+};
+pub use nps_behaviour::{
+    DEFAULT_DAYS_AFTER, Difference, GroupBehaviour, MAX_DAYS_AFTER, MeanFigure, NpsBehaviourOutput,
+    NpsBehaviourSettings, nps_behaviour,
 };
 pub use nps_report::{
     CsatFigures, GroupFigures, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange,

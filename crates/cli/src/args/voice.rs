@@ -121,6 +121,38 @@ pub enum NpsCommand {
     /// NPS with its margin of error and 95% interval (or "not enough answers"), its band, the
     /// monthly or quarterly trend with each change's significance, and a split by group.
     Report(NpsReportArgs),
+    /// What promoters, passives and detractors of a period did next: slipping or lost in the
+    /// first snapshot after it, their revenue and CLV there, and their revenue in the days
+    /// after, each with its 95% interval, detractors against promoters.
+    Behaviour(NpsBehaviourArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NpsBehaviourArgs {
+    /// First day of the period (YYYY-MM-DD or DD.MM.YYYY). Default: the first answer.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day of the period. Default: the last answer.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Days after the period whose orders count (1 to 730).
+    #[arg(long, value_name = "DAYS", default_value_t = clientele_app::voice::DEFAULT_DAYS_AFTER)]
+    pub days_after: u32,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+impl NpsBehaviourArgs {
+    pub fn settings(&self) -> Result<clientele_app::voice::NpsBehaviourSettings> {
+        Ok(clientele_app::voice::NpsBehaviourSettings {
+            from: self.from.as_deref().map(parse_user_date).transpose()?,
+            to: self.to.as_deref().map(parse_user_date).transpose()?,
+            scope: Scope::All,
+            days_after: Some(self.days_after),
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

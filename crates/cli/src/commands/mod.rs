@@ -19,6 +19,7 @@ pub mod feedback;
 pub mod generate;
 pub mod import;
 pub mod models;
+pub mod nps_behaviour;
 pub mod portfolio;
 pub mod queue;
 pub mod score;

@@ -31,6 +31,7 @@ pub fn surveys(command: SurveysCommand) -> Result<()> {
 pub fn nps(command: NpsCommand) -> Result<()> {
     match command {
         NpsCommand::Report(args) => report(args),
+        NpsCommand::Behaviour(args) => super::nps_behaviour::run(args),
     }
 }
 

@@ -7,7 +7,10 @@
 //! period and to their orders after it; this module only counts.
 
 use super::NpsCategory;
-use crate::inference::{Proportion, ProportionDifference, compare_proportions};
+use crate::inference::{
+    Interval, MeanAccumulator, MeanDifference, Proportion, ProportionDifference,
+    compare_proportions, student_t_upper_quantile, welch,
+};
 use crate::{Money, Status};
 
 /// One respondent of a period and what they did next.
@@ -39,6 +42,25 @@ pub struct CategoryBehaviour {
     pub clv: f64,
     pub clv_known: u64,
     pub revenue_after: Money,
+    /// Revenue to date of those followed to the next snapshot, in currency units: the sample
+    /// behind the mean revenue's interval.
+    pub revenue_sample: MeanAccumulator,
+    /// The CLVs known, in currency units.
+    pub clv_sample: MeanAccumulator,
+    /// Revenue after the period of every respondent (zero for those who bought nothing).
+    pub revenue_after_sample: MeanAccumulator,
+}
+
+/// The Student t 95% interval of a sample's mean: mean ± t₀.₉₇₅(n − 1)·s/√n; `None` below two
+/// values (no spread to measure). A constant sample gives the point itself.
+pub fn mean_ci95(sample: &MeanAccumulator) -> Option<Interval> {
+    let mean = sample.mean()?;
+    let se = sample.std_error()?;
+    let q = student_t_upper_quantile(0.025, (sample.n() - 1) as f64)?;
+    Some(Interval {
+        lo: mean - q * se,
+        hi: mean + q * se,
+    })
 }
 
 impl CategoryBehaviour {
@@ -53,6 +75,9 @@ impl CategoryBehaviour {
             clv: 0.0,
             clv_known: 0,
             revenue_after: Money::ZERO,
+            revenue_sample: MeanAccumulator::new(),
+            clv_sample: MeanAccumulator::new(),
+            revenue_after_sample: MeanAccumulator::new(),
         }
     }
 
@@ -71,6 +96,11 @@ impl CategoryBehaviour {
     pub fn mean_clv(&self) -> Option<f64> {
         (self.clv_known > 0).then(|| self.clv / self.clv_known as f64)
     }
+
+    /// Mean revenue to date of those followed to the next snapshot; `None` without them.
+    pub fn mean_revenue(&self) -> Option<f64> {
+        self.revenue_sample.mean()
+    }
 }
 
 /// The three groups' behaviour, and whether detractors left more often than promoters.
@@ -81,6 +111,9 @@ pub struct BehaviourReport {
     /// Detractors' slipping-or-lost share − promoters', with its interval and p-value; `None`
     /// when either group has nobody followed to the next snapshot.
     pub detractors_vs_promoters: Option<ProportionDifference>,
+    /// Detractors' mean revenue after the period − promoters' (Welch), in currency units;
+    /// `None` unless both groups have two respondents.
+    pub revenue_after_detractors_vs_promoters: Option<MeanDifference>,
 }
 
 impl BehaviourReport {
@@ -104,6 +137,7 @@ pub fn behaviour_by_category(
         g.respondents += 1;
         if let Some(status) = o.next_status {
             g.followed += 1;
+            g.revenue_sample.push(o.revenue.to_f64());
             match status {
                 Some(Status::Slipping) => g.slipping += 1,
                 Some(Status::Lost) => g.lost += 1,
@@ -116,18 +150,25 @@ pub fn behaviour_by_category(
                 .units()
                 .saturating_add(o.revenue_after.units()),
         );
+        g.revenue_after_sample.push(o.revenue_after.to_f64());
         if let Some(clv) = o.clv.filter(|c| c.is_finite()) {
             g.clv += clv;
             g.clv_known += 1;
+            g.clv_sample.push(clv);
         }
     }
     let detractors_vs_promoters = compare_proportions(
         groups[NpsCategory::Detractor as usize].slipping_or_lost(),
         groups[NpsCategory::Promoter as usize].slipping_or_lost(),
     );
+    let revenue_after_detractors_vs_promoters = welch(
+        &groups[NpsCategory::Detractor as usize].revenue_after_sample,
+        &groups[NpsCategory::Promoter as usize].revenue_after_sample,
+    );
     BehaviourReport {
         groups,
         detractors_vs_promoters,
+        revenue_after_detractors_vs_promoters,
     }
 }
 
@@ -190,6 +231,40 @@ mod tests {
             diff.p_value > 0.05,
             "two and three respondents prove nothing"
         );
+    }
+
+    #[test]
+    fn the_means_intervals_are_student_t_by_hand() {
+        use NpsCategory::*;
+        // Promoters' revenue after: 10, 20, 30 → mean 20, s = 10, SE = 10/√3,
+        // t₀.₉₇₅(2) = 4.3026527: 20 ± 24.841377. Detractors': 0, 0 → constant.
+        let r = behaviour_by_category([
+            outcome(Promoter, Some(Some(Status::Active)), 100, Some(40.0), 10),
+            outcome(Promoter, Some(Some(Status::Active)), 300, Some(60.0), 20),
+            outcome(Promoter, None, 0, None, 30),
+            outcome(Detractor, Some(Some(Status::Lost)), 50, None, 0),
+            outcome(Detractor, Some(Some(Status::Lost)), 50, None, 0),
+        ]);
+        let p = r.group(Promoter);
+        let ci = mean_ci95(&p.revenue_after_sample).unwrap();
+        assert!((ci.lo - (20.0 - 24.841_377)).abs() < 1e-5, "{ci:?}");
+        assert!((ci.hi - (20.0 + 24.841_377)).abs() < 1e-5, "{ci:?}");
+        // Revenue of the two followed: 100, 300 → mean 200, s = 141.42136, SE = 100,
+        // t₀.₉₇₅(1) = 12.706205: 200 ± 1270.6205.
+        assert_eq!(p.mean_revenue(), Some(200.0));
+        let ci = mean_ci95(&p.revenue_sample).unwrap();
+        assert!((ci.hi - 1_470.620_5).abs() < 1e-3, "{ci:?}");
+        let ci = mean_ci95(&p.clv_sample).unwrap();
+        assert!((ci.lo - (50.0 - 127.062_05)).abs() < 1e-4, "{ci:?}");
+        let d = r.group(Detractor);
+        let ci = mean_ci95(&d.revenue_after_sample).unwrap();
+        assert_eq!((ci.lo, ci.hi), (0.0, 0.0));
+        assert_eq!(mean_ci95(&d.clv_sample), None);
+        // Welch: 0 − 20, SE = 10/√3 (detractors constant), df = 2: −20 ± 24.841377.
+        let w = r.revenue_after_detractors_vs_promoters.unwrap();
+        assert!((w.difference + 20.0).abs() < 1e-12);
+        assert!((w.ci95.lo + 20.0 + 24.841_377).abs() < 1e-5, "{w:?}");
+        assert!(w.p_value > 0.05);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod improvements;
 pub mod ladder;
 pub mod notes;
 pub mod order_stream;
+pub mod nps_behaviour;
 pub mod orders;
 pub mod portfolio;
 pub mod privacy;

@@ -25,6 +25,7 @@ use crate::routes::parse_day;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(report))
+        .routes(routes!(crate::routes::nps_behaviour::behaviour))
         .routes(routes!(add_answers))
 }
 

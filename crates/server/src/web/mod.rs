@@ -39,8 +39,10 @@ pub mod export;
 mod feedback;
 mod followups;
 pub mod i18n;
+mod improvements;
 pub mod link_limits;
 mod lists;
+mod nps_behaviour;
 mod pages;
 mod people;
 mod playbook;
@@ -74,6 +76,12 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/dates", post(calendar::add_date))
         .route("/nps", get(voice::page))
         .route("/nps.csv", get(voice::csv))
+        .route(
+            "/improvements",
+            get(improvements::list).post(improvements::add),
+        )
+        .route("/improvements/{id}", get(improvements::show))
+        .route("/improvements/{id}/decision", post(improvements::decide))
         .route("/assess", get(assess::list))
         .route("/assess/{key}", get(assess::page).post(assess::submit))
         .route("/audit", get(audit::page))
@@ -347,6 +355,10 @@ impl Layout {
         // The audit log is for admins: the link is shown to them only.
         let admin = user.is_some_and(|u| u.user.role == Role::Admin);
         let audit = admin.then_some(("audit", "/audit", "nav-audit"));
+        // The improvement log is kept by admins and analysts: managers see no link to it.
+        let improvements = user
+            .is_some_and(|u| u.user.role != Role::Manager)
+            .then_some(("improvements", "/improvements", "nav-improvements"));
         Layout {
             lang: tr.code(),
             page,
@@ -354,6 +366,7 @@ impl Layout {
             nav: PAGES
                 .iter()
                 .copied()
+                .chain(improvements)
                 .chain(audit)
                 .map(|(name, href, key)| NavLink {
                     href,

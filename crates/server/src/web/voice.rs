@@ -1,7 +1,8 @@
 //! The NPS page: the score with its margin of error and band (or "not enough answers"), the
 //! monthly or quarterly trend drawn with its 95% interval band, and a split by rung, manager,
 //! channel, touchpoint, sub-group or segment, each group against the rest. The filters are a GET
-//! form; the splits download as CSV. A manager sees their customers' answers only.
+//! form; the splits download as CSV; below them, what the period's promoters, passives and
+//! detractors did next (`nps_behaviour`). A manager sees their customers' answers only.
 
 use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -63,6 +64,8 @@ struct NpsPage {
     chart: Option<TrendChart>,
     periods: Vec<FiguresRow>,
     groups: Vec<FiguresRow>,
+    /// What the period's promoters, passives and detractors did next.
+    behaviour: Option<super::nps_behaviour::BehaviourSection>,
     csv_link: String,
 }
 
@@ -349,7 +352,13 @@ pub async fn page(
     })
     .collect();
     let csat = csat_line(tr, &r.csat);
+    let behaviour = if empty {
+        None
+    } else {
+        super::nps_behaviour::section(&state, &user, &q).await
+    };
     let page = NpsPage {
+        behaviour,
         csat,
         layout: user.layout("nps", tr.get("page-nps"), &uri.to_string()),
         t: tr,

@@ -267,11 +267,13 @@ impl Store {
         Ok(d.map(day_from_db))
     }
 
-    /// For everyone who answered a survey of the kind on `from..=to`: their standing in the
-    /// snapshot of `snapshot` (when given) and the revenue of their orders on
+    /// For everyone who answered a survey of the kind on `from..=to` (within `scope`): their
+    /// standing in the snapshot of `snapshot` (when given) and the revenue of their orders on
     /// `after_from..=after_to`.
+    #[allow(clippy::too_many_arguments)]
     pub async fn respondent_behaviour(
         &self,
+        scope: Scope,
         csat: bool,
         from: Day,
         to: Day,
@@ -280,11 +282,14 @@ impl Store {
         after_to: Day,
     ) -> Result<HashMap<i64, RespondentBehaviour>> {
         let kind = if csat { "csat" } else { "nps" };
+        // $6: the manager whose customers count (NULL: everyone's).
         let respondents = "SELECT DISTINCT s.customer_id FROM survey_responses s
-                           WHERE s.kind = $2 AND s.day >= $3 AND s.day <= $4";
+                           JOIN customers c ON c.id = s.customer_id
+                           WHERE s.kind = $2 AND s.day >= $3 AND s.day <= $4
+                             AND ($6 IS NULL OR c.manager_user_id = $6)";
         let standing_sql = format!(
             "SELECT ss.customer_id, ss.status, ss.revenue, ss.clv FROM score_snapshots ss
-             WHERE ss.as_of = $1 AND ss.customer_id IN ({respondents})"
+             WHERE ss.as_of = $1 AND $5 = $5 AND ss.customer_id IN ({respondents})"
         );
         let after_sql = format!(
             "SELECT l.customer_id, CAST(SUM(l.amount) AS BIGINT) FROM order_lines l
@@ -299,6 +304,8 @@ impl Store {
                     .bind(kind)
                     .bind(day_to_db(from))
                     .bind(day_to_db(to))
+                    .bind(0i64)
+                    .bind(scope.manager())
                     .fetch_all(pool)
                     .await?,
                 None => Vec::new(),
@@ -309,6 +316,7 @@ impl Store {
                 .bind(day_to_db(from))
                 .bind(day_to_db(to))
                 .bind(day_to_db(after_to))
+                .bind(scope.manager())
                 .fetch_all(pool)
                 .await?;
             (standing, after)

@@ -1,0 +1,69 @@
+# The improvement log (plan–do–check–act).
+nav-improvements = Improvements
+page-improvements = Improvement log
+improvements-intro = Plan an action against a cause of unhappiness, do it, check the targeted group's NPS, CSAT and complaint rate after its start against the same length of time before, and act on what the check shows.
+improvements-managers = The improvement log is kept by admins and analysts.
+improvements-log = Actions
+improvements-empty = No action logged yet. Log one below: what you change, who owns it, the group it targets and when to check it.
+improvements-new = Log an action
+improvements-col-title = Action
+improvements-col-owner = Owner
+improvements-col-target = Targets
+improvements-col-start = Start
+improvements-col-check = Check on
+improvements-col-stage = Stage
+improvements-field-kind = Targeted group
+improvements-field-target = Touchpoint or category
+improvements-field-rung = Rung (when the group is a rung)
+improvements-field-hypothesis = Hypothesis
+improvements-field-decision = Decision
+improvements-field-note = Why
+improvements-kind-all = every customer
+improvements-kind-touchpoint = a touchpoint
+improvements-kind-category = a complaint category
+improvements-kind-rung = a rung
+improvements-target-all = every customer
+improvements-target-touchpoint = touchpoint “{ $name }”
+improvements-target-category = complaints of “{ $name }”
+improvements-target-rung = rung { $name }
+improvements-stage-plan = plan: not started
+improvements-stage-do = do: running
+improvements-stage-check = check: due
+improvements-stage-act = act: decided
+improvements-decision-adopt = adopted
+improvements-decision-adjust = to adjust
+improvements-decision-abandon = abandoned
+improvements-add = Log
+improvements-done-added = Action { $id } is logged.
+improvements-done-decided = The decision is recorded.
+improvements-bad-target = Choose the targeted group: a touchpoint or category needs its name.
+improvements-bad-start = The start is not a date.
+improvements-bad-check = The check date must be a date after the start.
+improvements-bad-title = Give the action a title of at most 200 characters.
+improvements-bad-owner = Name the owner (at most 200 characters).
+improvements-bad-hypothesis = Write the hypothesis (at most 5,000 characters).
+improvements-bad-decision = Choose adopt, adjust or abandon.
+improvements-bad-note = The note is longer than 5,000 characters.
+improvements-back = All actions
+improvements-check = Check
+improvements-act = Act
+improvements-decide = Record the decision
+improvements-decided = Decision: { $decision } ({ $by }).
+improvements-windows = Before: { $before_from } to { $before_to }; after: { $after_from } to { $after_to }. A score needs at least { $min } answers in each window.
+improvements-col-measure = Measure
+improvements-col-before = Before
+improvements-col-after = After
+improvements-col-change = After − before, points
+improvements-measure-nps = NPS
+improvements-measure-csat = CSAT: satisfied share (4–5)
+improvements-measure-complaints = Complaint rate
+improvements-not-enough = not enough answers ({ $n ->
+    [one] { $count } respondent
+   *[other] { $count } respondents
+})
+improvements-csat-n = { $count } answered
+improvements-rate = { $share } ({ $complained } of { $served })
+improvements-no-customers = no customers served
+improvements-no-change = too few answers or customers to compare
+improvements-change-significant = { $delta } (95% interval { $lo } to { $hi }, p = { $p }): significant
+improvements-change-noise = { $delta } (95% interval { $lo } to { $hi }, p = { $p }): could be noise
