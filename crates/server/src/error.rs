@@ -149,3 +149,16 @@ impl From<StoreError> for ApiError {
         }
     }
 }
+
+/// A use case's error as the API's: a refused setting names its field, a store error keeps its
+/// meaning, anything else is internal.
+pub fn app_error(e: anyhow::Error) -> ApiError {
+    let e = match e.downcast::<clientele_app::InvalidSetting>() {
+        Ok(invalid) => return ApiError::invalid(invalid.field, invalid.message),
+        Err(e) => e,
+    };
+    match e.downcast::<StoreError>() {
+        Ok(store) => store.into(),
+        Err(e) => ApiError::Internal(format!("{e:#}")),
+    }
+}

@@ -21,9 +21,9 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::error::app_error;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Query};
-use crate::routes::voice::app_error;
 use crate::routes::{page_limit, parse_day};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -12,10 +12,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::error::app_error;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Query};
 use crate::routes::parse_day;
-use crate::routes::voice::app_error;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -18,10 +18,10 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::auth::Auth;
+use crate::error::app_error;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{CustomerId, Json, Query};
 use crate::routes::parse_day;
-use crate::routes::voice::app_error;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

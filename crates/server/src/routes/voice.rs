@@ -2,7 +2,6 @@
 //! only over their customers) and survey answers in batches, idempotent by answer id.
 
 use axum::extract::State;
-use clientele_app::InvalidSetting;
 use clientele_app::clock::today;
 use clientele_app::voice::{
     AnswerInput, MAX_ANSWER_BATCH, NpsFigures, NpsReportOutput, NpsReportSettings, PeriodChange,
@@ -10,7 +9,7 @@ use clientele_app::voice::{
 };
 use clientele_core::nps::PeriodKind;
 use clientele_store::voice::{AnswerGroupBy, SurveyKind};
-use clientele_store::{Role, StoreError};
+use clientele_store::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,18 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_answers))
 }
 
-/// A use case's error as the API's: a refused setting names its field, a store error keeps its
-/// meaning, anything else is internal.
-pub fn app_error(e: anyhow::Error) -> ApiError {
-    let e = match e.downcast::<InvalidSetting>() {
-        Ok(invalid) => return ApiError::invalid(invalid.field, invalid.message),
-        Err(e) => e,
-    };
-    match e.downcast::<StoreError>() {
-        Ok(store) => store.into(),
-        Err(e) => ApiError::Internal(format!("{e:#}")),
-    }
-}
+pub use crate::error::app_error;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::i18n::{Arg, Tr};
 use super::{Layout, WebError, WebUser, render, see_other};
 use crate::AppState;
-use crate::routes::voice::app_error;
+use crate::error::app_error;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

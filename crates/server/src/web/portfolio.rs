@@ -21,8 +21,8 @@ use super::i18n::{Arg, Lang, Tr};
 use super::{Layout, WebError, WebUser, per_page, render};
 use crate::AppState;
 use crate::error::ApiError;
+use crate::error::app_error;
 use crate::routes::portfolio::{PortfolioQuery, settings};
-use crate::routes::voice::app_error;
 
 /// Products shown per stage on the map (the table below lists them all, page by page).
 const MAP_PRODUCTS: usize = 12;

@@ -26,9 +26,9 @@ use super::export::{Cell, CsvStyle, csv_chunk, csv_response};
 use super::i18n::{Arg, Lang, Tr};
 use super::{Layout, WebError, WebUser, render, see_other};
 use crate::AppState;
+use crate::error::app_error;
 use crate::routes::parse_day;
 use crate::routes::staff::{StaffReportQuery, report_settings};
-use crate::routes::voice::app_error;
 use crate::security::same_origin;
 use crate::throttle::ClientAddr;
 
