@@ -8,8 +8,8 @@ use clientele_app::voice::{
     nps_report, nps_scale, store_answer_batch,
 };
 use clientele_core::nps::PeriodKind;
-use clientele_store::voice::{AnswerGroupBy, SurveyKind};
 use clientele_store::Role;
+use clientele_store::voice::{AnswerGroupBy, SurveyKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
